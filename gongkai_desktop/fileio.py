@@ -35,7 +35,9 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         _fsync_dir(target.parent)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise GongkaiError(f"写入文件失败：{target}（{exc.strerror or exc}）", path=str(target)) from exc
+        raise GongkaiError(
+            f"写入文件失败：{target}（{exc.strerror or exc}）", path=str(target)
+        ) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -1,0 +1,126 @@
+"""Opening the app's data: resolve the folder, check the file, back up, migrate. Shared by the GUI
+and the CLI so both start the same way."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from . import audit, backup
+from .db.engine import Database
+from .db.migrate import current_revision, needs_upgrade, upgrade
+from .db.models import User
+from .errors import GongkaiError
+from .paths import AppPaths, check_db_location, resolve_paths
+
+log = logging.getLogger(__name__)
+AUTO_MARKER = ".last-auto-backup"
+
+
+class DamagedDatabase(GongkaiError):
+    """The database failed its integrity check at start; it was moved aside."""
+
+    code = "damaged"
+
+    def __init__(self, message: str, moved_to: Path, newest_backup: backup.BackupInfo | None):
+        super().__init__(message, moved_to=str(moved_to))
+        self.moved_to = moved_to
+        self.newest_backup = newest_backup
+
+
+@dataclass
+class AppContext:
+    paths: AppPaths
+    db: Database
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.db.is_sqlite
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def setup_logging(paths: AppPaths, level: int = logging.INFO) -> None:
+    """A rotating log file in the data folder (idempotent)."""
+    root = logging.getLogger()
+    target = str(paths.logs_dir / "gongkai.log")
+    for handler in root.handlers:
+        if getattr(handler, "baseFilename", None) == target:
+            return
+    paths.logs_dir.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        target, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(min(root.level or level, level))
+
+
+def open_app(data_dir: str | Path | None = None, db_url: str | None = None) -> AppContext:
+    """Open (creating if needed) the database and bring its schema up to date.
+
+    For SQLite: refuses a network location, runs a quick integrity check on an existing file (a
+    damaged file is moved aside and ``DamagedDatabase`` names the newest verified backup), and
+    backs the file up before any migration.
+    """
+    paths = resolve_paths(data_dir).ensure()
+    setup_logging(paths)
+    warnings: list[str] = []
+    if db_url:
+        db = Database(db_url)
+    else:
+        warnings = check_db_location(paths.db_path)
+        if paths.db_path.exists():
+            result = backup.quick_check(paths.db_path)
+            if result != "ok":
+                moved = backup.move_aside(paths.db_path)
+                newest = backup.newest_verified(paths.backups_dir)
+                log.error("database damaged (%s), moved to %s", result, moved)
+                raise DamagedDatabase(
+                    f"数据库文件完整性检查未通过（{result}），已将其移到 {moved.name} 保留。"
+                    + (
+                        f"可以从最新的有效备份（{newest.made_at:%Y-%m-%d %H:%M}）恢复。"
+                        if newest
+                        else "没有找到可用的备份。"
+                    ),
+                    moved,
+                    newest,
+                )
+        db = Database(paths.db_url)
+    if needs_upgrade(db):
+        if db.is_sqlite and current_revision(db) is not None:
+            backup.make_backup(paths.db_path, paths.backups_dir, reason="before-migration")
+        upgrade(db)
+    return AppContext(paths, db, warnings)
+
+
+def is_initialized(db: Database) -> bool:
+    with db.read() as session:
+        return bool(session.scalar(select(func.count(User.id))))
+
+
+def auto_backup(ctx: AppContext, today: date | None = None) -> backup.BackupInfo | None:
+    """Daily backup when something changed since the last one (the audit chain head tells)."""
+    if not ctx.is_sqlite or not ctx.paths.db_path.exists():
+        return None
+    today = today or date.today()
+    with ctx.db.read() as session:
+        head = audit.chain_head(session)
+    marker = ctx.paths.backups_dir / AUTO_MARKER
+    last_day, last_head = "", ""
+    if marker.exists():
+        parts = marker.read_text(encoding="utf-8").split()
+        if len(parts) == 2:
+            last_day, last_head = parts
+    if last_day == today.isoformat() or last_head == head:
+        return None
+    info = backup.make_backup(ctx.paths.db_path, ctx.paths.backups_dir, reason="auto")
+    marker.write_text(f"{today.isoformat()} {head}", encoding="utf-8")
+    return info

@@ -1,0 +1,192 @@
+"""Backups of the SQLite file with SQLite's own backup API, verified and rotated.
+
+Made automatically (daily when something changed, before every migration and every restore) and
+by hand. A backup is written to a temporary file, checked by opening it (integrity_check and the
+schema revision), then renamed into place; a file that fails the check is never kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from .errors import DatabaseError, ValidationError
+from .fileio import atomic_path
+
+log = logging.getLogger(__name__)
+
+BACKUP_RE = re.compile(r"^gongkai-(\d{8})-(\d{6})-([a-z-]+)\.db$")
+KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
+REASON_LABELS = {
+    "auto": "每日自动",
+    "manual": "手动",
+    "before-migration": "升级前",
+    "before-restore": "恢复前",
+    "damaged": "损坏前",
+}
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    made_at: datetime
+    reason: str
+    size: int
+
+    @property
+    def reason_label(self) -> str:
+        return REASON_LABELS.get(self.reason, self.reason)
+
+
+def _connect_ro(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def quick_check(path: Path) -> str:
+    """'ok' or SQLite's first complaint about the file."""
+    try:
+        con = _connect_ro(path)
+        try:
+            return str(con.execute("PRAGMA quick_check").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+
+
+def verify_backup(path: Path) -> None:
+    """Raise unless the file is an intact database of this app."""
+    try:
+        con = _connect_ro(path)
+        try:
+            result = con.execute("PRAGMA integrity_check").fetchone()[0]
+            if result != "ok":
+                raise ValidationError(f"备份文件已损坏：{result}")
+            tables = {
+                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise ValidationError(f"不是有效的数据库备份文件：{path.name}（{exc}）") from exc
+    if not {"alembic_version", "audit_log", "division"} <= tables:
+        raise ValidationError(f"{path.name} 不是政务公开工作台的数据库备份。")
+
+
+def backup_file(source: Path, target: Path) -> Path:
+    """Copy a live SQLite database (WAL included) into ``target`` and verify the copy."""
+    if not source.exists():
+        raise DatabaseError(f"数据库文件不存在：{source}")
+    with atomic_path(target) as tmp:
+        src = sqlite3.connect(source)
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+            src.close()
+        verify_backup(tmp)
+    return target
+
+
+def backup_name(reason: str, now: datetime | None = None) -> str:
+    now = now or datetime.now()
+    return f"gongkai-{now:%Y%m%d-%H%M%S}-{reason}.db"
+
+
+def make_backup(
+    db_path: Path, backups_dir: Path, reason: str = "manual", now: datetime | None = None
+) -> BackupInfo:
+    target = backups_dir / backup_name(reason, now)
+    n = 1
+    while target.exists():
+        target = backups_dir / f"{target.stem}-{n}.db"
+        n += 1
+    backup_file(db_path, target)
+    log.info("backup %s written", target)
+    rotate(backups_dir)
+    return _info(target)
+
+
+def _info(path: Path) -> BackupInfo:
+    m = BACKUP_RE.match(path.name)
+    made = (
+        datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S")
+        if m
+        else datetime.fromtimestamp(path.stat().st_mtime)
+    )
+    reason = m.group(3) if m else "manual"
+    return BackupInfo(path, made, reason, path.stat().st_size)
+
+
+def list_backups(backups_dir: Path) -> list[BackupInfo]:
+    """Newest first."""
+    if not backups_dir.is_dir():
+        return []
+    infos = [_info(p) for p in backups_dir.glob("gongkai-*.db") if p.is_file()]
+    return sorted(infos, key=lambda b: (b.made_at, b.path.name), reverse=True)
+
+
+def rotate(backups_dir: Path, today: date | None = None) -> list[Path]:
+    """Keep the newest backup of each of the last 7 days, 4 weeks and 12 months; manual backups
+    are the user's and are never removed. Returns the removed files."""
+    keep: set[Path] = set()
+    days: dict[date, Path] = {}
+    weeks: dict[tuple[int, int], Path] = {}
+    months: dict[tuple[int, int], Path] = {}
+    backups = list_backups(backups_dir)
+    for b in backups:  # newest first: the first seen of each period is its newest
+        d = b.made_at.date()
+        days.setdefault(d, b.path)
+        weeks.setdefault(tuple(d.isocalendar())[:2], b.path)  # type: ignore[arg-type]
+        months.setdefault((d.year, d.month), b.path)
+        if b.reason == "manual":
+            keep.add(b.path)
+    keep.update(list(days.values())[:KEEP_DAILY])
+    keep.update(list(weeks.values())[:KEEP_WEEKLY])
+    keep.update(list(months.values())[:KEEP_MONTHLY])
+    removed = []
+    for b in backups:
+        if b.path not in keep:
+            b.path.unlink(missing_ok=True)
+            removed.append(b.path)
+    return removed
+
+
+def newest_verified(backups_dir: Path) -> BackupInfo | None:
+    for b in list_backups(backups_dir):
+        try:
+            verify_backup(b.path)
+            return b
+        except ValidationError:
+            continue
+    return None
+
+
+def restore_into(backup: Path, db_path: Path) -> None:
+    """Copy a verified backup into the live database in one SQLite transaction."""
+    verify_backup(backup)
+    src = _connect_ro(backup)
+    dst = sqlite3.connect(db_path, timeout=10)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+
+
+def move_aside(db_path: Path, now: datetime | None = None) -> Path:
+    """Move a damaged database (and its WAL/SHM files) aside; it is never deleted."""
+    now = now or datetime.now()
+    target = db_path.with_name(f"{db_path.name}.damaged-{now:%Y%m%d-%H%M%S}")
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(str(db_path) + suffix)
+        if part.exists():
+            shutil.move(part, Path(str(target) + suffix))
+    return target

@@ -1,0 +1,1 @@
+"""Database: declarative base, models, engine with its pragmas, Alembic migrations."""

@@ -1,0 +1,121 @@
+"""Engines for SQLite (the standalone file) and PostgreSQL (the shared server), and sessions.
+
+SQLite gets WAL, ``synchronous=FULL``, foreign keys and a busy timeout on every new connection, and
+each is read back, so a connection without them never serves the app. Writes go through one writer:
+a process-wide lock and ``BEGIN IMMEDIATE``, so two writers never deadlock upgrading a read lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..errors import DatabaseError
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 10_000
+SQLITE_PRAGMAS = (
+    ("journal_mode", "WAL", "wal"),
+    ("synchronous", "FULL", "2"),
+    ("foreign_keys", "ON", "1"),
+    ("busy_timeout", str(BUSY_TIMEOUT_MS), str(BUSY_TIMEOUT_MS)),
+)
+
+
+def sqlite_url(path: str | Path) -> str:
+    return f"sqlite:///{Path(path)}"
+
+
+def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    # Take transaction control from the sqlite3 module so BEGIN IMMEDIATE can be issued.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    try:
+        for name, value, expected in SQLITE_PRAGMAS:
+            cur.execute(f"PRAGMA {name}={value}")
+            got = str(cur.execute(f"PRAGMA {name}").fetchone()[0]).lower()
+            if got != expected:
+                raise DatabaseError(
+                    f"数据库连接设置 {name} 未生效（期望 {expected}，实际 {got}），已拒绝使用该连接。"
+                )
+    finally:
+        cur.close()
+
+
+def _on_sqlite_begin(conn: object) -> None:
+    options = conn.get_execution_options()  # type: ignore[attr-defined]
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("writer") else "BEGIN")  # type: ignore[attr-defined]
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for a SQLAlchemy URL with the settings the app relies on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, pool_pre_ping=True)
+    raise DatabaseError(
+        f"不支持的数据库类型：{parsed.get_backend_name()}（仅支持 SQLite 和 PostgreSQL）"
+    )
+
+
+class Database:
+    """One engine and its sessions. ``read()`` for queries, ``write()`` for one short transaction."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer_engine = self.engine.execution_options(writer=True)
+        self._writes = sessionmaker(self._writer_engine, expire_on_commit=False)
+        self._write_lock = threading.RLock()
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        return Path(make_url(self.url).database or "")
+
+    def describe(self) -> str:
+        """A short text for the status bar: the file path or the server and database name."""
+        if self.is_sqlite:
+            return str(self.sqlite_path)
+        u = make_url(self.url)
+        return f"PostgreSQL {u.host or 'localhost'}:{u.port or 5432}/{u.database}"
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        # Closing (not rolling back) ends the transaction without expiring loaded objects.
+        with self._sessions() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: commits when the block ends, rolls everything back on any exception."""
+        with self._write_lock, self._writes() as session:
+            try:
+                with session.begin():
+                    yield session
+            except OperationalError as exc:
+                if "locked" in str(exc).lower():
+                    raise DatabaseError("数据库正被其他程序占用，请稍后再试。") from exc
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()

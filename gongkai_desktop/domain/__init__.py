@@ -1,0 +1,1 @@
+"""Domain vocabulary and rules: enums with their Chinese labels, permissions, compliance rules."""

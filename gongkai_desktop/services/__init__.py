@@ -1,0 +1,1 @@
+"""Use cases: permission check, one transaction, an audit row, frozen dataclasses out."""

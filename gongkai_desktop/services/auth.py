@@ -1,0 +1,141 @@
+"""Log-in with Argon2id password hashes; failed attempts are throttled and audited."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from .. import audit
+from ..db.base import utcnow
+from ..db.engine import Database
+from ..db.models import User
+from ..domain.labels import Role
+from ..domain.permissions import Actor
+from ..errors import AuthenticationFailed, ValidationError
+
+log = logging.getLogger(__name__)
+
+_hasher = PasswordHasher()  # argon2-cffi's defaults are Argon2id with RFC 9106 low-memory profile
+# Verified for unknown user names too, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+FREE_ATTEMPTS = 5
+BASE_LOCK_SECONDS = 30
+MAX_LOCK_SECONDS = 15 * 60
+MIN_PASSWORD_LENGTH = 8
+
+
+def hash_password(password: str) -> str:
+    check_password_strength(password)
+    return _hasher.hash(password)
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(f"密码至少需要 {MIN_PASSWORD_LENGTH} 位。")
+    if password.isdigit() or password.isalpha():
+        raise ValidationError("密码需同时包含字母和数字（或其他字符）。")
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def lock_seconds(failed: int) -> int:
+    """Seconds an account is locked after ``failed`` consecutive failures (0 while free)."""
+    if failed < FREE_ATTEMPTS:
+        return 0
+    return int(min(MAX_LOCK_SECONDS, BASE_LOCK_SECONDS * 2 ** (failed - FREE_ATTEMPTS)))
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        role=Role(user.role),
+        division_id=user.division_id,
+        division_name=user.division.name if user.division else "",
+        display_name=user.display_name,
+    )
+
+
+class AuthService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def login(self, username: str, password: str, now: datetime | None = None) -> Actor:
+        """Return the actor for a correct password; audit and throttle every failure."""
+        now = now or utcnow()
+        username = username.strip()
+        with self.db.write() as session:
+            user = session.scalars(select(User).where(User.username == username)).one_or_none()
+            who = audit.AuditActor(user.id if user else None, username)
+            if user is None or not user.active:
+                verify_password(_DUMMY_HASH, password)
+                audit.record(
+                    session,
+                    who,
+                    "login",
+                    entity="user",
+                    entity_id=username,
+                    outcome="failed",
+                    detail="用户不存在或已停用",
+                )
+                failure = AuthenticationFailed("用户名或密码错误。")
+            elif user.locked_until is not None and user.locked_until > now:
+                wait = int((user.locked_until - now).total_seconds()) + 1
+                audit.record(
+                    session,
+                    who,
+                    "login",
+                    entity="user",
+                    entity_id=user.id,
+                    division_id=user.division_id,
+                    outcome="denied",
+                    detail=f"账号锁定中，剩余 {wait} 秒",
+                )
+                failure = AuthenticationFailed(
+                    f"登录失败次数过多，账号已临时锁定，请 {wait} 秒后再试。", wait_seconds=wait
+                )
+            elif not verify_password(user.password_hash, password):
+                user.failed_logins += 1
+                seconds = lock_seconds(user.failed_logins)
+                if seconds:
+                    user.locked_until = now + timedelta(seconds=seconds)
+                audit.record(
+                    session,
+                    who,
+                    "login",
+                    entity="user",
+                    entity_id=user.id,
+                    division_id=user.division_id,
+                    outcome="failed",
+                    detail=f"密码错误（连续第 {user.failed_logins} 次）",
+                )
+                left = FREE_ATTEMPTS - user.failed_logins
+                hint = f"还可尝试 {left} 次。" if left > 0 else f"账号已锁定 {seconds} 秒。"
+                failure = AuthenticationFailed(f"用户名或密码错误，{hint}")
+            else:
+                if _hasher.check_needs_rehash(user.password_hash):
+                    user.password_hash = _hasher.hash(password)
+                user.failed_logins = 0
+                user.locked_until = None
+                user.last_login_at = now
+                audit.record(
+                    session,
+                    who,
+                    "login",
+                    entity="user",
+                    entity_id=user.id,
+                    division_id=user.division_id,
+                )
+                return actor_of(user)
+        log.info("failed login for %r", username)
+        raise failure

@@ -1,0 +1,94 @@
+"""What every service shares: the actor, the permission check that audits refusals, snapshots."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..db.engine import Database
+from ..db.models import Division
+from ..domain.permissions import Action, Actor, allowed, refusal_message
+from ..errors import ConflictError, PermissionDenied
+
+log = logging.getLogger(__name__)
+
+
+def audit_actor(actor: Actor) -> audit.AuditActor:
+    return audit.AuditActor(actor.user_id, actor.username)
+
+
+def snapshot(obj: object, exclude: tuple[str, ...] = ("password_hash",)) -> dict[str, Any]:
+    """Column values of an ORM object, for the audit log's before/after."""
+    mapper = inspect(obj).mapper  # type: ignore[union-attr]
+    data: dict[str, Any] = {}
+    for attr in mapper.column_attrs:
+        if attr.key in exclude:
+            continue
+        value = getattr(obj, attr.key)
+        if isinstance(value, (datetime, date)):
+            value = value.isoformat()
+        data[attr.key] = value
+    return data
+
+
+def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in after.items() if before.get(k) != v}
+
+
+class Service:
+    """Base of the services: holds the database and the actor, checks and audits permissions."""
+
+    def __init__(self, db: Database, actor: Actor) -> None:
+        self.db = db
+        self.actor = actor
+
+    def require(
+        self,
+        action: Action,
+        *,
+        division_id: int | None = None,
+        what: str = "",
+        entity: str = "",
+        entity_id: object = "",
+    ) -> None:
+        """Raise PermissionDenied (after auditing the refusal in its own transaction) unless allowed."""
+        if allowed(self.actor, action, division_id):
+            return
+        division_name = ""
+        if division_id is not None:
+            with self.db.read() as session:
+                division = session.get(Division, division_id)
+                division_name = division.name if division else ""
+        message = refusal_message(self.actor, action, division_name)
+        with self.db.write() as session:
+            audit.record(
+                session,
+                audit_actor(self.actor),
+                what or action.value,
+                entity=entity,
+                entity_id=entity_id,
+                division_id=division_id,
+                outcome="denied",
+                detail=message,
+            )
+        log.warning("refused %s to %s: %s", what or action.value, self.actor.username, message)
+        raise PermissionDenied(message, action=action.value, division_id=division_id)
+
+    def audit(self, session: Session, action: str, **kwargs: Any) -> None:
+        audit.record(session, audit_actor(self.actor), action, **kwargs)
+
+    @staticmethod
+    def check_version(obj: Any, expected_version: int | None, what: str) -> None:
+        """Optimistic check: the record must still be at the version the user started editing."""
+        if expected_version is not None and obj.version != expected_version:
+            raise ConflictError(
+                f"{what}已被其他用户修改（当前版本 {obj.version}，您编辑的是版本 {expected_version}）。"
+                "请查看对方的修改后再决定保留哪一份。",
+                current=snapshot(obj),
+            )
