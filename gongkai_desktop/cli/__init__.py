@@ -13,12 +13,12 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import GongkaiError
-from . import foundation
+from . import exchange, foundation
 from .common import CliContext, CliUsageError
 
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES = [foundation]
+COMMAND_MODULES = [foundation, exchange]
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):

@@ -1,0 +1,77 @@
+"""The Excel ledgers each module exchanges with users: blank templates, imports and exports.
+
+``gongkai template|import|export KIND`` and the GUI's import/export dialogs look kinds up here;
+each module registers its kinds (items, documents, requests, cases, tasks) with ``register``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .db.engine import Database
+from .domain.permissions import Actor
+from .progress import CancelToken, Progress
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did (or, with dry_run, would do)."""
+
+    kind: str
+    rows: int
+    created: int = 0
+    updated: int = 0
+    dry_run: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def summary(self) -> str:
+        verb = "可导入" if self.dry_run else "已导入"
+        text = f"{verb} {self.rows} 行（新增 {self.created}，更新 {self.updated}）"
+        return text + ("，试运行未保存" if self.dry_run else "")
+
+
+# A template writer takes the target path. Import and export are jobs (generators of Progress)
+# returning an ImportResult or the number of rows written.
+TemplateWriter = Callable[[Path], None]
+ImportJob = Callable[
+    [Database, Actor, Path, bool, CancelToken | None], Generator[Progress, None, ImportResult]
+]
+ExportJob = Callable[
+    [Database, Actor, Path, int | None, CancelToken | None], Generator[Progress, None, int]
+]
+
+
+@dataclass(frozen=True)
+class LedgerKind:
+    key: str
+    label: str
+    template: TemplateWriter | None = None
+    import_job: ImportJob | None = None
+    export_job: ExportJob | None = None
+
+
+_KINDS: dict[str, LedgerKind] = {}
+
+
+def register(kind: LedgerKind) -> LedgerKind:
+    _KINDS[kind.key] = kind
+    return kind
+
+
+def kinds() -> dict[str, LedgerKind]:
+    _load_all()
+    return dict(_KINDS)
+
+
+def _load_all() -> None:
+    """Import the modules that register kinds (explicit, so a frozen build finds them)."""
+    import importlib
+
+    for module in LEDGER_MODULES:
+        importlib.import_module(module)
+
+
+# Modules that register ledger kinds when imported.
+LEDGER_MODULES: list[str] = []
