@@ -37,8 +37,12 @@ def snapshot(obj: object, exclude: tuple[str, ...] = ("password_hash",)) -> dict
     return data
 
 
+BOOKKEEPING = frozenset({"updated_at", "version", "updated_by"})
+
+
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in after.items() if before.get(k) != v}
+    """The fields a change touched, without the bookkeeping every update moves."""
+    return {k: v for k, v in after.items() if k not in BOOKKEEPING and before.get(k) != v}
 
 
 class Service:
