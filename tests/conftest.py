@@ -12,8 +12,7 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-ADMIN_PASSWORD = "admin-pass-1"
-LIAISON_PASSWORD = "liaison-pass-1"
+from support import ADMIN_PASSWORD, LIAISON_PASSWORD  # noqa: E402,F401
 
 
 @pytest.fixture

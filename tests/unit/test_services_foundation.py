@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import ADMIN_PASSWORD
+from support import ADMIN_PASSWORD
 from sqlalchemy import select
 
 from gongkai_desktop.db.base import utcnow
