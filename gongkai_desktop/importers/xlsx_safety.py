@@ -1,0 +1,662 @@
+"""Reading untrusted .xlsx files: container limits first, then checked rows and cell parsers.
+
+An .xlsx file is a zip archive of XML. Before openpyxl parses anything, ``check_xlsx_limits``
+reads only the archive's directory (never inflating a member) and refuses files that are too big,
+hold too many members, would inflate too far (zip bombs), or name paths outside the archive.
+This is enough because Python's ``zipfile`` never returns more bytes than a member's declared size,
+so the declared sizes checked here bound what openpyxl can inflate later. openpyxl must parse
+with defusedxml (no entity expansion, no external entities); ``require_defusedxml`` enforces it.
+
+``open_rows`` then checks the header row against a template's exact headers and yields the data
+rows; the ``parse_*_cell`` functions turn cell values into Python values or raise ``ValueError``
+with a Chinese reason, which ``RowErrors`` collects into one "第N行「列名」：原因" report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import os
+import re
+import struct
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, TypeVar
+from xml.etree.ElementTree import ParseError
+
+import openpyxl
+from lxml.etree import XMLSyntaxError
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from ..errors import GongkaiError, InputTooLarge, ValidationError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+MB = 1024 * 1024
+MAX_BYTES = 50 * MB
+MAX_ENTRIES = 10_000
+MAX_UNCOMPRESSED = 500 * MB
+MAX_RATIO = 100
+MAX_ROWS = 200_000
+# Small members compress far better than 100:1 when they are mostly repeated markup (an empty
+# styled sheet, say) and are harmless, so the ratio is only judged above this size.
+RATIO_FLOOR = 1 * MB
+
+_EOCD = b"PK\x05\x06"
+_EOCD_STRUCT = struct.Struct("<4s4H2LH")
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_LOCATOR_STRUCT = struct.Struct("<4sLQL")
+_ZIP64_EOCD = b"PK\x06\x06"
+_ZIP64_EOCD_STRUCT = struct.Struct("<4sQ2H2L4Q")
+_MIN_CENTRAL_ENTRY = 46  # bytes of a central directory entry with an empty name
+
+# What openpyxl raises on a damaged or hostile package; defusedxml's refusals are ValueErrors.
+_READ_ERRORS = (
+    zipfile.BadZipFile,
+    InvalidFileException,
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    ParseError,
+    XMLSyntaxError,
+    EOFError,
+    zlib.error,
+)
+
+
+@dataclass(frozen=True)
+class ZipSummary:
+    """What the archive's directory declares: member count and total sizes in bytes."""
+
+    entries: int
+    compressed: int
+    uncompressed: int
+
+
+def _mb(size: int) -> str:
+    if size < MB:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / MB:.1f} MB" if size < 10 * MB else f"{size / MB:.0f} MB"
+
+
+def check_xlsx_limits(
+    path: str | os.PathLike[str],
+    max_bytes: int = MAX_BYTES,
+    max_entries: int = MAX_ENTRIES,
+    max_uncompressed: int = MAX_UNCOMPRESSED,
+    max_ratio: float = MAX_RATIO,
+) -> ZipSummary:
+    """Refuse an .xlsx whose size, member count, inflated size, ratio or member names are unsafe.
+
+    Only the zip directory is read. Raises ``InputTooLarge`` for a limit, ``ValidationError`` for a
+    file that is not an .xlsx archive or names an absolute or ``..`` path.
+    """
+    file = Path(path)
+    name = file.name
+    try:
+        size = file.stat().st_size
+    except OSError as exc:
+        raise _cannot_read(file, exc) from exc
+    if size > max_bytes:
+        raise InputTooLarge(
+            f"文件“{name}”过大（{_mb(size)}），Excel 文件不能超过 {_mb(max_bytes)}",
+            path=str(file),
+            size=size,
+            limit=max_bytes,
+        )
+    not_xlsx = ValidationError(
+        f"文件“{name}”不是有效的 Excel 工作簿（.xlsx）；如果是旧版 .xls 或加密的文件，"
+        "请在 Excel 中另存为 .xlsx 后再导入",
+        path=str(file),
+    )
+    try:
+        declared = _declared_entries(file, size)
+    except OSError as exc:
+        raise _cannot_read(file, exc) from exc
+    if declared is None:
+        raise not_xlsx
+    if declared > max_entries:
+        raise _too_many(name, declared, max_entries, file)
+
+    try:
+        with zipfile.ZipFile(file) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise not_xlsx from exc
+    if len(infos) > max_entries:
+        raise _too_many(name, len(infos), max_entries, file)
+
+    total = compressed = 0
+    seen: set[str] = set()
+    for info in infos:
+        member = info.filename
+        if _unsafe_member_name(member):
+            raise ValidationError(
+                f"文件“{name}”含有不安全的路径“{member}”，已拒绝打开", path=str(file), member=member
+            )
+        if member in seen:
+            raise ValidationError(
+                f"文件“{name}”中“{member}”重复出现，文件可能被篡改，已拒绝打开",
+                path=str(file),
+                member=member,
+            )
+        seen.add(member)
+        if info.flag_bits & 0x1:
+            raise ValidationError(f"文件“{name}”已加密，请先取消密码保护", path=str(file))
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ValidationError(
+                f"文件“{name}”使用了 Excel 不会使用的压缩方式，已拒绝打开", path=str(file)
+            )
+        if info.file_size > max_uncompressed:
+            raise _too_big_inflated(name, info.file_size, max_uncompressed, file)
+        if info.file_size > RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
+            raise _bomb(name, info.file_size, info.compress_size, max_ratio, file, member)
+        total += info.file_size
+        compressed += info.compress_size
+    if total > max_uncompressed:
+        raise _too_big_inflated(name, total, max_uncompressed, file)
+    if total > RATIO_FLOOR and total > max_ratio * max(compressed, 1):
+        raise _bomb(name, total, compressed, max_ratio, file, None)
+    if "[Content_Types].xml" not in seen:
+        raise not_xlsx
+    return ZipSummary(entries=len(infos), compressed=compressed, uncompressed=total)
+
+
+def _cannot_read(file: Path, exc: OSError) -> ValidationError:
+    return ValidationError(f"无法读取文件“{file.name}”：{exc.strerror or exc}", path=str(file))
+
+
+def _too_many(name: str, count: int, limit: int, file: Path) -> InputTooLarge:
+    return InputTooLarge(
+        f"文件“{name}”内含 {count} 个部件，超过上限 {limit} 个，不像正常的 Excel 文件，已拒绝打开",
+        path=str(file),
+        entries=count,
+        limit=limit,
+    )
+
+
+def _too_big_inflated(name: str, size: int, limit: int, file: Path) -> InputTooLarge:
+    return InputTooLarge(
+        f"文件“{name}”解压后有 {_mb(size)}，超过上限 {_mb(limit)}，已拒绝打开",
+        path=str(file),
+        uncompressed=size,
+        limit=limit,
+    )
+
+
+def _bomb(
+    name: str, size: int, packed: int, limit: float, file: Path, member: str | None
+) -> InputTooLarge:
+    ratio = size / max(packed, 1)
+    return InputTooLarge(
+        f"文件“{name}”的压缩比异常（{ratio:.0f}:1，上限 {limit:.0f}:1），疑似压缩炸弹，已拒绝打开",
+        path=str(file),
+        ratio=ratio,
+        limit=limit,
+        member=member,
+    )
+
+
+def _unsafe_member_name(member: str) -> bool:
+    if not member or member.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", member):
+        return True
+    return ".." in re.split(r"[/\\]", member) or "\x00" in member
+
+
+def _declared_entries(file: Path, size: int) -> int | None:
+    """The member count from the end-of-directory record, read without parsing the directory.
+
+    A directory of a million tiny members would take seconds to parse; this refuses it at once.
+    Returns None when the file has no zip end record.
+    """
+    if size < _EOCD_STRUCT.size:
+        return None
+    with open(file, "rb") as fh:
+        tail_len = min(size, _EOCD_STRUCT.size + 0xFFFF)
+        fh.seek(size - tail_len)
+        tail = fh.read(tail_len)
+        pos = tail.rfind(_EOCD)
+        if pos < 0 or len(tail) - pos < _EOCD_STRUCT.size:
+            return None
+        fields = _EOCD_STRUCT.unpack_from(tail, pos)
+        entries, cd_size = fields[4], fields[5]
+        if entries != 0xFFFF and cd_size != 0xFFFFFFFF:
+            # A directory can hold no more entries than its byte size allows.
+            return max(entries, 0) if cd_size >= entries * _MIN_CENTRAL_ENTRY else None
+        loc = pos - _ZIP64_LOCATOR_STRUCT.size
+        if loc < 0 or tail[loc : loc + 4] != _ZIP64_LOCATOR:
+            return entries
+        offset = _ZIP64_LOCATOR_STRUCT.unpack_from(tail, loc)[2]
+        if offset + _ZIP64_EOCD_STRUCT.size > size:
+            return None
+        fh.seek(offset)
+        record = fh.read(_ZIP64_EOCD_STRUCT.size)
+        if record[:4] != _ZIP64_EOCD:
+            return None
+        return int(_ZIP64_EOCD_STRUCT.unpack(record)[7])
+
+
+def require_defusedxml() -> None:
+    """Refuse to read untrusted workbooks unless openpyxl parses them with defusedxml."""
+    import openpyxl.xml.functions as xml_functions
+
+    iterparse_module = getattr(xml_functions.iterparse, "__module__", "") or ""
+    if openpyxl.DEFUSEDXML is not True or not iterparse_module.startswith("defusedxml"):
+        raise GongkaiError(
+            "安全组件 defusedxml 未生效，为防止恶意文件，已停止读取外部 Excel 文件；"
+            "请重新安装本软件",
+            component="defusedxml",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows
+
+
+def open_rows(
+    path: str | os.PathLike[str],
+    expected_headers: Sequence[str],
+    *,
+    sheet: str | None = None,
+    max_rows: int = MAX_ROWS,
+    limits: Mapping[str, float] | None = None,
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """Yield ``(row_number, values)`` for each non-empty data row of an untrusted .xlsx file.
+
+    Limits and defusedxml are checked first, then the workbook is opened read-only. The sheet is
+    ``sheet`` or else the first visible sheet whose first row matches; its first row must equal
+    ``expected_headers`` exactly (whitespace around a header is ignored), otherwise a
+    ``ValidationError`` lists the missing, extra and misplaced columns. ``values`` always has one
+    entry per expected column. ``limits`` overrides ``check_xlsx_limits`` keywords. Errors surface
+    on the first ``next()``.
+    """
+    file = Path(path)
+    expected = tuple(expected_headers)
+    check_xlsx_limits(file, **(limits or {}))  # type: ignore[arg-type]
+    require_defusedxml()
+    number = 0
+    # openpyxl leaves its archive open when loading fails; owning the handle here closes it.
+    try:
+        fh = open(file, "rb")  # closed by the with block below
+    except OSError as exc:
+        raise _cannot_read(file, exc) from exc
+    with fh:
+        try:
+            wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+        except _READ_ERRORS as exc:
+            raise _unreadable(file, exc) from exc
+        try:
+            ws, first = _pick_sheet(wb, file, expected, sheet)
+            problems = header_problems(first, expected)
+            if problems:
+                raise ValidationError(
+                    f"“{file.name}”工作表「{ws.title}」的表头与模板不一致。"
+                    "请使用本系统生成的模板，不要修改第一行",
+                    problems=problems,
+                    path=str(file),
+                )
+            width = len(expected)
+            for number, raw in enumerate(ws.iter_rows(min_row=2, values_only=True), 2):
+                if number > max_rows + 1:
+                    raise InputTooLarge(
+                        f"“{file.name}”的数据超过 {max_rows} 行，请分成几个文件导入",
+                        path=str(file),
+                        limit=max_rows,
+                    )
+                values = tuple(raw[:width])
+                if len(values) < width:
+                    values += (None,) * (width - len(values))
+                if all(is_blank(v) for v in values):
+                    continue
+                yield number, values
+        except _READ_ERRORS as exc:
+            raise _unreadable(file, exc, after_row=number or None) from exc
+        finally:
+            wb.close()
+
+
+def _pick_sheet(
+    wb: Any, file: Path, expected: tuple[str, ...], sheet: str | None
+) -> tuple[Any, tuple[Any, ...]]:
+    if sheet is not None:
+        if sheet not in wb.sheetnames:
+            raise ValidationError(
+                f"“{file.name}”中找不到工作表「{sheet}」", path=str(file), sheet=sheet
+            )
+        return wb[sheet], _first_row(wb[sheet])
+    candidates = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+    candidates = candidates or list(wb.worksheets)
+    if not candidates:
+        raise ValidationError(f"“{file.name}”中没有工作表", path=str(file))
+    firsts = []
+    for ws in candidates:
+        first = _first_row(ws)
+        if not header_problems(first, expected):
+            return ws, first
+        firsts.append(first)
+    return candidates[0], firsts[0]
+
+
+def _first_row(ws: Any) -> tuple[Any, ...]:
+    ws.reset_dimensions()  # some writers store a wrong sheet size; read what is really there
+    for row in ws.iter_rows(min_row=1, max_row=1, values_only=True):
+        return tuple(row)
+    return ()
+
+
+def header_problems(first_row: Iterable[Any], expected: Sequence[str]) -> list[str]:
+    """Chinese descriptions of how ``first_row`` differs from ``expected``; empty when equal."""
+    actual = ["" if v is None else str(v).strip() for v in first_row]
+    while actual and not actual[-1]:
+        actual.pop()
+    wanted = list(expected)
+    if actual == wanted:
+        return []
+    if not actual:
+        return ["第一行是空的，应为表头：" + "、".join(wanted)]
+    problems: list[str] = []
+    missing = [h for h in wanted if h not in actual]
+    extra = [h for h in actual if h and h not in wanted]
+    duplicated = sorted({h for h in actual if h and actual.count(h) > 1}, key=actual.index)
+    blanks = [i for i, h in enumerate(actual, 1) if not h]
+    if missing:
+        problems.append("缺少列：" + "、".join(f"「{h}」" for h in missing))
+    if extra:
+        problems.append("多出列：" + "、".join(f"「{h}」" for h in extra) + "（模板中没有）")
+    if duplicated:
+        problems.append("列名重复：" + "、".join(f"「{h}」" for h in duplicated))
+    if blanks:
+        problems.append(
+            "表头为空的列：" + "、".join(f"第{i}列（{get_column_letter(i)}列）" for i in blanks)
+        )
+    if not (missing or extra or duplicated or blanks):
+        for i, (got, want) in enumerate(zip(actual, wanted, strict=True), 1):
+            if got != want:
+                problems.append(
+                    f"列的顺序不对：第{i}列（{get_column_letter(i)}列）应为「{want}」，实际为「{got}」"
+                )
+    problems.append("正确的表头依次为：" + "、".join(wanted))
+    return problems
+
+
+def _is_defused(exc: BaseException) -> bool:
+    """True when defusedxml refused the XML, possibly wrapped by openpyxl in another error."""
+    from defusedxml import DefusedXmlException
+
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, DefusedXmlException):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _unreadable(file: Path, exc: BaseException, after_row: int | None = None) -> ValidationError:
+    if _is_defused(exc):
+        reason = "文件含有不允许的 XML 内容（DTD 或实体定义），可能是恶意文件"
+    else:
+        reason = "文件已损坏或不是有效的 .xlsx 格式"
+    where = f"（读到第 {after_row} 行附近时出错）" if after_row else ""
+    log.warning("refused %s: %r", file, exc, exc_info=exc)
+    return ValidationError(f"无法读取 Excel 文件“{file.name}”：{reason}{where}", path=str(file))
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells
+
+
+def is_blank(value: object) -> bool:
+    """An empty cell: None or only whitespace."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: object) -> str:
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+_TIME_SUFFIX = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_DATE_PATTERNS = (
+    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME_SUFFIX),
+    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})" + _TIME_SUFFIX),
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
+)
+_DATE_FORMS = "2021-03-15、2021/3/15 或 2021年3月15日"
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def parse_date_cell(value: object) -> dt.date:
+    """A date from a real Excel date or the text ``YYYY-MM-DD``, ``YYYY/M/D``, ``YYYY年M月D日``.
+
+    Full-width digits and punctuation are accepted. Bare numbers are refused rather than read as
+    Excel serial numbers, which would silently turn ``2021`` into a date in 1905.
+    """
+    if isinstance(value, dt.datetime):
+        return _check_year(value.date(), str(value.date()))
+    if isinstance(value, dt.date):
+        return _check_year(value, str(value))
+    if is_blank(value):
+        raise ValueError("不能为空")
+    if isinstance(value, bool) or isinstance(value, int | float | Decimal):
+        raise ValueError(f"「{_number_text(value)}」是数字而不是日期，请填写日期，如 {_DATE_FORMS}")
+    if not isinstance(value, str):
+        raise ValueError(f"应为日期，如 {_DATE_FORMS}")
+    text = _text(value)
+    for pattern in _DATE_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            try:
+                parsed = dt.date(year, month, day)
+            except ValueError:
+                raise ValueError(f"日期「{value.strip()}」不存在") from None
+            return _check_year(parsed, value.strip())
+    raise ValueError(f"「{value.strip()}」不是可识别的日期，应填写如 {_DATE_FORMS}")
+
+
+def _check_year(value: dt.date, shown: str) -> dt.date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"日期「{shown}」的年份超出 {MIN_YEAR}—{MAX_YEAR} 的范围")
+    return value
+
+
+def _number_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_int_cell(value: object, *, minimum: int | None = 0, maximum: int | None = None) -> int:
+    """A whole number from a number cell (``3`` or ``3.0``) or text such as ``"3"``/``"1,200"``.
+
+    By default negative numbers are refused (counts and working days); pass ``minimum=None`` to
+    allow them.
+    """
+    if is_blank(value):
+        raise ValueError("不能为空")
+    if isinstance(value, bool):
+        raise ValueError("应为整数")
+    number: int
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float | Decimal):
+        finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+        if not finite or value != int(value):
+            raise ValueError(f"应为整数，实际为「{_number_text(value)}」")
+        number = int(value)
+    elif isinstance(value, str):
+        text = _text(value).replace(",", "")
+        if not re.fullmatch(r"[+-]?\d+(?:\.0+)?", text):
+            raise ValueError(f"应为整数，实际为「{value.strip()}」")
+        number = int(text.split(".")[0])
+    else:
+        raise ValueError("应为整数")
+    if minimum is not None and number < minimum:
+        raise ValueError(f"不能小于 {minimum}，实际为 {number}")
+    if maximum is not None and number > maximum:
+        raise ValueError(f"不能大于 {maximum}，实际为 {number}")
+    return number
+
+
+_CENT = Decimal("0.01")
+
+
+def parse_money_cell(value: object) -> Decimal:
+    """A non-negative amount in yuan with at most two decimals, as ``Decimal`` (e.g. ``12.50``).
+
+    Number cells and text such as ``"1,200.5"``, ``"¥30"`` or ``"30元"`` are accepted.
+    """
+    if is_blank(value):
+        raise ValueError("不能为空")
+    if isinstance(value, bool):
+        raise ValueError("应为金额（数字）")
+    amount: Decimal
+    if isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("应为金额（数字）")
+        amount = Decimal(repr(value))
+        # A value computed in Excel may carry binary noise such as 0.30000000000000004.
+        if abs(amount - amount.quantize(_CENT)) < Decimal("1e-9"):
+            amount = amount.quantize(_CENT)
+    elif isinstance(value, str):
+        text = _text(value).replace(",", "").replace(" ", "")
+        text = text.removeprefix("¥").removesuffix("元")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"应为金额（数字），实际为「{value.strip()}」") from None
+    else:
+        raise ValueError("应为金额（数字）")
+    if not amount.is_finite():
+        raise ValueError("应为金额（数字）")
+    if amount < 0:
+        raise ValueError(f"金额不能为负数，实际为 {amount}")
+    if amount != amount.quantize(_CENT):
+        raise ValueError(f"金额最多两位小数，实际为 {amount}")
+    return amount.quantize(_CENT)
+
+
+def parse_choice_cell(value: object, choices: Sequence[str]) -> str:
+    """The one of ``choices`` the cell holds (surrounding spaces and full-width forms ignored)."""
+    if is_blank(value):
+        raise ValueError("不能为空")
+    if isinstance(value, str):
+        text = value.strip()
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        text = _number_text(value)
+    else:
+        text = str(value).strip()
+    if text in choices:
+        return text
+    normalized = _text(text)
+    for choice in choices:
+        if _text(choice) == normalized:
+            return choice
+    shown = "、".join(choices[:12]) + (f" 等 {len(choices)} 项" if len(choices) > 12 else "")
+    raise ValueError(f"「{text}」不是可选值，可选：{shown}")
+
+
+def split_multi(value: object, sep: str = "、") -> list[str]:
+    """Split a multi-value cell (``门户网站、政务新媒体``) into trimmed, distinct, non-empty parts."""
+    if is_blank(value):
+        return []
+    parts: list[str] = []
+    for part in str(value).split(sep):
+        item = part.strip()
+        if item and item not in parts:
+            parts.append(item)
+    return parts
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors of a whole file
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return f"第{self.row}行「{self.column}」：{self.reason}"
+        return f"第{self.row}行：{self.reason}"
+
+
+class RowErrors:
+    """Collects every problem of an import so the user sees them all at once, not one per try."""
+
+    def __init__(self, source: str = "") -> None:
+        self.source = source
+        self._errors: list[RowError] = []
+
+    def add(self, row: int, column_header: str | None, reason: str) -> None:
+        self._errors.append(RowError(row, column_header, reason))
+
+    def parse(
+        self,
+        row: int,
+        column_header: str,
+        parser: Callable[..., T],
+        value: object,
+        *args: Any,
+        required: bool = False,
+        **kwargs: Any,
+    ) -> T | None:
+        """``parser(value, ...)``, or None after recording the reason when it raises ValueError.
+
+        A blank cell gives None; when ``required`` it is also recorded as "必填，不能为空".
+        """
+        if is_blank(value):
+            if required:
+                self.add(row, column_header, "必填，不能为空")
+            return None
+        try:
+            return parser(value, *args, **kwargs)
+        except ValueError as exc:
+            self.add(row, column_header, str(exc) or "内容无效")
+            return None
+
+    def __len__(self) -> int:
+        return len(self._errors)
+
+    def __bool__(self) -> bool:
+        return bool(self._errors)
+
+    def __iter__(self) -> Iterator[RowError]:
+        return iter(sorted(self._errors, key=lambda e: e.row))
+
+    def messages(self) -> list[str]:
+        """One "第N行「列名」：原因" line per error, by row (same-row errors in the order found)."""
+        return [str(e) for e in self]
+
+    def raise_if_any(self, message: str | None = None) -> None:
+        """Raise one ``ValidationError`` listing every recorded error; do nothing if none."""
+        if not self._errors:
+            return
+        rows = len({e.row for e in self._errors})
+        where = f"“{self.source}”" if self.source else "导入文件"
+        raise ValidationError(
+            message
+            or f"{where}有 {len(self._errors)} 处错误（涉及 {rows} 行），未导入任何数据；"
+            "请改正后重新导入",
+            problems=self.messages(),
+            errors=len(self._errors),
+        )
