@@ -1,0 +1,116 @@
+"""Start-up time of the desktop app against a bare PySide6 window on the same machine (SPEC §17).
+
+Creates a temporary data folder, fills it with ``gongkai demo`` (``--items`` is passed on as
+``--scale``), then starts ``gongkai-desktop --smoke`` ``--runs`` times and a bare
+QApplication + QMainWindow script as many times, both as fresh Python processes with
+QT_QPA_PLATFORM=offscreen. Each prints ``ready_ms`` measured from the process's own start time
+(``ui.clock``). One unmeasured run of each warms the file cache first. Prints the medians and
+``ratio=<app/bare>``; the target is ``ratio <= 1.5``.
+
+    .venv/bin/python bench/startup.py [--runs N] [--items N] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+READY_RE = re.compile(r"^ready_ms=(\d+)$", re.MULTILINE)
+
+BARE_WINDOW = """
+from PySide6.QtCore import QElapsedTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+from ui.clock import ms_since_process_start
+
+app = QApplication([])
+window = QMainWindow()
+window.resize(1240, 680)
+window.show()
+timer = QElapsedTimer()
+timer.start()
+while timer.elapsed() < 20000:
+    app.processEvents()
+    handle = window.windowHandle()
+    if handle is not None and handle.isExposed():
+        app.processEvents()
+        break
+print(f"ready_ms={ms_since_process_start()}", flush=True)
+"""
+
+
+def script(name: str) -> list[str] | None:
+    """The installed console script beside this interpreter, if there is one."""
+    path = Path(sys.executable).with_name(name)
+    return [str(path)] if path.is_file() else None
+
+
+def run(command: list[str], env: dict[str, str]) -> str:
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(command[:3])}… failed ({result.returncode}):\n{result.stderr}")
+    return result.stdout
+
+
+def ready_ms(command: list[str], env: dict[str, str]) -> int:
+    output = run(command, env)
+    match = READY_RE.search(output)
+    if match is None:
+        sys.exit(f"no ready_ms line in the output of {command[0]}:\n{output}")
+    return int(match.group(1))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="measured runs of each side")
+    parser.add_argument(
+        "--items", type=int, default=200, help="demo data scale (gongkai demo --scale)"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
+    args = parser.parse_args(argv)
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_LOGGING_RULES="qt.qpa.*=false")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    env.pop("GONGKAI_DATA_DIR", None)
+
+    from gongkai_desktop.demo import DEMO_PASSWORD
+
+    data = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
+    try:
+        cli = script("gongkai") or [sys.executable, "-m", "gongkai_desktop.cli"]
+        run([*cli, "--data-dir", str(data), "demo", "--scale", str(args.items)], env)
+        app_env = dict(env, GONGKAI_PASSWORD=DEMO_PASSWORD)
+        desktop = script("gongkai-desktop") or [sys.executable, "-m", "ui.app"]
+        app_command = [*desktop, "--data-dir", str(data), "--as", "admin", "--smoke"]
+        bare_command = [sys.executable, "-c", BARE_WINDOW]
+
+        ready_ms(app_command, app_env)  # warm-up: file cache, the daily automatic backup
+        ready_ms(bare_command, env)
+        app_times, bare_times = [], []
+        for _ in range(args.runs):  # alternate, so a slow moment of the machine hits both sides
+            app_times.append(ready_ms(app_command, app_env))
+            bare_times.append(ready_ms(bare_command, env))
+    finally:
+        if args.keep:
+            print(f"data folder kept: {data}")
+        else:
+            shutil.rmtree(data, ignore_errors=True)
+
+    app_median = statistics.median(app_times)
+    bare_median = statistics.median(bare_times)
+    print(f"items={args.items} runs={args.runs}")
+    print(f"app_ready_ms={app_median:.0f} (runs: {', '.join(map(str, app_times))})")
+    print(f"bare_ready_ms={bare_median:.0f} (runs: {', '.join(map(str, bare_times))})")
+    print(f"ratio={app_median / bare_median:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

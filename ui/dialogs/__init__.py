@@ -1,0 +1,1 @@
+"""Dialogs that are not part of one page: first run, log-in, own password."""

@@ -1,0 +1,105 @@
+"""The registry of the main window's pages, in navigation order.
+
+Each module of the product is one ``PageSpec``. A page that is not built yet is a ``coming(...)``
+placeholder that says what the module will do; when a module's page exists, its line here changes
+to name the page class, e.g. ``PageSpec("items", "公开事项", "ui.pages.items:ItemsPage")``.
+
+A factory is either a callable ``factory(ctx) -> QWidget`` or a ``"module:attribute"`` text that is
+imported the first time the page is opened, so start-up never imports pages nobody opened.
+``admin_only`` pages show other users an explanation instead of the page.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from ..context import UiContext
+
+log = logging.getLogger(__name__)
+
+PageFactory = Callable[["UiContext"], "QWidget"]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    factory: PageFactory | str
+    admin_only: bool = False
+
+    def build(self, ctx: UiContext) -> QWidget:
+        factory = self.factory
+        if isinstance(factory, str):
+            module_name, _, attribute = factory.partition(":")
+            factory = getattr(importlib.import_module(module_name), attribute)
+        return factory(ctx)
+
+
+def coming(*paragraphs: str) -> PageFactory:
+    """A placeholder page for a module that is not built yet, saying what it will do."""
+
+    def factory(ctx: UiContext) -> QWidget:
+        from .info import ComingPage
+
+        return ComingPage(ctx, paragraphs)
+
+    return factory
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("home", "首页", "ui.pages.home:HomePage"),
+    PageSpec("tasks", "年度任务", "ui.pages.plan:PlanPage"),
+    PageSpec("items", "公开事项", "ui.ledger.items_page:ItemsPage"),
+    PageSpec("documents", "规范性文件", "ui.ledger.documents_page:DocumentsPage"),
+    PageSpec(
+        "interpretations",
+        "政策解读",
+        coming(
+            "按照“谁起草、谁解读”，在同一界面左侧只读显示政策文件原文、右侧起草解读，可选中原文引用到解读稿中；"
+            "按背景依据、主要任务、关键词诠释、新旧政策差异等栏目组织内容。",
+            "检查解读与文件“同步组织、同步审签、同步部署”，发布不同步时提示；草稿自动保存；按公文格式导出 Word。",
+        ),
+    ),
+    PageSpec(
+        "decisions",
+        "决策与征求意见",
+        coming(
+            "重大行政决策记录公众参与、专家论证、风险评估、合法性审核、集体讨论决定五个法定程序及预公开日期。",
+            "公开征求意见：渠道、起止日期、收到和采纳意见情况；重大行政决策征求意见不少于 30 日，"
+            "规范性文件不少于 7 个工作日，采纳情况须公开；导出意见收集和采纳情况说明（Word）。",
+        ),
+    ),
+    PageSpec(
+        "engagement",
+        "新闻发布与回应",
+        coming(
+            "新闻发布会（每季度至少 1 次，分管领导每半年、主要负责同志每年至少出席 1 次）、"
+            "政务舆情回应（48 小时内回应，重大舆情 5 小时内发布权威信息、24 小时内举行发布会）、"
+            "网民留言和在线访谈等互动、人大代表建议和政协委员提案办理。",
+            "培训、主要负责同志听取政务公开工作汇报、专题研究部署，以及督查审计发现问题的整改情况。",
+        ),
+    ),
+    PageSpec("requests", "依申请公开", "ui.pages.requests:RequestsPage"),
+    PageSpec(
+        "evaluation",
+        "考核评议",
+        coming(
+            "年终评议和季度督查：指标体系（默认 100 分，可从 Excel 导入本省指标）按全年数据自动评分，"
+            "综合处录入扣分并说明理由，无可考核内容的指标标为“不适用”并按权重分摊。",
+            "生成评议结果 Excel（汇总排名、各处室明细、指标说明、扣分明细）和季度督查通报。",
+        ),
+    ),
+    PageSpec("reports", "报表", "ui.pages.reports:ReportsPage"),
+    PageSpec("admin", "系统管理", "ui.pages.admin:AdminPage", admin_only=True),
+]
+
+
+def page_by_key(key: str) -> PageSpec | None:
+    return next((spec for spec in PAGES if spec.key == key), None)

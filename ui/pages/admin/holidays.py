@@ -1,0 +1,419 @@
+"""节假日: the working-day calendar's own arrangements.
+
+The program knows the years of ``chinesecalendar``; for any other year the admin imports the
+State Council notice (pasted or from a .txt file): it is parsed, shown day by day for confirmation
+and only then stored. Single days can also be marked by hand (e.g. a local arrangement).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gongkai_desktop.calendar import HolidayNotice, builtin_years
+from gongkai_desktop.errors import GongkaiError, PermissionDenied, ValidationError
+from gongkai_desktop.services.calendar import CalendarService, OverrideInfo
+
+from ...context import UiContext
+from ...formatting import weekday
+from ...messages import confirm, show_error, show_info
+from ...models import Column, RowTableModel
+from ...widgets import ErrorLabel, RecordTable, hint
+from .base import AdminTab, button_row
+
+log = logging.getLogger(__name__)
+
+MAX_NOTICE_BYTES = 2_000_000
+LAST_FOLDER_KEY = "holidays/last_folder"
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+COLUMNS = (
+    Column("日期", lambda o: o.day.isoformat(), lambda o: o.day.toordinal()),
+    Column("星期", lambda o: weekday(o.day), lambda o: o.day.toordinal()),
+    Column("安排", lambda o: "调休上班" if o.is_workday else "放假"),
+    Column("名称", lambda o: o.name),
+)
+
+
+def read_notice_file(path: Path) -> str:
+    """A notice saved as text: UTF-8 (with or without BOM) or GB18030, at most 2 MB."""
+    if not path.is_file():
+        raise ValidationError(f"文件不存在：{path}")
+    if path.stat().st_size > MAX_NOTICE_BYTES:
+        raise ValidationError(f"文件过大：{path.name}（通知文本不应超过 2 MB）")
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(f"无法识别文件编码：{path.name}（请保存为 UTF-8 或 GB18030 文本）")
+
+
+def year_status(service: CalendarService, year: int) -> str:
+    arranged = set(service.arranged_years())
+    if year in arranged:
+        return f"{year}年：已导入节假日安排"
+    if year in builtin_years():
+        return f"{year}年：使用程序内置的节假日安排"
+    return f"{year}年：缺少节假日安排，该年的工作日期限无法计算，请导入通知"
+
+
+class NoticeImportDialog(QDialog):
+    """Paste or open the notice, 解析 → preview of every holiday and make-up day → 保存."""
+
+    def __init__(
+        self, ctx: UiContext, year: int, settings: QSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.settings = settings
+        self.notice: HolidayNotice | None = None
+        self.source = "粘贴的通知文本"
+        self.stored_days = 0
+        self._build_ui(year)
+        self._connect_signals()
+
+    def service(self) -> CalendarService:
+        return CalendarService(self.ctx.db, self.ctx.actor)
+
+    def _build_ui(self, year: int) -> None:
+        self.setWindowTitle("导入国务院办公厅节假日安排通知")
+        self.resize(900, 620)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("年份：", self))
+        self.year = QSpinBox(self)
+        self.year.setRange(YEAR_MIN, YEAR_MAX)
+        self.year.setValue(year)
+        top.addWidget(self.year)
+        self.open_button = QPushButton("打开文本文件…", self)
+        self.parse_button = QPushButton("解析", self)
+        for button in (self.open_button, self.parse_button):
+            button.setAutoDefault(False)
+            top.addWidget(button)
+        top.addStretch(1)
+        layout.addLayout(top)
+        layout.addWidget(
+            hint(
+                "把《国务院办公厅关于某年部分节假日安排的通知》全文粘贴到左侧（或打开保存的 .txt 文件），"
+                "点击「解析」，核对右侧的放假和调休上班日期无误后点击「保存」。保存会替换该年已有的安排。",
+                self,
+            )
+        )
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.text = QPlainTextEdit(splitter)
+        self.text.setPlaceholderText(
+            "例如：\n一、元旦：1月1日（周五）放假1天，不调休。\n"
+            "二、春节：2月6日（农历除夕、周六）至2月14日（农历正月初八、周日）放假调休，共9天。"
+            "2月20日（周六）上班。"
+        )
+        self.preview = QTableWidget(0, 4, splitter)
+        self.preview.setHorizontalHeaderLabels(["安排", "名称", "日期", "天数"])
+        self.preview.verticalHeader().setVisible(False)
+        self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.preview.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        splitter.addWidget(self.text)
+        splitter.addWidget(self.preview)
+        splitter.setSizes([420, 440])
+        layout.addWidget(splitter, 1)
+        self.summary = QLabel(self)
+        layout.addWidget(self.summary)
+        self.error = ErrorLabel(self)
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.setEnabled(False)
+        layout.addWidget(self.buttons)
+
+    def _connect_signals(self) -> None:
+        self.open_button.clicked.connect(self.open_file)
+        self.parse_button.clicked.connect(self.parse)
+        self.text.textChanged.connect(self._invalidate)
+        self.year.valueChanged.connect(self._invalidate)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+    def _invalidate(self) -> None:
+        if self.notice is not None:
+            self.notice = None
+            self.preview.setRowCount(0)
+            self.summary.clear()
+        self.save_button.setEnabled(False)
+
+    def open_file(self) -> None:
+        folder = str(self.settings.value(LAST_FOLDER_KEY, "") or "")
+        name, _filter = QFileDialog.getOpenFileName(
+            self, "打开通知文本", folder, "文本文件 (*.txt);;所有文件 (*)"
+        )
+        if not name:
+            return
+        path = Path(name)
+        try:
+            text = read_notice_file(path)
+        except GongkaiError as exc:
+            self.error.show_message(str(exc))
+            return
+        self.settings.setValue(LAST_FOLDER_KEY, str(path.parent))
+        self.text.setPlainText(text)
+        self.source = path.name
+        self.parse()
+
+    def parse(self) -> None:
+        self._invalidate()
+        text = self.text.toPlainText()
+        if not text.strip():
+            self.error.show_message("请先粘贴通知全文或打开通知文本文件。")
+            return
+        try:
+            notice = self.service().preview_notice(text, self.year.value())
+        except ValidationError as exc:
+            self.error.show_message(str(exc))
+            return
+        self.error.clear_message()
+        self.notice = notice
+        self._show_preview(notice)
+        self.save_button.setEnabled(True)
+
+    def _show_preview(self, notice: HolidayNotice) -> None:
+        rows: list[tuple[str, str, str, str]] = []
+        for period in notice.holidays:
+            days = (period.end - period.start).days + 1
+            when = (
+                f"{period.start.isoformat()}（{weekday(period.start)}）"
+                if period.start == period.end
+                else f"{period.start.isoformat()}（{weekday(period.start)}）至 "
+                f"{period.end.isoformat()}（{weekday(period.end)}）"
+            )
+            rows.append(("放假", period.name, when, str(days)))
+        for d in notice.workdays:
+            rows.append(("调休上班", "", f"{d.isoformat()}（{weekday(d)}）", "1"))
+        self.preview.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if c == 3:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.preview.setItem(r, c, item)
+        self.preview.resizeColumnsToContents()
+        self.summary.setText(
+            f"识别出 {len(notice.holidays)} 个节日、共 {sum(len(p.dates()) for p in notice.holidays)} 天放假，"
+            f"{len(notice.workdays)} 个调休上班日。请核对后保存。"
+        )
+
+    def accept(self) -> None:
+        if self.notice is None:
+            self.parse()
+            return
+        try:
+            self.stored_days = self.service().store_notice(self.notice, self.source)
+        except PermissionDenied as exc:
+            show_error(self, exc)
+            self.reject()
+            return
+        except GongkaiError as exc:
+            self.error.show_message(str(exc))
+            return
+        super().accept()
+
+
+class OverrideDialog(QDialog):
+    """Mark one day as a holiday or a make-up working day by hand."""
+
+    def __init__(self, ctx: UiContext, year: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._build_ui(year)
+        self._connect_signals()
+
+    def _build_ui(self, year: int) -> None:
+        self.setWindowTitle("新增日期调整")
+        self.setMinimumWidth(380)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.day = QDateEdit(self)
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        today = date.today()
+        start = today if today.year == year else date(year, 1, 1)
+        self.day.setDate(QDate(start.year, start.month, start.day))
+        self.kind = QComboBox(self)
+        self.kind.addItem("放假（不是工作日）", False)
+        self.kind.addItem("调休上班（是工作日）", True)
+        self.name = QLineEdit(self)
+        self.name.setPlaceholderText("例如：春节")
+        self.name.setMaxLength(32)
+        form.addRow("日期：", self.day)
+        form.addRow("安排：", self.kind)
+        form.addRow("名称：", self.name)
+        layout.addLayout(form)
+        self.error = ErrorLabel(self)
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        layout.addWidget(self.buttons)
+
+    def _connect_signals(self) -> None:
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+    def accept(self) -> None:
+        day = self.day.date().toPython()
+        is_workday = bool(self.kind.currentData())
+        name = self.name.text().strip() or ("调休上班" if is_workday else "")
+        try:
+            CalendarService(self.ctx.db, self.ctx.actor).set_override(day, is_workday, name)
+        except PermissionDenied as exc:
+            show_error(self, exc)
+            self.reject()
+            return
+        except GongkaiError as exc:
+            self.error.show_message(str(exc))
+            return
+        super().accept()
+
+
+class HolidaysTab(AdminTab):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._build_ui()
+        self._connect_signals()
+
+    def service(self) -> CalendarService:
+        return CalendarService(self.ctx.db, self.ctx.actor)
+
+    def _build_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("年份：", self))
+        self.year = QSpinBox(self)
+        self.year.setRange(YEAR_MIN, YEAR_MAX)
+        self.year.setValue(date.today().year)
+        top.addWidget(self.year)
+        self.status = QLabel(self)
+        self.status.setObjectName("yearStatus")
+        top.addWidget(self.status, 1)
+        layout.addLayout(top)
+
+        self.import_button = QPushButton("导入通知…", self)
+        self.add_button = QPushButton("新增调整…", self)
+        self.remove_button = QPushButton("删除调整", self)
+        layout.addLayout(button_row(self.import_button, self.add_button, self.remove_button))
+
+        body = QHBoxLayout()
+        self.model = RowTableModel(COLUMNS, parent=self)
+        self.table = RecordTable(self.model, self)
+        body.addWidget(self.table, 3)
+        years_box = QGroupBox("已导入安排的年份", self)
+        years_layout = QVBoxLayout(years_box)
+        self.years = QListWidget(years_box)
+        years_layout.addWidget(self.years)
+        builtin = sorted(builtin_years())
+        years_layout.addWidget(
+            hint(
+                f"程序内置 {builtin[0]}–{builtin[-1]} 年的安排（chinesecalendar）。"
+                "双击年份可查看该年的调整。"
+                if builtin
+                else "程序没有内置的节假日数据。",
+                years_box,
+            )
+        )
+        body.addWidget(years_box, 1)
+        layout.addLayout(body, 1)
+        layout.addWidget(
+            hint(
+                "左表列出本年在数据库中的调整（导入的通知或手工调整），它们优先于内置数据。"
+                "工作日期限遇到缺少安排的年份时会提示，而不会按普通周末计算。",
+                self,
+            )
+        )
+        self._update_buttons()
+
+    def _connect_signals(self) -> None:
+        self.year.valueChanged.connect(self.reload)
+        self.import_button.clicked.connect(self.import_notice)
+        self.add_button.clicked.connect(self.add_override)
+        self.remove_button.clicked.connect(self.remove_override)
+        self.years.itemDoubleClicked.connect(lambda item: self.year.setValue(int(item.text()[:4])))
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+
+    def tab_shown(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        service = self.service()
+        year = self.year.value()
+        try:
+            overrides: list[OverrideInfo] = service.overrides(year)
+            arranged = service.arranged_years()
+            self.status.setText(year_status(service, year))
+        except GongkaiError as exc:
+            show_error(self, exc)
+            return
+        self.model.set_rows(overrides)
+        self.table.fit_columns({0: 110, 1: 70, 2: 90})
+        self.years.clear()
+        for y in arranged:
+            self.years.addItem(f"{y}年")
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.remove_button.setEnabled(self.table.selected() is not None)
+
+    def import_notice(self) -> None:
+        dialog = NoticeImportDialog(self.ctx, self.year.value(), self.ctx.settings, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.notice is not None:
+            year = dialog.notice.year
+            show_info(self, f"已保存{year}年的节假日安排（{dialog.stored_days} 天）。")
+            if self.year.value() != year:
+                self.year.setValue(year)  # reloads
+                return
+        self.reload()
+
+    def add_override(self) -> None:
+        OverrideDialog(self.ctx, self.year.value(), self).exec()
+        self.reload()
+
+    def remove_override(self) -> None:
+        current: OverrideInfo | None = self.table.selected()
+        if current is None:
+            return
+        what = "调休上班" if current.is_workday else "放假"
+        if not confirm(
+            self,
+            f"删除 {current.day.isoformat()} 的调整（{what}）？删除后该日按内置数据或普通周末计算。",
+        ):
+            return
+        try:
+            self.service().set_override(current.day, None)
+        except GongkaiError as exc:
+            show_error(self, exc)
+        self.reload()

@@ -1,0 +1,157 @@
+"""Small building blocks the pages share: a sortable table view, an inline error label, a page
+heading, a password pair with a strength hint."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QWidget,
+)
+
+from gongkai_desktop.errors import ValidationError
+from gongkai_desktop.services.auth import check_password_strength
+
+from .models import ROW_ROLE, SORT_ROLE, RowTableModel
+
+log = logging.getLogger(__name__)
+
+
+class RecordTable(QTableView):
+    """A read-only, row-selecting, sortable view on a ``RowTableModel``."""
+
+    def __init__(self, model: RowTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source = model
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.setModel(self.proxy)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setSortingEnabled(True)
+        self.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(28)
+        header = self.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setHighlightSections(False)
+
+    def selected(self) -> Any:
+        """The row object of the current selection, or None."""
+        rows = self.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return rows[0].data(ROW_ROLE)
+
+    def select_where(self, predicate: Callable[[Any], bool]) -> bool:
+        """Select the first row whose object satisfies ``predicate``; False when none does."""
+        for row in range(self.proxy.rowCount()):
+            if predicate(self.proxy.index(row, 0).data(ROW_ROLE)):
+                self.selectRow(row)
+                return True
+        return False
+
+    def select_first(self) -> None:
+        if self.proxy.rowCount():
+            self.selectRow(0)
+
+    def fit_columns(self, widths: dict[int, int] | None = None) -> None:
+        """Size columns to their contents once (then the user may drag them)."""
+        self.resizeColumnsToContents()
+        for column, width in (widths or {}).items():
+            self.setColumnWidth(column, width)
+
+
+class ErrorLabel(QLabel):
+    """An inline message under a form: red, word-wrapped, hidden while empty."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("errorLabel")
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+    def clear_message(self) -> None:
+        self.show_message("")
+
+
+def heading(text: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setObjectName("pageHeading")
+    return label
+
+
+def hint(text: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setObjectName("hintLabel")
+    label.setWordWrap(True)
+    return label
+
+
+class PasswordPair:
+    """Two password fields and a live hint with the core's own strength rule."""
+
+    def __init__(self, form: QFormLayout, first_label: str = "密码：") -> None:
+        self.first = QLineEdit()
+        self.first.setEchoMode(QLineEdit.EchoMode.Password)
+        self.second = QLineEdit()
+        self.second.setEchoMode(QLineEdit.EchoMode.Password)
+        self.hint = QLabel()
+        self.hint.setObjectName("hintLabel")
+        self.hint.setWordWrap(True)
+        form.addRow(first_label, self.first)
+        form.addRow("再输入一次：", self.second)
+        form.addRow("", self.hint)
+        self.first.textChanged.connect(self._update_hint)
+        self.second.textChanged.connect(self._update_hint)
+        self._update_hint()
+
+    def problem(self) -> str:
+        """Why the passwords cannot be used, in Chinese; empty when they can."""
+        password = self.first.text()
+        try:
+            check_password_strength(password)
+        except ValidationError as exc:
+            return str(exc)
+        if password != self.second.text():
+            return "两次输入的密码不一致。"
+        return ""
+
+    def _update_hint(self) -> None:
+        password = self.first.text()
+        if not password:
+            self.hint.setText("至少 8 位，需同时包含字母和数字（或其他字符）。")
+            return
+        try:
+            check_password_strength(password)
+        except ValidationError as exc:
+            self.hint.setText(str(exc))
+            return
+        if self.second.text() and self.second.text() != password:
+            self.hint.setText("两次输入的密码不一致。")
+        elif self.second.text():
+            self.hint.setText("密码可用。")
+        else:
+            self.hint.setText("密码强度符合要求，请再输入一次。")
+
+    def text(self) -> str:
+        return self.first.text()
