@@ -1,0 +1,153 @@
+"""Free-text search over 公开事项 (title, 文号, notes), done by the database.
+
+- SQLite: the FTS5 table ``disclosure_item_fts`` with the trigram tokenizer (created and kept in
+  sync by triggers in revision 0002) finds any substring of three characters or more; a term of
+  one or two characters, which trigrams cannot index, falls back to LIKE.
+- PostgreSQL: ILIKE over the same text; when ``pg_trgm`` could be installed the migration created
+  a GIN trigram index on exactly this expression, which the planner then uses.
+
+Several terms separated by spaces must all occur (AND).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, literal_column, or_, select, text, true
+from sqlalchemy.orm import Session
+
+from .db.ledger_models import DisclosureItem
+
+log = logging.getLogger(__name__)
+
+FTS_TABLE = "disclosure_item_fts"
+TRIGRAM = 3
+MAX_QUERY = 200
+# Must stay identical to the indexed expression of revision 0002 for PostgreSQL to use it.
+PG_SEARCH_TEXT = (
+    "(disclosure_item.title || ' ' || disclosure_item.doc_number || ' ' || disclosure_item.notes)"
+)
+
+_fts_present: dict[int, bool] = {}
+
+
+def terms(query: str) -> list[str]:
+    """The search terms of a query: whitespace-separated, at most ``MAX_QUERY`` characters."""
+    return query.strip()[:MAX_QUERY].split()
+
+
+def escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def fts_phrase(term: str) -> str:
+    """An FTS5 string literal: the term matched as a whole (operators and quotes are text)."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def has_fts(session: Session) -> bool:
+    """Whether this SQLite database has the FTS table (checked once per engine)."""
+    bind = session.get_bind()
+    key = id(bind)
+    found = _fts_present.get(key)
+    if found is None:
+        found = (
+            session.execute(
+                text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"),
+                {"n": FTS_TABLE},
+            ).first()
+            is not None
+        )
+        if not found:
+            log.warning("%s missing: free-text search uses LIKE", FTS_TABLE)
+        _fts_present[key] = found
+    return found
+
+
+def _like_any(term: str) -> ColumnElement[bool]:
+    pattern = f"%{escape_like(term)}%"
+    return or_(
+        DisclosureItem.title.like(pattern, escape="\\"),
+        DisclosureItem.doc_number.like(pattern, escape="\\"),
+        DisclosureItem.notes.like(pattern, escape="\\"),
+    )
+
+
+def item_text_filter(session: Session, query: str) -> ColumnElement[bool]:
+    """A WHERE condition on ``disclosure_item`` matching every term of ``query``."""
+    words = terms(query)
+    if not words:
+        return true()
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        searched: Any = literal_column(PG_SEARCH_TEXT)
+        return and_(*(searched.ilike(f"%{escape_like(w)}%", escape="\\") for w in words))
+    long_words = [w for w in words if len(w) >= TRIGRAM]
+    short_words = [w for w in words if len(w) < TRIGRAM]
+    conditions: list[ColumnElement[bool]] = []
+    if long_words and dialect == "sqlite" and has_fts(session):
+        match = " AND ".join(fts_phrase(w) for w in long_words)
+        conditions.append(
+            DisclosureItem.id.in_(
+                select(literal_column("rowid"))
+                .select_from(text(FTS_TABLE))
+                .where(text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=match))
+            )
+        )
+    else:
+        short_words = words
+    conditions.extend(_like_any(w) for w in short_words)
+    return and_(*conditions)
+
+
+# The sync triggers of revision 0002; a bulk load drops them and rebuilds the index afterwards,
+# which is an order of magnitude faster than indexing row by row.
+_ITEM_TRIGGERS = (
+    "CREATE TRIGGER disclosure_item_fts_ai AFTER INSERT ON disclosure_item BEGIN "
+    "INSERT INTO disclosure_item_fts(rowid, title, doc_number, notes) "
+    "VALUES (new.id, new.title, new.doc_number, new.notes); END",
+    "CREATE TRIGGER disclosure_item_fts_ad AFTER DELETE ON disclosure_item BEGIN "
+    "INSERT INTO disclosure_item_fts(disclosure_item_fts, rowid, title, doc_number, notes) "
+    "VALUES ('delete', old.id, old.title, old.doc_number, old.notes); END",
+    "CREATE TRIGGER disclosure_item_fts_au AFTER UPDATE OF title, doc_number, notes "
+    "ON disclosure_item BEGIN "
+    "INSERT INTO disclosure_item_fts(disclosure_item_fts, rowid, title, doc_number, notes) "
+    "VALUES ('delete', old.id, old.title, old.doc_number, old.notes); "
+    "INSERT INTO disclosure_item_fts(rowid, title, doc_number, notes) "
+    "VALUES (new.id, new.title, new.doc_number, new.notes); END",
+)
+
+
+@contextlib.contextmanager
+def bulk_item_load(session: Session) -> Iterator[None]:
+    """Inside one transaction: insert many items without per-row indexing, then rebuild.
+
+    The triggers are dropped and recreated in the caller's transaction, so a failure or a crash
+    rolls the schema back with the rows: the index is never left out of sync.
+    """
+    if session.get_bind().dialect.name != "sqlite" or not has_fts(session):
+        yield
+        analyze_items(session)
+        return
+    for suffix in ("ai", "ad", "au"):
+        session.execute(text(f"DROP TRIGGER IF EXISTS disclosure_item_fts_{suffix}"))
+    yield
+    rebuild_item_index(session)
+    for statement in _ITEM_TRIGGERS:
+        session.execute(text(statement))
+    analyze_items(session)
+
+
+def analyze_items(session: Session) -> None:
+    """Refresh the planner's statistics after a bulk change, so it keeps choosing good indexes."""
+    if session.get_bind().dialect.name in ("sqlite", "postgresql"):
+        session.execute(text("ANALYZE disclosure_item"))
+
+
+def rebuild_item_index(session: Session) -> None:
+    """Rebuild the FTS index from the table (after a bulk change made with triggers off)."""
+    if session.get_bind().dialect.name == "sqlite" and has_fts(session):
+        session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))

@@ -1,0 +1,816 @@
+"""公开事项 ledger: list (filtered, sorted and paged in SQL), create, edit, delete, bulk publish.
+
+A liaison changes only their own division's items (checked here and audited when refused); every
+user reads all. Deadlines are stored on the item when it is saved and recomputed for every item
+when the holiday arrangement changes (a fingerprint of the calendar tables is kept in a setting),
+so the list filters and sorts by state in SQL. The states that depend on today (临期, 逾期) are an
+SQL expression over the stored deadline, today, and the one date "4 working days from today"
+computed in Python per query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..calendar import WorkingCalendar
+from ..db.base import utcnow
+from ..db.ledger_models import DisclosureCategory, DisclosureItem
+from ..db.models import Division, HolidayOverride, HolidayYear
+from ..domain.disclosure import (
+    CHANNEL_BITS,
+    DEFAULT_CATEGORIES,
+    FIELD_LABELS,
+    PORTAL_BIT,
+    DeadlineState,
+    DisclosureAttribute,
+    ItemFields,
+    Problem,
+    channels_to_mask,
+    compute_deadline,
+    deadline_state,
+    due_soon_before,
+    item_warnings,
+    mask_to_channels,
+    validate_item,
+)
+from ..domain.permissions import Action, allowed
+from ..errors import CalendarMissing, ConflictError, NotFound, ValidationError
+from ..search import item_text_filter
+from .admin import read_setting, write_setting
+from .base import Service, changed_fields, snapshot
+from .calendar import load_calendar
+
+log = logging.getLogger(__name__)
+
+CALENDAR_SETTING = "ledger.deadline_calendar"
+PAGE_SIZE = 200
+
+
+# ----- what the service hands out ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One 公开事项 as lists and forms show it."""
+
+    id: int
+    uuid: str
+    version: int
+    title: str
+    category: str
+    attribute: DisclosureAttribute
+    ground: str | None
+    division_id: int
+    division_name: str
+    formed_on: date
+    published_on: date | None
+    deadline: date | None
+    state: DeadlineState | None
+    channels: tuple[str, ...]
+    link: str
+    doc_number: str
+    notes: str
+    editable: bool
+    days_left: int | None = None
+
+    @property
+    def portal_missing(self) -> bool:
+        return self.attribute is DisclosureAttribute.PROACTIVE and "门户网站" not in self.channels
+
+    @property
+    def warnings(self) -> list[str]:
+        return item_warnings(self.attribute.value, self.channels)
+
+    def fields(self) -> ItemFields:
+        return ItemFields(
+            title=self.title,
+            category=self.category,
+            attribute=self.attribute.value,
+            ground=self.ground,
+            formed_on=self.formed_on,
+            published_on=self.published_on,
+            channels=self.channels,
+            link=self.link,
+            doc_number=self.doc_number,
+            notes=self.notes,
+        )
+
+
+SORT_KEYS = (
+    "formed_on",
+    "title",
+    "category",
+    "attribute",
+    "division",
+    "deadline",
+    "published_on",
+    "state",
+    "doc_number",
+)
+
+
+@dataclass(frozen=True)
+class ItemQuery:
+    """Filters and order of the 公开事项 list. ``None`` means "any"."""
+
+    year: int | None = None
+    division_id: int | None = None
+    category: str | None = None
+    attribute: DisclosureAttribute | None = None
+    state: DeadlineState | None = None
+    channel: str | None = None
+    portal_missing: bool = False
+    text: str = ""
+    sort: str = "formed_on"
+    descending: bool = True
+
+    def with_(self, **changes: Any) -> ItemQuery:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class StateCounts:
+    total: int
+    by_state: dict[DeadlineState, int] = field(default_factory=dict)
+    portal_missing: int = 0
+
+
+@dataclass(frozen=True)
+class Today:
+    """Today's date and the due-soon bound for one query (None when the calendar lacks data)."""
+
+    today: date
+    soon_before: date | None
+    warning: str = ""
+
+
+# ----- SQL building blocks -----------------------------------------------------------------------
+
+_LIST_COLUMNS = (
+    DisclosureItem.id,
+    DisclosureItem.uuid,
+    DisclosureItem.version,
+    DisclosureItem.title,
+    DisclosureItem.category,
+    DisclosureItem.attribute,
+    DisclosureItem.ground,
+    DisclosureItem.division_id,
+    DisclosureItem.formed_on,
+    DisclosureItem.published_on,
+    DisclosureItem.deadline,
+    DisclosureItem.channels,
+    DisclosureItem.link,
+    DisclosureItem.doc_number,
+    DisclosureItem.notes,
+)
+
+
+def state_expression(today: Today) -> ColumnElement[Any]:
+    """The deadline state as SQL (NULL for items that are not 主动公开)."""
+    item = DisclosureItem
+    published = case(
+        (item.published_on <= item.deadline, literal(DeadlineState.ON_TIME.value)),
+        else_=literal(DeadlineState.LATE.value),
+    )
+    whens: list[tuple[Any, Any]] = [
+        (item.attribute != DisclosureAttribute.PROACTIVE.value, literal(None)),
+        (item.deadline.is_(None), literal(None)),
+        (item.published_on.is_not(None), published),
+        (item.deadline < today.today, literal(DeadlineState.OVERDUE.value)),
+    ]
+    if today.soon_before is not None:
+        whens.append((item.deadline < today.soon_before, literal(DeadlineState.DUE_SOON.value)))
+    return case(*whens, else_=literal(DeadlineState.PENDING.value))
+
+
+def state_condition(state: DeadlineState, today: Today) -> ColumnElement[bool]:
+    """A WHERE condition for one state that uses the (attribute, deadline) index."""
+    item = DisclosureItem
+    proactive = and_(
+        item.attribute == DisclosureAttribute.PROACTIVE.value, item.deadline.is_not(None)
+    )
+    state = DeadlineState(state)  # also accepts the plain value
+    if state is DeadlineState.ON_TIME:
+        return and_(proactive, item.published_on.is_not(None), item.published_on <= item.deadline)
+    if state is DeadlineState.LATE:
+        return and_(proactive, item.published_on.is_not(None), item.published_on > item.deadline)
+    unpublished = and_(proactive, item.published_on.is_(None))
+    if state is DeadlineState.OVERDUE:
+        return and_(unpublished, item.deadline < today.today)
+    soon = today.soon_before or today.today
+    if state is DeadlineState.DUE_SOON:
+        return and_(unpublished, item.deadline >= today.today, item.deadline < soon)
+    return and_(unpublished, item.deadline >= soon)
+
+
+def year_condition(column: Any, year: int) -> ColumnElement[bool]:
+    return and_(column >= date(year, 1, 1), column <= date(year, 12, 31))
+
+
+def apply_item_filters(
+    session: Session,
+    stmt: Select[Any],
+    query: ItemQuery,
+    today: Today,
+    ordered_page: bool = False,
+) -> Select[Any]:
+    """WHERE clauses of the query. ``ordered_page``: the statement fetches a page in the query's
+    order, which changes how the year filter is best written (see below)."""
+    item = DisclosureItem
+    stmt = stmt.where(item.deleted_at.is_(None))
+    if query.year is not None:
+        formed: Any = item.formed_on
+        if ordered_page and query.sort != "formed_on" and session.get_bind().dialect.name == "sqlite":
+            # A year is a large share of the rows: reading the sort column's index and skipping
+            # other years finds a page at once, while SQLite would otherwise pick the year's
+            # range and sort all of it. The unary + tells SQLite not to use formed_on's index.
+            formed = literal_column("+disclosure_item.formed_on", type_=Date)
+        stmt = stmt.where(year_condition(formed, query.year))
+    if query.division_id is not None:
+        stmt = stmt.where(item.division_id == query.division_id)
+    if query.category:
+        stmt = stmt.where(item.category == query.category)
+    if query.attribute is not None:
+        stmt = stmt.where(item.attribute == DisclosureAttribute(query.attribute).value)
+    if query.state is not None:
+        stmt = stmt.where(state_condition(query.state, today))
+    if query.channel:
+        bit = CHANNEL_BITS.get(query.channel)
+        if bit is None:
+            raise ValidationError(f"「{query.channel}」不是有效的公开渠道")
+        stmt = stmt.where(item.channels.op("&")(bit) != 0)
+    if query.portal_missing:
+        stmt = stmt.where(
+            item.attribute == DisclosureAttribute.PROACTIVE.value,
+            item.channels.op("&")(PORTAL_BIT) == 0,
+        )
+    if query.text.strip():
+        stmt = stmt.where(item_text_filter(session, query.text))
+    return stmt
+
+
+def order_by(query: ItemQuery, today: Today) -> list[Any]:
+    item = DisclosureItem
+    columns: dict[str, Any] = {
+        "formed_on": item.formed_on,
+        "title": item.title,
+        "category": item.category,
+        "attribute": item.attribute,
+        "division": item.division_id,
+        "deadline": item.deadline,
+        "published_on": item.published_on,
+        "state": state_expression(today),
+        "doc_number": item.doc_number,
+    }
+    column = columns.get(query.sort)
+    if column is None:
+        raise ValidationError(f"不能按「{query.sort}」排序")
+    tie = item.id.desc() if query.descending else item.id.asc()
+    return [column.desc() if query.descending else column.asc(), tie]
+
+
+def calendar_fingerprint(session: Session) -> str:
+    """A hash of the holiday tables: when it changes, stored deadlines must be recomputed."""
+    h = hashlib.sha256()
+    for day, working in session.execute(
+        select(HolidayOverride.day, HolidayOverride.is_workday).order_by(HolidayOverride.day)
+    ):
+        h.update(f"{day}:{int(working)};".encode())
+    for (year,) in session.execute(select(HolidayYear.year).order_by(HolidayYear.year)):
+        h.update(f"Y{year};".encode())
+    return h.hexdigest()
+
+
+def today_bounds(calendar: WorkingCalendar, today: date) -> Today:
+    try:
+        return Today(today, due_soon_before(calendar, today))
+    except CalendarMissing as exc:
+        # Without next year's arrangement "3 working days left" cannot be told: 临期 is not shown
+        # rather than guessed, and the list says why.
+        return Today(today, None, str(exc))
+
+
+def row_of(
+    values: Sequence[Any],
+    today: Today,
+    calendar: WorkingCalendar,
+    actor: Any,
+    division_names: dict[int, str],
+) -> ItemRow:
+    (
+        id_,
+        uuid,
+        version,
+        title,
+        category,
+        attribute,
+        ground,
+        division_id,
+        formed_on,
+        published_on,
+        deadline,
+        channels,
+        link,
+        doc_number,
+        notes,
+    ) = values
+    state = deadline_state(
+        attribute, deadline, published_on, today.today, today.soon_before or today.today
+    )
+    days_left = None
+    if state in (DeadlineState.PENDING, DeadlineState.DUE_SOON, DeadlineState.OVERDUE):
+        try:
+            days_left = calendar.working_days_between(today.today, deadline)
+        except CalendarMissing:
+            days_left = None
+    return ItemRow(
+        id=id_,
+        uuid=uuid,
+        version=version,
+        title=title,
+        category=category,
+        attribute=DisclosureAttribute(attribute),
+        ground=ground,
+        division_id=division_id,
+        division_name=division_names.get(division_id, ""),
+        formed_on=formed_on,
+        published_on=published_on,
+        deadline=deadline,
+        state=state,
+        channels=mask_to_channels(channels),
+        link=link,
+        doc_number=doc_number,
+        notes=notes,
+        editable=allowed(actor, Action.EDIT_RECORD, division_id),
+        days_left=days_left,
+    )
+
+
+def problems_error(problems: Iterable[Problem], what: str = "公开事项") -> ValidationError:
+    problems = list(problems)
+    return ValidationError(
+        f"{what}填写有误，未保存：",
+        problems=[f"「{FIELD_LABELS.get(p.field, p.field)}」：{p.message}" for p in problems],
+        fields=[p.field for p in problems],
+    )
+
+
+def division_names(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Division.id, Division.name)).all())
+
+
+def categories_of(session: Session) -> list[str]:
+    extra = session.scalars(
+        select(DisclosureCategory.label)
+        .where(DisclosureCategory.active.is_(True))
+        .order_by(DisclosureCategory.sort_order, DisclosureCategory.id)
+    )
+    return list(DEFAULT_CATEGORIES) + [c for c in extra if c not in DEFAULT_CATEGORIES]
+
+
+def recompute_deadlines(session: Session, calendar: WorkingCalendar) -> int:
+    """Recompute every live 主动公开 item's deadline; return how many changed."""
+    changed: list[dict[str, Any]] = []
+    rows = session.execute(
+        select(
+            DisclosureItem.id,
+            DisclosureItem.category,
+            DisclosureItem.formed_on,
+            DisclosureItem.deadline,
+        ).where(DisclosureItem.attribute == DisclosureAttribute.PROACTIVE.value)
+    )
+    proactive = DisclosureAttribute.PROACTIVE.value
+    for id_, category, formed_on, deadline in rows:
+        try:
+            new = compute_deadline(calendar, proactive, category, formed_on)
+        except CalendarMissing:
+            new = None
+        if new != deadline:
+            changed.append({"b_id": id_, "b_deadline": new})
+    if changed:
+        session.execute(
+            update(DisclosureItem.__table__)
+            .where(DisclosureItem.__table__.c.id == bindparam("b_id"))
+            .values(deadline=bindparam("b_deadline")),
+            changed,
+        )
+    return len(changed)
+
+
+# ----- the service -------------------------------------------------------------------------------
+
+
+class LedgerService(Service):
+    """公开事项: queries for the list, the detail form's operations and bulk publication."""
+
+    entity = "disclosure_item"
+
+    # --- reference lists ---
+    def categories(self) -> list[str]:
+        with self.db.read() as session:
+            return categories_of(session)
+
+    def add_category(self, label: str) -> list[str]:
+        """Admins add a category to the built-in list; the label is stored as written."""
+        label = (label or "").strip()
+        self.require(
+            Action.MANAGE_SYSTEM, what="category.add", entity="disclosure_category", entity_id=label
+        )
+        if not label or len(label) > 32:
+            raise ValidationError("类别名称不能为空，也不能超过 32 个字。")
+        with self.db.write() as session:
+            if label in categories_of(session):
+                raise ValidationError(f"类别「{label}」已经存在。")
+            existing = session.scalar(
+                select(DisclosureCategory).where(DisclosureCategory.label == label)
+            )
+            if existing is not None:
+                existing.active = True
+            else:
+                order = session.scalar(select(func.count(DisclosureCategory.id))) or 0
+                session.add(DisclosureCategory(label=label, sort_order=order + 1))
+            self.audit(
+                session, "category.add", entity="disclosure_category", after={"label": label}
+            )
+            return categories_of(session)
+
+    def divisions(self) -> list[tuple[int, str]]:
+        with self.db.read() as session:
+            return [
+                (d.id, d.name)
+                for d in session.scalars(
+                    select(Division).where(Division.active.is_(True)).order_by(Division.sort_order)
+                )
+            ]
+
+    def editable_division_ids(self) -> list[int] | None:
+        """Divisions the actor may edit: None for all (admin), else their own (or none)."""
+        if self.actor.is_admin:
+            return None
+        if allowed(self.actor, Action.EDIT_RECORD, self.actor.division_id):
+            return [self.actor.division_id] if self.actor.division_id is not None else []
+        return []
+
+    def item_years(self) -> list[int]:
+        """Years from the oldest to the newest formation date (newest first), for the year filter."""
+        with self.db.read() as session:
+            first, last = session.execute(
+                select(func.min(DisclosureItem.formed_on), func.max(DisclosureItem.formed_on)).where(
+                    DisclosureItem.deleted_at.is_(None)
+                )
+            ).one()
+        this_year = date.today().year
+        low = first.year if first else this_year
+        high = max(last.year if last else this_year, this_year)
+        return list(range(high, low - 1, -1))
+
+    # --- calendar and today ---
+    def calendar(self) -> WorkingCalendar:
+        with self.db.read() as session:
+            return load_calendar(session)
+
+    def today(self, today: date | None = None, calendar: WorkingCalendar | None = None) -> Today:
+        return today_bounds(calendar or self.calendar(), today or date.today())
+
+    def refresh_deadlines(self) -> int:
+        """Recompute stored deadlines when the holiday tables changed since they were computed."""
+        with self.db.read() as session:
+            current = calendar_fingerprint(session)
+            stored = read_setting(session, CALENDAR_SETTING)
+        if current == stored:
+            return 0
+        with self.db.write() as session:
+            current = calendar_fingerprint(session)
+            if read_setting(session, CALENDAR_SETTING) == current:
+                return 0
+            count = recompute_deadlines(session, load_calendar(session))
+            write_setting(session, CALENDAR_SETTING, current)
+            if count:
+                self.audit(
+                    session,
+                    "item.recompute_deadlines",
+                    entity=self.entity,
+                    detail=f"节假日安排变更，重新计算了 {count} 条公开事项的公开期限",
+                )
+        if count:
+            log.info("recomputed %d deadlines after a calendar change", count)
+        return count
+
+    # --- list ---
+    def count_items(self, query: ItemQuery, today: Today | None = None) -> int:
+        today = today or self.today()
+        with self.db.read() as session:
+            stmt = apply_item_filters(session, select(func.count(DisclosureItem.id)), query, today)
+            return int(session.scalar(stmt) or 0)
+
+    def list_items(
+        self,
+        query: ItemQuery,
+        offset: int = 0,
+        limit: int = PAGE_SIZE,
+        today: Today | None = None,
+        calendar: WorkingCalendar | None = None,
+    ) -> list[ItemRow]:
+        calendar = calendar or self.calendar()
+        today = today or today_bounds(calendar, date.today())
+        with self.db.read() as session:
+            names = division_names(session)
+            # No join with division: the planner then picks its index by the filters and order
+            # alone, and the few division names come from one small query.
+            stmt = apply_item_filters(session, select(*_LIST_COLUMNS), query, today, True)
+            stmt = stmt.order_by(*order_by(query, today)).offset(offset).limit(limit)
+            return [row_of(r, today, calendar, self.actor, names) for r in session.execute(stmt)]
+
+    def item_ids(self, query: ItemQuery, today: Today | None = None) -> list[int]:
+        today = today or self.today()
+        with self.db.read() as session:
+            stmt = apply_item_filters(session, select(DisclosureItem.id), query, today)
+            return list(session.scalars(stmt))
+
+    def state_counts(self, query: ItemQuery, today: Today | None = None) -> StateCounts:
+        """Counts per state, and of 主动公开 items without the portal, for the filters (the state
+        filter itself ignored), in one pass."""
+        today = today or self.today()
+        query = query.with_(state=None)
+        item = DisclosureItem
+        missing = case(
+            (
+                and_(
+                    item.attribute == DisclosureAttribute.PROACTIVE.value,
+                    item.channels.op("&")(PORTAL_BIT) == 0,
+                ),
+                1,
+            ),
+            else_=0,
+        )
+        with self.db.read() as session:
+            expr = state_expression(today).label("state")
+            stmt = apply_item_filters(
+                session, select(expr, func.count(item.id), func.sum(missing)), query, today
+            ).group_by(expr)
+            counts: dict[DeadlineState, int] = {}
+            total = portal_missing = 0
+            for value, n, m in session.execute(stmt):
+                total += n
+                portal_missing += int(m or 0)
+                if value is not None:
+                    counts[DeadlineState(value)] = n
+        return StateCounts(total, counts, portal_missing)
+
+    def get_item(self, item_id: int) -> ItemRow:
+        calendar = self.calendar()
+        today = today_bounds(calendar, date.today())
+        with self.db.read() as session:
+            row = session.execute(
+                select(*_LIST_COLUMNS).where(
+                    DisclosureItem.id == item_id, DisclosureItem.deleted_at.is_(None)
+                )
+            ).first()
+            if row is None:
+                raise NotFound("公开事项不存在或已被删除。")
+            return row_of(row, today, calendar, self.actor, division_names(session))
+
+    # --- changes ---
+    def _check_fields(
+        self, session: Session, fields: ItemFields, division_id: int | None
+    ) -> list[Problem]:
+        problems = validate_item(fields, categories_of(session))
+        if division_id is None:
+            problems.insert(0, Problem("division", "请选择责任处室"))
+        elif session.get(Division, division_id) is None:
+            problems.insert(0, Problem("division", "责任处室不存在"))
+        return problems
+
+    def _deadline(self, session: Session, fields: ItemFields) -> date | None:
+        assert fields.formed_on is not None
+        return compute_deadline(
+            load_calendar(session), fields.attribute, fields.category, fields.formed_on
+        )
+
+    def create_item(self, division_id: int | None, fields: ItemFields) -> ItemRow:
+        """Register an item; its 公开属性 must be decided now (源头认定)."""
+        self.require(
+            Action.EDIT_RECORD, division_id=division_id, what="item.create", entity=self.entity
+        )
+        with self.db.write() as session:
+            problems = self._check_fields(session, fields, division_id)
+            if problems:
+                raise problems_error(problems)
+            assert division_id is not None
+            item = DisclosureItem(division_id=division_id, created_by=self.actor.user_id)
+            self._assign(item, fields)
+            item.deadline = self._deadline(session, fields)
+            session.add(item)
+            session.flush()
+            self.audit(
+                session,
+                "item.create",
+                entity=self.entity,
+                entity_id=item.uuid,
+                division_id=division_id,
+                after=snapshot(item),
+            )
+            item_id = item.id
+        return self.get_item(item_id)
+
+    @staticmethod
+    def _assign(item: DisclosureItem, fields: ItemFields) -> None:
+        item.title = fields.title.strip()
+        item.category = fields.category
+        item.attribute = fields.attribute
+        item.ground = fields.ground or None
+        assert fields.formed_on is not None
+        item.formed_on = fields.formed_on
+        item.published_on = fields.published_on
+        item.channels = channels_to_mask(fields.channels)
+        item.link = fields.link.strip()
+        item.doc_number = fields.doc_number.strip()
+        item.notes = fields.notes.strip()
+
+    def _load_for_change(self, session: Session, item_id: int) -> DisclosureItem:
+        item = session.get(DisclosureItem, item_id)
+        if item is None or item.deleted_at is not None:
+            raise NotFound("公开事项不存在或已被删除。")
+        return item
+
+    def update_item(
+        self,
+        item_id: int,
+        expected_version: int | None,
+        division_id: int | None,
+        fields: ItemFields,
+    ) -> ItemRow:
+        """Save an edit. A record changed by someone else since it was read raises ConflictError
+        carrying the other version (``current``), so the form can show both."""
+        with self.db.read() as session:
+            existing = session.get(DisclosureItem, item_id)
+            current_division = existing.division_id if existing else None
+        self.require(
+            Action.EDIT_RECORD,
+            division_id=current_division,
+            what="item.update",
+            entity=self.entity,
+            entity_id=item_id,
+        )
+        if division_id != current_division:
+            self.require(
+                Action.EDIT_RECORD,
+                division_id=division_id,
+                what="item.update",
+                entity=self.entity,
+                entity_id=item_id,
+            )
+        try:
+            with self.db.write() as session:
+                item = self._load_for_change(session, item_id)
+                self.check_version(item, expected_version, f"公开事项「{item.title}」")
+                problems = self._check_fields(session, fields, division_id)
+                if problems:
+                    raise problems_error(problems)
+                before = snapshot(item)
+                assert division_id is not None
+                # Computed before any change: its query would otherwise flush a half-done edit.
+                deadline = self._deadline(session, fields)
+                item.division_id = division_id
+                self._assign(item, fields)
+                item.deadline = deadline
+                item.updated_by = self.actor.user_id
+                session.flush()
+                self.audit(
+                    session,
+                    "item.update",
+                    entity=self.entity,
+                    entity_id=item.uuid,
+                    division_id=division_id,
+                    before=before,
+                    after=changed_fields(before, snapshot(item)),
+                )
+        except StaleDataError as exc:
+            raise self._conflict(item_id) from exc
+        return self.get_item(item_id)
+
+    def _conflict(self, item_id: int) -> ConflictError:
+        with self.db.read() as session:
+            item = session.get(DisclosureItem, item_id)
+            current = snapshot(item) if item is not None else None
+        return ConflictError(
+            "公开事项已被其他用户修改，请查看对方的修改后再决定保留哪一份。", current
+        )
+
+    def delete_item(self, item_id: int, expected_version: int | None) -> None:
+        """Soft deletion (the row stays for audit and package merging)."""
+        with self.db.read() as session:
+            existing = session.get(DisclosureItem, item_id)
+            division_id = existing.division_id if existing else None
+        self.require(
+            Action.EDIT_RECORD,
+            division_id=division_id,
+            what="item.delete",
+            entity=self.entity,
+            entity_id=item_id,
+        )
+        try:
+            with self.db.write() as session:
+                item = self._load_for_change(session, item_id)
+                self.check_version(item, expected_version, f"公开事项「{item.title}」")
+                before = snapshot(item)
+                item.deleted_at = utcnow()
+                item.updated_by = self.actor.user_id
+                session.flush()
+                self.audit(
+                    session,
+                    "item.delete",
+                    entity=self.entity,
+                    entity_id=item.uuid,
+                    division_id=item.division_id,
+                    before=before,
+                )
+        except StaleDataError as exc:
+            raise self._conflict(item_id) from exc
+
+    def mark_published(
+        self,
+        item_ids: Sequence[int],
+        published_on: date,
+        link: str = "",
+        add_portal: bool = True,
+    ) -> int:
+        """Bulk action: mark items published on a date with a link (and the portal channel).
+
+        All or nothing: if any item belongs to a division the actor may not edit, nothing
+        changes and the refusal is audited. Items that are 不予公开 or formed after the date are
+        refused with their titles.
+        """
+        ids = sorted(set(item_ids))
+        if not ids:
+            return 0
+        link = (link or "").strip()
+        with self.db.read() as session:
+            rows = session.execute(
+                select(
+                    DisclosureItem.id,
+                    DisclosureItem.division_id,
+                    DisclosureItem.title,
+                    DisclosureItem.attribute,
+                    DisclosureItem.formed_on,
+                ).where(DisclosureItem.id.in_(ids), DisclosureItem.deleted_at.is_(None))
+            ).all()
+        if len(rows) != len(ids):
+            raise NotFound("部分公开事项不存在或已被删除，请刷新列表后重试。")
+        for division_id in sorted({r.division_id for r in rows}):
+            self.require(
+                Action.EDIT_RECORD,
+                division_id=division_id,
+                what="item.mark_published",
+                entity=self.entity,
+            )
+        problems = []
+        for r in rows:
+            if r.attribute == DisclosureAttribute.WITHHELD.value:
+                problems.append(f"「{r.title}」是不予公开事项，不能标记为已公开")
+            elif r.formed_on > published_on:
+                problems.append(f"「{r.title}」的形成日期 {r.formed_on} 晚于公开日期")
+        if problems:
+            raise ValidationError(f"有 {len(problems)} 条事项不能标记为已公开：", problems)
+        with self.db.write() as session:
+            items = list(session.scalars(select(DisclosureItem).where(DisclosureItem.id.in_(ids))))
+            for item in items:
+                before = {"published_on": item.published_on, "link": item.link}
+                item.published_on = published_on
+                if link:
+                    item.link = link
+                if add_portal and item.attribute == DisclosureAttribute.PROACTIVE.value:
+                    item.channels = item.channels | PORTAL_BIT
+                item.updated_by = self.actor.user_id
+                session.flush()
+                self.audit(
+                    session,
+                    "item.mark_published",
+                    entity=self.entity,
+                    entity_id=item.uuid,
+                    division_id=item.division_id,
+                    before=before,
+                    after={"published_on": published_on, "link": item.link},
+                )
+        return len(items)
