@@ -1,0 +1,409 @@
+"""Import and export of the request and case ledgers (Excel, SPEC §16); registers both kinds.
+
+An import checks every row before storing anything: cell formats, closed lists, the clock rules of
+``domain.requests`` (an answer before the receipt, a corrected request before the 补正 notice, an
+extension over 20 working days, an outcome not in the national list …), divisions and the user's
+permission. Any problem rejects the whole file, naming each bad row and column in Chinese; a clean
+file is stored in one transaction (new 登记编号 added, known ones updated), each record audited.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Generator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from .. import audit
+from ..db.engine import Database
+from ..db.models import Division
+from ..db.request_models import DisclosureCase, DisclosureRequest
+from ..domain.labels import DivisionKind
+from ..domain.permissions import Action, Actor, allowed
+from ..domain.requests import (
+    MAX_EXTENSION_WORKING_DAYS,
+    OUTCOME_LABELS,
+    ApplicantType,
+    CaseResult,
+    CaseType,
+    Channel,
+    case_problems,
+)
+from ..errors import ValidationError
+from ..exchange import ImportResult, LedgerKind, register
+from ..progress import CancelToken, Progress
+from ..reports.excel.requests_ledger import (
+    CASE_HEADERS,
+    REQUEST_HEADERS,
+    export_cases_job,
+    export_requests_job,
+    write_cases_template,
+    write_requests_template,
+    yuan,
+)
+from ..services.base import Service, audit_actor, snapshot
+from ..services.requests import (
+    CaseInput,
+    RequestInput,
+    RequestService,
+    validate_request,
+)
+from .xlsx_safety import (
+    RowErrors,
+    open_rows,
+    parse_choice_cell,
+    parse_date_cell,
+    parse_int_cell,
+    parse_money_cell,
+)
+
+log = logging.getLogger(__name__)
+PROGRESS_EVERY = 500
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+@dataclass(frozen=True)
+class _ParsedRequest:
+    row: int
+    data: RequestInput
+
+
+def _parse_requests(
+    path: Path, divisions: dict[str, int], errors: RowErrors, cancel: CancelToken
+) -> Generator[Progress, None, list[_ParsedRequest]]:
+    parsed: list[_ParsedRequest] = []
+    seen: dict[str, int] = {}
+    for number, v in open_rows(path, REQUEST_HEADERS):
+        if number % PROGRESS_EVERY == 0:
+            cancel.check()
+            yield Progress(number, 0, f"检查第{number}行")
+        before = len(errors)
+        reg_no = _text(v[0])
+        if not reg_no:
+            errors.add(number, "登记编号", "必填，不能为空")
+        elif reg_no in seen:
+            errors.add(number, "登记编号", f"与第{seen[reg_no]}行重复")
+        else:
+            seen[reg_no] = number
+        receipt = errors.parse(number, "收到日期", parse_date_cell, v[1], required=True)
+        channel = errors.parse(
+            number, "申请方式", parse_choice_cell, v[2], Channel.labels(), required=True
+        )
+        kind = errors.parse(
+            number, "申请人类型", parse_choice_cell, v[3], ApplicantType.labels(), required=True
+        )
+        division_name = _text(v[6])
+        division_id = divisions.get(division_name)
+        if not division_name:
+            errors.add(number, "承办处室", "必填，不能为空")
+        elif division_id is None:
+            errors.add(number, "承办处室", f"系统中没有名为「{division_name}」的处室")
+        notice = errors.parse(number, "补正告知日期", parse_date_cell, v[7])
+        corrected = errors.parse(number, "补正收到日期", parse_date_cell, v[8])
+        consult = errors.parse(number, "征求意见工作日数", parse_int_cell, v[9]) or 0
+        extension = (
+            errors.parse(
+                number, "延期工作日数", parse_int_cell, v[10], maximum=MAX_EXTENSION_WORKING_DAYS
+            )
+            or 0
+        )
+        answer = errors.parse(number, "答复日期", parse_date_cell, v[11])
+        outcome = errors.parse(number, "办理结果", parse_choice_cell, v[12], OUTCOME_LABELS)
+        fee = errors.parse(number, "收费金额", parse_money_cell, v[13])
+        if len(errors) > before or receipt is None or channel is None or kind is None:
+            continue
+        assert division_id is not None
+        data = RequestInput(
+            reg_no=reg_no,
+            receipt_date=receipt,
+            channel=Channel.from_label(channel),  # type: ignore[arg-type]
+            applicant_type=ApplicantType.from_label(kind),  # type: ignore[arg-type]
+            division_id=division_id,
+            applicant=_text(v[4])[:200],
+            content=_text(v[5]),
+            correction_notice_date=notice,
+            correction_received_date=corrected,
+            consultation_days=consult,
+            extension_days=extension,
+            answer_date=answer,
+            outcome=outcome,
+            fee_cents=int(fee * 100) if fee is not None else None,
+            notes=_text(v[14]),
+        )
+        problems = validate_request(data, require_extension_approval=False)
+        for column, reason in problems:
+            errors.add(number, column, reason)
+        if not problems:
+            parsed.append(_ParsedRequest(number, data))
+    return parsed
+
+
+def _division_map(db: Database) -> dict[str, int]:
+    with db.read() as session:
+        return {name: i for name, i in session.execute(select(Division.name, Division.id))}
+
+
+def import_requests_job(
+    db: Database, actor: Actor, path: Path, dry_run: bool, cancel: CancelToken | None
+) -> Generator[Progress, None, ImportResult]:
+    """Import a requests workbook: all rows or none (see the module docstring)."""
+    cancel = cancel or CancelToken()
+    service = Service(db, actor)
+    service.require(Action.EDIT_RECORD, division_id=actor.division_id, what="request.import")
+    errors = RowErrors(path.name)
+    divisions = _division_map(db)
+    parsed = yield from _parse_requests(path, divisions, errors, cancel)
+    names = {i: n for n, i in divisions.items()}
+    with db.read() as session:
+        existing = {
+            r.reg_no: r
+            for r in session.scalars(
+                select(DisclosureRequest).where(
+                    DisclosureRequest.reg_no.in_([p.data.reg_no for p in parsed] or [""])
+                )
+            )
+        }
+    denied = False
+    for p in parsed:
+        old = existing.get(p.data.reg_no)
+        if old is not None and old.deleted_at is not None:
+            errors.add(p.row, "登记编号", "该编号属于已删除的申请，请换用新编号")
+        for division_id in {p.data.division_id, *([old.division_id] if old else [])}:
+            if not allowed(actor, Action.EDIT_RECORD, division_id):
+                denied = True
+                errors.add(
+                    p.row,
+                    "承办处室",
+                    f"联络员只能导入本处室（{actor.division_name}）的申请，"
+                    f"不能导入{names.get(division_id, '')}的申请",
+                )
+    if denied:
+        with db.write() as session:
+            audit.record(
+                session,
+                audit_actor(actor),
+                "request.import",
+                entity="disclosure_request",
+                outcome="denied",
+                detail=f"{path.name}：含其他处室的申请",
+            )
+    errors.raise_if_any()
+    if not parsed:
+        raise ValidationError(f"“{path.name}”中没有可导入的数据行。")
+    created = sum(1 for p in parsed if p.data.reg_no not in existing)
+    updated = len(parsed) - created
+    if dry_run:
+        return ImportResult("requests", len(parsed), created, updated, dry_run=True)
+    yield Progress(0, len(parsed), "保存")
+    with db.write() as session:
+        for i, p in enumerate(parsed, 1):
+            r = session.scalar(
+                select(DisclosureRequest).where(DisclosureRequest.reg_no == p.data.reg_no)
+            )
+            before = snapshot(r) if r is not None else None
+            if r is None:
+                r = DisclosureRequest(created_by=actor.user_id)
+                session.add(r)
+            RequestService._apply(r, p.data)
+            r.updated_by = actor.user_id
+            session.flush()
+            audit.record(
+                session,
+                audit_actor(actor),
+                "request.import",
+                entity="disclosure_request",
+                entity_id=r.uuid,
+                division_id=r.division_id,
+                before=before,
+                after=snapshot(r),
+                detail=f"{path.name} 第{p.row}行",
+            )
+            if i % PROGRESS_EVERY == 0:
+                cancel.check()
+                yield Progress(i, len(parsed), "保存")
+    log.info("imported %d requests from %s", len(parsed), path)
+    return ImportResult("requests", len(parsed), created, updated)
+
+
+def import_cases_job(
+    db: Database, actor: Actor, path: Path, dry_run: bool, cancel: CancelToken | None
+) -> Generator[Progress, None, ImportResult]:
+    """Import a cases workbook: all rows or none; 关联申请编号 must name a registered request."""
+    cancel = cancel or CancelToken()
+    service = Service(db, actor)
+    service.require(Action.EDIT_RECORD, division_id=actor.division_id, what="case.import")
+    errors = RowErrors(path.name)
+    with db.read() as session:
+        requests = {
+            no: (i, div)
+            for no, i, div in session.execute(
+                select(
+                    DisclosureRequest.reg_no, DisclosureRequest.id, DisclosureRequest.division_id
+                ).where(DisclosureRequest.deleted_at.is_(None))
+            )
+        }
+        office = session.scalar(
+            select(Division.id).where(Division.kind == DivisionKind.OPENNESS_OFFICE.value)
+        )
+        existing = {c.case_no: c for c in session.scalars(select(DisclosureCase))}
+    parsed: list[tuple[int, CaseInput, int]] = []
+    seen: dict[str, int] = {}
+    for number, v in open_rows(path, CASE_HEADERS):
+        if number % PROGRESS_EVERY == 0:
+            cancel.check()
+            yield Progress(number, 0, f"检查第{number}行")
+        before = len(errors)
+        case_no = _text(v[0])
+        if not case_no:
+            errors.add(number, "案件编号", "必填，不能为空")
+        elif case_no in seen:
+            errors.add(number, "案件编号", f"与第{seen[case_no]}行重复")
+        else:
+            seen[case_no] = number
+        kind = errors.parse(
+            number, "案件类型", parse_choice_cell, v[1], CaseType.labels(), required=True
+        )
+        received = errors.parse(number, "收到日期", parse_date_cell, v[2], required=True)
+        closed = errors.parse(number, "审结日期", parse_date_cell, v[3])
+        result = errors.parse(number, "结果", parse_choice_cell, v[4], CaseResult.labels())
+        reg_no = _text(v[5])
+        link = requests.get(reg_no) if reg_no else None
+        if reg_no and link is None:
+            errors.add(number, "关联申请编号", f"系统中没有登记编号为「{reg_no}」的申请")
+        if len(errors) > before or kind is None or received is None:
+            continue
+        result_enum = CaseResult.from_label(result) if result else None
+        problems = case_problems(received, closed, result_enum)  # type: ignore[arg-type]
+        for column, reason in problems:
+            errors.add(number, column, reason)
+        old = existing.get(case_no)
+        if old is not None and old.deleted_at is not None:
+            errors.add(number, "案件编号", "该编号属于已删除的案件，请换用新编号")
+        division_id = link[1] if link else office
+        assert division_id is not None
+        for d in {division_id, *([old.division_id] if old else [])}:
+            if not allowed(actor, Action.EDIT_RECORD, d):
+                errors.add(number, "关联申请编号", "联络员只能导入本处室承办申请的案件")
+        if not problems:
+            parsed.append(
+                (
+                    number,
+                    CaseInput(
+                        case_no=case_no,
+                        case_type=CaseType.from_label(kind),  # type: ignore[arg-type]
+                        received_date=received,
+                        closed_date=closed,
+                        result=result_enum,  # type: ignore[arg-type]
+                        request_id=link[0] if link else None,
+                    ),
+                    division_id,
+                )
+            )
+    errors.raise_if_any()
+    if not parsed:
+        raise ValidationError(f"“{path.name}”中没有可导入的数据行。")
+    created = sum(1 for _, c, _ in parsed if c.case_no not in existing)
+    updated = len(parsed) - created
+    if dry_run:
+        return ImportResult("cases", len(parsed), created, updated, dry_run=True)
+    with db.write() as session:
+        for number, data, division_id in parsed:
+            c = session.scalar(select(DisclosureCase).where(DisclosureCase.case_no == data.case_no))
+            before = snapshot(c) if c is not None else None
+            if c is None:
+                c = DisclosureCase(created_by=actor.user_id)
+                session.add(c)
+            RequestService._apply_case(c, data, division_id)
+            c.updated_by = actor.user_id
+            session.flush()
+            audit.record(
+                session,
+                audit_actor(actor),
+                "case.import",
+                entity="disclosure_case",
+                entity_id=c.uuid,
+                division_id=division_id,
+                before=before,
+                after=snapshot(c),
+                detail=f"{path.name} 第{number}行",
+            )
+    return ImportResult("cases", len(parsed), created, updated)
+
+
+def export_requests(
+    db: Database, actor: Actor, path: Path, year: int | None, cancel: CancelToken | None
+) -> Generator[Progress, None, int]:
+    """The request ledger (the user's visible requests; with a year, that year's workload)."""
+    rows = RequestService(db, actor).list_requests(year=year)
+    rows.sort(key=lambda r: (r.data.receipt_date, r.data.reg_no))
+    cells = [
+        (
+            r.data.reg_no,
+            r.data.receipt_date,
+            r.data.channel.label,
+            r.data.applicant_type.label,
+            r.data.applicant,
+            r.data.content,
+            r.division_name,
+            r.data.correction_notice_date,
+            r.data.correction_received_date,
+            r.data.consultation_days,
+            r.data.extension_days,
+            r.data.answer_date,
+            r.data.outcome or "",
+            yuan(r.data.fee_cents),
+            r.data.notes,
+            r.deadline,
+            r.state.label,
+        )
+        for r in rows
+    ]
+    count: int = yield from export_requests_job(path, cells, len(cells), cancel)
+    return count
+
+
+def export_cases(
+    db: Database, actor: Actor, path: Path, year: int | None, cancel: CancelToken | None
+) -> Generator[Progress, None, int]:
+    cases = RequestService(db, actor).list_cases(year=year)
+    cells = [
+        (
+            c.case_no,
+            c.data.case_type.label,
+            c.data.received_date,
+            c.data.closed_date,
+            c.data.result.label if c.data.result else "",
+            c.request_reg_no,
+            c.division_name,
+        )
+        for c in cases
+    ]
+    count: int = yield from export_cases_job(path, cells, len(cells), cancel)
+    return count
+
+
+def _template_requests(path: Path) -> None:
+    write_requests_template(path)
+
+
+def _template_cases(path: Path) -> None:
+    write_cases_template(path)
+
+
+REQUESTS_KIND = register(
+    LedgerKind(
+        "requests", "依申请公开台账", _template_requests, import_requests_job, export_requests
+    )
+)
+CASES_KIND = register(
+    LedgerKind("cases", "复议诉讼案件", _template_cases, import_cases_job, export_cases)
+)

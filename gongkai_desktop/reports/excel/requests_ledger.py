@@ -1,0 +1,125 @@
+"""Excel columns, blank templates and ledger exports of requests and cases (SPEC §16).
+
+The template headers are the contract of the import; the export adds the computed 答复期限 and
+办理状态 after them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from ...domain.requests import (
+    MAX_EXTENSION_WORKING_DAYS,
+    OUTCOME_LABELS,
+    ApplicantType,
+    CaseResult,
+    CaseType,
+    Channel,
+)
+from ...progress import CancelToken, Job
+from .columns import Column, headers_of
+from .ledger import write_ledger_job
+from .sheets import write_template
+
+REQUEST_COLUMNS: tuple[Column, ...] = (
+    Column("登记编号", 16, required=True),
+    Column(
+        "收到日期",
+        13,
+        "date",
+        required=True,
+        note="当面提交以提交之日、邮寄以签收之日、网络和传真以双方确认之日为准",
+    ),
+    Column("申请方式", 10, choices=Channel.labels(), required=True),
+    Column("申请人类型", 14, choices=ApplicantType.labels(), required=True),
+    Column("申请人", 16),
+    Column("申请内容", 40),
+    Column("承办处室", 14, required=True, note="填写处室全称，须与系统中的处室名称一致"),
+    Column("补正告知日期", 13, "date", note="应在收到申请后7个工作日内一次性告知"),
+    Column("补正收到日期", 13, "date", note="20个工作日的答复期限自收到补正之日起算"),
+    Column("征求意见工作日数", 10, "int", note="征求第三方或其他机关意见所需时间，不计入答复期限"),
+    Column("延期工作日数", 10, "int", note=f"不超过{MAX_EXTENSION_WORKING_DAYS}个工作日"),
+    Column("答复日期", 13, "date"),
+    Column("办理结果", 40, choices=OUTCOME_LABELS, note="尚未答复的留空；已答复的必须选择"),
+    Column("收费金额", 10, "money", note="信息处理费（元），未收费留空"),
+    Column("备注", 24),
+)
+REQUEST_HEADERS = headers_of(REQUEST_COLUMNS)
+REQUEST_EXPORT_COLUMNS: tuple[Column, ...] = (
+    *REQUEST_COLUMNS,
+    Column("答复期限", 13, "date"),
+    Column("办理状态", 10),
+)
+
+CASE_COLUMNS: tuple[Column, ...] = (
+    Column("案件编号", 18, required=True),
+    Column("案件类型", 28, choices=CaseType.labels(), required=True),
+    Column("收到日期", 13, "date", required=True),
+    Column("审结日期", 13, "date"),
+    Column("结果", 10, choices=CaseResult.labels(), note="尚未审结的留空"),
+    Column("关联申请编号", 16, note="填写依申请公开登记编号，须已在系统中登记"),
+)
+CASE_HEADERS = headers_of(CASE_COLUMNS)
+CASE_EXPORT_COLUMNS: tuple[Column, ...] = (*CASE_COLUMNS, Column("承办处室", 14))
+
+REQUEST_INSTRUCTIONS = (
+    "本表用于批量登记政府信息公开申请（依申请公开），每行一件申请。",
+    "登记编号已存在的，导入时更新该申请；不存在的，新增。",
+    "办理结果须从下拉列表中选择，与《政府信息公开工作年度报告》表三的行一一对应。",
+    "答复日期和办理结果要么都填，要么都不填（尚在办理中）。",
+    "联络员只能导入本处室承办的申请。",
+)
+CASE_INSTRUCTIONS = (
+    "本表用于登记与政府信息公开有关的行政复议、行政诉讼案件，每行一件。",
+    "案件编号已存在的，导入时更新该案件；不存在的，新增。",
+    "已审结的案件须填写审结日期和结果；尚未审结的两列都留空。",
+)
+
+
+def write_requests_template(path: str | os.PathLike[str]) -> Path:
+    return write_template(path, "依申请公开登记", REQUEST_COLUMNS, REQUEST_INSTRUCTIONS)
+
+
+def write_cases_template(path: str | os.PathLike[str]) -> Path:
+    return write_template(path, "复议诉讼案件", CASE_COLUMNS, CASE_INSTRUCTIONS)
+
+
+def yuan(cents: int | None) -> Decimal | None:
+    return None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+def export_requests_job(
+    path: str | os.PathLike[str],
+    rows: Sequence[Sequence[object]] | Iterable[Sequence[object]],
+    total: int | None = None,
+    cancel: CancelToken | None = None,
+) -> Job[int]:
+    return write_ledger_job(
+        path,
+        "依申请公开台账",
+        REQUEST_EXPORT_COLUMNS,
+        rows,
+        total=total,
+        cancel=cancel,
+        message="正在导出依申请公开台账",
+    )
+
+
+def export_cases_job(
+    path: str | os.PathLike[str],
+    rows: Iterable[Sequence[object]],
+    total: int | None = None,
+    cancel: CancelToken | None = None,
+) -> Job[int]:
+    return write_ledger_job(
+        path,
+        "复议诉讼案件",
+        CASE_EXPORT_COLUMNS,
+        rows,
+        total=total,
+        cancel=cancel,
+        message="正在导出复议诉讼案件",
+    )

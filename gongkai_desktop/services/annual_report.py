@@ -1,0 +1,367 @@
+"""政府信息公开工作年度报告: the year's numbers from the data, the edited narrative, the export.
+
+Tables are always counted from the records (never typed); the narrative of each section starts as
+a draft built from the same numbers and is kept per year once the user edits it. The year's small
+inputs (行政许可, 行政处罚, 行政强制, 行政事业性收费) are stored with it. A report whose own numbers
+break the balance rules is refused at export with the rule named. The numbers of each exported
+report are kept, so next year's 上年结转 is checked against what was actually published.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db.base import utcnow
+from ..db.ledger_models import NormativeDocument
+from ..db.request_models import AnnualReport, DisclosureCase, DisclosureRequest
+from ..domain import annual_report as ar
+from ..domain.permissions import Action
+from ..domain.requests import (
+    ApplicantType,
+    CaseResult,
+    CaseType,
+    Channel,
+    correction_notice_late,
+)
+from ..errors import CalendarMissing, ConflictError, ValidationError
+from ..progress import CancelToken, Progress
+from .admin import read_setting
+from .base import Service
+from .calendar import load_calendar
+from .requests import input_of, status_of, year_filter
+
+log = logging.getLogger(__name__)
+
+# NormativeDocument stores English values; table 二 speaks the national labels.
+_LEVELS = {"rule": ar.LEVEL_RULE, "normative": ar.LEVEL_NORMATIVE}
+_STATUSES = {
+    "valid": ar.STATUS_VALID,
+    "revised": ar.STATUS_REVISED,
+    "repealed": ar.STATUS_ABOLISHED,
+    "expired": ar.STATUS_EXPIRED,
+}
+CENTS_PER_WAN = 1_000_000
+
+
+def wan_from_cents(cents: int) -> Decimal:
+    return (Decimal(cents) / CENTS_PER_WAN).normalize() if cents else Decimal("0")
+
+
+def cents_from_wan(wan: Decimal) -> int:
+    value = wan * CENTS_PER_WAN
+    if value != value.to_integral_value():
+        raise ValidationError("行政事业性收费金额（万元）最多保留六位小数。")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class AnnualReportData:
+    """One year's report as the editor and the exporters see it."""
+
+    year: int
+    unit: str
+    inputs: ar.YearInputs
+    table2: dict[str, dict[str, object]]
+    table3: ar.Table3
+    table4: ar.Table4
+    stats: ar.RequestYearStats
+    problems: tuple[str, ...]
+    drafts: dict[str, str]
+    edited: dict[str, str]
+    version: int | None = None
+    exported_at: str | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def section(self, key: str) -> str:
+        """The text of a section: the user's edit, else the draft from the data."""
+        return self.edited.get(key, self.drafts[key])
+
+    def as_json(self) -> dict[str, Any]:
+        """The ``report annual --json`` document (SPEC §15)."""
+        table2: dict[str, dict[str, object]] = {}
+        for row, cols in self.table2.items():
+            table2[row] = {c: (float(v) if isinstance(v, Decimal) else v) for c, v in cols.items()}
+        return {
+            "year": self.year,
+            "table2": table2,
+            "table3": {label: list(values) for label, values in self.table3.items()},
+            "table4": {label: dict(cols) for label, cols in self.table4.items()},
+            "problems": list(self.problems),
+        }
+
+
+def _tables_json(data: AnnualReportData) -> str:
+    return json.dumps(data.as_json(), ensure_ascii=False, sort_keys=True)
+
+
+def request_facts(session: Session, year: int) -> list[ar.RequestFacts]:
+    q = select(
+        DisclosureRequest.receipt_date,
+        DisclosureRequest.applicant_type,
+        DisclosureRequest.answer_date,
+        DisclosureRequest.outcome,
+    ).where(DisclosureRequest.deleted_at.is_(None), year_filter(year))
+    return [
+        ar.RequestFacts(receipt, ApplicantType(kind), answer, outcome)
+        for receipt, kind, answer, outcome in session.execute(q)
+    ]
+
+
+def case_facts(session: Session, year: int) -> list[ar.CaseFacts]:
+    start = date(year, 1, 1)
+    q = select(
+        DisclosureCase.case_type,
+        DisclosureCase.received_date,
+        DisclosureCase.closed_date,
+        DisclosureCase.result,
+    ).where(
+        DisclosureCase.deleted_at.is_(None),
+        DisclosureCase.received_date <= date(year, 12, 31),
+    )
+    return [
+        ar.CaseFacts(CaseType(t), received, closed, CaseResult(result) if result else None)
+        for t, received, closed, result in session.execute(q)
+        if closed is None or closed >= start or received >= start
+    ]
+
+
+def document_facts(session: Session) -> list[ar.DocumentFacts]:
+    q = select(
+        NormativeDocument.level,
+        NormativeDocument.written_on,
+        NormativeDocument.published_on,
+        NormativeDocument.status,
+        NormativeDocument.status_changed_on,
+    ).where(NormativeDocument.deleted_at.is_(None))
+    return [
+        ar.DocumentFacts(
+            _LEVELS.get(level, level), written or published, _STATUSES.get(status, status), changed
+        )
+        for level, written, published, status, changed in session.execute(q)
+    ]
+
+
+def _stats(session: Session, year: int) -> ar.RequestYearStats:
+    """On-time answers, channels, fees and late 补正 notices of the year's requests."""
+    calendar = load_calendar(session)
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    answered = on_time = late_notices = open_overdue = fee = 0
+    channels: Counter[str] = Counter()
+    q = select(DisclosureRequest).where(DisclosureRequest.deleted_at.is_(None), year_filter(year))
+    for r in session.scalars(q):
+        data = input_of(r)
+        if start <= r.receipt_date <= end:
+            channels[Channel(r.channel).label] += 1
+        if r.answer_date is not None and r.answer_date <= end:
+            answered += 1
+            status = status_of(calendar, data, end)
+            if status.state.value == "closed_on_time":
+                on_time += 1
+            if r.fee_cents:
+                fee += r.fee_cents
+        else:
+            status = status_of(calendar, data, end)
+            if status.state.value == "overdue":
+                open_overdue += 1
+        try:
+            if start <= r.receipt_date <= end and correction_notice_late(calendar, data.clock):
+                late_notices += 1
+        except CalendarMissing:
+            pass
+    return ar.RequestYearStats(
+        answered=answered,
+        answered_on_time=on_time,
+        by_channel=tuple((c.label, channels[c.label]) for c in Channel),
+        fee_cents=fee,
+        late_correction_notices=late_notices,
+        open_overdue=open_overdue,
+    )
+
+
+def compute_report(session: Session, year: int) -> AnnualReportData:
+    """Every number and draft of year ``year`` from the records, in one read transaction."""
+    row = session.scalar(select(AnnualReport).where(AnnualReport.year == year))
+    inputs = ar.YearInputs()
+    edited: dict[str, str] = {}
+    if row is not None:
+        inputs = ar.YearInputs(
+            row.licences, row.penalties, row.enforcement, wan_from_cents(row.fees_cents)
+        )
+        edited = {
+            k: v for k, v in json.loads(row.sections or "{}").items() if k in ar.SECTION_TITLES
+        }
+    table2 = ar.table2(document_facts(session), year, inputs)
+    table3 = ar.table3(request_facts(session, year), year)
+    table4 = ar.table4(case_facts(session, year), year)
+    # 上年结转 must equal last year's 结转下年度 as published, or as counted when not exported.
+    previous = session.scalar(select(AnnualReport).where(AnnualReport.year == year - 1))
+    notes: list[str] = []
+    if previous is not None and previous.exported_tables:
+        prev_out = json.loads(previous.exported_tables)["table3"][ar.ROW_CARRIED_OUT]
+        notes.append(f"上年结转已与{year - 1}年已导出报告的结转下年度核对")
+    else:
+        prev_out = ar.table3(request_facts(session, year - 1), year - 1)[ar.ROW_CARRIED_OUT]
+    problems = ar.check_table3(table3, prev_out, year)
+    problems += ar.check_table4(table4)
+    problems += ar.check_table2(table2)
+    stats = _stats(session, year)
+    unit = str(read_setting(session, "unit_name") or "")
+    figures = ar.ReportFigures(year, unit, table2, table3, table4, stats)
+    return AnnualReportData(
+        year=year,
+        unit=unit,
+        inputs=inputs,
+        table2=table2,
+        table3=table3,
+        table4=table4,
+        stats=stats,
+        problems=tuple(problems),
+        drafts=ar.draft_sections(figures),
+        edited=edited,
+        version=row.version if row is not None else None,
+        exported_at=row.exported_at.isoformat() if row and row.exported_at else None,
+        notes=tuple(notes),
+    )
+
+
+class AnnualReportService(Service):
+    def report(self, year: int) -> AnnualReportData:
+        self.require(Action.READ, what="report.annual.read", entity="annual_report", entity_id=year)
+        with self.db.read() as session:
+            return compute_report(session, year)
+
+    def save(
+        self,
+        year: int,
+        *,
+        sections: Mapping[str, str] | None = None,
+        inputs: ar.YearInputs | None = None,
+        expected_version: int | None = None,
+    ) -> AnnualReportData:
+        """Store the edited sections (a text equal to the draft is not kept) and the inputs."""
+        self.require(
+            Action.REPORT, what="report.annual.save", entity="annual_report", entity_id=year
+        )
+        if inputs is not None:
+            for name, value in (
+                ("行政许可", inputs.licences),
+                ("行政处罚", inputs.penalties),
+                ("行政强制", inputs.enforcement),
+            ):
+                if value < 0:
+                    raise ValidationError(f"{name}决定数量不能为负数。")
+            if inputs.fees_wan < 0:
+                raise ValidationError("行政事业性收费金额不能为负数。")
+        with self.db.write() as session:
+            row = session.scalar(select(AnnualReport).where(AnnualReport.year == year))
+            if row is None:
+                if expected_version not in (None, 0):
+                    raise ConflictError("该年度报告已被其他用户删除或重建，请重新打开。")
+                row = AnnualReport(year=year, sections="{}", updated_by=self.actor.user_id)
+                session.add(row)
+                session.flush()
+            else:
+                self.check_version(row, expected_version, f"{year}年度报告")
+            before = {
+                "sections": json.loads(row.sections or "{}"),
+                "licences": row.licences,
+                "penalties": row.penalties,
+                "enforcement": row.enforcement,
+                "fees_cents": row.fees_cents,
+            }
+            # A text equal to the draft the user was shown (before the inputs change it) or to
+            # the new draft is not an edit: it keeps following the data.
+            shown_drafts = compute_report(session, year).drafts
+            if inputs is not None:
+                row.licences = inputs.licences
+                row.penalties = inputs.penalties
+                row.enforcement = inputs.enforcement
+                row.fees_cents = cents_from_wan(inputs.fees_wan)
+                session.flush()
+            if sections is not None:
+                drafts = compute_report(session, year).drafts
+                kept = dict(before["sections"])
+                for key, text in sections.items():
+                    if key not in ar.SECTION_TITLES:
+                        raise ValidationError(f"未知的报告段落：{key}")
+                    untouched = {drafts[key].strip(), shown_drafts[key].strip(), ""}
+                    if text.strip() in untouched:
+                        kept.pop(key, None)
+                    else:
+                        kept[key] = text.strip()
+                row.sections = json.dumps(kept, ensure_ascii=False, sort_keys=True)
+            row.updated_by = self.actor.user_id
+            session.flush()
+            after = {
+                "sections": json.loads(row.sections),
+                "licences": row.licences,
+                "penalties": row.penalties,
+                "enforcement": row.enforcement,
+                "fees_cents": row.fees_cents,
+            }
+            self.audit(
+                session,
+                "report.annual.save",
+                entity="annual_report",
+                entity_id=year,
+                before=before,
+                after=after,
+            )
+            return compute_report(session, year)
+
+    def export_job(
+        self, year: int, path: Path, cancel: CancelToken | None = None
+    ) -> Generator[Progress, None, AnnualReportData]:
+        """Write the .docx (refused when the numbers break a balance rule) and keep its numbers."""
+        from ..reports.annual_report import write_annual_report
+
+        cancel = cancel or CancelToken()
+        self.require(
+            Action.REPORT, what="report.annual.export", entity="annual_report", entity_id=year
+        )
+        yield Progress(0, 3, "统计本年度数据")
+        with self.db.read() as session:
+            data = compute_report(session, year)
+            fonts_setting = read_setting(session, "word_fonts")
+        if data.problems:
+            raise ValidationError(
+                f"{year}年度报告的数据不符合勾稽关系，不能导出。请先核对台账数据。",
+                problems=list(data.problems),
+                year=year,
+            )
+        cancel.check()
+        yield Progress(1, 3, "生成 Word 文档")
+        write_annual_report(data, path, fallback_fonts=fonts_setting == "fallback")
+        cancel.check()
+        yield Progress(2, 3, "记录已导出的数字")
+        with self.db.write() as session:
+            row = session.scalar(select(AnnualReport).where(AnnualReport.year == year))
+            if row is None:
+                row = AnnualReport(year=year, sections="{}", updated_by=self.actor.user_id)
+                session.add(row)
+            before = row.exported_tables
+            row.exported_tables = _tables_json(data)
+            row.exported_at = utcnow()
+            row.updated_by = self.actor.user_id
+            session.flush()
+            self.audit(
+                session,
+                "report.annual.export",
+                entity="annual_report",
+                entity_id=year,
+                before={"tables": json.loads(before)} if before else None,
+                after={"tables": data.as_json(), "file": str(path)},
+            )
+        yield Progress(3, 3, "完成")
+        return data

@@ -1,0 +1,733 @@
+"""依申请公开登记: requests, their clocks, and the review and litigation cases about them.
+
+Liaisons create and edit the requests their division handles (承办处室); the admin edits all;
+leaders read. Liaisons see only their own division's requests (they hold applicants' personal
+data). Every change is audited in its own transaction; an edit of a record someone else changed
+meanwhile raises :class:`ConflictError`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..calendar import WorkingCalendar
+from ..db.base import utcnow
+from ..db.models import Division
+from ..db.request_models import DisclosureCase, DisclosureRequest
+from ..domain.labels import DivisionKind
+from ..domain.permissions import Action
+from ..domain.requests import (
+    STATE_PRIORITY,
+    ApplicantType,
+    CaseResult,
+    CaseType,
+    Channel,
+    ClockStatus,
+    RequestClock,
+    RequestState,
+    TimelineEvent,
+    case_problems,
+    clock_problems,
+    request_status,
+    request_timeline,
+)
+from ..errors import CalendarMissing, ConflictError, NotFound, ValidationError
+from .base import Service, snapshot
+from .calendar import load_calendar
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RequestInput:
+    """The fields of a request as the form or an import row gives them."""
+
+    reg_no: str
+    receipt_date: date
+    channel: Channel
+    applicant_type: ApplicantType
+    division_id: int
+    applicant: str = ""
+    content: str = ""
+    correction_notice_date: date | None = None
+    correction_received_date: date | None = None
+    consultation_days: int = 0
+    extension_days: int = 0
+    extension_approved_by: str = ""
+    extension_approved_on: date | None = None
+    answer_date: date | None = None
+    outcome: str | None = None
+    fee_cents: int | None = None
+    notes: str = ""
+
+    @property
+    def clock(self) -> RequestClock:
+        return RequestClock(
+            self.receipt_date,
+            self.correction_notice_date,
+            self.correction_received_date,
+            self.consultation_days,
+            self.extension_days,
+            self.answer_date,
+        )
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    """A request as the register shows it, with its computed deadline and state."""
+
+    id: int
+    uuid: str
+    version: int
+    division_name: str
+    data: RequestInput
+    status: ClockStatus
+
+    @property
+    def reg_no(self) -> str:
+        return self.data.reg_no
+
+    @property
+    def deadline(self) -> date | None:
+        return self.status.deadline
+
+    @property
+    def state(self) -> RequestState:
+        return self.status.state
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    case_no: str
+    case_type: CaseType
+    received_date: date
+    closed_date: date | None = None
+    result: CaseResult | None = None
+    request_id: int | None = None
+    division_id: int | None = None  # only when no request is linked; else the request's division
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    uuid: str
+    version: int
+    division_id: int
+    division_name: str
+    request_reg_no: str
+    data: CaseInput
+
+    @property
+    def case_no(self) -> str:
+        return self.data.case_no
+
+
+@dataclass(frozen=True)
+class RequestDetail:
+    row: RequestRow
+    timeline: tuple[TimelineEvent, ...]
+    cases: tuple[CaseRow, ...] = field(default_factory=tuple)
+
+
+def input_of(r: DisclosureRequest) -> RequestInput:
+    return RequestInput(
+        reg_no=r.reg_no,
+        receipt_date=r.receipt_date,
+        channel=Channel(r.channel),
+        applicant_type=ApplicantType(r.applicant_type),
+        division_id=r.division_id,
+        applicant=r.applicant,
+        content=r.content,
+        correction_notice_date=r.correction_notice_date,
+        correction_received_date=r.correction_received_date,
+        consultation_days=r.consultation_days,
+        extension_days=r.extension_days,
+        extension_approved_by=r.extension_approved_by,
+        extension_approved_on=r.extension_approved_on,
+        answer_date=r.answer_date,
+        outcome=r.outcome,
+        fee_cents=r.fee_cents,
+        notes=r.notes,
+    )
+
+
+def status_of(calendar: WorkingCalendar, data: RequestInput, today: date) -> ClockStatus:
+    """The clock status, or 无法计算 naming the missing holiday year instead of failing the list."""
+    try:
+        status = request_status(calendar, data.clock, today)
+    except CalendarMissing as exc:
+        year = exc.params.get("year")
+        return ClockStatus(None, RequestState.UNKNOWN, None, (f"缺少{year}年节假日安排",))
+    if data.extension_days and not (data.extension_approved_by and data.extension_approved_on):
+        status = replace(status, flags=(*status.flags, "延期未登记审批"))
+    return status
+
+
+def _row_of(
+    r: DisclosureRequest, division_names: dict[int, str], calendar: WorkingCalendar, today: date
+) -> RequestRow:
+    data = input_of(r)
+    return RequestRow(
+        r.id,
+        r.uuid,
+        r.version,
+        division_names.get(r.division_id, ""),
+        data,
+        status_of(calendar, data, today),
+    )
+
+
+def case_input_of(c: DisclosureCase) -> CaseInput:
+    return CaseInput(
+        case_no=c.case_no,
+        case_type=CaseType(c.case_type),
+        received_date=c.received_date,
+        closed_date=c.closed_date,
+        result=CaseResult(c.result) if c.result else None,
+        request_id=c.request_id,
+        division_id=c.division_id,
+        notes=c.notes,
+    )
+
+
+def sort_key(row: RequestRow) -> tuple[int, date, date]:
+    """Overdue first, then due soon, then the open ones by deadline; closed ones newest first."""
+    deadline = row.deadline or date.max
+    if row.state.is_open or row.state is RequestState.UNKNOWN:
+        return (STATE_PRIORITY[row.state], deadline, date.min)
+    return (
+        STATE_PRIORITY[RequestState.CLOSED_ON_TIME],
+        date.max,
+        date.fromordinal(date.max.toordinal() - row.data.receipt_date.toordinal() + 1),
+    )
+
+
+def year_filter(year: int):  # type: ignore[no-untyped-def]
+    """Requests that are part of the year's work: received by its end, not answered before it."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    return and_(
+        DisclosureRequest.receipt_date <= end,
+        or_(DisclosureRequest.answer_date.is_(None), DisclosureRequest.answer_date >= start),
+    )
+
+
+def _division_names(session: Session) -> dict[int, str]:
+    return {i: name for i, name in session.execute(select(Division.id, Division.name))}
+
+
+def validate_request(
+    data: RequestInput, *, require_extension_approval: bool
+) -> list[tuple[str, str]]:
+    """(column, reason) pairs of everything wrong with a request's values."""
+    problems: list[tuple[str, str]] = []
+    if not data.reg_no.strip():
+        problems.append(("登记编号", "必填，不能为空"))
+    elif len(data.reg_no.strip()) > 64:
+        problems.append(("登记编号", "不能超过64个字符"))
+    if len(data.applicant) > 200:
+        problems.append(("申请人", "不能超过200个字符"))
+    problems.extend(
+        clock_problems(
+            data.clock,
+            data.outcome,
+            data.fee_cents,
+            extension_approved_on=data.extension_approved_on,
+            extension_approved_by=data.extension_approved_by,
+            require_extension_approval=require_extension_approval,
+        )
+    )
+    return problems
+
+
+def _raise_problems(what: str, problems: Sequence[tuple[str, str]]) -> None:
+    if problems:
+        raise ValidationError(
+            f"{what}的内容有误，未保存。",
+            problems=[f"「{col}」：{reason}" for col, reason in problems],
+        )
+
+
+class RequestService(Service):
+    """The register of requests and of review / litigation cases."""
+
+    # -- reading --------------------------------------------------------------------------
+    def _visible_division(self) -> int | None:
+        """The only division a liaison may see; None for admin and leader (all divisions)."""
+        from ..domain.labels import Role
+
+        return self.actor.division_id if self.actor.role is Role.LIAISON else None
+
+    def list_requests(
+        self,
+        *,
+        year: int | None = None,
+        division_id: int | None = None,
+        states: Iterable[RequestState] | None = None,
+        search: str = "",
+        today: date | None = None,
+    ) -> list[RequestRow]:
+        """The register: overdue and due-soon requests on top (see :func:`sort_key`)."""
+        today = today or date.today()
+        q = select(DisclosureRequest).where(DisclosureRequest.deleted_at.is_(None))
+        own = self._visible_division()
+        if own is not None:
+            q = q.where(DisclosureRequest.division_id == own)
+        if division_id is not None:
+            q = q.where(DisclosureRequest.division_id == division_id)
+        if year is not None:
+            q = q.where(year_filter(year))
+        text = search.strip()
+        if text:
+            like = f"%{text}%"
+            q = q.where(
+                or_(
+                    DisclosureRequest.reg_no.like(like),
+                    DisclosureRequest.applicant.like(like),
+                    DisclosureRequest.content.like(like),
+                    DisclosureRequest.outcome.like(like),
+                )
+            )
+        with self.db.read() as session:
+            calendar = load_calendar(session)
+            names = _division_names(session)
+            rows = [_row_of(r, names, calendar, today) for r in session.scalars(q)]
+        wanted = set(states) if states else None
+        if wanted is not None:
+            rows = [r for r in rows if r.state in wanted]
+        rows.sort(key=sort_key)
+        return rows
+
+    def get_request(self, request_id: int, today: date | None = None) -> RequestDetail:
+        today = today or date.today()
+        with self.db.read() as session:
+            r = session.get(DisclosureRequest, request_id)
+            if r is None or r.deleted_at is not None:
+                raise NotFound("该申请不存在或已删除。")
+            own = self._visible_division()
+            if own is not None and r.division_id != own:
+                raise NotFound("该申请不存在或不属于本处室。")
+            calendar = load_calendar(session)
+            names = _division_names(session)
+            row = _row_of(r, names, calendar, today)
+            cases = [
+                self._case_row(c, names, {r.id: r.reg_no})
+                for c in session.scalars(
+                    select(DisclosureCase)
+                    .where(DisclosureCase.request_id == r.id, DisclosureCase.deleted_at.is_(None))
+                    .order_by(DisclosureCase.received_date)
+                )
+            ]
+        data = row.data
+        try:
+            events = request_timeline(
+                calendar,
+                data.clock,
+                data.channel,
+                outcome=data.outcome,
+                extension_approved_by=data.extension_approved_by,
+                extension_approved_on=data.extension_approved_on,
+                fee_cents=data.fee_cents,
+            )
+        except CalendarMissing as exc:
+            events = [TimelineEvent(data.receipt_date, f"收到申请（{data.channel.label}）")]
+            events.append(TimelineEvent(None, "无法计算答复期限", str(exc), warning=True))
+        for c in cases:
+            events.append(
+                TimelineEvent(c.data.received_date, f"{c.data.case_type.label}立案", c.case_no)
+            )
+            if c.data.closed_date is not None:
+                result = c.data.result.label if c.data.result else ""
+                events.append(
+                    TimelineEvent(
+                        c.data.closed_date, f"{c.data.case_type.label}审结", f"结果：{result}"
+                    )
+                )
+        return RequestDetail(row, tuple(events), tuple(cases))
+
+    def find_request_id(self, reg_no: str) -> int | None:
+        with self.db.read() as session:
+            return session.scalar(
+                select(DisclosureRequest.id).where(
+                    DisclosureRequest.reg_no == reg_no.strip(),
+                    DisclosureRequest.deleted_at.is_(None),
+                )
+            )
+
+    # -- writing --------------------------------------------------------------------------
+    def _check_division(self, session: Session, division_id: int) -> Division:
+        d = session.get(Division, division_id)
+        if d is None:
+            raise ValidationError("承办处室不存在。")
+        return d
+
+    def create_request(self, data: RequestInput) -> RequestRow:
+        self.require(
+            Action.EDIT_RECORD,
+            division_id=data.division_id,
+            what="request.create",
+            entity="disclosure_request",
+            entity_id=data.reg_no,
+        )
+        data = self._normalised(data)
+        _raise_problems("申请登记", validate_request(data, require_extension_approval=True))
+        with self.db.write() as session:
+            self._check_division(session, data.division_id)
+            self._check_unique(session, data.reg_no, None)
+            r = DisclosureRequest(created_by=self.actor.user_id, updated_by=self.actor.user_id)
+            self._apply(r, data)
+            session.add(r)
+            session.flush()
+            self.audit(
+                session,
+                "request.create",
+                entity="disclosure_request",
+                entity_id=r.uuid,
+                division_id=r.division_id,
+                after=snapshot(r),
+                detail=r.reg_no,
+            )
+            request_id = r.id
+        return self._row(request_id)
+
+    def update_request(
+        self, request_id: int, data: RequestInput, expected_version: int | None
+    ) -> RequestRow:
+        with self.db.read() as session:
+            current = session.get(DisclosureRequest, request_id)
+            if current is None or current.deleted_at is not None:
+                raise NotFound("该申请不存在或已删除。")
+            old_division = current.division_id
+        for division in dict.fromkeys((old_division, data.division_id)):
+            self.require(
+                Action.EDIT_RECORD,
+                division_id=division,
+                what="request.update",
+                entity="disclosure_request",
+                entity_id=current.uuid,
+            )
+        data = self._normalised(data)
+        _raise_problems("申请登记", validate_request(data, require_extension_approval=True))
+        try:
+            with self.db.write() as session:
+                r = session.get(DisclosureRequest, request_id)
+                if r is None or r.deleted_at is not None:
+                    raise NotFound("该申请不存在或已删除。")
+                self.check_version(r, expected_version, f"申请「{r.reg_no}」")
+                self._check_division(session, data.division_id)
+                self._check_unique(session, data.reg_no, r.id)
+                before = snapshot(r)
+                self._apply(r, data)
+                r.updated_by = self.actor.user_id
+                session.flush()
+                self._sync_case_divisions(session, r)
+                self.audit(
+                    session,
+                    "request.update",
+                    entity="disclosure_request",
+                    entity_id=r.uuid,
+                    division_id=r.division_id,
+                    before=before,
+                    after=snapshot(r),
+                    detail=r.reg_no,
+                )
+        except StaleDataError as exc:
+            raise ConflictError("该申请已被其他用户修改，请重新打开后再编辑。") from exc
+        return self._row(request_id)
+
+    def delete_request(self, request_id: int, expected_version: int | None) -> None:
+        with self.db.read() as session:
+            current = session.get(DisclosureRequest, request_id)
+            if current is None or current.deleted_at is not None:
+                raise NotFound("该申请不存在或已删除。")
+        self.require(
+            Action.EDIT_RECORD,
+            division_id=current.division_id,
+            what="request.delete",
+            entity="disclosure_request",
+            entity_id=current.uuid,
+        )
+        try:
+            with self.db.write() as session:
+                r = session.get(DisclosureRequest, request_id)
+                if r is None or r.deleted_at is not None:
+                    raise NotFound("该申请不存在或已删除。")
+                self.check_version(r, expected_version, f"申请「{r.reg_no}」")
+                linked = session.scalar(
+                    select(DisclosureCase.case_no).where(
+                        DisclosureCase.request_id == r.id, DisclosureCase.deleted_at.is_(None)
+                    )
+                )
+                if linked:
+                    raise ValidationError(
+                        f"申请「{r.reg_no}」关联了复议或诉讼案件（{linked}），请先删除或改挂案件。"
+                    )
+                before = snapshot(r)
+                r.deleted_at = utcnow()
+                r.updated_by = self.actor.user_id
+                # The number is free again for a new record; the deleted one keeps a marked copy.
+                r.reg_no = f"{r.reg_no}#deleted-{r.id}"[:64]
+                session.flush()
+                self.audit(
+                    session,
+                    "request.delete",
+                    entity="disclosure_request",
+                    entity_id=r.uuid,
+                    division_id=r.division_id,
+                    before=before,
+                    detail=before["reg_no"],
+                )
+        except StaleDataError as exc:
+            raise ConflictError("该申请已被其他用户修改，请重新打开后再操作。") from exc
+
+    def _row(self, request_id: int) -> RequestRow:
+        with self.db.read() as session:
+            r = session.get(DisclosureRequest, request_id)
+            assert r is not None
+            calendar = load_calendar(session)
+            names = _division_names(session)
+            return _row_of(r, names, calendar, date.today())
+
+    @staticmethod
+    def _normalised(data: RequestInput) -> RequestInput:
+        outcome = (data.outcome or "").strip() or None
+        return replace(
+            data,
+            reg_no=data.reg_no.strip(),
+            applicant=data.applicant.strip(),
+            content=data.content.strip(),
+            extension_approved_by=data.extension_approved_by.strip(),
+            outcome=outcome,
+            notes=data.notes.strip(),
+        )
+
+    @staticmethod
+    def _check_unique(session: Session, reg_no: str, own_id: int | None) -> None:
+        other = session.scalar(
+            select(DisclosureRequest.id).where(DisclosureRequest.reg_no == reg_no)
+        )
+        if other is not None and other != own_id:
+            raise ValidationError(f"登记编号「{reg_no}」已被其他申请使用。")
+
+    @staticmethod
+    def _apply(r: DisclosureRequest, d: RequestInput) -> None:
+        r.reg_no = d.reg_no
+        r.receipt_date = d.receipt_date
+        r.channel = d.channel.value
+        r.applicant_type = d.applicant_type.value
+        r.applicant = d.applicant
+        r.content = d.content
+        r.division_id = d.division_id
+        r.correction_notice_date = d.correction_notice_date
+        r.correction_received_date = d.correction_received_date
+        r.consultation_days = d.consultation_days
+        r.extension_days = d.extension_days
+        r.extension_approved_by = d.extension_approved_by
+        r.extension_approved_on = d.extension_approved_on
+        r.answer_date = d.answer_date
+        r.outcome = d.outcome
+        r.fee_cents = d.fee_cents
+        r.notes = d.notes
+
+    @staticmethod
+    def _sync_case_divisions(session: Session, r: DisclosureRequest) -> None:
+        for c in session.scalars(select(DisclosureCase).where(DisclosureCase.request_id == r.id)):
+            if c.division_id != r.division_id:
+                c.division_id = r.division_id
+
+    # -- cases ----------------------------------------------------------------------------
+    @staticmethod
+    def _case_row(c: DisclosureCase, names: dict[int, str], reg_nos: dict[int, str]) -> CaseRow:
+        return CaseRow(
+            c.id,
+            c.uuid,
+            c.version,
+            c.division_id,
+            names.get(c.division_id, ""),
+            reg_nos.get(c.request_id, "") if c.request_id else "",
+            case_input_of(c),
+        )
+
+    def list_cases(
+        self, *, year: int | None = None, request_id: int | None = None
+    ) -> list[CaseRow]:
+        q = select(DisclosureCase).where(DisclosureCase.deleted_at.is_(None))
+        own = self._visible_division()
+        if own is not None:
+            q = q.where(DisclosureCase.division_id == own)
+        if request_id is not None:
+            q = q.where(DisclosureCase.request_id == request_id)
+        if year is not None:
+            start, end = date(year, 1, 1), date(year, 12, 31)
+            q = q.where(
+                DisclosureCase.received_date <= end,
+                or_(DisclosureCase.closed_date.is_(None), DisclosureCase.closed_date >= start),
+            )
+        q = q.order_by(DisclosureCase.received_date.desc(), DisclosureCase.id.desc())
+        with self.db.read() as session:
+            names = _division_names(session)
+            cases = list(session.scalars(q))
+            ids = {c.request_id for c in cases if c.request_id}
+            reg_nos: dict[int, str] = {}
+            if ids:
+                q_nos = select(DisclosureRequest.id, DisclosureRequest.reg_no).where(
+                    DisclosureRequest.id.in_(ids)
+                )
+                reg_nos = {i: no for i, no in session.execute(q_nos)}
+            return [self._case_row(c, names, reg_nos) for c in cases]
+
+    def _case_division(self, session: Session, data: CaseInput) -> int:
+        if data.request_id is not None:
+            r = session.get(DisclosureRequest, data.request_id)
+            if r is None or r.deleted_at is not None:
+                raise ValidationError("关联的申请不存在或已删除。")
+            return r.division_id
+        if data.division_id is not None:
+            return data.division_id
+        office = session.scalar(
+            select(Division.id).where(Division.kind == DivisionKind.OPENNESS_OFFICE.value)
+        )
+        assert office is not None
+        return office
+
+    def _validate_case(self, data: CaseInput) -> CaseInput:
+        data = replace(data, case_no=data.case_no.strip(), notes=data.notes.strip())
+        problems = [] if data.case_no else [("案件编号", "必填，不能为空")]
+        problems += case_problems(data.received_date, data.closed_date, data.result)
+        _raise_problems("案件登记", problems)
+        return data
+
+    def create_case(self, data: CaseInput) -> CaseRow:
+        data = self._validate_case(data)
+        with self.db.read() as session:
+            division_id = self._case_division(session, data)
+        self.require(
+            Action.EDIT_RECORD,
+            division_id=division_id,
+            what="case.create",
+            entity="disclosure_case",
+            entity_id=data.case_no,
+        )
+        with self.db.write() as session:
+            if session.scalar(
+                select(DisclosureCase.id).where(DisclosureCase.case_no == data.case_no)
+            ):
+                raise ValidationError(f"案件编号「{data.case_no}」已存在。")
+            c = DisclosureCase(created_by=self.actor.user_id, updated_by=self.actor.user_id)
+            self._apply_case(c, data, division_id)
+            session.add(c)
+            session.flush()
+            self.audit(
+                session,
+                "case.create",
+                entity="disclosure_case",
+                entity_id=c.uuid,
+                division_id=division_id,
+                after=snapshot(c),
+                detail=c.case_no,
+            )
+            case_id = c.id
+        return self._case(case_id)
+
+    def update_case(self, case_id: int, data: CaseInput, expected_version: int | None) -> CaseRow:
+        data = self._validate_case(data)
+        with self.db.read() as session:
+            current = session.get(DisclosureCase, case_id)
+            if current is None or current.deleted_at is not None:
+                raise NotFound("该案件不存在或已删除。")
+            division_id = self._case_division(session, data)
+        for division in dict.fromkeys((current.division_id, division_id)):
+            self.require(
+                Action.EDIT_RECORD,
+                division_id=division,
+                what="case.update",
+                entity="disclosure_case",
+                entity_id=current.uuid,
+            )
+        try:
+            with self.db.write() as session:
+                c = session.get(DisclosureCase, case_id)
+                if c is None or c.deleted_at is not None:
+                    raise NotFound("该案件不存在或已删除。")
+                self.check_version(c, expected_version, f"案件「{c.case_no}」")
+                other = session.scalar(
+                    select(DisclosureCase.id).where(DisclosureCase.case_no == data.case_no)
+                )
+                if other is not None and other != c.id:
+                    raise ValidationError(f"案件编号「{data.case_no}」已存在。")
+                before = snapshot(c)
+                self._apply_case(c, data, division_id)
+                c.updated_by = self.actor.user_id
+                session.flush()
+                self.audit(
+                    session,
+                    "case.update",
+                    entity="disclosure_case",
+                    entity_id=c.uuid,
+                    division_id=division_id,
+                    before=before,
+                    after=snapshot(c),
+                    detail=c.case_no,
+                )
+        except StaleDataError as exc:
+            raise ConflictError("该案件已被其他用户修改，请重新打开后再编辑。") from exc
+        return self._case(case_id)
+
+    def delete_case(self, case_id: int, expected_version: int | None) -> None:
+        with self.db.read() as session:
+            current = session.get(DisclosureCase, case_id)
+            if current is None or current.deleted_at is not None:
+                raise NotFound("该案件不存在或已删除。")
+        self.require(
+            Action.EDIT_RECORD,
+            division_id=current.division_id,
+            what="case.delete",
+            entity="disclosure_case",
+            entity_id=current.uuid,
+        )
+        with self.db.write() as session:
+            c = session.get(DisclosureCase, case_id)
+            assert c is not None
+            self.check_version(c, expected_version, f"案件「{c.case_no}」")
+            before = snapshot(c)
+            c.deleted_at = utcnow()
+            c.case_no = f"{c.case_no}#deleted-{c.id}"[:64]
+            session.flush()
+            self.audit(
+                session,
+                "case.delete",
+                entity="disclosure_case",
+                entity_id=c.uuid,
+                division_id=c.division_id,
+                before=before,
+                detail=before["case_no"],
+            )
+
+    def _case(self, case_id: int) -> CaseRow:
+        with self.db.read() as session:
+            c = session.get(DisclosureCase, case_id)
+            assert c is not None
+            names = _division_names(session)
+            reg_nos = {}
+            if c.request_id:
+                r = session.get(DisclosureRequest, c.request_id)
+                reg_nos = {r.id: r.reg_no} if r else {}
+            return self._case_row(c, names, reg_nos)
+
+    @staticmethod
+    def _apply_case(c: DisclosureCase, d: CaseInput, division_id: int) -> None:
+        c.case_no = d.case_no
+        c.case_type = d.case_type.value
+        c.received_date = d.received_date
+        c.closed_date = d.closed_date
+        c.result = d.result.value if d.result else None
+        c.request_id = d.request_id
+        c.division_id = division_id
+        c.notes = d.notes

@@ -1,0 +1,188 @@
+"""The 依申请公开 page: the register's order and colours, the form, the timeline, permissions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from gongkai_desktop.domain.requests import ApplicantType, Channel, RequestState
+from gongkai_desktop.services.admin import AdminService
+from gongkai_desktop.services.calendar import calendar_of
+from gongkai_desktop.services.requests import RequestInput, RequestService
+
+SCREEN = (1366, 768)
+
+
+def working_days_ago(app_ctx, n: int) -> date:  # type: ignore[no-untyped-def]
+    cal = calendar_of(app_ctx.db)
+    today = date.today()
+    d = today
+    while cal.working_days_between(d, today) < n:
+        d -= timedelta(days=1)
+    return d
+
+
+@pytest.fixture
+def register(app_ctx, admin):  # type: ignore[no-untyped-def]
+    """Three requests of 开发指导处: one overdue, one open, one answered; plus one of 社会帮扶处."""
+    admin_service = AdminService(app_ctx.db, admin)
+    kf = admin_service.division_by_name("开发指导处").id
+    sb = admin_service.division_by_name("社会帮扶处").id
+    service = RequestService(app_ctx.db, admin)
+
+    def make(reg_no: str, ago: int, division: int, **kw):  # type: ignore[no-untyped-def]
+        return service.create_request(
+            RequestInput(
+                reg_no,
+                working_days_ago(app_ctx, ago),
+                Channel.POST,
+                ApplicantType.NATURAL_PERSON,
+                division,
+                applicant=f"申请人{reg_no}",
+                **kw,
+            )
+        )
+
+    make("R-OPEN", 2, kf)
+    make("R-DONE", 40, kf, answer_date=working_days_ago(app_ctx, 30), outcome="予以公开")
+    make("R-LATE", 30, kf)
+    make("R-SB", 5, sb)
+    return service
+
+
+def build_page(qtbot, ui_ctx, actor):  # type: ignore[no-untyped-def]
+    from ui.pages.requests import RequestsPage
+
+    page = RequestsPage(ui_ctx(actor))
+    qtbot.addWidget(page)
+    page.resize(*SCREEN)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def shown_numbers(page) -> list[str]:  # type: ignore[no-untyped-def]
+    table = page.requests.table
+    return [table.proxy.index(r, 0).data() for r in range(table.proxy.rowCount())]
+
+
+def test_register_lists_overdue_first_and_screenshot(
+    qtbot, ui_ctx, admin, register, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Overdue on top with a red state cell, then open ones, then closed; a 1366×768 screenshot."""
+    page = build_page(qtbot, ui_ctx, admin)
+    numbers = shown_numbers(page)
+    assert numbers[0] == "R-LATE" and numbers[-1] == "R-DONE"
+    assert set(numbers) == {"R-LATE", "R-OPEN", "R-SB", "R-DONE"}
+    table = page.requests.table
+    state_col = 7
+    assert table.proxy.index(0, state_col).data() == "逾期"
+    brush = table.proxy.index(0, state_col).data(Qt.ItemDataRole.BackgroundRole)
+    assert brush is not None and brush.color().name() == "#c0392b"
+    assert "逾期 1 件" in page.requests.summary.text()
+    shot = tmp_path / "requests.png"
+    assert page.grab().save(str(shot))
+    assert shot.stat().st_size > 10_000
+
+
+def test_selecting_shows_form_and_timeline(qtbot, ui_ctx, admin, register, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Selecting a request fills the form and the timeline with its deadline."""
+    page = build_page(qtbot, ui_ctx, admin)
+    tab = page.requests
+    assert tab.table.select_where(lambda r: r.reg_no == "R-DONE")
+    assert tab.form.reg_no.text() == "R-DONE"
+    assert tab.form.outcome.currentText() == "予以公开"
+    assert "签收" in tab.form.receipt_rule.text()
+    html = tab.timeline.toPlainText()
+    assert "收到申请（邮寄）" in html and "答复期限" in html and "办理结果：予以公开" in html
+    tab.detail_tabs.setCurrentIndex(1)
+    assert page.grab().save(str(tmp_path / "detail.png"))
+
+
+def test_new_request_is_saved_through_the_form(qtbot, ui_ctx, admin, register, app_ctx) -> None:  # type: ignore[no-untyped-def]
+    """Filling the form and saving registers the request, which then shows its deadline."""
+    page = build_page(qtbot, ui_ctx, admin)
+    tab = page.requests
+    qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
+    tab.form.reg_no.setText("R-NEW")
+    tab.form.applicant.setText("赵六")
+    tab.form.receipt.set_value(date(2021, 9, 24))
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert not tab.error.isVisible()
+    rows = {r.reg_no: r for r in RequestService(app_ctx.db, admin).list_requests()}
+    assert rows["R-NEW"].deadline == date(2021, 10, 27)
+    assert tab.current is not None and tab.current.reg_no == "R-NEW"
+    assert "2021-10-27" in tab.title.text()
+
+
+def test_invalid_form_shows_reasons_and_saves_nothing(
+    qtbot, ui_ctx, admin, register, app_ctx
+) -> None:  # type: ignore[no-untyped-def]
+    """An extension over what was approved (no approver) is refused inline, nothing stored."""
+    page = build_page(qtbot, ui_ctx, admin)
+    tab = page.requests
+    tab.new_request()
+    tab.form.reg_no.setText("R-BAD")
+    tab.form.extension.setValue(10)
+    tab.save()
+    assert tab.error.isVisible() and "批准人" in tab.error.text()
+    assert "R-BAD" not in {r.reg_no for r in RequestService(app_ctx.db, admin).list_requests()}
+
+
+def test_conflicting_edit_is_reported(qtbot, ui_ctx, admin, register, message_boxes) -> None:  # type: ignore[no-untyped-def]
+    """Saving over a request changed meanwhile shows the conflict and reloads the other edit."""
+    page = build_page(qtbot, ui_ctx, admin)
+    tab = page.requests
+    tab.table.select_where(lambda r: r.reg_no == "R-OPEN")
+    row = tab.current
+    register.update_request(row.id, replace(row.data, applicant="他人修改"), row.version)
+    tab.form.applicant.setText("我的修改")
+    tab.save()
+    kind, title, _text = message_boxes.last()
+    assert kind == "warning" and title == "数据已被他人修改"
+    assert tab.form.applicant.text() == "他人修改"
+
+
+def test_liaison_sees_own_division_and_filters(qtbot, ui_ctx, register, liaison) -> None:  # type: ignore[no-untyped-def]
+    """A liaison's register holds only their division; the state filter narrows it to 逾期."""
+    page = build_page(qtbot, ui_ctx, liaison)
+    assert set(shown_numbers(page)) == {"R-LATE", "R-OPEN", "R-DONE"}
+    tab = page.requests
+    tab.state.setCurrentIndex(tab.state.findText(RequestState.OVERDUE.label))
+    assert shown_numbers(page) == ["R-LATE"]
+    assert tab.form.reg_no.isReadOnly() is False
+
+
+def test_leader_cannot_edit(qtbot, ui_ctx, register, make_user) -> None:  # type: ignore[no-untyped-def]
+    """A leader sees every request but no new/save/delete buttons and a read-only form."""
+    from gongkai_desktop.domain.labels import Role
+
+    leader = make_user("boss", "综合处", Role.LEADER)
+    page = build_page(qtbot, ui_ctx, leader)
+    tab = page.requests
+    assert len(shown_numbers(page)) == 4
+    assert not tab.save_button.isVisible() and not tab.new_button.isVisible()
+    assert tab.form.reg_no.isReadOnly()
+
+
+def test_cases_tab_links_a_case_to_a_request(qtbot, ui_ctx, admin, register) -> None:  # type: ignore[no-untyped-def]
+    """A case entered on the cases tab is linked to its request by 登记编号."""
+    page = build_page(qtbot, ui_ctx, admin)
+    page.tabs.setCurrentIndex(1)
+    cases = page.cases
+    cases.case_no.setText("复〔2026〕1号")
+    cases.request_no.setText("R-DONE")
+    cases.save()
+    assert not cases.error.isVisible()
+    [case] = register.list_cases()
+    assert case.request_reg_no == "R-DONE" and case.division_name == "开发指导处"
+    cases.request_no.setText("NOPE")
+    cases.new_case()
+    cases.case_no.setText("诉1")
+    cases.request_no.setText("NOPE")
+    cases.save()
+    assert "没有登记编号为「NOPE」的申请" in cases.error.text()

@@ -1,0 +1,623 @@
+"""依申请公开: the request register (overdue and due-soon on top), each request's form and timeline,
+and the review and litigation cases; import, export and templates of both ledgers.
+
+Everything goes through ``RequestService``, which enforces the permissions (liaisons edit their
+own division's requests, the admin all, leaders read) and the optimistic version check.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from gongkai_desktop.db.models import Division
+from gongkai_desktop.domain.labels import Role
+from gongkai_desktop.domain.permissions import Action, allowed
+from gongkai_desktop.domain.requests import CaseResult, CaseType, RequestState
+from gongkai_desktop.errors import ConflictError, GongkaiError
+from gongkai_desktop.exchange import kinds
+from gongkai_desktop.services.requests import (
+    CaseInput,
+    CaseRow,
+    RequestRow,
+    RequestService,
+)
+
+from ..context import UiContext
+from ..messages import confirm, show_error, show_info
+from ..models import Column, RowTableModel
+from ..widgets import ErrorLabel, RecordTable, heading
+from ..worker import run_with_progress
+from .requests_form import DateField, RequestForm, timeline_html
+
+log = logging.getLogger(__name__)
+
+STATE_COLOURS = {
+    RequestState.OVERDUE: ("#ffffff", "#c0392b"),
+    RequestState.DUE_SOON: ("#5a3b00", "#f8d98b"),
+    RequestState.CLOSED_LATE: ("#8e2b20", None),
+    RequestState.UNKNOWN: ("#8e2b20", None),
+}
+ALL = "全部"
+
+
+def _d(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+class RequestTableModel(RowTableModel):
+    """Requests with their state coloured: 逾期 red, 临期 amber."""
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if index.isValid() and role in (
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.BackgroundRole,
+        ):
+            row: RequestRow = self.rows[index.row()]
+            colours = STATE_COLOURS.get(row.state)
+            if colours and self.columns[index.column()].title == "状态":
+                fg, bg = colours
+                if role == Qt.ItemDataRole.ForegroundRole:
+                    return QBrush(QColor(fg))
+                return QBrush(QColor(bg)) if bg else None
+            if colours and role == Qt.ItemDataRole.ForegroundRole and row.state.is_open:
+                return QBrush(QColor("#c0392b" if row.state is RequestState.OVERDUE else "#7a5200"))
+        return super().data(index, role)
+
+
+def _days_left(row: RequestRow) -> str:
+    left = row.status.days_left
+    if left is None:
+        return ""
+    return f"超期 {-left} 天" if left < 0 else f"{left}"
+
+
+REQUEST_COLUMNS = (
+    Column("登记编号", lambda r: r.reg_no),
+    Column("收到日期", lambda r: _d(r.data.receipt_date), sort=lambda r: r.data.receipt_date),
+    Column("申请人类型", lambda r: r.data.applicant_type.label),
+    Column("申请人", lambda r: r.data.applicant),
+    Column("承办处室", lambda r: r.division_name),
+    Column(
+        "答复期限",
+        lambda r: _d(r.deadline),
+        sort=lambda r: r.deadline or date.max,
+    ),
+    Column(
+        "剩余工作日",
+        _days_left,
+        sort=lambda r: r.status.days_left if r.status.days_left is not None else 10**6,
+        align=Qt.AlignmentFlag.AlignRight,
+    ),
+    Column(
+        "状态",
+        lambda r: r.state.label,
+        sort=lambda r: (r.state.is_open is False, r.deadline or date.max),
+        tooltip=lambda r: "；".join(r.status.flags),
+    ),
+    Column("办理结果", lambda r: r.data.outcome or ""),
+    Column("提示", lambda r: "；".join(r.status.flags)),
+)
+
+CASE_COLUMNS = (
+    Column("案件编号", lambda c: c.case_no),
+    Column("案件类型", lambda c: c.data.case_type.label),
+    Column("收到日期", lambda c: _d(c.data.received_date), sort=lambda c: c.data.received_date),
+    Column(
+        "审结日期", lambda c: _d(c.data.closed_date), sort=lambda c: c.data.closed_date or date.max
+    ),
+    Column("结果", lambda c: c.data.result.label if c.data.result else "尚未审结"),
+    Column("关联申请", lambda c: c.request_reg_no),
+    Column("承办处室", lambda c: c.division_name),
+)
+
+STATE_FILTERS: tuple[tuple[str, tuple[RequestState, ...] | None], ...] = (
+    (ALL, None),
+    ("需关注（逾期、临期）", (RequestState.OVERDUE, RequestState.DUE_SOON)),
+    ("办理中（全部未办结）", tuple(s for s in RequestState if s.is_open)),
+    *((s.label, (s,)) for s in RequestState if s is not RequestState.UNKNOWN),
+)
+
+
+def _divisions(ctx: UiContext) -> list[tuple[int, str]]:
+    with ctx.db.read() as session:
+        rows = session.execute(
+            select(Division.id, Division.name)
+            .where(Division.active.is_(True))
+            .order_by(Division.sort_order, Division.id)
+        )
+        return [(i, name) for i, name in rows]
+
+
+class RequestsTab(QWidget):
+    """The register: filters, the list, and the selected request's form and timeline."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.service = RequestService(ctx.db, ctx.actor)
+        self.current: RequestRow | None = None
+        self.divisions = _divisions(ctx)
+        if ctx.actor.role is Role.LIAISON:
+            editable = [(i, n) for i, n in self.divisions if i == ctx.actor.division_id]
+        else:
+            editable = self.divisions
+        self._build_ui(editable)
+        self._connect_signals()
+        self.refresh()
+
+    # -- layout -----------------------------------------------------------------------------
+    def _build_ui(self, editable: list[tuple[int, str]]) -> None:
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.year = QComboBox(self)
+        self.year.addItem(ALL, None)
+        this_year = date.today().year
+        for y in range(this_year, this_year - 8, -1):
+            self.year.addItem(f"{y}年", y)
+        self.state = QComboBox(self)
+        for label, states in STATE_FILTERS:
+            self.state.addItem(label, states)
+        self.division = QComboBox(self)
+        self.division.addItem(ALL, None)
+        for i, name in self.divisions:
+            self.division.addItem(name, i)
+        self.division.setVisible(self.ctx.actor.role is not Role.LIAISON)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("搜索编号、申请人、内容、结果")
+        self.search.setClearButtonEnabled(True)
+        self.new_button = QPushButton("新增申请", self)
+        self.import_button = QPushButton("导入…", self)
+        self.export_button = QPushButton("导出…", self)
+        self.template_button = QPushButton("下载模板…", self)
+        for label, widget in (("年度：", self.year), ("状态：", self.state)):
+            bar.addWidget(QLabel(label, self))
+            bar.addWidget(widget)
+        bar.addWidget(self.division)
+        bar.addWidget(self.search, 1)
+        layout.addLayout(bar)
+        for combo in (self.year, self.state, self.division):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(6)
+        second = QHBoxLayout()
+        self.summary = QLabel(self)
+        self.summary.setObjectName("hintLabel")
+        self.summary.setWordWrap(True)
+        second.addWidget(self.summary, 1)
+        for b in (self.new_button, self.import_button, self.export_button, self.template_button):
+            second.addWidget(b)
+        layout.addLayout(second)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.model = RequestTableModel(REQUEST_COLUMNS, parent=self)
+        self.table = RecordTable(self.model, splitter)
+        # The service's order (overdue and due soon on top) until the user clicks a header.
+        self.table.proxy.sort(-1)
+
+        detail = QWidget(splitter)
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(6, 0, 0, 0)
+        self.title = QLabel("新申请", detail)
+        self.title.setObjectName("sectionTitle")
+        self.title.setWordWrap(True)
+        detail_layout.addWidget(self.title)
+        tabs = QTabWidget(detail)
+        scroll = QScrollArea(tabs)
+        scroll.setWidgetResizable(True)
+        self.form = RequestForm(editable, scroll)
+        scroll.setWidget(self.form)
+        tabs.addTab(scroll, "登记信息")
+        self.timeline = QTextBrowser(tabs)
+        tabs.addTab(self.timeline, "办理时间线")
+        self.detail_tabs = tabs
+        detail_layout.addWidget(tabs, 1)
+        self.error = ErrorLabel(detail)
+        detail_layout.addWidget(self.error)
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton("保存", detail)
+        self.save_button.setDefault(True)
+        self.delete_button = QPushButton("删除", detail)
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.save_button)
+        detail_layout.addLayout(buttons)
+        splitter.addWidget(self.table)
+        splitter.addWidget(detail)
+        splitter.setSizes([820, 520])
+        layout.addWidget(splitter, 1)
+
+        can_edit = self.ctx.actor.role is not Role.LEADER
+        for w in (self.new_button, self.import_button, self.save_button, self.delete_button):
+            w.setVisible(can_edit)
+        self.form.set_editable(can_edit)
+
+    def _connect_signals(self) -> None:
+        self.year.currentIndexChanged.connect(self.refresh)
+        self.state.currentIndexChanged.connect(self.refresh)
+        self.division.currentIndexChanged.connect(self.refresh)
+        self.search.returnPressed.connect(self.refresh)
+        self.search.textChanged.connect(lambda text: text or self.refresh())
+        self.table.selectionModel().selectionChanged.connect(self._on_select)
+        self.new_button.clicked.connect(self.new_request)
+        self.save_button.clicked.connect(self.save)
+        self.delete_button.clicked.connect(self.delete)
+        self.import_button.clicked.connect(lambda: self._import("requests"))
+        self.export_button.clicked.connect(lambda: self._export("requests"))
+        self.template_button.clicked.connect(lambda: self._template("requests"))
+
+    # -- data -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        try:
+            rows = self.service.list_requests(
+                year=self.year.currentData(),
+                division_id=self.division.currentData(),
+                states=[RequestState(s) for s in self.state.currentData() or ()] or None,
+                search=self.search.text(),
+            )
+        except GongkaiError as exc:
+            show_error(self, exc)
+            return
+        keep = self.current.id if self.current else None
+        self.model.set_rows(rows)
+        overdue = sum(1 for r in rows if r.state is RequestState.OVERDUE)
+        soon = sum(1 for r in rows if r.state is RequestState.DUE_SOON)
+        open_ = sum(1 for r in rows if r.state.is_open)
+        self.summary.setText(
+            f"共 {len(rows)} 件，未办结 {open_} 件，其中逾期 {overdue} 件、临期 {soon} 件"
+            "（临期：剩余不超过3个工作日）"
+        )
+        self.table.fit_columns({3: 120, 8: 220})
+        if keep is None or not self.table.select_where(lambda r: r.id == keep):
+            if rows:
+                self.table.select_first()
+            else:
+                self.new_request()
+
+    def _on_select(self) -> None:
+        row = self.table.selected()
+        if row is not None:
+            self.show_request(row.id)
+
+    def show_request(self, request_id: int) -> None:
+        try:
+            detail = self.service.get_request(request_id)
+        except GongkaiError as exc:
+            show_error(self, exc)
+            return
+        self.current = detail.row
+        self.form.load(detail.row.data)
+        self.title.setText(
+            f"{detail.row.reg_no}　{detail.row.state.label}"
+            + (f"　答复期限 {detail.row.deadline}" if detail.row.deadline else "")
+        )
+        self.timeline.setHtml(timeline_html(detail.timeline))
+        self.error.clear_message()
+        can = allowed(self.ctx.actor, Action.EDIT_RECORD, detail.row.data.division_id)
+        self.form.set_editable(can)
+        self.save_button.setEnabled(can)
+        self.delete_button.setEnabled(can)
+
+    def new_request(self) -> None:
+        self.current = None
+        self.table.clearSelection()
+        self.form.clear(self.ctx.actor.division_id)
+        self.form.set_editable(self.ctx.actor.role is not Role.LEADER)
+        self.title.setText("新申请")
+        self.timeline.setHtml("<p style='color:#7f8c8d'>保存后显示办理时间线。</p>")
+        self.error.clear_message()
+        self.save_button.setEnabled(True)
+        self.delete_button.setEnabled(False)
+        self.detail_tabs.setCurrentIndex(0)
+
+    def save(self) -> None:
+        try:
+            data = self.form.values()
+            if self.current is None:
+                row = self.service.create_request(data)
+            else:
+                row = self.service.update_request(self.current.id, data, self.current.version)
+        except ConflictError as exc:
+            show_error(self, exc)
+            if self.current is not None:
+                self.show_request(self.current.id)
+            return
+        except GongkaiError as exc:
+            self.error.show_message(str(exc))
+            return
+        self.current = row
+        self.refresh()
+        self.show_request(row.id)
+
+    def delete(self) -> None:
+        if self.current is None:
+            return
+        if not confirm(self, f"确定删除申请「{self.current.reg_no}」吗？删除会记入审计日志。"):
+            return
+        try:
+            self.service.delete_request(self.current.id, self.current.version)
+        except GongkaiError as exc:
+            show_error(self, exc)
+            return
+        self.current = None
+        self.refresh()
+
+    # -- exchange ---------------------------------------------------------------------------
+    def _import(self, key: str) -> None:
+        _import_ledger(self, self.ctx, key)
+        self.refresh()
+
+    def _export(self, key: str) -> None:
+        _export_ledger(self, self.ctx, key, self.year.currentData())
+
+    def _template(self, key: str) -> None:
+        _template(self, self.ctx, key)
+
+
+def _last_dir(ctx: UiContext) -> str:
+    return str(ctx.settings.value("requests/last_dir", str(Path.home())))
+
+
+def _remember(ctx: UiContext, path: str) -> None:
+    ctx.settings.setValue("requests/last_dir", str(Path(path).parent))
+
+
+def _import_ledger(parent: QWidget, ctx: UiContext, key: str) -> None:
+    kind = kinds()[key]
+    path, _ = QFileDialog.getOpenFileName(
+        parent, f"导入{kind.label}", _last_dir(ctx), "Excel 文件 (*.xlsx)"
+    )
+    if not path:
+        return
+    _remember(ctx, path)
+    assert kind.import_job is not None
+    job = kind.import_job
+    try:
+        preview = run_with_progress(
+            parent,
+            lambda cancel: job(ctx.db, ctx.actor, Path(path), True, cancel),
+            f"检查{kind.label}",
+        )
+        if not confirm(parent, f"{preview.summary()}。\n确定导入吗？"):
+            return
+        result = run_with_progress(
+            parent,
+            lambda cancel: job(ctx.db, ctx.actor, Path(path), False, cancel),
+            f"导入{kind.label}",
+        )
+    except GongkaiError as exc:
+        show_error(parent, exc, f"{kind.label}未导入")
+        return
+    show_info(parent, f"{kind.label}：{result.summary()}")
+
+
+def _export_ledger(parent: QWidget, ctx: UiContext, key: str, year: int | None) -> None:
+    kind = kinds()[key]
+    suffix = f"{year}年" if year else ""
+    default = str(Path(_last_dir(ctx)) / f"{kind.label}{suffix}.xlsx")
+    path, _ = QFileDialog.getSaveFileName(
+        parent, f"导出{kind.label}", default, "Excel 文件 (*.xlsx)"
+    )
+    if not path:
+        return
+    _remember(ctx, path)
+    assert kind.export_job is not None
+    job = kind.export_job
+    try:
+        count = run_with_progress(
+            parent,
+            lambda cancel: job(ctx.db, ctx.actor, Path(path), year, cancel),
+            f"导出{kind.label}",
+        )
+    except GongkaiError as exc:
+        show_error(parent, exc)
+        return
+    show_info(parent, f"已导出{kind.label} {count} 行：{path}")
+
+
+def _template(parent: QWidget, ctx: UiContext, key: str) -> None:
+    kind = kinds()[key]
+    default = str(Path(_last_dir(ctx)) / f"{kind.label}导入模板.xlsx")
+    path, _ = QFileDialog.getSaveFileName(parent, "保存导入模板", default, "Excel 文件 (*.xlsx)")
+    if not path:
+        return
+    _remember(ctx, path)
+    assert kind.template is not None
+    try:
+        kind.template(Path(path))
+    except GongkaiError as exc:
+        show_error(parent, exc)
+        return
+    show_info(parent, f"已生成{kind.label}导入模板：{path}")
+
+
+class CasesTab(QWidget):
+    """行政复议、行政诉讼: the list and a small form; a case links to a request by 登记编号."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.service = RequestService(ctx.db, ctx.actor)
+        self.current: CaseRow | None = None
+        self._build_ui()
+        self.refresh()
+
+    def _build_ui(self) -> None:
+        outer = QVBoxLayout(self)
+        layout = QHBoxLayout()
+        left = QVBoxLayout()
+        bar = QHBoxLayout()
+        self.new_button = QPushButton("新增案件", self)
+        self.import_button = QPushButton("导入…", self)
+        self.export_button = QPushButton("导出…", self)
+        self.template_button = QPushButton("下载模板…", self)
+        bar.addStretch(1)
+        for b in (self.new_button, self.import_button, self.export_button, self.template_button):
+            bar.addWidget(b)
+        outer.addLayout(bar)
+        outer.addLayout(layout, 1)
+        self.model = RowTableModel(CASE_COLUMNS, parent=self)
+        self.table = RecordTable(self.model, self)
+        self.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        left.addWidget(self.table, 1)
+        layout.addLayout(left, 3)
+
+        box = QGroupBox("案件", self)
+        form = QFormLayout(box)
+        self.case_no = QLineEdit(box)
+        self.case_type = QComboBox(box)
+        for t in CaseType:
+            self.case_type.addItem(t.label, t.value)
+        self.received = DateField(optional=False, parent=box)
+        self.closed = DateField(parent=box)
+        self.result = QComboBox(box)
+        self.result.addItem("（尚未审结）", None)
+        for r in CaseResult:
+            self.result.addItem(r.label, r.value)
+        self.request_no = QLineEdit(box)
+        self.request_no.setPlaceholderText("依申请公开登记编号")
+        self.notes = QLineEdit(box)
+        form.addRow("案件编号：", self.case_no)
+        form.addRow("案件类型：", self.case_type)
+        form.addRow("收到日期：", self.received)
+        form.addRow("审结日期：", self.closed)
+        form.addRow("结果：", self.result)
+        form.addRow("关联申请：", self.request_no)
+        form.addRow("备注：", self.notes)
+        self.error = ErrorLabel(box)
+        form.addRow(self.error)
+        buttons = QHBoxLayout()
+        self.delete_button = QPushButton("删除", box)
+        self.save_button = QPushButton("保存", box)
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.save_button)
+        form.addRow(buttons)
+        layout.addWidget(box, 2)
+        can_edit = self.ctx.actor.role is not Role.LEADER
+        for w in (self.new_button, self.import_button, self.save_button, self.delete_button):
+            w.setVisible(can_edit)
+
+        self.table.selectionModel().selectionChanged.connect(self._on_select)
+        self.new_button.clicked.connect(self.new_case)
+        self.save_button.clicked.connect(self.save)
+        self.delete_button.clicked.connect(self.delete)
+        self.import_button.clicked.connect(
+            lambda: (_import_ledger(self, self.ctx, "cases"), self.refresh())
+        )
+        self.export_button.clicked.connect(lambda: _export_ledger(self, self.ctx, "cases", None))
+        self.template_button.clicked.connect(lambda: _template(self, self.ctx, "cases"))
+
+    def refresh(self) -> None:
+        keep = self.current.id if self.current else None
+        self.model.set_rows(self.service.list_cases())
+        self.table.fit_columns()
+        if keep is None or not self.table.select_where(lambda c: c.id == keep):
+            self.new_case()
+
+    def _on_select(self) -> None:
+        case = self.table.selected()
+        if case is None:
+            return
+        self.current = case
+        d = case.data
+        self.case_no.setText(d.case_no)
+        self.case_type.setCurrentIndex(self.case_type.findData(d.case_type.value))
+        self.received.set_value(d.received_date)
+        self.closed.set_value(d.closed_date)
+        self.result.setCurrentIndex(
+            max(self.result.findData(d.result.value if d.result else None), 0)
+        )
+        self.request_no.setText(case.request_reg_no)
+        self.notes.setText(d.notes)
+        self.error.clear_message()
+
+    def new_case(self) -> None:
+        self.current = None
+        self.table.clearSelection()
+        self.case_no.clear()
+        self.received.set_value(date.today())
+        self.closed.set_value(None)
+        self.result.setCurrentIndex(0)
+        self.request_no.clear()
+        self.notes.clear()
+        self.error.clear_message()
+
+    def save(self) -> None:
+        reg_no = self.request_no.text().strip()
+        request_id = self.service.find_request_id(reg_no) if reg_no else None
+        if reg_no and request_id is None:
+            self.error.show_message(f"没有登记编号为「{reg_no}」的申请。")
+            return
+        received = self.received.value()
+        assert received is not None
+        data = CaseInput(
+            case_no=self.case_no.text(),
+            case_type=CaseType(self.case_type.currentData()),
+            received_date=received,
+            closed_date=self.closed.value(),
+            result=CaseResult(self.result.currentData()) if self.result.currentData() else None,
+            request_id=request_id,
+            notes=self.notes.text(),
+        )
+        try:
+            if self.current is None:
+                self.current = self.service.create_case(data)
+            else:
+                self.current = self.service.update_case(self.current.id, data, self.current.version)
+        except GongkaiError as exc:
+            self.error.show_message(str(exc))
+            return
+        self.refresh()
+
+    def delete(self) -> None:
+        if self.current is None or not confirm(self, f"确定删除案件「{self.current.case_no}」吗？"):
+            return
+        try:
+            self.service.delete_case(self.current.id, self.current.version)
+        except GongkaiError as exc:
+            show_error(self, exc)
+            return
+        self.current = None
+        self.refresh()
+
+
+class RequestsPage(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(heading("依申请公开", self))
+        self.tabs = QTabWidget(self)
+        self.requests = RequestsTab(ctx, self.tabs)
+        self.cases = CasesTab(ctx, self.tabs)
+        self.tabs.addTab(self.requests, "申请登记")
+        self.tabs.addTab(self.cases, "行政复议、行政诉讼")
+        self.tabs.currentChanged.connect(self._on_tab)
+        layout.addWidget(self.tabs, 1)
+
+    def _on_tab(self, index: int) -> None:
+        (self.requests if index == 0 else self.cases).refresh()

@@ -1,0 +1,260 @@
+"""The form of one disclosure request (依申请公开) and its timeline, used by the register page."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from gongkai_desktop.domain.requests import (
+    MAX_EXTENSION_WORKING_DAYS,
+    OUTCOME_LABELS,
+    ApplicantType,
+    Channel,
+    TimelineEvent,
+    receipt_date_rule,
+)
+from gongkai_desktop.errors import ValidationError
+from gongkai_desktop.services.requests import RequestInput
+
+log = logging.getLogger(__name__)
+
+
+def to_qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def from_qdate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+class DateField(QWidget):
+    """A date that may be empty: a check box turns the date editor on."""
+
+    changed = Signal()
+
+    def __init__(self, optional: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.enabled = QCheckBox(self)
+        self.edit = QDateEdit(self)
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("yyyy-MM-dd")
+        self.edit.setDate(QDate.currentDate())
+        layout.addWidget(self.enabled)
+        layout.addWidget(self.edit, 1)
+        self.enabled.setVisible(optional)
+        self.enabled.setChecked(not optional)
+        self.edit.setEnabled(not optional)
+        self.enabled.toggled.connect(self.edit.setEnabled)
+        self.enabled.toggled.connect(self.changed)
+        self.edit.dateChanged.connect(self.changed)
+
+    def value(self) -> date | None:
+        return from_qdate(self.edit.date()) if self.enabled.isChecked() else None
+
+    def set_value(self, value: date | None) -> None:
+        self.enabled.setChecked(value is not None)
+        if value is not None:
+            self.edit.setDate(to_qdate(value))
+
+
+class RequestForm(QWidget):
+    """Every field of a request; ``values()`` gives a ``RequestInput`` or raises ValidationError."""
+
+    changed = Signal()
+
+    def __init__(self, divisions: list[tuple[int, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._build_ui(divisions)
+
+    def _build_ui(self, divisions: list[tuple[int, str]]) -> None:
+        form = QFormLayout(self)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.reg_no = QLineEdit(self)
+        self.receipt = DateField(optional=False, parent=self)
+        self.channel = QComboBox(self)
+        for c in Channel:
+            self.channel.addItem(c.label, c.value)
+        self.receipt_rule = QLabel(self)
+        self.receipt_rule.setObjectName("hintLabel")
+        self.applicant_type = QComboBox(self)
+        for t in ApplicantType:
+            self.applicant_type.addItem(t.label, t.value)
+        self.applicant = QLineEdit(self)
+        self.content = QPlainTextEdit(self)
+        self.content.setFixedHeight(56)
+        self.division = QComboBox(self)
+        for division_id, name in divisions:
+            self.division.addItem(name, division_id)
+        self.notice = DateField(parent=self)
+        self.corrected = DateField(parent=self)
+        self.consult = QSpinBox(self)
+        self.consult.setRange(0, 365)
+        self.consult.setSuffix(" 个工作日")
+        self.extension = QSpinBox(self)
+        self.extension.setRange(0, MAX_EXTENSION_WORKING_DAYS)
+        self.extension.setSuffix(" 个工作日")
+        self.approved_by = QLineEdit(self)
+        self.approved_by.setPlaceholderText("批准人（政府信息公开工作机构负责人）")
+        self.approved_on = DateField(parent=self)
+        self.answer = DateField(parent=self)
+        self.outcome = QComboBox(self)
+        self.outcome.addItem("（尚未办结）", None)
+        for label in OUTCOME_LABELS:
+            self.outcome.addItem(label, label)
+        for combo in (self.outcome, self.division, self.channel, self.applicant_type):
+            # Long outcome labels must not widen the form beyond the detail pane.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(10)
+        self.fee = QLineEdit(self)
+        self.fee.setPlaceholderText("未收费留空")
+        self.notes = QLineEdit(self)
+
+        form.addRow("登记编号：", self.reg_no)
+        form.addRow("申请方式：", self.channel)
+        form.addRow("收到日期：", self.receipt)
+        form.addRow("", self.receipt_rule)
+        form.addRow("申请人类型：", self.applicant_type)
+        form.addRow("申请人：", self.applicant)
+        form.addRow("申请内容：", self.content)
+        form.addRow("承办处室：", self.division)
+        form.addRow("补正告知日期：", self.notice)
+        form.addRow("补正收到日期：", self.corrected)
+        form.addRow("征求意见：", self.consult)
+        form.addRow("延期：", self.extension)
+        form.addRow("延期批准人：", self.approved_by)
+        form.addRow("延期批准日期：", self.approved_on)
+        form.addRow("答复日期：", self.answer)
+        form.addRow("办理结果：", self.outcome)
+        form.addRow("信息处理费（元）：", self.fee)
+        form.addRow("备注：", self.notes)
+        self.channel.currentIndexChanged.connect(self._update_rule)
+        self._update_rule()
+        for signal in (
+            self.reg_no.textChanged,
+            self.applicant.textChanged,
+            self.content.textChanged,
+            self.fee.textChanged,
+            self.notes.textChanged,
+            self.approved_by.textChanged,
+            self.channel.currentIndexChanged,
+            self.applicant_type.currentIndexChanged,
+            self.division.currentIndexChanged,
+            self.outcome.currentIndexChanged,
+            self.consult.valueChanged,
+            self.extension.valueChanged,
+        ):
+            signal.connect(self.changed)
+        for field in (self.receipt, self.notice, self.corrected, self.approved_on, self.answer):
+            field.changed.connect(self.changed)
+
+    def _update_rule(self) -> None:
+        channel = self.channel.currentData()
+        if channel is not None:
+            self.receipt_rule.setText(receipt_date_rule(Channel(channel)))
+
+    def set_editable(self, editable: bool) -> None:
+        for child in self.findChildren(QWidget):
+            if isinstance(child, (QLineEdit, QPlainTextEdit)):
+                child.setReadOnly(not editable)
+            elif isinstance(child, (QComboBox, QSpinBox, QDateEdit, QCheckBox)):
+                child.setEnabled(editable)
+        if editable:
+            for field in (self.notice, self.corrected, self.approved_on, self.answer):
+                field.edit.setEnabled(field.enabled.isChecked())
+
+    def clear(self, division_id: int | None) -> None:
+        self.load(
+            RequestInput(
+                reg_no="",
+                receipt_date=date.today(),
+                channel=Channel.ONLINE,
+                applicant_type=ApplicantType.NATURAL_PERSON,
+                division_id=division_id or 0,
+            )
+        )
+
+    def load(self, data: RequestInput) -> None:
+        self.reg_no.setText(data.reg_no)
+        self.receipt.set_value(data.receipt_date)
+        self.channel.setCurrentIndex(self.channel.findData(data.channel.value))
+        self.applicant_type.setCurrentIndex(self.applicant_type.findData(data.applicant_type.value))
+        self.applicant.setText(data.applicant)
+        self.content.setPlainText(data.content)
+        index = self.division.findData(data.division_id)
+        self.division.setCurrentIndex(max(index, 0))
+        self.notice.set_value(data.correction_notice_date)
+        self.corrected.set_value(data.correction_received_date)
+        self.consult.setValue(data.consultation_days)
+        self.extension.setValue(data.extension_days)
+        self.approved_by.setText(data.extension_approved_by)
+        self.approved_on.set_value(data.extension_approved_on)
+        self.answer.set_value(data.answer_date)
+        self.outcome.setCurrentIndex(max(self.outcome.findData(data.outcome), 0))
+        self.fee.setText("" if data.fee_cents is None else f"{data.fee_cents / 100:.2f}")
+        self.notes.setText(data.notes)
+
+    def values(self) -> RequestInput:
+        fee_text = self.fee.text().strip().removesuffix("元")
+        fee_cents = None
+        if fee_text:
+            try:
+                amount = Decimal(fee_text)
+            except InvalidOperation:
+                raise ValidationError("信息处理费应为金额，如 20 或 20.50。") from None
+            if amount != amount.quantize(Decimal("0.01")):
+                raise ValidationError("信息处理费最多两位小数。")
+            fee_cents = int(amount * 100)
+        receipt = self.receipt.value()
+        assert receipt is not None
+        return RequestInput(
+            reg_no=self.reg_no.text(),
+            receipt_date=receipt,
+            channel=Channel(self.channel.currentData()),
+            applicant_type=ApplicantType(self.applicant_type.currentData()),
+            division_id=self.division.currentData(),
+            applicant=self.applicant.text(),
+            content=self.content.toPlainText(),
+            correction_notice_date=self.notice.value(),
+            correction_received_date=self.corrected.value(),
+            consultation_days=self.consult.value(),
+            extension_days=self.extension.value(),
+            extension_approved_by=self.approved_by.text(),
+            extension_approved_on=self.approved_on.value(),
+            answer_date=self.answer.value(),
+            outcome=self.outcome.currentData(),
+            fee_cents=fee_cents,
+            notes=self.notes.text(),
+        )
+
+
+def timeline_html(events: tuple[TimelineEvent, ...] | list[TimelineEvent]) -> str:
+    """The timeline as a small HTML list (warnings in red)."""
+    rows = []
+    for e in events:
+        day = e.day.isoformat() if e.day else "—"
+        colour = "#c0392b" if e.warning else "#2c3e50"
+        detail = f"<br><span style='color:#7f8c8d'>{e.detail}</span>" if e.detail else ""
+        rows.append(
+            f"<tr><td style='padding:2px 10px 6px 0;white-space:nowrap;color:#555'>{day}</td>"
+            f"<td style='padding:2px 0 6px 0;color:{colour}'><b>{e.title}</b>{detail}</td></tr>"
+        )
+    return "<table>" + "".join(rows) + "</table>"
