@@ -74,4 +74,8 @@ def _load_all() -> None:
 
 
 # Modules that register ledger kinds when imported.
-LEDGER_MODULES: list[str] = []
+LEDGER_MODULES: list[str] = [
+    "gongkai_desktop.services.ledger_exchange",
+    "gongkai_desktop.importers.requests_xlsx",
+    "gongkai_desktop.reports.plan_tasks",
+]

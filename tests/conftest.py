@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
-
 from support import ADMIN_PASSWORD, LIAISON_PASSWORD  # noqa: E402,F401
 
 

@@ -20,6 +20,9 @@ from ..domain.permissions import Actor
 from ..progress import CancelToken, Progress
 from ..services.admin import AdminService
 from ..services.setup import initialize
+from .ledger import ledger_step
+from .plan import plan_step
+from .requests import requests_step
 
 DEMO_PASSWORD = "demo1234"
 DEMO_UNIT = "江西省乡村振兴局（演示）"
@@ -82,7 +85,7 @@ def foundation_step(ctx: DemoContext) -> Generator[Progress, None, list[str]]:
 
 
 # Later modules append their steps here, in dependency order.
-DEMO_STEPS: list[DemoStep] = [foundation_step]
+DEMO_STEPS: list[DemoStep] = [foundation_step, ledger_step, plan_step, requests_step]
 
 
 def demo_job(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from support import ADMIN_PASSWORD
 from sqlalchemy import select
+from support import ADMIN_PASSWORD
 
 from gongkai_desktop.db.base import utcnow
 from gongkai_desktop.db.models import AuditEntry, User
