@@ -110,7 +110,7 @@ def make_backup(
         n += 1
     backup_file(db_path, target)
     log.info("backup %s written", target)
-    rotate(backups_dir)
+    rotate(backups_dir, protect=target)
     return _info(target)
 
 
@@ -133,10 +133,11 @@ def list_backups(backups_dir: Path) -> list[BackupInfo]:
     return sorted(infos, key=lambda b: (b.made_at, b.path.name), reverse=True)
 
 
-def rotate(backups_dir: Path, today: date | None = None) -> list[Path]:
+def rotate(backups_dir: Path, protect: Path | None = None) -> list[Path]:
     """Keep the newest backup of each of the last 7 days, 4 weeks and 12 months; manual backups
-    are the user's and are never removed. Returns the removed files."""
-    keep: set[Path] = set()
+    are the user's and are never removed, nor is ``protect`` (the backup just made, which may share
+    its second with an older one). Returns the removed files."""
+    keep: set[Path] = {protect} if protect is not None else set()
     days: dict[date, Path] = {}
     weeks: dict[tuple[int, int], Path] = {}
     months: dict[tuple[int, int], Path] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import func, select
@@ -109,6 +109,12 @@ def write_setting(session: Any, key: str, value: Any) -> Any:
         row.value = text
         row.updated_at = utcnow()
     return old
+
+
+def local_midnight_utc(day: date) -> str:
+    """The audit log's UTC timestamp text at the start of ``day`` on this PC's clock."""
+    start = datetime.combine(day, time()).astimezone(UTC)
+    return start.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _clean_name(text: str, what: str, max_len: int = 64) -> str:
@@ -391,9 +397,9 @@ class AdminService(Service):
         if outcome:
             q = q.where(AuditEntry.outcome == outcome)
         if since:
-            q = q.where(AuditEntry.ts >= since.isoformat())
+            q = q.where(AuditEntry.ts >= local_midnight_utc(since))
         if until:
-            q = q.where(AuditEntry.ts < date.fromordinal(until.toordinal() + 1).isoformat())
+            q = q.where(AuditEntry.ts < local_midnight_utc(date.fromordinal(until.toordinal() + 1)))
         if before_id:
             q = q.where(AuditEntry.id < before_id)
         with self.db.read() as session:

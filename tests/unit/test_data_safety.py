@@ -145,3 +145,37 @@ def test_atomic_write_leaves_no_partial_file(tmp_path):
         tmp.write_bytes(b"partial")
         raise RuntimeError("disk full")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_new_backup_survives_rotation_in_the_same_second(tmp_path, app_ctx, admin):
+    """Two backups made in one second: rotation never removes the one just written."""
+    folder = tmp_path / "same"
+    now = datetime(2026, 11, 26, 9, 0, 0)
+    first = backup.make_backup(app_ctx.paths.db_path, folder, "auto", now=now)
+    second = backup.make_backup(app_ctx.paths.db_path, folder, "auto", now=now)
+    assert second.path.exists() and second.path != first.path
+
+
+def test_audit_filter_dates_are_local_days(app_ctx, admin, monkeypatch):
+    """The date filter turns a local day into its UTC bounds (Beijing is UTC+8)."""
+    import time as time_mod
+    from datetime import date
+
+    from gongkai_desktop.services.admin import local_midnight_utc
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time_mod.tzset()
+    try:
+        assert local_midnight_utc(date(2026, 11, 26)) == "2026-11-25T16:00:00"
+    finally:
+        monkeypatch.delenv("TZ")
+        time_mod.tzset()
+
+
+def test_head_revision_read_from_files_matches_alembic():
+    """The fast head lookup used at every start agrees with Alembic's own script directory."""
+    from alembic.script import ScriptDirectory
+
+    from gongkai_desktop.db.migrate import alembic_config, head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
