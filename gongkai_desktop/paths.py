@@ -12,8 +12,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from . import APP_ID
 from .errors import UnsafeLocation
 
@@ -97,6 +95,8 @@ def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
     portable = program_dir() / "data"
     if portable.is_dir():
         return AppPaths(portable, portable=True)
+    import platformdirs  # only here: importing it costs start-up time when a folder is given
+
     return AppPaths(Path(platformdirs.user_data_dir(APP_ID, appauthor=False)))
 
 
