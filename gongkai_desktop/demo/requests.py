@@ -59,6 +59,9 @@ CASE_PLAN = (
 )
 
 
+MAX_REQUESTS_PER_YEAR = 300
+
+
 def _after(cal: WorkingCalendar, start: date, n: int) -> date | None:
     try:
         return cal.working_day_after(start, n)
@@ -132,7 +135,9 @@ def requests_step(ctx: DemoContext) -> Generator[Progress, None, list[str]]:
             )
         ) or list(session.scalars(select(Division.id)))
         existing = set(session.scalars(select(DisclosureRequest.reg_no)))
-    per_year = max(len(OUTCOME_LABELS) + 4, 6 + ctx.scale // 8)
+    # Requests grow with the demo's size up to what a busy provincial bureau receives in a year;
+    # --scale is about disclosure items, which are far more numerous than requests.
+    per_year = max(len(OUTCOME_LABELS) + 4, min(MAX_REQUESTS_PER_YEAR, 6 + ctx.scale // 8))
     years = [ctx.year - 2, ctx.year - 1, ctx.year]
     created = cases = 0
     for step, year in enumerate(years):

@@ -203,7 +203,9 @@ def test_export_runs_on_the_worker_and_writes_the_file(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     page = items_page(qtbot, ui_ctx, admin)
     assert export_ledger(page, page.ctx, "items", None) == target
-    rows = list(openpyxl.load_workbook(target, read_only=True).worksheets[0].iter_rows())
+    book = openpyxl.load_workbook(target, read_only=True)
+    rows = list(book.worksheets[0].iter_rows())
+    book.close()
     assert len(rows) == 651 and "650 行" in message_boxes.last()[2]
 
 

@@ -27,13 +27,13 @@ SCREEN = (1366, 768)
 
 
 def _screenshot(widget, tmp_path: Path, name: str) -> Path:  # type: ignore[no-untyped-def]
-    """Save a PNG of the widget; also into $GONGKAI_SCREENSHOTS when set (for looking at)."""
+    """Save a PNG of the widget; also into $GONGKAI_SHOTS_DIR when set (for looking at)."""
     from PySide6.QtWidgets import QApplication
 
     QApplication.processEvents()  # let pending layout changes land before grabbing
     target = tmp_path / f"{name}.png"
     assert widget.grab().save(str(target))
-    folder = os.environ.get("GONGKAI_SCREENSHOTS")
+    folder = os.environ.get("GONGKAI_SHOTS_DIR")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         shutil.copy(target, Path(folder) / target.name)
