@@ -118,16 +118,19 @@ def table3_rows(table: ar.Table3) -> list[list[CellLike]]:
 
 
 def table4_header() -> list[list[CellLike]]:
+    """As the national form lays it out: 行政复议's five heads span rows 2–3 under it; 行政诉讼
+    splits into its two kinds on row 2, each with the five heads on row 3."""
     return [
         [
-            Cell("行政复议", rowspan=2, colspan=5, align="center"),
+            Cell("行政复议", colspan=5, align="center"),
             Cell("行政诉讼", colspan=10, align="center"),
         ],
         [
+            *(Cell(c, rowspan=2, align="center") for c in ar.CASE_COLUMNS),
             Cell("未经复议直接起诉", colspan=5, align="center"),
             Cell("复议后起诉", colspan=5, align="center"),
         ],
-        [Cell(c, align="center") for _ in range(3) for c in ar.CASE_COLUMNS],
+        [Cell(c, align="center") for _ in range(2) for c in ar.CASE_COLUMNS],
     ]
 
 

@@ -263,7 +263,10 @@ def test_docx_follows_the_national_layout(loaded, run_cli, tmp_path) -> None:  #
     g4 = grid(t4)
     assert g4[0][:5] == ["行政复议"] * 5 and g4[0][5:] == ["行政诉讼"] * 10
     assert g4[1][5] == "未经复议直接起诉" and g4[1][10] == "复议后起诉"
-    assert g4[2][:5] == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    assert g4[1][:5] == heads and g4[2][:5] == heads  # one cell spanning rows 2–3
+    assert t4.rows[1].cells[0]._tc is t4.rows[2].cells[0]._tc
+    assert g4[2][5:10] == heads and g4[2][10:] == heads
     assert [r[0] for r in grid(t2) if r[0].startswith("第二十条")] == [
         "第二十条第（一）项",
         "第二十条第（五）项",
