@@ -21,18 +21,18 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from .db.base import utcnow
 from .db.engine import Database
 from .db.ledger_models import Attachment
 from .domain.permissions import Action, Actor
-from .errors import GongkaiError, NotFound, ValidationError
+from .errors import GongkaiError, ValidationError
 from .fileio import sha256_file
-from .services.base import Service, snapshot
+from .services.base import Service, live_record, snapshot
 
 log = logging.getLogger(__name__)
 
 MAX_ATTACHMENT_BYTES = 200 * 1024 * 1024
 CHUNK = 1 << 20
+ATTACHMENT_MISSING = "附件不存在。"
 
 
 @dataclass(frozen=True)
@@ -186,38 +186,18 @@ class AttachmentService(Service):
 
     def remove(self, attachment_id: int) -> None:
         """Unlink an attachment from its record (the file stays: other records or backups)."""
-        with self.db.read() as session:
-            a = session.get(Attachment, attachment_id)
-            division_id = a.division_id if a else None
-        self.require(
-            Action.EDIT_RECORD,
-            division_id=division_id,
+        self.soft_delete(
+            Attachment,
+            attachment_id,
             what="attachment.remove",
             entity="attachment",
-            entity_id=attachment_id,
+            missing=ATTACHMENT_MISSING,
         )
-        with self.db.write() as session:
-            a = session.get(Attachment, attachment_id)
-            if a is None or a.deleted_at is not None:
-                raise NotFound("附件不存在。")
-            before = snapshot(a)
-            a.deleted_at = utcnow()
-            self.audit(
-                session,
-                "attachment.remove",
-                entity="attachment",
-                entity_id=a.uuid,
-                division_id=a.division_id,
-                before=before,
-            )
 
     def path(self, attachment_id: int) -> Path:
         """The stored file of an attachment, after checking its SHA-256."""
         with self.db.read() as session:
-            a = session.get(Attachment, attachment_id)
-            if a is None or a.deleted_at is not None:
-                raise NotFound("附件不存在。")
-            sha = a.sha256
+            sha = live_record(session, Attachment, attachment_id, ATTACHMENT_MISSING).sha256
         if not self.store.verify(sha):
             raise GongkaiError("附件文件缺失或已损坏（SHA-256 校验不符），请从备份中恢复。")
         return self.store.path_of(sha)

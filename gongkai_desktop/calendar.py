@@ -8,9 +8,9 @@ the admin's own entries in the database. A year that neither source covers is re
 Deadlines follow the law's 「自…之日起N个工作日内」: the start day is not counted, and the deadline is the
 N-th working day strictly after it (see :meth:`WorkingCalendar.working_day_after`).
 
-The admin adds a year by pasting the 国务院办公厅关于YYYY年部分节假日安排的通知;
-:func:`parse_holiday_notice` turns it into a :class:`HolidayNotice` to show for confirmation and
-store as overrides.
+The admin adds a year by pasting the 国务院办公厅关于YYYY年部分节假日安排的通知 (or giving it as a text
+file, read by :func:`read_notice_file`); :func:`parse_holiday_notice` turns it into a
+:class:`HolidayNotice` to show for confirmation and store as overrides.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 
 from chinese_calendar import constants as _cc
 
@@ -36,7 +37,10 @@ __all__ = [
     "WorkingCalendar",
     "builtin_years",
     "parse_holiday_notice",
+    "read_notice_file",
 ]
+
+MAX_NOTICE_BYTES = 2_000_000
 
 _WEEKDAY_NAMES = "一二三四五六日"
 
@@ -383,6 +387,21 @@ def _split_item(lines: list[tuple[str, str]]) -> tuple[str, str, str]:
     if match is None:  # the first line matched on its own, so the joined text always does
         raise AssertionError(joined)
     return match.group("name").strip(), match.group("body"), "".join(o for _, o in lines)
+
+
+def read_notice_file(path: Path) -> str:
+    """A notice saved as text: UTF-8 (with or without BOM) or GB18030, at most 2 MB."""
+    if not path.is_file():
+        raise ValidationError(f"文件不存在：{path}")
+    if path.stat().st_size > MAX_NOTICE_BYTES:
+        raise ValidationError(f"文件过大：{path.name}（通知文本不应超过 2 MB）")
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(f"无法识别文件编码：{path.name}（请保存为 UTF-8 或 GB18030 文本）")
 
 
 def parse_holiday_notice(text: str, year: int) -> HolidayNotice:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..app import is_initialized
-from ..calendar import parse_holiday_notice
+from ..calendar import parse_holiday_notice, read_notice_file
 from ..domain.labels import DivisionKind, Role
 from ..errors import ValidationError
 from ..progress import run_job
@@ -120,22 +120,8 @@ def cmd_workday_after(ctx: CliContext) -> int:
     return 0
 
 
-def read_text_file(path: Path) -> str:
-    if not path.is_file():
-        raise ValidationError(f"文件不存在：{path}")
-    if path.stat().st_size > 2_000_000:
-        raise ValidationError(f"文件过大：{path.name}（通知文本不应超过 2 MB）")
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError(f"无法识别文件编码：{path.name}（请保存为 UTF-8 或 GB18030 文本）")
-
-
 def cmd_import_notice(ctx: CliContext) -> int:
-    text = read_text_file(ctx.args.file)
+    text = read_notice_file(ctx.args.file)
     notice = parse_holiday_notice(text, ctx.args.year)
     for period in notice.holidays:
         days = (period.end - period.start).days + 1

@@ -46,6 +46,7 @@ from ..progress import Progress
 from ..search import bulk_item_load
 from ..services.calendar import load_calendar
 from ..services.ledger import LedgerService
+from ..services.ledger_catalogue import CATALOGUE_FIELDS
 
 if TYPE_CHECKING:
     from . import DemoContext
@@ -582,18 +583,7 @@ def catalogue_step(ctx: DemoContext) -> Generator[Progress, None, list[str]]:
     if _count(ctx, CatalogueEntry):
         return []
     office_id = next(d for d, _, kind in _divisions(ctx) if kind == "office")
-    fields = (
-        "level1",
-        "level2",
-        "content",
-        "basis",
-        "time_limit",
-        "subject",
-        "channels",
-        "audience",
-        "mode",
-        "tier",
-    )
+    fields = tuple(name for name in CATALOGUE_FIELDS if name != "seq")
     rows = [
         {
             "uuid": new_uuid(),

@@ -10,12 +10,12 @@ one transaction. A row matching a stored record (公开事项: same division, ti
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, insert, select
 
@@ -52,7 +52,14 @@ from ..search import analyze_items, bulk_item_load
 from ..services.calendar import load_calendar
 from ..services.ledger import categories_of
 from ..services.ledger_documents import level_from_number
-from .xlsx_safety import RowErrors, is_blank, open_rows, parse_choice_cell, parse_date_cell
+from .xlsx_safety import (
+    RowErrors,
+    is_blank,
+    open_rows,
+    parse_choice_cell,
+    parse_date_cell,
+    text_cell,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +67,6 @@ PROGRESS_EVERY = 500
 ANALYZE_AFTER = 1000
 ATTRIBUTE_BY_LABEL = {a.label: a.value for a in DisclosureAttribute}
 STATUS_BY_LABEL = {s.label: s.value for s in DocumentStatus}
-
-
-def text_cell(value: object) -> str:
-    """A text column: numbers typed into it (a 文号 like 12) come back as 12, not 12.0."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 @dataclass(frozen=True)
@@ -148,6 +146,65 @@ def _shown(values: tuple[Any, ...]) -> tuple[str, ...]:
     return tuple(show(v) for v in values)
 
 
+class _ParsedRow(Protocol):
+    row: int
+    values: tuple[str, ...]
+
+
+RowT = TypeVar("RowT", bound=_ParsedRow)
+# What checking a file gives: (valid rows, errors, refused divisions, rows read).
+_Checked = tuple[list[RowT], RowErrors, list[str], int]
+
+
+def _check_rows(
+    path: Path,
+    headers: Sequence[str],
+    parse: Callable[[_RowReader, tuple[Any, ...]], RowT | None],
+    key: Callable[[RowT], Hashable],
+    duplicate: Callable[[int], str],
+    errors: RowErrors,
+    cancel: CancelToken | None,
+    keep_values: bool,
+) -> Job[tuple[list[RowT], int]]:
+    """Parse every data row into ``errors``; returns (valid rows, rows read). A row with the
+    ``key`` of an earlier row is reported in the first column with ``duplicate(first row)``."""
+    parsed: list[RowT] = []
+    seen: dict[Hashable, int] = {}
+    count = 0
+    for count, (row, values) in enumerate(open_rows(path, headers), 1):
+        record = parse(_RowReader(errors, row), values)
+        if record is not None:
+            first = seen.setdefault(key(record), row)
+            if first != row:
+                errors.add(row, headers[0], duplicate(first))
+            else:
+                if keep_values:
+                    record.values = _shown(values)
+                parsed.append(record)
+        if count % PROGRESS_EVERY == 0:
+            if cancel is not None:
+                cancel.check()
+            yield Progress(count, 0, f"已检查 {count} 行")
+    return parsed, count
+
+
+def _valid_rows(
+    check: Callable[[Database, Actor, Path, CancelToken | None], Job[_Checked[RowT]]],
+    what: str,
+    db: Database,
+    actor: Actor,
+    path: Path,
+    cancel: CancelToken | None,
+) -> Job[list[RowT]]:
+    """The rows of a file to import, after auditing a refused division; any problem raises."""
+    yield Progress(0, 0, "正在检查文件")
+    parsed, errors, denied, _ = yield from check(db, actor, path, cancel)
+    if denied:
+        _audit_denied(db, actor, what, path, denied)
+    errors.raise_if_any()
+    return parsed
+
+
 def _audit_denied(db: Database, actor: Actor, what: str, path: Path, names: Sequence[str]) -> None:
     with db.write() as session:
         record(
@@ -224,33 +281,27 @@ def _parse_item(
     return _ItemRow(reader.row, division_id, fields, deadline)
 
 
+def _item_key(item: _ItemRow) -> tuple[int, str, date | None]:
+    return (item.division_id, item.fields.title, item.fields.formed_on)
+
+
 def _check_items(
     db: Database, actor: Actor, path: Path, cancel: CancelToken | None, keep_values: bool = False
-) -> Job[tuple[list[_ItemRow], RowErrors, list[str], int]]:
+) -> Job[_Checked[_ItemRow]]:
     """Parse and validate every row; returns (valid rows, errors, refused divisions, rows read)."""
     refs = _refs(db)
     errors = RowErrors(path.name)
     denied: list[str] = []
-    parsed: list[_ItemRow] = []
-    seen: dict[tuple[int, str, date], int] = {}
-    count = 0
-    for count, (row, values) in enumerate(open_rows(path, ITEM_HEADERS), 1):
-        reader = _RowReader(errors, row)
-        item = _parse_item(reader, values, refs, actor, denied)
-        if item is not None:
-            assert item.fields.formed_on is not None
-            key = (item.division_id, item.fields.title, item.fields.formed_on)
-            first = seen.setdefault(key, row)
-            if first != row:
-                errors.add(row, ITEM_HEADERS[0], f"与第{first}行是同一事项（处室、标题、形成日期相同）")
-            else:
-                if keep_values:
-                    item.values = _shown(values)
-                parsed.append(item)
-        if count % PROGRESS_EVERY == 0:
-            if cancel is not None:
-                cancel.check()
-            yield Progress(count, 0, f"已检查 {count} 行")
+    parsed, count = yield from _check_rows(
+        path,
+        ITEM_HEADERS,
+        lambda reader, values: _parse_item(reader, values, refs, actor, denied),
+        _item_key,
+        lambda first: f"与第{first}行是同一事项（处室、标题、形成日期相同）",
+        errors,
+        cancel,
+        keep_values,
+    )
     return parsed, errors, denied, count
 
 
@@ -263,11 +314,7 @@ def import_items_job(
 ) -> Job[ImportResult]:
     """Import the 公开事项 template: validate every row, then store all in one transaction."""
     path = Path(path)
-    yield Progress(0, 0, "正在检查文件")
-    parsed, errors, denied, _ = yield from _check_items(db, actor, path, cancel)
-    if denied:
-        _audit_denied(db, actor, "item.import", path, denied)
-    errors.raise_if_any()
+    parsed = yield from _valid_rows(_check_items, "item.import", db, actor, path, cancel)
     if not parsed:
         return ImportResult("items", 0, dry_run=dry_run, notes=("文件中没有数据行。",))
     missing_portal = sum(
@@ -509,27 +556,20 @@ def _parse_document(
 
 def _check_documents(
     db: Database, actor: Actor, path: Path, cancel: CancelToken | None, keep_values: bool = False
-) -> Job[tuple[list[_DocRow], RowErrors, list[str], int]]:
+) -> Job[_Checked[_DocRow]]:
     refs = _refs(db)
     errors = RowErrors(path.name)
     denied: list[str] = []
-    parsed: list[_DocRow] = []
-    seen: dict[str, int] = {}
-    count = 0
-    for count, (row, values) in enumerate(open_rows(path, DOCUMENT_HEADERS), 1):
-        doc = _parse_document(_RowReader(errors, row), values, refs, actor, denied)
-        if doc is not None:
-            first = seen.setdefault(doc.fields.doc_number, row)
-            if first != row:
-                errors.add(row, DOCUMENT_HEADERS[0], f"文号与第{first}行重复")
-            else:
-                if keep_values:
-                    doc.values = _shown(values)
-                parsed.append(doc)
-        if count % PROGRESS_EVERY == 0:
-            if cancel is not None:
-                cancel.check()
-            yield Progress(count, 0, f"已检查 {count} 行")
+    parsed, count = yield from _check_rows(
+        path,
+        DOCUMENT_HEADERS,
+        lambda reader, values: _parse_document(reader, values, refs, actor, denied),
+        lambda doc: doc.fields.doc_number,
+        lambda first: f"文号与第{first}行重复",
+        errors,
+        cancel,
+        keep_values,
+    )
     if parsed:
         _check_document_owners(db, actor, parsed, errors, denied)
     return parsed, errors, denied, count
@@ -544,11 +584,7 @@ def import_documents_job(
 ) -> Job[ImportResult]:
     """Import the 规范性文件 template (matched by 文号): all rows or none."""
     path = Path(path)
-    yield Progress(0, 0, "正在检查文件")
-    parsed, errors, denied, _ = yield from _check_documents(db, actor, path, cancel)
-    if denied:
-        _audit_denied(db, actor, "document.import", path, denied)
-    errors.raise_if_any()
+    parsed = yield from _valid_rows(_check_documents, "document.import", db, actor, path, cancel)
     if not parsed:
         return ImportResult("documents", 0, dry_run=dry_run, notes=("文件中没有数据行。",))
     yield Progress(len(parsed), len(parsed), "正在保存")

@@ -13,8 +13,10 @@ import logging
 from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .. import audit
 from ..db.engine import Database
@@ -57,18 +59,23 @@ from .xlsx_safety import (
     parse_date_cell,
     parse_int_cell,
     parse_money_cell,
+    text_cell,
 )
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 500
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def _key_cell(errors: RowErrors, seen: dict[str, int], row: int, header: str, value: object) -> str:
+    """The row's own number (登记编号, 案件编号): required, and once in the file."""
+    key = text_cell(value)
+    if not key:
+        errors.add(row, header, "必填，不能为空")
+    elif key in seen:
+        errors.add(row, header, f"与第{seen[key]}行重复")
+    else:
+        seen[key] = row
+    return key
 
 
 @dataclass(frozen=True)
@@ -87,13 +94,7 @@ def _parse_requests(
             cancel.check()
             yield Progress(number, 0, f"检查第{number}行")
         before = len(errors)
-        reg_no = _text(v[0])
-        if not reg_no:
-            errors.add(number, "登记编号", "必填，不能为空")
-        elif reg_no in seen:
-            errors.add(number, "登记编号", f"与第{seen[reg_no]}行重复")
-        else:
-            seen[reg_no] = number
+        reg_no = _key_cell(errors, seen, number, "登记编号", v[0])
         receipt = errors.parse(number, "收到日期", parse_date_cell, v[1], required=True)
         channel = errors.parse(
             number, "申请方式", parse_choice_cell, v[2], Channel.labels(), required=True
@@ -101,7 +102,7 @@ def _parse_requests(
         kind = errors.parse(
             number, "申请人类型", parse_choice_cell, v[3], ApplicantType.labels(), required=True
         )
-        division_name = _text(v[6])
+        division_name = text_cell(v[6])
         division_id = divisions.get(division_name)
         if not division_name:
             errors.add(number, "承办处室", "必填，不能为空")
@@ -128,8 +129,8 @@ def _parse_requests(
             channel=Channel.from_label(channel),  # type: ignore[arg-type]
             applicant_type=ApplicantType.from_label(kind),  # type: ignore[arg-type]
             division_id=division_id,
-            applicant=_text(v[4])[:200],
-            content=_text(v[5]),
+            applicant=text_cell(v[4])[:200],
+            content=text_cell(v[5]),
             correction_notice_date=notice,
             correction_received_date=corrected,
             consultation_days=consult,
@@ -137,7 +138,7 @@ def _parse_requests(
             answer_date=answer,
             outcome=outcome,
             fee_cents=int(fee * 100) if fee is not None else None,
-            notes=_text(v[14]),
+            notes=text_cell(v[14]),
         )
         problems = validate_request(data, require_extension_approval=False)
         for column, reason in problems:
@@ -145,6 +146,32 @@ def _parse_requests(
         if not problems:
             parsed.append(_ParsedRequest(number, data))
     return parsed
+
+
+def _stored(
+    session: Session,
+    actor: Actor,
+    record: DisclosureRequest | DisclosureCase,
+    before: dict[str, Any] | None,
+    what: str,
+    entity: str,
+    path: Path,
+    row: int,
+) -> None:
+    """Stamp a record written from a row of ``path`` and audit it with the file and row."""
+    record.updated_by = actor.user_id
+    session.flush()
+    audit.record(
+        session,
+        audit_actor(actor),
+        what,
+        entity=entity,
+        entity_id=record.uuid,
+        division_id=record.division_id,
+        before=before,
+        after=snapshot(record),
+        detail=f"{path.name} 第{row}行",
+    )
 
 
 def _division_map(db: Database) -> dict[str, int]:
@@ -214,19 +241,7 @@ def import_requests_job(
                 r = DisclosureRequest(created_by=actor.user_id)
                 session.add(r)
             RequestService._apply(r, p.data)
-            r.updated_by = actor.user_id
-            session.flush()
-            audit.record(
-                session,
-                audit_actor(actor),
-                "request.import",
-                entity="disclosure_request",
-                entity_id=r.uuid,
-                division_id=r.division_id,
-                before=before,
-                after=snapshot(r),
-                detail=f"{path.name} 第{p.row}行",
-            )
+            _stored(session, actor, r, before, "request.import", "disclosure_request", path, p.row)
             if i % PROGRESS_EVERY == 0:
                 cancel.check()
                 yield Progress(i, len(parsed), "保存")
@@ -262,20 +277,14 @@ def import_cases_job(
             cancel.check()
             yield Progress(number, 0, f"检查第{number}行")
         before = len(errors)
-        case_no = _text(v[0])
-        if not case_no:
-            errors.add(number, "案件编号", "必填，不能为空")
-        elif case_no in seen:
-            errors.add(number, "案件编号", f"与第{seen[case_no]}行重复")
-        else:
-            seen[case_no] = number
+        case_no = _key_cell(errors, seen, number, "案件编号", v[0])
         kind = errors.parse(
             number, "案件类型", parse_choice_cell, v[1], CaseType.labels(), required=True
         )
         received = errors.parse(number, "收到日期", parse_date_cell, v[2], required=True)
         closed = errors.parse(number, "审结日期", parse_date_cell, v[3])
         result = errors.parse(number, "结果", parse_choice_cell, v[4], CaseResult.labels())
-        reg_no = _text(v[5])
+        reg_no = text_cell(v[5])
         link = requests.get(reg_no) if reg_no else None
         if reg_no and link is None:
             errors.add(number, "关联申请编号", f"系统中没有登记编号为「{reg_no}」的申请")
@@ -323,19 +332,7 @@ def import_cases_job(
                 c = DisclosureCase(created_by=actor.user_id)
                 session.add(c)
             RequestService._apply_case(c, data, division_id)
-            c.updated_by = actor.user_id
-            session.flush()
-            audit.record(
-                session,
-                audit_actor(actor),
-                "case.import",
-                entity="disclosure_case",
-                entity_id=c.uuid,
-                division_id=division_id,
-                before=before,
-                after=snapshot(c),
-                detail=f"{path.name} 第{number}行",
-            )
+            _stored(session, actor, c, before, "case.import", "disclosure_case", path, number)
     return ImportResult("cases", len(parsed), created, updated)
 
 

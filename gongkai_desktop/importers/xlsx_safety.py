@@ -478,6 +478,13 @@ def _number_text(value: object) -> str:
     return str(value)
 
 
+def text_cell(value: object) -> str:
+    """A text column: numbers typed into it (a 文号 like 12) come back as 12, not 12.0."""
+    if value is None:
+        return ""
+    return _number_text(value).strip()
+
+
 def parse_int_cell(value: object, *, minimum: int | None = 0, maximum: int | None = None) -> int:
     """A whole number from a number cell (``3`` or ``3.0``) or text such as ``"3"``/``"1,200"``.
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from .. import audit
 from ..db.base import utcnow
@@ -117,6 +118,39 @@ def local_midnight_utc(day: date) -> str:
     return start.strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def insert_division(
+    service: Service, session: Session, name: str, kind: DivisionKind, code: str, detail: str = ""
+) -> Division:
+    """Add a division after the others in the sort order, audited as ``division.add``; the
+    caller has checked the name and code."""
+    order = (session.scalar(select(func.max(Division.sort_order))) or 0) + 1
+    d = Division(name=name, code=code, kind=kind.value, sort_order=order)
+    session.add(d)
+    session.flush()
+    service.audit(
+        session,
+        "division.add",
+        entity="division",
+        entity_id=d.id,
+        division_id=d.id,
+        after=snapshot(d),
+        detail=detail,
+    )
+    return d
+
+
+def _user(session: Session, user_id: int) -> User:
+    u = session.get(User, user_id)
+    if u is None:
+        raise NotFound("用户不存在。")
+    return u
+
+
+def _check_user_division(session: Session, division_id: int) -> None:
+    if session.get(Division, division_id) is None:
+        raise ValidationError("所属处室不存在。")
+
+
 def _clean_name(text: str, what: str, max_len: int = 64) -> str:
     text = (text or "").strip()
     if not text:
@@ -160,19 +194,7 @@ class AdminService(Service):
             code = (code or "").strip() or self._free_code(session)
             if session.scalars(select(Division).where(Division.code == code)).first():
                 raise ValidationError(f"处室代码「{code}」已被使用。")
-            order = (session.scalar(select(func.max(Division.sort_order))) or 0) + 1
-            d = Division(name=name, code=code, kind=kind.value, sort_order=order)
-            session.add(d)
-            session.flush()
-            self.audit(
-                session,
-                "division.add",
-                entity="division",
-                entity_id=d.id,
-                division_id=d.id,
-                after=snapshot(d),
-            )
-            return division_info(d)
+            return division_info(insert_division(self, session, name, kind, code))
 
     @staticmethod
     def _free_code(session: Any) -> str:
@@ -246,8 +268,7 @@ class AdminService(Service):
         with self.db.write() as session:
             if session.scalars(select(User).where(User.username == username)).first():
                 raise ValidationError(f"用户名「{username}」已存在。")
-            if session.get(Division, division_id) is None:
-                raise ValidationError("所属处室不存在。")
+            _check_user_division(session, division_id)
             u = User(
                 username=username,
                 display_name=display_name.strip() or username,
@@ -280,16 +301,13 @@ class AdminService(Service):
     ) -> UserInfo:
         self.require(Action.MANAGE_SYSTEM, what="user.update", entity="user", entity_id=user_id)
         with self.db.write() as session:
-            u = session.get(User, user_id)
-            if u is None:
-                raise NotFound("用户不存在。")
+            u = _user(session, user_id)
             self.check_version(u, expected_version, f"用户「{u.username}」")
             before = snapshot(u)
             if display_name is not None:
                 u.display_name = _clean_name(display_name, "姓名")
             if division_id is not None:
-                if session.get(Division, division_id) is None:
-                    raise ValidationError("所属处室不存在。")
+                _check_user_division(session, division_id)
                 u.division_id = division_id
             if role is not None:
                 u.role = role.value
@@ -325,9 +343,7 @@ class AdminService(Service):
         )
         password_hash = hash_password(new_password)
         with self.db.write() as session:
-            u = session.get(User, user_id)
-            if u is None:
-                raise NotFound("用户不存在。")
+            u = _user(session, user_id)
             u.password_hash = password_hash
             u.failed_logins = 0
             u.locked_until = None

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .. import audit
 from ..db.base import utcnow
@@ -74,6 +75,22 @@ def actor_of(user: User) -> Actor:
     )
 
 
+def _record_login(
+    session: Session, who: audit.AuditActor, user: User, outcome: str = "ok", detail: str = ""
+) -> None:
+    """The audit row of a log-in attempt on an existing, active account."""
+    audit.record(
+        session,
+        who,
+        "login",
+        entity="user",
+        entity_id=user.id,
+        division_id=user.division_id,
+        outcome=outcome,
+        detail=detail,
+    )
+
+
 class AuthService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -99,16 +116,7 @@ class AuthService:
                 failure = AuthenticationFailed("用户名或密码错误。")
             elif user.locked_until is not None and user.locked_until > now:
                 wait = int((user.locked_until - now).total_seconds()) + 1
-                audit.record(
-                    session,
-                    who,
-                    "login",
-                    entity="user",
-                    entity_id=user.id,
-                    division_id=user.division_id,
-                    outcome="denied",
-                    detail=f"账号锁定中，剩余 {wait} 秒",
-                )
+                _record_login(session, who, user, "denied", f"账号锁定中，剩余 {wait} 秒")
                 failure = AuthenticationFailed(
                     f"登录失败次数过多，账号已临时锁定，请 {wait} 秒后再试。", wait_seconds=wait
                 )
@@ -117,16 +125,8 @@ class AuthService:
                 seconds = lock_seconds(user.failed_logins)
                 if seconds:
                     user.locked_until = now + timedelta(seconds=seconds)
-                audit.record(
-                    session,
-                    who,
-                    "login",
-                    entity="user",
-                    entity_id=user.id,
-                    division_id=user.division_id,
-                    outcome="failed",
-                    detail=f"密码错误（连续第 {user.failed_logins} 次）",
-                )
+                detail = f"密码错误（连续第 {user.failed_logins} 次）"
+                _record_login(session, who, user, "failed", detail)
                 left = FREE_ATTEMPTS - user.failed_logins
                 hint = f"还可尝试 {left} 次。" if left > 0 else f"账号已锁定 {seconds} 秒。"
                 failure = AuthenticationFailed(f"用户名或密码错误，{hint}")
@@ -136,14 +136,7 @@ class AuthService:
                 user.failed_logins = 0
                 user.locked_until = None
                 user.last_login_at = now
-                audit.record(
-                    session,
-                    who,
-                    "login",
-                    entity="user",
-                    entity_id=user.id,
-                    division_id=user.division_id,
-                )
+                _record_login(session, who, user)
                 return actor_of(user)
         log.info("failed login for %r", username)
         raise failure

@@ -1,22 +1,26 @@
-"""What every service shares: the actor, the permission check that audits refusals, snapshots."""
+"""What every service shares: the actor, the permission check that audits refusals, snapshots,
+and the steps of changing or deleting a record of a division."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..db.base import RecordMixin, utcnow
 from ..db.engine import Database
 from ..db.models import Division
 from ..domain.permissions import Action, Actor, allowed, refusal_message
-from ..errors import ConflictError, PermissionDenied
+from ..errors import ConflictError, NotFound, PermissionDenied
 
 log = logging.getLogger(__name__)
+
+R = TypeVar("R", bound=RecordMixin)
 
 
 def audit_actor(actor: Actor) -> audit.AuditActor:
@@ -43,6 +47,20 @@ BOOKKEEPING = frozenset({"updated_at", "version", "updated_by"})
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
     """The fields a change touched, without the bookkeeping every update moves."""
     return {k: v for k, v in after.items() if k not in BOOKKEEPING and before.get(k) != v}
+
+
+def division_names(session: Session) -> dict[int, str]:
+    """Every division's name by its id (inactive ones too: old records still name them)."""
+    return dict(session.execute(select(Division.id, Division.name)).all())
+
+
+def live_record(session: Session, model: type[R], record_id: int, missing: str) -> R:
+    """The record with ``record_id``; NotFound (saying ``missing``) if there is none or it was
+    deleted."""
+    record = session.get(model, record_id)
+    if record is None or record.deleted_at is not None:
+        raise NotFound(missing)
+    return record
 
 
 class Service:
@@ -83,6 +101,54 @@ class Service:
             )
         log.warning("refused %s to %s: %s", what or action.value, self.actor.username, message)
         raise PermissionDenied(message, action=action.value, division_id=division_id)
+
+    def require_each(
+        self,
+        action: Action,
+        division_ids: Iterable[int | None],
+        *,
+        what: str,
+        entity: str = "",
+        entity_id: object = "",
+    ) -> None:
+        """``require`` for each division once, in the order given: moving a record to another
+        division needs the right to change the records of both."""
+        for division_id in dict.fromkeys(division_ids):
+            self.require(
+                action, division_id=division_id, what=what, entity=entity, entity_id=entity_id
+            )
+
+    def division_of(self, model: type[RecordMixin], record_id: int) -> int | None:
+        """The division a record (deleted or not) belongs to, for the permission check before
+        changing it; None if there is no such record."""
+        with self.db.read() as session:
+            record = session.get(model, record_id)
+            return record.division_id if record is not None else None
+
+    def soft_delete(
+        self, model: type[RecordMixin], record_id: int, *, what: str, entity: str, missing: str
+    ) -> None:
+        """Mark a record deleted (the row stays, for the audit log and backups) if the actor may
+        change its division's records; ``missing`` is the NotFound message."""
+        self.require(
+            Action.EDIT_RECORD,
+            division_id=self.division_of(model, record_id),
+            what=what,
+            entity=entity,
+            entity_id=record_id,
+        )
+        with self.db.write() as session:
+            record = live_record(session, model, record_id, missing)
+            before = snapshot(record)
+            record.deleted_at = utcnow()
+            self.audit(
+                session,
+                what,
+                entity=entity,
+                entity_id=record.uuid,
+                division_id=record.division_id,
+                before=before,
+            )
 
     def audit(self, session: Session, action: str, **kwargs: Any) -> None:
         audit.record(session, audit_actor(self.actor), action, **kwargs)

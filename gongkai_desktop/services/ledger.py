@@ -58,13 +58,14 @@ from ..domain.permissions import Action, allowed
 from ..errors import CalendarMissing, ConflictError, NotFound, ValidationError
 from ..search import item_text_filter
 from .admin import read_setting, write_setting
-from .base import Service, changed_fields, snapshot
+from .base import Service, changed_fields, division_names, live_record, snapshot
 from .calendar import load_calendar
 
 log = logging.getLogger(__name__)
 
 CALENDAR_SETTING = "ledger.deadline_calendar"
 PAGE_SIZE = 200
+ITEM_MISSING = "公开事项不存在或已被删除。"
 
 
 # ----- what the service hands out ----------------------------------------------------------------
@@ -376,10 +377,6 @@ def problems_error(problems: Iterable[Problem], what: str = "公开事项") -> V
     )
 
 
-def division_names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Division.id, Division.name)).all())
-
-
 def categories_of(session: Session) -> list[str]:
     extra = session.scalars(
         select(DisclosureCategory.label)
@@ -588,7 +585,7 @@ class LedgerService(Service):
                 )
             ).first()
             if row is None:
-                raise NotFound("公开事项不存在或已被删除。")
+                raise NotFound(ITEM_MISSING)
             return row_of(row, today, calendar, self.actor, division_names(session))
 
     # --- changes ---
@@ -648,12 +645,6 @@ class LedgerService(Service):
         item.doc_number = fields.doc_number.strip()
         item.notes = fields.notes.strip()
 
-    def _load_for_change(self, session: Session, item_id: int) -> DisclosureItem:
-        item = session.get(DisclosureItem, item_id)
-        if item is None or item.deleted_at is not None:
-            raise NotFound("公开事项不存在或已被删除。")
-        return item
-
     def update_item(
         self,
         item_id: int,
@@ -663,27 +654,16 @@ class LedgerService(Service):
     ) -> ItemRow:
         """Save an edit. A record changed by someone else since it was read raises ConflictError
         carrying the other version (``current``), so the form can show both."""
-        with self.db.read() as session:
-            existing = session.get(DisclosureItem, item_id)
-            current_division = existing.division_id if existing else None
-        self.require(
+        self.require_each(
             Action.EDIT_RECORD,
-            division_id=current_division,
+            (self.division_of(DisclosureItem, item_id), division_id),
             what="item.update",
             entity=self.entity,
             entity_id=item_id,
         )
-        if division_id != current_division:
-            self.require(
-                Action.EDIT_RECORD,
-                division_id=division_id,
-                what="item.update",
-                entity=self.entity,
-                entity_id=item_id,
-            )
         try:
             with self.db.write() as session:
-                item = self._load_for_change(session, item_id)
+                item = live_record(session, DisclosureItem, item_id, ITEM_MISSING)
                 self.check_version(item, expected_version, f"公开事项「{item.title}」")
                 problems = self._check_fields(session, fields, division_id)
                 if problems:
@@ -720,19 +700,16 @@ class LedgerService(Service):
 
     def delete_item(self, item_id: int, expected_version: int | None) -> None:
         """Soft deletion (the row stays for audit and package merging)."""
-        with self.db.read() as session:
-            existing = session.get(DisclosureItem, item_id)
-            division_id = existing.division_id if existing else None
         self.require(
             Action.EDIT_RECORD,
-            division_id=division_id,
+            division_id=self.division_of(DisclosureItem, item_id),
             what="item.delete",
             entity=self.entity,
             entity_id=item_id,
         )
         try:
             with self.db.write() as session:
-                item = self._load_for_change(session, item_id)
+                item = live_record(session, DisclosureItem, item_id, ITEM_MISSING)
                 self.check_version(item, expected_version, f"公开事项「{item.title}」")
                 before = snapshot(item)
                 item.deleted_at = utcnow()

@@ -19,8 +19,10 @@ from ..domain.disclosure import (
     repost_state,
 )
 from ..domain.permissions import Action, allowed
-from ..errors import NotFound, ValidationError
-from .base import Service, changed_fields, snapshot
+from ..errors import ValidationError
+from .base import Service, changed_fields, live_record, snapshot
+
+REPOST_MISSING = "转载记录不存在。"
 
 
 @dataclass(frozen=True)
@@ -173,10 +175,7 @@ class RepostService(Service):
                 session.add(r)
                 before: dict[str, Any] | None = None
             else:
-                found = session.get(Repost, repost_id)
-                if found is None or found.deleted_at is not None:
-                    raise NotFound("转载记录不存在。")
-                r = found
+                r = live_record(session, Repost, repost_id, REPOST_MISSING)
                 if r.division_id != division_id:
                     self.require(
                         Action.EDIT_RECORD,
@@ -212,30 +211,9 @@ class RepostService(Service):
             return r.id
 
     def delete_repost(self, repost_id: int) -> None:
-        with self.db.read() as session:
-            r = session.get(Repost, repost_id)
-            division_id = r.division_id if r else None
-        self.require(
-            Action.EDIT_RECORD,
-            division_id=division_id,
-            what="repost.delete",
-            entity=self.entity,
-            entity_id=repost_id,
+        self.soft_delete(
+            Repost, repost_id, what="repost.delete", entity=self.entity, missing=REPOST_MISSING
         )
-        with self.db.write() as session:
-            r = session.get(Repost, repost_id)
-            if r is None or r.deleted_at is not None:
-                raise NotFound("转载记录不存在。")
-            before = snapshot(r)
-            r.deleted_at = utcnow()
-            self.audit(
-                session,
-                "repost.delete",
-                entity=self.entity,
-                entity_id=r.uuid,
-                division_id=r.division_id,
-                before=before,
-            )
 
 
 class CatalogueService(Service):

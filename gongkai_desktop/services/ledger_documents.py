@@ -37,9 +37,11 @@ from ..domain.disclosure import (
 from ..domain.permissions import Action, allowed
 from ..errors import ConflictError, NotFound, ValidationError
 from ..search import escape_like
-from .base import Service, changed_fields, snapshot
+from .base import Service, changed_fields, live_record, snapshot
 
 log = logging.getLogger(__name__)
+
+DOCUMENT_MISSING = "规范性文件不存在或已被删除。"
 
 
 @dataclass(frozen=True)
@@ -278,7 +280,7 @@ class DocumentService(Service):
                 .where(NormativeDocument.id == document_id, NormativeDocument.deleted_at.is_(None))
             ).first()
             if values is None:
-                raise NotFound("规范性文件不存在或已被删除。")
+                raise NotFound(DOCUMENT_MISSING)
             history = tuple(
                 StatusChange(DocumentStatus(s), d, r, n or "")
                 for s, d, r, n in session.execute(
@@ -385,22 +387,16 @@ class DocumentService(Service):
         fields: DocumentFields,
         reason: str = "",
     ) -> DocumentRow:
-        with self.db.read() as session:
-            existing = session.get(NormativeDocument, document_id)
-            current_division = existing.division_id if existing else None
-        for target in {current_division, division_id}:
-            self.require(
-                Action.EDIT_RECORD,
-                division_id=target,
-                what="document.update",
-                entity=self.entity,
-                entity_id=document_id,
-            )
+        self.require_each(
+            Action.EDIT_RECORD,
+            (self.division_of(NormativeDocument, document_id), division_id),
+            what="document.update",
+            entity=self.entity,
+            entity_id=document_id,
+        )
         try:
             with self.db.write() as session:
-                doc = session.get(NormativeDocument, document_id)
-                if doc is None or doc.deleted_at is not None:
-                    raise NotFound("规范性文件不存在或已被删除。")
+                doc = live_record(session, NormativeDocument, document_id, DOCUMENT_MISSING)
                 self.check_version(doc, expected_version, f"规范性文件「{doc.doc_number}」")
                 problems = self._check(session, fields, division_id, document_id)
                 if problems:
@@ -449,20 +445,15 @@ class DocumentService(Service):
         )
 
     def delete_document(self, document_id: int, expected_version: int | None) -> None:
-        with self.db.read() as session:
-            existing = session.get(NormativeDocument, document_id)
-            division_id = existing.division_id if existing else None
         self.require(
             Action.EDIT_RECORD,
-            division_id=division_id,
+            division_id=self.division_of(NormativeDocument, document_id),
             what="document.delete",
             entity=self.entity,
             entity_id=document_id,
         )
         with self.db.write() as session:
-            doc = session.get(NormativeDocument, document_id)
-            if doc is None or doc.deleted_at is not None:
-                raise NotFound("规范性文件不存在或已被删除。")
+            doc = live_record(session, NormativeDocument, document_id, DOCUMENT_MISSING)
             self.check_version(doc, expected_version, f"规范性文件「{doc.doc_number}」")
             before = snapshot(doc)
             doc.deleted_at = utcnow()

@@ -56,13 +56,14 @@ from ..domain.plan import (
 )
 from ..errors import CalendarMissing, ConflictError, NotFound, ValidationError
 from ..importers.plan import ParsedTask
-from .admin import AdminService, read_setting
-from .base import Service, changed_fields, snapshot
+from .admin import AdminService, insert_division, read_setting
+from .base import Service, changed_fields, live_record, snapshot
 from .calendar import load_calendar
 
 log = logging.getLogger(__name__)
 
 REPORT_ENTITY = "task_report"
+REPORT_MISSING = "季度进展不存在。"
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_TITLE_CHARS = 500
 MAX_SECTION_CHARS = 200
@@ -531,26 +532,9 @@ class PlanService(Service):
 
     def _add_divisions(self, session: Session, add: Mapping[str, DivisionKind]) -> list[str]:
         added = []
-        order = session.scalar(select(func.max(Division.sort_order))) or 0
         for name, kind in add.items():
-            order += 1
-            d = Division(
-                name=name.strip(),
-                code=AdminService._free_code(session),
-                kind=kind.value,
-                sort_order=order,
-            )
-            session.add(d)
-            session.flush()
-            self.audit(
-                session,
-                "division.add",
-                entity="division",
-                entity_id=d.id,
-                division_id=d.id,
-                after=snapshot(d),
-                detail="导入年度工作要点时新增",
-            )
+            code = AdminService._free_code(session)
+            d = insert_division(self, session, name.strip(), kind, code, "导入年度工作要点时新增")
             added.append(d.name)
         return added
 
@@ -874,9 +858,7 @@ class PlanService(Service):
 
     def assignment(self, assignment_id: int, today: date | None = None) -> AssignmentInfo:
         with self.db.read() as session:
-            a = session.get(PlanAssignment, assignment_id)
-            if a is None or a.deleted_at is not None:
-                raise NotFound("任务分工不存在或已撤销。")
+            a = live_record(session, PlanAssignment, assignment_id, "任务分工不存在或已撤销。")
             task = session.get(PlanTask, a.task_id)
             assert task is not None
             year = task.year
@@ -889,9 +871,7 @@ class PlanService(Service):
 
     def report(self, report_id: int) -> ReportInfo:
         with self.db.read() as session:
-            r = session.get(TaskReport, report_id)
-            if r is None or r.deleted_at is not None:
-                raise NotFound("季度进展不存在。")
+            r = live_record(session, TaskReport, report_id, REPORT_MISSING)
             a = session.get(PlanAssignment, r.assignment_id)
             task = session.get(PlanTask, a.task_id) if a else None
             assert task is not None
@@ -1016,9 +996,7 @@ class PlanService(Service):
     ) -> ReportInfo:
         """综合处's 督查意见 on a report: 合格 or 需整改 (which needs the 意见)."""
         with self.db.read() as session:
-            r = session.get(TaskReport, report_id)
-            if r is None or r.deleted_at is not None:
-                raise NotFound("季度进展不存在。")
+            r = live_record(session, TaskReport, report_id, REPORT_MISSING)
             division_id = r.division_id
         self.require(
             Action.REVIEW,
@@ -1067,9 +1045,9 @@ class PlanService(Service):
         The store checks that the actor may change the report's division and audits a refusal.
         """
         with self.db.read() as session:
-            r = session.get(TaskReport, report_id)
-            if r is None or r.deleted_at is not None:
-                raise NotFound("季度进展不存在，请先保存进展再添加佐证材料。")
+            r = live_record(
+                session, TaskReport, report_id, "季度进展不存在，请先保存进展再添加佐证材料。"
+            )
             division_id, uuid = r.division_id, r.uuid
         AttachmentService(self.db, self.actor, attachments_dir).attach(
             REPORT_ENTITY, uuid, division_id, source

@@ -39,10 +39,13 @@ from ..domain.requests import (
     request_timeline,
 )
 from ..errors import CalendarMissing, ConflictError, NotFound, ValidationError
-from .base import Service, snapshot
+from .base import Service, division_names, live_record, snapshot
 from .calendar import load_calendar
 
 log = logging.getLogger(__name__)
+
+REQUEST_MISSING = "该申请不存在或已删除。"
+CASE_MISSING = "该案件不存在或已删除。"
 
 
 @dataclass(frozen=True)
@@ -219,8 +222,9 @@ def year_filter(year: int):  # type: ignore[no-untyped-def]
     )
 
 
-def _division_names(session: Session) -> dict[int, str]:
-    return {i: name for i, name in session.execute(select(Division.id, Division.name))}
+def _deleted_number(number: str, record_id: int) -> str:
+    """The number a deleted request or case keeps: marked, so the number is free for a new one."""
+    return f"{number}#deleted-{record_id}"[:64]
 
 
 def validate_request(
@@ -297,7 +301,7 @@ class RequestService(Service):
             )
         with self.db.read() as session:
             calendar = load_calendar(session)
-            names = _division_names(session)
+            names = division_names(session)
             rows = [_row_of(r, names, calendar, today) for r in session.scalars(q)]
         wanted = set(states) if states else None
         if wanted is not None:
@@ -308,14 +312,12 @@ class RequestService(Service):
     def get_request(self, request_id: int, today: date | None = None) -> RequestDetail:
         today = today or date.today()
         with self.db.read() as session:
-            r = session.get(DisclosureRequest, request_id)
-            if r is None or r.deleted_at is not None:
-                raise NotFound("该申请不存在或已删除。")
+            r = live_record(session, DisclosureRequest, request_id, REQUEST_MISSING)
             own = self._visible_division()
             if own is not None and r.division_id != own:
                 raise NotFound("该申请不存在或不属于本处室。")
             calendar = load_calendar(session)
-            names = _division_names(session)
+            names = division_names(session)
             row = _row_of(r, names, calendar, today)
             cases = [
                 self._case_row(c, names, {r.id: r.reg_no})
@@ -401,25 +403,19 @@ class RequestService(Service):
         self, request_id: int, data: RequestInput, expected_version: int | None
     ) -> RequestRow:
         with self.db.read() as session:
-            current = session.get(DisclosureRequest, request_id)
-            if current is None or current.deleted_at is not None:
-                raise NotFound("该申请不存在或已删除。")
-            old_division = current.division_id
-        for division in dict.fromkeys((old_division, data.division_id)):
-            self.require(
-                Action.EDIT_RECORD,
-                division_id=division,
-                what="request.update",
-                entity="disclosure_request",
-                entity_id=current.uuid,
-            )
+            current = live_record(session, DisclosureRequest, request_id, REQUEST_MISSING)
+        self.require_each(
+            Action.EDIT_RECORD,
+            (current.division_id, data.division_id),
+            what="request.update",
+            entity="disclosure_request",
+            entity_id=current.uuid,
+        )
         data = self._normalised(data)
         _raise_problems("申请登记", validate_request(data, require_extension_approval=True))
         try:
             with self.db.write() as session:
-                r = session.get(DisclosureRequest, request_id)
-                if r is None or r.deleted_at is not None:
-                    raise NotFound("该申请不存在或已删除。")
+                r = live_record(session, DisclosureRequest, request_id, REQUEST_MISSING)
                 self.check_version(r, expected_version, f"申请「{r.reg_no}」")
                 self._check_division(session, data.division_id)
                 self._check_unique(session, data.reg_no, r.id)
@@ -444,9 +440,7 @@ class RequestService(Service):
 
     def delete_request(self, request_id: int, expected_version: int | None) -> None:
         with self.db.read() as session:
-            current = session.get(DisclosureRequest, request_id)
-            if current is None or current.deleted_at is not None:
-                raise NotFound("该申请不存在或已删除。")
+            current = live_record(session, DisclosureRequest, request_id, REQUEST_MISSING)
         self.require(
             Action.EDIT_RECORD,
             division_id=current.division_id,
@@ -456,9 +450,7 @@ class RequestService(Service):
         )
         try:
             with self.db.write() as session:
-                r = session.get(DisclosureRequest, request_id)
-                if r is None or r.deleted_at is not None:
-                    raise NotFound("该申请不存在或已删除。")
+                r = live_record(session, DisclosureRequest, request_id, REQUEST_MISSING)
                 self.check_version(r, expected_version, f"申请「{r.reg_no}」")
                 linked = session.scalar(
                     select(DisclosureCase.case_no).where(
@@ -472,8 +464,7 @@ class RequestService(Service):
                 before = snapshot(r)
                 r.deleted_at = utcnow()
                 r.updated_by = self.actor.user_id
-                # The number is free again for a new record; the deleted one keeps a marked copy.
-                r.reg_no = f"{r.reg_no}#deleted-{r.id}"[:64]
+                r.reg_no = _deleted_number(r.reg_no, r.id)
                 session.flush()
                 self.audit(
                     session,
@@ -492,7 +483,7 @@ class RequestService(Service):
             r = session.get(DisclosureRequest, request_id)
             assert r is not None
             calendar = load_calendar(session)
-            names = _division_names(session)
+            names = division_names(session)
             return _row_of(r, names, calendar, date.today())
 
     @staticmethod
@@ -572,7 +563,7 @@ class RequestService(Service):
             )
         q = q.order_by(DisclosureCase.received_date.desc(), DisclosureCase.id.desc())
         with self.db.read() as session:
-            names = _division_names(session)
+            names = division_names(session)
             cases = list(session.scalars(q))
             ids = {c.request_id for c in cases if c.request_id}
             reg_nos: dict[int, str] = {}
@@ -639,23 +630,18 @@ class RequestService(Service):
     def update_case(self, case_id: int, data: CaseInput, expected_version: int | None) -> CaseRow:
         data = self._validate_case(data)
         with self.db.read() as session:
-            current = session.get(DisclosureCase, case_id)
-            if current is None or current.deleted_at is not None:
-                raise NotFound("该案件不存在或已删除。")
+            current = live_record(session, DisclosureCase, case_id, CASE_MISSING)
             division_id = self._case_division(session, data)
-        for division in dict.fromkeys((current.division_id, division_id)):
-            self.require(
-                Action.EDIT_RECORD,
-                division_id=division,
-                what="case.update",
-                entity="disclosure_case",
-                entity_id=current.uuid,
-            )
+        self.require_each(
+            Action.EDIT_RECORD,
+            (current.division_id, division_id),
+            what="case.update",
+            entity="disclosure_case",
+            entity_id=current.uuid,
+        )
         try:
             with self.db.write() as session:
-                c = session.get(DisclosureCase, case_id)
-                if c is None or c.deleted_at is not None:
-                    raise NotFound("该案件不存在或已删除。")
+                c = live_record(session, DisclosureCase, case_id, CASE_MISSING)
                 self.check_version(c, expected_version, f"案件「{c.case_no}」")
                 other = session.scalar(
                     select(DisclosureCase.id).where(DisclosureCase.case_no == data.case_no)
@@ -682,9 +668,7 @@ class RequestService(Service):
 
     def delete_case(self, case_id: int, expected_version: int | None) -> None:
         with self.db.read() as session:
-            current = session.get(DisclosureCase, case_id)
-            if current is None or current.deleted_at is not None:
-                raise NotFound("该案件不存在或已删除。")
+            current = live_record(session, DisclosureCase, case_id, CASE_MISSING)
         self.require(
             Action.EDIT_RECORD,
             division_id=current.division_id,
@@ -698,7 +682,7 @@ class RequestService(Service):
             self.check_version(c, expected_version, f"案件「{c.case_no}」")
             before = snapshot(c)
             c.deleted_at = utcnow()
-            c.case_no = f"{c.case_no}#deleted-{c.id}"[:64]
+            c.case_no = _deleted_number(c.case_no, c.id)
             session.flush()
             self.audit(
                 session,
@@ -714,7 +698,7 @@ class RequestService(Service):
         with self.db.read() as session:
             c = session.get(DisclosureCase, case_id)
             assert c is not None
-            names = _division_names(session)
+            names = division_names(session)
             reg_nos = {}
             if c.request_id:
                 r = session.get(DisclosureRequest, c.request_id)

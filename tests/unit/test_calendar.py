@@ -8,11 +8,13 @@ import chinese_calendar
 import pytest
 
 from gongkai_desktop.calendar import (
+    MAX_NOTICE_BYTES,
     HolidayNotice,
     HolidayPeriod,
     WorkingCalendar,
     builtin_years,
     parse_holiday_notice,
+    read_notice_file,
 )
 from gongkai_desktop.errors import CalendarMissing, ValidationError
 
@@ -357,3 +359,36 @@ def test_unreadable_holiday_dates_are_reported() -> None:
     with pytest.raises(ValidationError) as caught:
         parse_holiday_notice(NOTICE_2021 + "\n八、春节：二月十一日至十七日放假。", 2021)
     assert any("二月十一日" in problem for problem in caught.value.problems)
+
+
+# ---- the notice as a text file ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_notice_file_read_in_each_accepted_encoding(tmp_path, encoding: str) -> None:
+    """A notice saved as UTF-8 (with or without BOM) or GB18030 reads back as the same text."""
+    path = tmp_path / "notice.txt"
+    path.write_bytes(NOTICE_2021.encode(encoding))
+    assert read_notice_file(path) == NOTICE_2021
+
+
+def test_notice_file_missing_is_refused(tmp_path) -> None:
+    """A path that is not a file is refused naming it."""
+    with pytest.raises(ValidationError, match="文件不存在"):
+        read_notice_file(tmp_path / "nothing.txt")
+
+
+def test_notice_file_over_the_limit_is_refused(tmp_path) -> None:
+    """A file over 2 MB is refused before it is read."""
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"a" * (MAX_NOTICE_BYTES + 1))
+    with pytest.raises(ValidationError, match="文件过大：big.txt"):
+        read_notice_file(path)
+
+
+def test_notice_file_in_another_encoding_is_refused(tmp_path) -> None:
+    """Bytes that are neither UTF-8 nor GB18030 are refused with the encodings to use."""
+    path = tmp_path / "other.txt"
+    path.write_bytes(b"\x81\x30\x81")  # a GB18030 four-byte sequence cut short, not UTF-8 either
+    with pytest.raises(ValidationError, match="UTF-8 或 GB18030"):
+        read_notice_file(path)
