@@ -1,5 +1,5 @@
 """Small building blocks the pages share: a sortable table view, an inline error label, a page
-heading, a password pair with a strength hint."""
+heading, a password pair with a strength hint, and the base of the dialogs that save a form."""
 
 from __future__ import annotations
 
@@ -10,17 +10,21 @@ from typing import Any
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
-from gongkai_desktop.errors import ValidationError
+from gongkai_desktop.errors import GongkaiError, PermissionDenied, ValidationError
 from gongkai_desktop.services.auth import check_password_strength
 
+from .messages import show_error
 from .models import ROW_ROLE, SORT_ROLE, RowTableModel
 
 log = logging.getLogger(__name__)
@@ -155,3 +159,48 @@ class PasswordPair:
 
     def text(self) -> str:
         return self.first.text()
+
+    def checked(self) -> str:
+        """The password; ValidationError saying why when it cannot be used."""
+        problem = self.problem()
+        if problem:
+            raise ValidationError(problem)
+        return self.text()
+
+
+class FormDialog(QDialog):
+    """A dialog whose 确定 saves the form with one service call (:meth:`submit`).
+
+    A problem the user can correct (any ``GongkaiError``) is shown under the form and the dialog
+    stays open; an error of ``closing_errors`` (a refusal) is shown in a message box and closes
+    the dialog, since trying again cannot help.
+    """
+
+    closing_errors: tuple[type[GongkaiError], ...] = (PermissionDenied,)
+
+    def add_footer(self, layout: QVBoxLayout, buttons: QDialogButtonBox | None = None) -> None:
+        """The error line and the buttons (确定/取消 unless given) at the end of ``layout``."""
+        self.error = ErrorLabel(self)
+        layout.addWidget(self.error)
+        self.buttons = buttons or QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        layout.addWidget(self.buttons)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+    def submit(self) -> None:
+        """Check the form and make the service call; raise a ``GongkaiError`` when it fails."""
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        try:
+            self.submit()
+        except self.closing_errors as exc:
+            show_error(self, exc)
+            self.reject()
+            return
+        except GongkaiError as exc:
+            self.error.show_message(str(exc))
+            return
+        super().accept()

@@ -70,6 +70,38 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> MessageLog:
     return log
 
 
+@dataclass
+class ConflictAnswers:
+    """Conflict dialogs shown during a test; each is answered by clicking ``button`` at once."""
+
+    button: str = "keep_mine"
+    shown: list[Any] = field(default_factory=list)
+
+    def last(self) -> Any:
+        assert self.shown, "no conflict dialog was shown"
+        return self.shown[-1]
+
+
+@pytest.fixture
+def conflict_answers(monkeypatch: pytest.MonkeyPatch) -> ConflictAnswers:
+    """Replace ``ConflictDialog.exec``: the dialog is recorded and answered with the button named
+    by ``answers.button`` (``keep_mine``, ``take_theirs``, or ``back`` for 返回编辑)."""
+    from ui.conflict import ConflictDialog
+
+    answers = ConflictAnswers()
+
+    def answer(dialog: ConflictDialog) -> int:
+        answers.shown.append(dialog)
+        if answers.button == "back":
+            dialog.reject()
+        else:
+            getattr(dialog, answers.button).click()
+        return dialog.result()
+
+    monkeypatch.setattr(ConflictDialog, "exec", answer)
+    return answers
+
+
 @pytest.fixture
 def open_file_dialog(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path | None], None]:
     """Make QFileDialog.getOpenFileName answer with the given path (None: cancelled)."""

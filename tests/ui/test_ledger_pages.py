@@ -15,11 +15,12 @@ from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
 from gongkai_desktop.demo import DemoContext, foundation_step
 from gongkai_desktop.demo.ledger import ledger_step
-from gongkai_desktop.domain.disclosure import DeadlineState, ItemFields
+from gongkai_desktop.domain.disclosure import DeadlineState, DocumentFields, ItemFields
 from gongkai_desktop.progress import CancelToken, run_job
 from gongkai_desktop.reports.excel.ledger_items import write_items_template
 from gongkai_desktop.services.admin import AdminService
 from gongkai_desktop.services.ledger import ItemQuery, LedgerService
+from gongkai_desktop.services.ledger_documents import DocumentService
 
 SCREEN = (1366, 768)
 
@@ -131,8 +132,8 @@ def test_conflicting_edit_shows_both_versions_and_keeps_the_chosen_one(
     qtbot, ui_ctx, admin, app_ctx, drive_modal
 ):
     """Someone saves meanwhile: the dialog lists both titles; keeping mine saves over theirs."""
+    from ui.conflict import ConflictDialog
     from ui.ledger.item_form import ItemDialog
-    from ui.ledger.widgets import ConflictDialog
 
     service = LedgerService(app_ctx.db, admin)
     kf = AdminService(app_ctx.db, admin).division_by_name("开发指导处").id
@@ -154,6 +155,36 @@ def test_conflicting_edit_shows_both_versions_and_keeps_the_chosen_one(
     dialog.save()
     assert ("标题", "我的标题", "对方的标题") in seen
     assert service.get_item(row.id).title == "我的标题"
+
+
+def test_document_conflict_can_take_the_other_version(
+    qtbot, ui_ctx, admin, app_ctx, conflict_answers
+):
+    """规范性文件: the dialog marks the changed status and title; 采用对方版本 reloads theirs."""
+    from ui.ledger.document_form import DocumentDialog
+
+    kf = AdminService(app_ctx.db, admin).division_by_name("开发指导处").id
+    service = DocumentService(app_ctx.db, admin)
+    fields = DocumentFields("开发〔2021〕1号", "原标题", "normative", date(2021, 3, 1))
+    row = service.create_document(kf, fields)
+    dialog = build(qtbot, DocumentDialog(ui_ctx(admin), service, service.get_document(row.id)))
+    theirs = replace(fields, title="对方的标题", status="repealed", status_changed_on=date(2022, 1, 4))
+    service.update_document(row.id, row.version, kf, theirs, "废止")
+    dialog.title.setText("我的标题")
+    conflict_answers.button = "take_theirs"
+    dialog.save()
+    table = conflict_answers.last().table
+    rows = {
+        table.item(r, 0).text(): (table.item(r, 1).text(), table.item(r, 2).text())
+        for r in range(table.rowCount())
+    }
+    assert rows["标题"] == ("我的标题", "对方的标题")
+    assert rows["状态"] == ("现行有效", "已废止")
+    assert rows["状态变更日期"] == ("", "2022-01-04")
+    assert rows["制发处室"] == ("开发指导处", "开发指导处")
+    assert conflict_answers.last().differing == ["title", "status", "status_changed_on"]
+    assert dialog.title.text() == "对方的标题" and dialog.isVisible()
+    assert service.get_document(row.id).row.title == "对方的标题"
 
 
 def test_import_dialog_previews_errors_then_imports_a_good_file(

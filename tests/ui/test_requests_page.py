@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
-from gongkai_desktop.domain.requests import ApplicantType, Channel, RequestState
+from gongkai_desktop.domain.requests import ApplicantType, CaseType, Channel, RequestState
 from gongkai_desktop.services.admin import AdminService
 from gongkai_desktop.services.calendar import calendar_of
-from gongkai_desktop.services.requests import RequestInput, RequestService
+from gongkai_desktop.services.requests import CaseInput, RequestInput, RequestService
 
 SCREEN = (1366, 768)
 
@@ -89,6 +88,25 @@ def test_register_lists_overdue_first_and_screenshot(
     assert shot.stat().st_size > 10_000
 
 
+def test_register_sorts_by_the_date_columns(qtbot, ui_ctx, admin, register) -> None:  # type: ignore[no-untyped-def]
+    """Clicking 收到日期 or 答复期限 orders the register by those dates, both ways."""
+    from ui.models import ROW_ROLE
+
+    page = build_page(qtbot, ui_ctx, admin)
+    table = page.requests.table
+
+    def shown(key):  # type: ignore[no-untyped-def]
+        return [key(table.proxy.index(r, 0).data(ROW_ROLE)) for r in range(table.proxy.rowCount())]
+
+    table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    assert shown(lambda r: r.reg_no) == ["R-DONE", "R-LATE", "R-SB", "R-OPEN"]
+    received = shown(lambda r: r.data.receipt_date)
+    assert received == sorted(received)
+    table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
+    deadlines = shown(lambda r: r.deadline)
+    assert deadlines == sorted(deadlines, reverse=True) and len(set(deadlines)) == 4
+
+
 def test_selecting_shows_form_and_timeline(qtbot, ui_ctx, admin, register, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Selecting a request fills the form and the timeline with its deadline."""
     page = build_page(qtbot, ui_ctx, admin)
@@ -133,18 +151,122 @@ def test_invalid_form_shows_reasons_and_saves_nothing(
     assert "R-BAD" not in {r.reg_no for r in RequestService(app_ctx.db, admin).list_requests()}
 
 
-def test_conflicting_edit_is_reported(qtbot, ui_ctx, admin, register, message_boxes) -> None:  # type: ignore[no-untyped-def]
-    """Saving over a request changed meanwhile shows the conflict and reloads the other edit."""
-    page = build_page(qtbot, ui_ctx, admin)
-    tab = page.requests
-    tab.table.select_where(lambda r: r.reg_no == "R-OPEN")
-    row = tab.current
-    register.update_request(row.id, replace(row.data, applicant="他人修改"), row.version)
-    tab.form.applicant.setText("我的修改")
-    tab.save()
-    kind, title, _text = message_boxes.last()
-    assert kind == "warning" and title == "数据已被他人修改"
-    assert tab.form.applicant.text() == "他人修改"
+def dialog_rows(dialog) -> dict[str, tuple[str, str, bool]]:  # type: ignore[no-untyped-def]
+    """A conflict dialog's table: field label → (mine, theirs, marked as different)."""
+    from ui.conflict import DIFFERENT
+
+    rows = {}
+    for r in range(dialog.table.rowCount()):
+        label, mine, theirs = (dialog.table.item(r, c) for c in range(3))
+        marked = mine.background().color() == DIFFERENT.color() and mine.font().bold()
+        rows[label.text()] = (mine.text(), theirs.text(), marked)
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("button", "stored"),
+    [
+        ("keep_mine", ("乙的修改", "乙补充")),
+        ("take_theirs", ("甲的修改", "")),
+        ("back", ("甲的修改", "")),
+    ],
+)
+def test_request_edited_in_two_sessions_shows_both_versions_and_keeps_the_chosen_one(
+    qtbot, ui_ctx, admin, liaison, register, app_ctx, conflict_answers, button, stored
+) -> None:  # type: ignore[no-untyped-def]
+    """Two sessions edit one request: the second save shows both versions with the differing
+    fields marked; 保留我的修改 stores mine, 采用对方版本 reloads theirs, 返回编辑 keeps the edit."""
+    pages = [build_page(qtbot, ui_ctx, actor) for actor in (admin, liaison)]
+    first, second = (page.requests for page in pages)
+    for tab in (first, second):
+        assert tab.table.select_where(lambda r: r.reg_no == "R-OPEN")
+    request_id = second.current.id
+    first.form.applicant.setText("甲的修改")
+    first.save()
+    assert not first.error.isVisible() and not conflict_answers.shown
+    theirs_version = first.current.version
+
+    second.form.applicant.setText("乙的修改")
+    second.form.notes.setText("乙补充")
+    conflict_answers.button = button
+    second.save()
+
+    [dialog] = conflict_answers.shown
+    rows = dialog_rows(dialog)
+    assert rows["申请人"] == ("乙的修改", "甲的修改", True)
+    assert rows["备注"] == ("乙补充", "", True)
+    assert rows["登记编号"] == ("R-OPEN", "R-OPEN", False)
+    assert rows["承办处室"] == ("开发指导处", "开发指导处", False)
+    assert rows["申请方式"] == ("邮寄", "邮寄", False)
+    assert dialog.differing == ["applicant", "notes"]
+    row = RequestService(app_ctx.db, admin).get_request(request_id).row
+    assert (row.data.applicant, row.data.notes) == stored
+    if button == "keep_mine":
+        assert row.version == theirs_version + 1 and second.current.version == row.version
+        assert second.form.applicant.text() == "乙的修改" and not second.error.isVisible()
+    elif button == "take_theirs":
+        assert row.version == theirs_version and second.current.version == theirs_version
+        assert second.form.applicant.text() == "甲的修改"
+        assert second.form.notes.text() == ""
+    else:
+        assert row.version == theirs_version
+        assert second.form.applicant.text() == "乙的修改"
+
+
+def test_conflict_without_the_stored_values_reads_them(
+    qtbot, ui_ctx, admin, liaison, register, app_ctx, conflict_answers, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A conflict reported without a snapshot: the stored request is read and shown instead."""
+    from gongkai_desktop.errors import ConflictError
+
+    pages = [build_page(qtbot, ui_ctx, actor) for actor in (admin, liaison)]
+    first, second = (page.requests for page in pages)
+    for tab in (first, second):
+        assert tab.table.select_where(lambda r: r.reg_no == "R-OPEN")
+    first.form.applicant.setText("甲的修改")
+    first.save()
+    update = second.service.update_request
+
+    def without_snapshot(*args):  # type: ignore[no-untyped-def]
+        try:
+            return update(*args)
+        except ConflictError as exc:
+            raise ConflictError(exc.message) from exc
+
+    monkeypatch.setattr(second.service, "update_request", without_snapshot)
+    second.form.applicant.setText("乙的修改")
+    second.save()
+    assert dialog_rows(conflict_answers.last())["申请人"] == ("乙的修改", "甲的修改", True)
+    row = RequestService(app_ctx.db, admin).get_request(second.current.id).row
+    assert row.data.applicant == "乙的修改" and row.version == first.current.version + 1
+
+
+@pytest.mark.parametrize(("button", "stored"), [("keep_mine", "乙"), ("take_theirs", "甲")])
+def test_case_edited_in_two_sessions_shows_both_versions(
+    qtbot, ui_ctx, admin, liaison, register, conflict_answers, button, stored
+) -> None:  # type: ignore[no-untyped-def]
+    """The case form too: a save over a case changed meanwhile asks, and the choice is stored."""
+    request_id = register.find_request_id("R-DONE")
+    register.create_case(
+        CaseInput("复〔2026〕2号", CaseType.REVIEW, date(2026, 3, 2), request_id=request_id)
+    )
+    pages = [build_page(qtbot, ui_ctx, actor) for actor in (admin, liaison)]
+    for page in pages:
+        page.tabs.setCurrentIndex(1)
+        assert page.cases.table.select_where(lambda c: c.case_no == "复〔2026〕2号")
+    first, second = (page.cases for page in pages)
+    first.notes.setText("甲")
+    first.save()
+    second.notes.setText("乙")
+    conflict_answers.button = button
+    second.save()
+    rows = dialog_rows(conflict_answers.last())
+    assert rows["备注"] == ("乙", "甲", True)
+    assert rows["关联申请"] == ("R-DONE", "R-DONE", False)
+    assert rows["收到日期"] == ("2026-03-02", "2026-03-02", False)
+    [case] = register.list_cases()
+    assert case.data.notes == stored and second.notes.text() == stored
+    assert second.current is not None and second.current.version == case.version
 
 
 def test_liaison_sees_own_division_and_filters(qtbot, ui_ctx, register, liaison) -> None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -51,6 +50,7 @@ from gongkai_desktop.services.plan import (
 )
 
 from ..context import UiContext
+from ..files import ask_open_path
 from ..messages import show_error
 from ..widgets import ErrorLabel, hint
 from ..worker import call_job, run_with_progress
@@ -194,13 +194,15 @@ class PlanImportDialog(QDialog):
 
     # ----- loading -----------------------------------------------------------------------------
     def choose_file(self) -> None:
-        folder = str(self.ctx.settings.value("plan/last_folder", "") or "")
-        name, _ = QFileDialog.getOpenFileName(
-            self, "选择工作要点文件", folder, "工作要点 (*.txt *.docx);;所有文件 (*)"
+        path = ask_open_path(
+            self,
+            self.ctx.settings,
+            "plan/last_folder",
+            "选择工作要点文件",
+            "工作要点 (*.txt *.docx);;所有文件 (*)",
         )
-        if name:
-            self.ctx.settings.setValue("plan/last_folder", str(Path(name).parent))
-            self.load_file(Path(name))
+        if path is not None:
+            self.load_file(path)
 
     def load_file(self, path: Path) -> bool:
         """Parse ``path`` (on the worker) and fill the preview; False when it failed."""

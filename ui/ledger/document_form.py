@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QTableWidget,
@@ -29,7 +28,6 @@ from gongkai_desktop.domain.disclosure import (
     Problem,
     validate_document,
 )
-from gongkai_desktop.errors import ConflictError, GongkaiError, ValidationError
 from gongkai_desktop.services.ledger import LedgerService
 from gongkai_desktop.services.ledger_documents import (
     DocumentDetail,
@@ -37,24 +35,17 @@ from gongkai_desktop.services.ledger_documents import (
     level_from_number,
 )
 
+from ..conflict import fields_from_snapshot
 from ..context import UiContext
-from ..messages import show_error
-from ..widgets import ErrorLabel
 from .attachments import AttachmentPanel
-from .widgets import (
-    INVALID_STYLE,
-    ConflictDialog,
-    OptionalDate,
-    date_edit,
-    differences,
-    from_qdate,
-    to_qdate,
-)
+from .widgets import OptionalDate, RecordDialog, date_edit, from_qdate, to_qdate
 
 log = logging.getLogger(__name__)
 
 
-class DocumentDialog(QDialog):
+class DocumentDialog(RecordDialog):
+    """Register (``detail`` None) or edit a 规范性文件."""
+
     def __init__(
         self,
         ctx: UiContext,
@@ -62,31 +53,21 @@ class DocumentDialog(QDialog):
         detail: DocumentDetail | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.service = service
         self.detail = detail
         row = detail.row if detail else None
         self.read_only = row is not None and not row.editable
         self.setWindowTitle("规范性文件" if row is None else f"规范性文件：{row.doc_number}")
-        ledger = LedgerService(ctx.db, ctx.actor)
-        editable_ids = ledger.editable_division_ids()
+        self.ledger = LedgerService(ctx.db, ctx.actor)
 
-        self.banner = QLabel()
-        self.banner.setObjectName("hintLabel")
-        self.banner.setWordWrap(True)
         self.doc_number = QLineEdit()
         self.title = QLineEdit()
         self.level = QComboBox()
         for lv in DocumentLevel:
             self.level.addItem(lv.label, lv.value)
         self.level_touched = row is not None
-        self.division = QComboBox()
-        for division_id, name in ledger.divisions():
-            if editable_ids is None or division_id in editable_ids or row is not None:
-                self.division.addItem(name, division_id)
-        if row is None and ctx.actor.division_id is not None:
-            self.division.setCurrentIndex(max(self.division.findData(ctx.actor.division_id), 0))
+        self.fill_divisions(self.ledger, editing=row is not None)
         self.written_on = date_edit()
         self.published_on = OptionalDate("已公开，公开日期：")
         self.status = QComboBox()
@@ -100,7 +81,6 @@ class DocumentDialog(QDialog):
         self.link = QLineEdit()
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(60)
-        self.errors = ErrorLabel()
         form = QFormLayout()
         form.addRow("文号：", self.doc_number)
         form.addRow("标题：", self.title)
@@ -115,7 +95,7 @@ class DocumentDialog(QDialog):
         form.addRow("", self.interpreted)
         form.addRow("链接：", self.link)
         form.addRow("备注：", self.notes)
-        self.widgets: dict[str, QWidget] = {
+        self.widgets = {
             "doc_number": self.doc_number,
             "title": self.title,
             "level": self.level,
@@ -158,13 +138,6 @@ class DocumentDialog(QDialog):
             )
             layout.addWidget(box)
         layout.addWidget(self.errors)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("关闭")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.doc_number.textEdited.connect(self._guess_level)
         self.level.activated.connect(lambda _i: setattr(self, "level_touched", True))
@@ -180,7 +153,7 @@ class DocumentDialog(QDialog):
                 elif isinstance(w, (QComboBox, QCheckBox)):
                     w.setEnabled(False)
             self.written_on.setReadOnly(True)
-            self.buttons.button(QDialogButtonBox.StandardButton.Save).setVisible(False)
+            self.save_button.setVisible(False)
         self.banner.setVisible(self.read_only)
         self.resize(680, 700 if detail else 520)
 
@@ -202,11 +175,7 @@ class DocumentDialog(QDialog):
         self.doc_number.setText(row.doc_number)
         self.title.setText(row.title)
         self.level.setCurrentIndex(self.level.findData(row.level.value))
-        index = self.division.findData(row.division_id)
-        if index < 0:
-            self.division.addItem(row.division_name, row.division_id)
-            index = self.division.count() - 1
-        self.division.setCurrentIndex(index)
+        self.show_division(row.division_id, row.division_name)
         self.written_on.setDate(to_qdate(row.written_on))
         self.published_on.set_value(row.published_on)
         self.status.setCurrentIndex(self.status.findData(row.status.value))
@@ -234,18 +203,11 @@ class DocumentDialog(QDialog):
             notes=self.notes.toPlainText().strip(),
         )
 
-    def show_problems(self, messages: list[str], fields: list[str]) -> None:
-        for key, widget in self.widgets.items():
-            widget.setStyleSheet(INVALID_STYLE if key in fields else "")
-        if messages:
-            self.errors.show_message("未保存，请改正：\n" + "\n".join(f"· {m}" for m in messages))
-        else:
-            self.errors.clear_message()
-
     def save(self, expected_version: int | None = None) -> None:
         f = self.fields()
         problems = validate_document(f)
-        if self.division.currentData() is None:
+        division_id = self.division_id()
+        if division_id is None:
             problems.insert(0, Problem("division", "请选择制发处室"))
         if problems:
             self.show_problems(
@@ -253,47 +215,45 @@ class DocumentDialog(QDialog):
                 [p.field for p in problems],
             )
             return
-        division_id = int(self.division.currentData())
-        try:
-            if self.detail is None:
-                self.service.create_document(division_id, f)
-            else:
-                row = self.detail.row
-                version = expected_version if expected_version is not None else row.version
-                self.service.update_document(row.id, version, division_id, f, self.reason.text())
-        except ValidationError as exc:
-            self.show_problems(exc.problems or [exc.message], list(exc.params.get("fields", [])))
-            return
-        except ConflictError as exc:
-            self._conflict(exc, f)
-            return
-        except GongkaiError as exc:
-            show_error(self, exc)
-            return
-        self.accept()
+        assert division_id is not None
+        if self.detail is None:
+            saved = self.store(lambda: self.service.create_document(division_id, f))
+        else:
+            row, reason = self.detail.row, self.reason.text()
+            version = row.version if expected_version is None else expected_version
+            saved = self.store(
+                lambda: self.service.update_document(row.id, version, division_id, f, reason)
+            )
+        if saved is not None:
+            self.accept()
 
-    def _conflict(self, exc: ConflictError, f: DocumentFields) -> None:
-        theirs: dict[str, Any] = dict(exc.current or {})
-        labels = {k: DOCUMENT_FIELD_LABELS[k] for k in ("doc_number", "title", "status", "notes")}
-        labels["status_changed_on"] = DOCUMENT_FIELD_LABELS["status_changed_on"]
-        statuses = {s.value: s.label for s in DocumentStatus}
-        mine = {
-            "doc_number": f.doc_number,
-            "title": f.title,
-            "status": statuses.get(f.status, ""),
-            "status_changed_on": f.status_changed_on.isoformat() if f.status_changed_on else "",
-            "notes": f.notes,
-        }
-        shown = {
-            "doc_number": theirs.get("doc_number", ""),
-            "title": theirs.get("title", ""),
-            "status": statuses.get(str(theirs.get("status")), ""),
-            "status_changed_on": theirs.get("status_changed_on") or "",
-            "notes": theirs.get("notes", ""),
-        }
-        dialog = ConflictDialog(differences(labels, mine, shown), parent=self)
-        dialog.exec()
-        if dialog.choice == "mine":
-            self.save(expected_version=int(theirs.get("version") or 0))
-        elif dialog.choice == "theirs" and self.detail is not None:
+    def reload(self) -> None:
+        if self.detail is not None:
             self.load(self.service.get_document(self.detail.row.id))
+
+    def versions(
+        self, stored: Mapping[str, Any]
+    ) -> tuple[Mapping[str, str], dict[str, Any], dict[str, Any]]:
+        theirs = fields_from_snapshot(DocumentFields, stored)
+        their_division = dict(self.ledger.divisions()).get(stored.get("division_id"), "")
+        return (
+            DOCUMENT_FIELD_LABELS,
+            _texts(self.fields(), self.division.currentText()),
+            _texts(theirs, their_division),
+        )
+
+
+def _texts(fields: DocumentFields, division: str) -> dict[str, Any]:
+    return {
+        **dataclasses.asdict(fields),
+        "level": _label(DocumentLevel, fields.level),
+        "division": division,
+        "status": _label(DocumentStatus, fields.status),
+    }
+
+
+def _label(enum: type[DocumentLevel] | type[DocumentStatus], value: str) -> str:
+    try:
+        return enum(value).label
+    except ValueError:
+        return ""

@@ -12,7 +12,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,6 +30,7 @@ from gongkai_desktop.exchange import ImportResult, kinds
 from gongkai_desktop.importers.ledger_xlsx import ImportPreview, preview_job
 
 from ..context import UiContext
+from ..files import ask_open_path, ask_save_path
 from ..messages import show_error, show_info
 from ..worker import run_with_progress
 
@@ -38,14 +38,10 @@ log = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 2000
 _ERROR = QBrush(QColor("#c0392b"))
+EXCEL_FILES = "Excel 工作簿 (*.xlsx)"
 
 
-def _last_folder(ctx: UiContext) -> str:
-    return str(ctx.settings.value("ledger/last_folder", "") or "")
-
-
-def _remember_folder(ctx: UiContext, path: str) -> None:
-    ctx.settings.setValue("ledger/last_folder", str(Path(path).parent))
+FOLDER_KEY = "ledger/last_folder"
 
 
 class ImportDialog(QDialog):
@@ -107,12 +103,11 @@ class ImportDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, f"选择{self.kind.label}文件", _last_folder(self.ctx), "Excel 工作簿 (*.xlsx)"
+        path = ask_open_path(
+            self, self.ctx.settings, FOLDER_KEY, f"选择{self.kind.label}文件", EXCEL_FILES
         )
-        if path:
-            _remember_folder(self.ctx, path)
-            self.load_file(Path(path))
+        if path is not None:
+            self.load_file(path)
 
     def load_file(self, path: Path) -> None:
         """Check the file (on the worker) and show what would be imported."""
@@ -193,20 +188,18 @@ class ImportDialog(QDialog):
         self.accept()
 
 
-def export_ledger(parent: QWidget, ctx: UiContext, key: str, year: int | None) -> Path | None:
+def export_ledger(
+    parent: QWidget, ctx: UiContext, key: str, year: int | None, folder_key: str = FOLDER_KEY
+) -> Path | None:
     """Ask for a file name and export the ledger there with a progress dialog."""
     kind = kinds()[key]
-    suffix = f"{year}年" if year else ""
-    default = str(Path(_last_folder(ctx) or ".") / f"{kind.label}{suffix}.xlsx")
-    path, _ = QFileDialog.getSaveFileName(
-        parent, f"导出{kind.label}", default, "Excel 工作簿 (*.xlsx)"
+    name = f"{kind.label}{year}年.xlsx" if year else f"{kind.label}.xlsx"
+    target = ask_save_path(
+        parent, ctx.settings, folder_key, f"导出{kind.label}", name, EXCEL_FILES, ".xlsx"
     )
-    if not path:
+    if target is None:
         return None
-    if not path.lower().endswith(".xlsx"):
-        path += ".xlsx"
-    _remember_folder(ctx, path)
-    job, db, actor, target = kind.export_job, ctx.db, ctx.actor, Path(path)
+    job, db, actor = kind.export_job, ctx.db, ctx.actor
     assert job is not None
     try:
         rows = run_with_progress(
@@ -224,20 +217,27 @@ def export_ledger(parent: QWidget, ctx: UiContext, key: str, year: int | None) -
     return target
 
 
-def save_template(parent: QWidget, ctx: UiContext, key: str) -> Path | None:
+def save_template(
+    parent: QWidget, ctx: UiContext, key: str, folder_key: str = FOLDER_KEY
+) -> Path | None:
+    """Ask for a file name and write the blank import template of the ledger there."""
     kind = kinds()[key]
-    default = str(Path(_last_folder(ctx) or ".") / f"{kind.label}导入模板.xlsx")
-    path, _ = QFileDialog.getSaveFileName(
-        parent, f"保存{kind.label}导入模板", default, "Excel 工作簿 (*.xlsx)"
+    path = ask_save_path(
+        parent,
+        ctx.settings,
+        folder_key,
+        f"保存{kind.label}导入模板",
+        f"{kind.label}导入模板.xlsx",
+        EXCEL_FILES,
+        ".xlsx",
     )
-    if not path:
+    if path is None:
         return None
     assert kind.template is not None
     try:
-        kind.template(Path(path))
+        kind.template(path)
     except GongkaiError as exc:
         show_error(parent, exc)
         return None
-    _remember_folder(ctx, path)
     show_info(parent, f"模板已保存：\n{path}")
-    return Path(path)
+    return path

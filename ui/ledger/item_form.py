@@ -7,14 +7,14 @@ When someone else saved the item meanwhile, both versions are shown and the user
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -39,20 +39,17 @@ from gongkai_desktop.domain.disclosure import (
     mask_to_channels,
     validate_item,
 )
-from gongkai_desktop.errors import CalendarMissing, ConflictError, GongkaiError, ValidationError
+from gongkai_desktop.errors import CalendarMissing
 from gongkai_desktop.services.ledger import ItemRow, LedgerService, Today
 
+from ..conflict import fields_from_snapshot
 from ..context import UiContext
-from ..messages import show_error
-from ..widgets import ErrorLabel
 from .attachments import AttachmentPanel
 from .widgets import (
-    INVALID_STYLE,
     ChannelPicker,
-    ConflictDialog,
     OptionalDate,
+    RecordDialog,
     date_edit,
-    differences,
     from_qdate,
     to_qdate,
 )
@@ -62,7 +59,7 @@ log = logging.getLogger(__name__)
 CHOOSE = "（请选择）"
 
 
-class ItemDialog(QDialog):
+class ItemDialog(RecordDialog):
     """Create (``item`` None) or edit an item; ``saved`` carries the stored row."""
 
     saved = Signal(object)
@@ -74,8 +71,7 @@ class ItemDialog(QDialog):
         item: ItemRow | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.service = service
         self.item = item
         self.calendar: WorkingCalendar = service.calendar()
@@ -92,9 +88,6 @@ class ItemDialog(QDialog):
 
     # ----- layout ------------------------------------------------------------------------------
     def _build_ui(self) -> None:
-        self.banner = QLabel()
-        self.banner.setObjectName("hintLabel")
-        self.banner.setWordWrap(True)
         self.title = QLineEdit()
         self.title.setPlaceholderText("如：关于印发《……实施方案》的通知")
         self.category = QComboBox()
@@ -103,14 +96,7 @@ class ItemDialog(QDialog):
         self.attribute.addItems([CHOOSE, *DisclosureAttribute.labels()])
         self.ground = QComboBox()
         self.ground.addItems(["", *WITHHOLD_GROUNDS])
-        self.division = QComboBox()
-        editable_ids = self.service.editable_division_ids()
-        for division_id, name in self.service.divisions():
-            if editable_ids is None or division_id in editable_ids or self.item is not None:
-                self.division.addItem(name, division_id)
-        if self.item is None and self.ctx.actor.division_id is not None:
-            index = self.division.findData(self.ctx.actor.division_id)
-            self.division.setCurrentIndex(max(index, 0))
+        self.fill_divisions(self.service, editing=self.item is not None)
         self.formed_on = date_edit()
         self.published_on = OptionalDate("已公开，公开日期：")
         self.channels = ChannelPicker(CHANNELS)
@@ -124,7 +110,6 @@ class ItemDialog(QDialog):
         self.warning = QLabel()
         self.warning.setStyleSheet("color: #b35c00;")
         self.warning.setWordWrap(True)
-        self.errors = ErrorLabel()
 
         form = QFormLayout()
         form.addRow("标题：", self.title)
@@ -139,7 +124,7 @@ class ItemDialog(QDialog):
         form.addRow("文号：", self.doc_number)
         form.addRow("备注：", self.notes)
         form.addRow("公开期限：", self.computed)
-        self.widgets: dict[str, QWidget] = {
+        self.widgets = {
             "title": self.title,
             "category": self.category,
             "attribute": self.attribute,
@@ -170,17 +155,10 @@ class ItemDialog(QDialog):
             inner.addWidget(self.attachments)
             layout.addWidget(box)
         layout.addWidget(self.errors)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("关闭")
         layout.addWidget(self.buttons)
         self._set_read_only(self.read_only)
 
     def _connect_signals(self) -> None:
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         self.attribute.currentIndexChanged.connect(lambda _i: self._update_computed())
         self.category.currentIndexChanged.connect(lambda _i: self._update_computed())
         self.formed_on.dateChanged.connect(lambda _d: self._update_computed())
@@ -202,8 +180,7 @@ class ItemDialog(QDialog):
         self.formed_on.setReadOnly(read_only)
         self.published_on.set_read_only(read_only)
         self.channels.set_read_only(read_only)
-        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setVisible(not read_only)
+        self.save_button.setVisible(not read_only)
 
     # ----- values ------------------------------------------------------------------------------
     def load(self, item: ItemRow) -> None:
@@ -214,11 +191,7 @@ class ItemDialog(QDialog):
         self.category.setCurrentText(item.category)
         self.attribute.setCurrentText(item.attribute.label)
         self.ground.setCurrentText(item.ground or "")
-        index = self.division.findData(item.division_id)
-        if index < 0:
-            self.division.addItem(item.division_name, item.division_id)
-            index = self.division.count() - 1
-        self.division.setCurrentIndex(index)
+        self.show_division(item.division_id, item.division_name)
         self.formed_on.setDate(to_qdate(item.formed_on))
         self.published_on.set_value(item.published_on)
         self.channels.set_value(item.channels)
@@ -245,10 +218,6 @@ class ItemDialog(QDialog):
             doc_number=self.doc_number.text().strip(),
             notes=self.notes.toPlainText().strip(),
         )
-
-    def division_id(self) -> int | None:
-        value = self.division.currentData()
-        return int(value) if value is not None else None
 
     def _update_computed(self) -> None:
         f = self.fields()
@@ -288,11 +257,6 @@ class ItemDialog(QDialog):
         self.computed.setText(text)
 
     # ----- saving ------------------------------------------------------------------------------
-    def show_problems(self, messages: list[str], fields: list[str]) -> None:
-        for key, widget in self.widgets.items():
-            widget.setStyleSheet(INVALID_STYLE if key in fields else "")
-        self.errors.show_message("未保存，请改正：\n" + "\n".join(f"· {m}" for m in messages))
-
     def validate(self) -> bool:
         f = self.fields()
         problems = validate_item(f, self.service.categories())
@@ -305,72 +269,48 @@ class ItemDialog(QDialog):
             )
             return False
         self.show_problems([], [])
-        self.errors.clear_message()
         return True
 
     def save(self, expected_version: int | None = None) -> None:
         if not self.validate():
             return
-        fields = self.fields()
-        try:
-            if self.item is None:
-                row = self.service.create_item(self.division_id(), fields)
-            else:
-                version = expected_version if expected_version is not None else self.item.version
-                row = self.service.update_item(self.item.id, version, self.division_id(), fields)
-        except ValidationError as exc:
-            self.show_problems(exc.problems or [exc.message], list(exc.params.get("fields", [])))
-            return
-        except ConflictError as exc:
-            self.resolve_conflict(exc)
-            return
-        except GongkaiError as exc:
-            show_error(self, exc)
+        fields, division_id, item = self.fields(), self.division_id(), self.item
+        if item is None:
+            row = self.store(lambda: self.service.create_item(division_id, fields))
+        else:
+            version = item.version if expected_version is None else expected_version
+            row = self.store(lambda: self.service.update_item(item.id, version, division_id, fields))
+        if row is None:
             return
         self.item = row
         self.saved.emit(row)
         self.accept()
 
-    def resolve_conflict(self, exc: ConflictError) -> None:
-        theirs: dict[str, Any] = dict(exc.current or {})
-        divisions = dict(self.service.divisions())
-        shown_theirs = {
-            "title": theirs.get("title", ""),
-            "category": theirs.get("category", ""),
-            "attribute": _attribute_label(theirs.get("attribute")),
-            "ground": theirs.get("ground") or "",
-            "division": divisions.get(theirs.get("division_id"), ""),
-            "formed_on": theirs.get("formed_on") or "",
-            "published_on": theirs.get("published_on") or "",
-            "channels": join_channels(mask_to_channels(int(theirs.get("channels") or 0))),
-            "link": theirs.get("link", ""),
-            "doc_number": theirs.get("doc_number", ""),
-            "notes": theirs.get("notes", ""),
-        }
-        f = self.fields()
-        mine = {
-            "title": f.title,
-            "category": f.category,
-            "attribute": _attribute_label(f.attribute),
-            "ground": f.ground or "",
-            "division": self.division.currentText(),
-            "formed_on": f.formed_on.isoformat() if f.formed_on else "",
-            "published_on": f.published_on.isoformat() if f.published_on else "",
-            "channels": join_channels(f.channels),
-            "link": f.link,
-            "doc_number": f.doc_number,
-            "notes": f.notes,
-        }
-        dialog = ConflictDialog(differences(FIELD_LABELS, mine, shown_theirs), parent=self)
-        self.conflict_dialog = dialog  # tests reach the open dialog through here
-        dialog.exec()
-        if dialog.choice == "mine":
-            self.save(expected_version=int(theirs.get("version") or 0))
-        elif dialog.choice == "theirs" and self.item is not None:
-            try:
-                self.load(self.service.get_item(self.item.id))
-            except GongkaiError as error:
-                show_error(self, error)
+    def reload(self) -> None:
+        if self.item is not None:
+            self.load(self.service.get_item(self.item.id))
+
+    def versions(
+        self, stored: Mapping[str, Any]
+    ) -> tuple[Mapping[str, str], dict[str, Any], dict[str, Any]]:
+        theirs = fields_from_snapshot(
+            ItemFields, stored, channels=mask_to_channels(int(stored.get("channels") or 0))
+        )
+        their_division = dict(self.service.divisions()).get(stored.get("division_id"), "")
+        return (
+            FIELD_LABELS,
+            _texts(self.fields(), self.division.currentText()),
+            _texts(theirs, their_division),
+        )
+
+
+def _texts(fields: ItemFields, division: str) -> dict[str, Any]:
+    return {
+        **dataclasses.asdict(fields),
+        "attribute": _attribute_label(fields.attribute),
+        "division": division,
+        "channels": join_channels(fields.channels),
+    }
 
 
 def _attribute_label(value: object) -> str:

@@ -1,30 +1,37 @@
-"""Small widgets of the ledger forms: an optional date, a channel picker, the conflict chooser."""
+"""Small widgets of the ledger forms (an optional date, a channel picker) and the base of the
+record forms."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
+from gongkai_desktop.errors import ConflictError, GongkaiError, ValidationError
+from gongkai_desktop.services.ledger import LedgerService
+
+from ..conflict import resolve_conflict, stored_version
+from ..context import UiContext
+from ..messages import show_error
+from ..widgets import ErrorLabel
+
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 INVALID_STYLE = "border: 1px solid #c0392b; background: #fff4f2;"
 
@@ -104,61 +111,101 @@ class ChannelPicker(QWidget):
             box.setEnabled(not read_only)
 
 
-class ConflictDialog(QDialog):
-    """Someone else saved the record meanwhile: show both versions, let the user choose.
+class RecordDialog(QDialog):
+    """What the ledger's record forms share: the read-only banner, the division choice, 保存/关闭,
+    problems listed under the form with their fields outlined, and the choice on a conflict.
 
-    ``choice`` is ``"mine"`` (save my version over theirs), ``"theirs"`` (drop my edit and load
-    theirs) or ``""`` (back to the form, nothing decided).
+    A form puts its fields into ``widgets`` (key → widget, for outlining), saves through
+    :meth:`store` in ``save(expected_version)``, and says in :meth:`versions` how its values and a
+    stored snapshot read, and in :meth:`reload` how it loads the stored record.
     """
 
-    def __init__(
-        self,
-        rows: Sequence[tuple[str, str, str]],
-        who: str = "",
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("数据已被他人修改")
-        self.choice = ""
-        layout = QVBoxLayout(self)
-        text = "您编辑期间，这条记录已被" + (who or "其他用户") + "修改并保存。"
-        text += "下表列出两份内容不同的地方，请决定保留哪一份："
-        label = QLabel(text)
-        label.setWordWrap(True)
-        layout.addWidget(label)
-        table = QTableWidget(len(rows), 3)
-        table.setHorizontalHeaderLabels(["字段", "您的修改", "对方保存的版本"])
-        for r, values in enumerate(rows):
-            for c, value in enumerate(values):
-                table.setItem(r, c, QTableWidgetItem(value))
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table = table
-        layout.addWidget(table)
-        buttons = QDialogButtonBox()
-        self.keep_mine = QPushButton("保留我的修改")
-        self.take_theirs = QPushButton("采用对方的版本")
-        buttons.addButton(self.keep_mine, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(self.take_theirs, QDialogButtonBox.ButtonRole.DestructiveRole)
-        buttons.addButton("返回编辑", QDialogButtonBox.ButtonRole.RejectRole)
-        self.keep_mine.clicked.connect(lambda: self._choose("mine"))
-        self.take_theirs.clicked.connect(lambda: self._choose("theirs"))
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.resize(680, 360)
+        self.ctx = ctx
+        self.widgets: dict[str, QWidget] = {}
+        self.banner = QLabel()
+        self.banner.setObjectName("hintLabel")
+        self.banner.setWordWrap(True)
+        self.division = QComboBox()
+        self.errors = ErrorLabel()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("保存")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("关闭")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
 
-    def _choose(self, choice: str) -> None:
-        self.choice = choice
-        self.accept()
+    def fill_divisions(self, ledger: LedgerService, editing: bool) -> None:
+        """The divisions the user may file a record under (all of them for an existing record,
+        which may belong elsewhere); a new record starts in the user's own division."""
+        editable_ids = ledger.editable_division_ids()
+        for division_id, name in ledger.divisions():
+            if editable_ids is None or division_id in editable_ids or editing:
+                self.division.addItem(name, division_id)
+        if not editing and self.ctx.actor.division_id is not None:
+            index = self.division.findData(self.ctx.actor.division_id)
+            self.division.setCurrentIndex(max(index, 0))
 
+    def show_division(self, division_id: int, name: str) -> None:
+        index = self.division.findData(division_id)
+        if index < 0:  # e.g. a division deactivated since
+            self.division.addItem(name, division_id)
+            index = self.division.count() - 1
+        self.division.setCurrentIndex(index)
 
-def differences(
-    labels: dict[str, str], mine: dict[str, Any], theirs: dict[str, Any]
-) -> list[tuple[str, str, str]]:
-    """Rows (field label, mine, theirs) for the fields whose shown values differ."""
-    return [
-        (label, mine.get(key, ""), theirs.get(key, ""))
-        for key, label in labels.items()
-        if mine.get(key, "") != theirs.get(key, "")
-    ]
+    def division_id(self) -> int | None:
+        value = self.division.currentData()
+        return int(value) if value is not None else None
+
+    def show_problems(self, messages: list[str], fields: list[str]) -> None:
+        for key, widget in self.widgets.items():
+            widget.setStyleSheet(INVALID_STYLE if key in fields else "")
+        if messages:
+            self.errors.show_message("未保存，请改正：\n" + "\n".join(f"· {m}" for m in messages))
+        else:
+            self.errors.clear_message()
+
+    # ----- saving ------------------------------------------------------------------------------
+    def save(self, expected_version: int | None = None) -> None:
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        """Load the record as stored now (the other user's version)."""
+        raise NotImplementedError
+
+    def versions(
+        self, stored: Mapping[str, Any]
+    ) -> tuple[Mapping[str, str], dict[str, Any], dict[str, Any]]:
+        """Field labels, the form's values and the stored snapshot's, as the form shows them."""
+        raise NotImplementedError
+
+    def store(self, call: Callable[[], T]) -> T | None:
+        """Run one service call; None when it did not save (the reason is already shown)."""
+        try:
+            return call()
+        except ValidationError as exc:
+            self.show_problems(exc.problems or [exc.message], list(exc.params.get("fields", [])))
+        except ConflictError as exc:
+            self.resolve_conflict(exc)
+        except GongkaiError as exc:
+            show_error(self, exc)
+        return None
+
+    def resolve_conflict(self, exc: ConflictError) -> None:
+        version = stored_version(exc)
+        if version is None:  # nothing to compare with (e.g. deleted meanwhile)
+            show_error(self, exc)
+            return
+        labels, mine, theirs = self.versions(exc.current)
+        resolve_conflict(
+            self,
+            version,
+            labels,
+            mine,
+            theirs,
+            lambda stored: self.save(expected_version=stored),
+            self.reload,
+        )

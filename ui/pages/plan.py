@@ -22,7 +22,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -60,6 +59,7 @@ from gongkai_desktop.services.plan import (
 )
 
 from ..context import UiContext
+from ..files import ask_save_path
 from ..messages import show_error, show_info
 from ..widgets import hint
 from ..worker import run_with_progress
@@ -652,15 +652,7 @@ class PlanPage(QWidget):
         show_info(self, text, "导入完成")
 
     def _save_path(self, title: str, name: str, pattern: str) -> Path | None:
-        folder = str(self.ctx.settings.value("plan/export_folder", "") or "")
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, title, str(Path(folder) / name) if folder else name, pattern
-        )
-        if not chosen:
-            return None
-        path = Path(chosen)
-        self.ctx.settings.setValue("plan/export_folder", str(path.parent))
-        return path
+        return ask_save_path(self, self.ctx.settings, "plan/export_folder", title, name, pattern)
 
     def export_breakdown(self) -> None:
         from gongkai_desktop.reports.plan_tasks import export_tasks_job

@@ -11,14 +11,12 @@ from __future__ import annotations
 import logging
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -50,6 +48,7 @@ from gongkai_desktop.reports.word.table import CellLike, layout_grid
 from gongkai_desktop.services.annual_report import AnnualReportData, AnnualReportService
 
 from ..context import UiContext
+from ..files import ask_save_path
 from ..messages import show_error, show_info
 from ..widgets import ErrorLabel, heading, hint
 from ..worker import run_with_progress
@@ -354,17 +353,20 @@ class ReportsPage(QWidget):
                 ),
             )
             return
-        last = str(self.ctx.settings.value("reports/last_dir", str(Path.home())))
-        unit = self.data.unit
-        default = str(Path(last) / f"{unit}{year}年政府信息公开工作年度报告.docx")
-        path, _ = QFileDialog.getSaveFileName(self, "导出年度报告", default, "Word 文档 (*.docx)")
-        if not path:
+        path = ask_save_path(
+            self,
+            self.ctx.settings,
+            "reports/last_dir",
+            "导出年度报告",
+            f"{self.data.unit}{year}年政府信息公开工作年度报告.docx",
+            "Word 文档 (*.docx)",
+        )
+        if path is None:
             return
-        self.ctx.settings.setValue("reports/last_dir", str(Path(path).parent))
         try:
             run_with_progress(
                 self,
-                lambda cancel: self.service.export_job(year, Path(path), cancel),
+                lambda cancel: self.service.export_job(year, path, cancel),
                 "导出年度报告",
             )
         except GongkaiError as exc:

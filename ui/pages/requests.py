@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -36,20 +34,24 @@ from gongkai_desktop.domain.labels import Role
 from gongkai_desktop.domain.permissions import Action, allowed
 from gongkai_desktop.domain.requests import CaseResult, CaseType, RequestState
 from gongkai_desktop.errors import ConflictError, GongkaiError
-from gongkai_desktop.exchange import kinds
+from gongkai_desktop.exchange import ImportResult, kinds
 from gongkai_desktop.services.requests import (
     CaseInput,
     CaseRow,
+    RequestInput,
     RequestRow,
     RequestService,
 )
 
+from ..conflict import fields_from_snapshot, resolve_conflict, shown, stored_version
 from ..context import UiContext
+from ..files import ask_open_path
+from ..ledger.exchange import EXCEL_FILES, export_ledger, save_template
 from ..messages import confirm, show_error, show_info
 from ..models import Column, RowTableModel
 from ..widgets import ErrorLabel, RecordTable, heading
 from ..worker import run_with_progress
-from .requests_form import DateField, RequestForm, timeline_html
+from .requests_form import FIELD_LABELS, DateField, RequestForm, timeline_html
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,7 @@ STATE_COLOURS = {
     RequestState.UNKNOWN: ("#8e2b20", None),
 }
 ALL = "全部"
+FOLDER_KEY = "requests/last_dir"
 
 
 def _d(value: date | None) -> str:
@@ -131,6 +134,18 @@ CASE_COLUMNS = (
     Column("关联申请", lambda c: c.request_reg_no),
     Column("承办处室", lambda c: c.division_name),
 )
+
+# The case form's fields in their order, under the names of ``CaseInput``.
+CASE_LABELS = {
+    "case_no": "案件编号",
+    "case_type": "案件类型",
+    "received_date": "收到日期",
+    "closed_date": "审结日期",
+    "result": "结果",
+    "request_id": "关联申请",
+    "notes": "备注",
+}
+NOT_DECIDED = "（尚未审结）"
 
 STATE_FILTERS: tuple[tuple[str, tuple[RequestState, ...] | None], ...] = (
     (ALL, None),
@@ -335,14 +350,19 @@ class RequestsTab(QWidget):
     def save(self) -> None:
         try:
             data = self.form.values()
+        except GongkaiError as exc:
+            self.error.show_message(str(exc))
+            return
+        self._store(data, self.current.version if self.current is not None else None)
+
+    def _store(self, data: RequestInput, version: int | None) -> None:
+        try:
             if self.current is None:
                 row = self.service.create_request(data)
             else:
-                row = self.service.update_request(self.current.id, data, self.current.version)
+                row = self.service.update_request(self.current.id, data, version)
         except ConflictError as exc:
-            show_error(self, exc)
-            if self.current is not None:
-                self.show_request(self.current.id)
+            self._resolve_conflict(exc, data)
             return
         except GongkaiError as exc:
             self.error.show_message(str(exc))
@@ -350,6 +370,35 @@ class RequestsTab(QWidget):
         self.current = row
         self.refresh()
         self.show_request(row.id)
+
+    def _resolve_conflict(self, exc: ConflictError, mine: RequestInput) -> None:
+        """Show the user's version beside the stored one; save again or reload, as chosen."""
+        assert self.current is not None
+        request_id = self.current.id
+        version = stored_version(exc)
+        try:
+            if version is not None:
+                theirs = fields_from_snapshot(RequestInput, exc.current)
+            else:  # the error came without the stored values: read them
+                stored = self.service.get_request(request_id).row
+                theirs, version = stored.data, stored.version
+        except GongkaiError as error:
+            show_error(self, error)
+            return
+        names = dict(self.divisions)
+        resolve_conflict(
+            self,
+            version,
+            FIELD_LABELS,
+            RequestForm.texts(mine, names),
+            RequestForm.texts(theirs, names),
+            lambda stored: self._store(mine, stored),
+            lambda: self._reload(request_id),
+        )
+
+    def _reload(self, request_id: int) -> None:
+        self.refresh()
+        self.show_request(request_id)
 
     def delete(self) -> None:
         if self.current is None:
@@ -370,87 +419,35 @@ class RequestsTab(QWidget):
         self.refresh()
 
     def _export(self, key: str) -> None:
-        _export_ledger(self, self.ctx, key, self.year.currentData())
+        export_ledger(self, self.ctx, key, self.year.currentData(), FOLDER_KEY)
 
     def _template(self, key: str) -> None:
-        _template(self, self.ctx, key)
-
-
-def _last_dir(ctx: UiContext) -> str:
-    return str(ctx.settings.value("requests/last_dir", str(Path.home())))
-
-
-def _remember(ctx: UiContext, path: str) -> None:
-    ctx.settings.setValue("requests/last_dir", str(Path(path).parent))
+        save_template(self, self.ctx, key, FOLDER_KEY)
 
 
 def _import_ledger(parent: QWidget, ctx: UiContext, key: str) -> None:
+    """Check the chosen file (nothing stored), say what it would do, import after 确定."""
     kind = kinds()[key]
-    path, _ = QFileDialog.getOpenFileName(
-        parent, f"导入{kind.label}", _last_dir(ctx), "Excel 文件 (*.xlsx)"
-    )
-    if not path:
+    path = ask_open_path(parent, ctx.settings, FOLDER_KEY, f"导入{kind.label}", EXCEL_FILES)
+    if path is None:
         return
-    _remember(ctx, path)
     assert kind.import_job is not None
     job = kind.import_job
-    try:
-        preview = run_with_progress(
-            parent,
-            lambda cancel: job(ctx.db, ctx.actor, Path(path), True, cancel),
-            f"检查{kind.label}",
+
+    def run(dry_run: bool, title: str) -> ImportResult:
+        return run_with_progress(
+            parent, lambda cancel: job(ctx.db, ctx.actor, path, dry_run, cancel), title
         )
+
+    try:
+        preview = run(True, f"检查{kind.label}")
         if not confirm(parent, f"{preview.summary()}。\n确定导入吗？"):
             return
-        result = run_with_progress(
-            parent,
-            lambda cancel: job(ctx.db, ctx.actor, Path(path), False, cancel),
-            f"导入{kind.label}",
-        )
+        result = run(False, f"导入{kind.label}")
     except GongkaiError as exc:
         show_error(parent, exc, f"{kind.label}未导入")
         return
     show_info(parent, f"{kind.label}：{result.summary()}")
-
-
-def _export_ledger(parent: QWidget, ctx: UiContext, key: str, year: int | None) -> None:
-    kind = kinds()[key]
-    suffix = f"{year}年" if year else ""
-    default = str(Path(_last_dir(ctx)) / f"{kind.label}{suffix}.xlsx")
-    path, _ = QFileDialog.getSaveFileName(
-        parent, f"导出{kind.label}", default, "Excel 文件 (*.xlsx)"
-    )
-    if not path:
-        return
-    _remember(ctx, path)
-    assert kind.export_job is not None
-    job = kind.export_job
-    try:
-        count = run_with_progress(
-            parent,
-            lambda cancel: job(ctx.db, ctx.actor, Path(path), year, cancel),
-            f"导出{kind.label}",
-        )
-    except GongkaiError as exc:
-        show_error(parent, exc)
-        return
-    show_info(parent, f"已导出{kind.label} {count} 行：{path}")
-
-
-def _template(parent: QWidget, ctx: UiContext, key: str) -> None:
-    kind = kinds()[key]
-    default = str(Path(_last_dir(ctx)) / f"{kind.label}导入模板.xlsx")
-    path, _ = QFileDialog.getSaveFileName(parent, "保存导入模板", default, "Excel 文件 (*.xlsx)")
-    if not path:
-        return
-    _remember(ctx, path)
-    assert kind.template is not None
-    try:
-        kind.template(Path(path))
-    except GongkaiError as exc:
-        show_error(parent, exc)
-        return
-    show_info(parent, f"已生成{kind.label}导入模板：{path}")
 
 
 class CasesTab(QWidget):
@@ -493,19 +490,22 @@ class CasesTab(QWidget):
         self.received = DateField(optional=False, parent=box)
         self.closed = DateField(parent=box)
         self.result = QComboBox(box)
-        self.result.addItem("（尚未审结）", None)
+        self.result.addItem(NOT_DECIDED, None)
         for r in CaseResult:
             self.result.addItem(r.label, r.value)
         self.request_no = QLineEdit(box)
         self.request_no.setPlaceholderText("依申请公开登记编号")
         self.notes = QLineEdit(box)
-        form.addRow("案件编号：", self.case_no)
-        form.addRow("案件类型：", self.case_type)
-        form.addRow("收到日期：", self.received)
-        form.addRow("审结日期：", self.closed)
-        form.addRow("结果：", self.result)
-        form.addRow("关联申请：", self.request_no)
-        form.addRow("备注：", self.notes)
+        for key, widget in (
+            ("case_no", self.case_no),
+            ("case_type", self.case_type),
+            ("received_date", self.received),
+            ("closed_date", self.closed),
+            ("result", self.result),
+            ("request_id", self.request_no),
+            ("notes", self.notes),
+        ):
+            form.addRow(f"{CASE_LABELS[key]}：", widget)
         self.error = ErrorLabel(box)
         form.addRow(self.error)
         buttons = QHBoxLayout()
@@ -527,8 +527,12 @@ class CasesTab(QWidget):
         self.import_button.clicked.connect(
             lambda: (_import_ledger(self, self.ctx, "cases"), self.refresh())
         )
-        self.export_button.clicked.connect(lambda: _export_ledger(self, self.ctx, "cases", None))
-        self.template_button.clicked.connect(lambda: _template(self, self.ctx, "cases"))
+        self.export_button.clicked.connect(
+            lambda: export_ledger(self, self.ctx, "cases", None, FOLDER_KEY)
+        )
+        self.template_button.clicked.connect(
+            lambda: save_template(self, self.ctx, "cases", FOLDER_KEY)
+        )
 
     def refresh(self) -> None:
         keep = self.current.id if self.current else None
@@ -582,15 +586,56 @@ class CasesTab(QWidget):
             request_id=request_id,
             notes=self.notes.text(),
         )
+        self._store(data, self.current.version if self.current is not None else None)
+
+    def _store(self, data: CaseInput, version: int | None) -> None:
         try:
             if self.current is None:
                 self.current = self.service.create_case(data)
             else:
-                self.current = self.service.update_case(self.current.id, data, self.current.version)
+                self.current = self.service.update_case(self.current.id, data, version)
+        except ConflictError as exc:
+            self._resolve_conflict(exc, data)
+            return
         except GongkaiError as exc:
             self.error.show_message(str(exc))
             return
         self.refresh()
+
+    def _resolve_conflict(self, exc: ConflictError, mine: CaseInput) -> None:
+        """Show the user's version beside the stored one; save again or reload, as chosen."""
+        version = stored_version(exc)
+        if version is None:  # the error came without the stored values
+            show_error(self, exc)
+            self.refresh()
+            return
+        theirs = fields_from_snapshot(CaseInput, exc.current)
+        resolve_conflict(
+            self,
+            version,
+            CASE_LABELS,
+            self._texts(mine),
+            self._texts(theirs),
+            lambda stored: self._store(mine, stored),
+            self.refresh,
+        )
+
+    def _texts(self, data: CaseInput) -> dict[str, str]:
+        reg_no = ""
+        if data.request_id is not None:
+            try:
+                reg_no = self.service.get_request(data.request_id).row.reg_no
+            except GongkaiError:
+                reg_no = "（已删除的申请）"
+        return {
+            "case_no": data.case_no,
+            "case_type": data.case_type.label,
+            "received_date": shown(data.received_date),
+            "closed_date": shown(data.closed_date),
+            "result": data.result.label if data.result else NOT_DECIDED,
+            "request_id": reg_no,
+            "notes": data.notes,
+        }
 
     def delete(self) -> None:
         if self.current is None or not confirm(self, f"确定删除案件「{self.current.case_no}」吗？"):

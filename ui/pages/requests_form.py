@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -31,7 +32,31 @@ from gongkai_desktop.domain.requests import (
 from gongkai_desktop.errors import ValidationError
 from gongkai_desktop.services.requests import RequestInput
 
+from ..conflict import shown
+
 log = logging.getLogger(__name__)
+
+# The form's fields in their order, under the names of ``RequestInput``.
+FIELD_LABELS = {
+    "reg_no": "登记编号",
+    "channel": "申请方式",
+    "receipt_date": "收到日期",
+    "applicant_type": "申请人类型",
+    "applicant": "申请人",
+    "content": "申请内容",
+    "division_id": "承办处室",
+    "correction_notice_date": "补正告知日期",
+    "correction_received_date": "补正收到日期",
+    "consultation_days": "征求意见",
+    "extension_days": "延期",
+    "extension_approved_by": "延期批准人",
+    "extension_approved_on": "延期批准日期",
+    "answer_date": "答复日期",
+    "outcome": "办理结果",
+    "fee_cents": "信息处理费（元）",
+    "notes": "备注",
+}
+NOT_CLOSED = "（尚未办结）"
 
 
 def to_qdate(d: date) -> QDate:
@@ -115,7 +140,7 @@ class RequestForm(QWidget):
         self.approved_on = DateField(parent=self)
         self.answer = DateField(parent=self)
         self.outcome = QComboBox(self)
-        self.outcome.addItem("（尚未办结）", None)
+        self.outcome.addItem(NOT_CLOSED, None)
         for label in OUTCOME_LABELS:
             self.outcome.addItem(label, label)
         for combo in (self.outcome, self.division, self.channel, self.applicant_type):
@@ -128,24 +153,29 @@ class RequestForm(QWidget):
         self.fee.setPlaceholderText("未收费留空")
         self.notes = QLineEdit(self)
 
-        form.addRow("登记编号：", self.reg_no)
-        form.addRow("申请方式：", self.channel)
-        form.addRow("收到日期：", self.receipt)
-        form.addRow("", self.receipt_rule)
-        form.addRow("申请人类型：", self.applicant_type)
-        form.addRow("申请人：", self.applicant)
-        form.addRow("申请内容：", self.content)
-        form.addRow("承办处室：", self.division)
-        form.addRow("补正告知日期：", self.notice)
-        form.addRow("补正收到日期：", self.corrected)
-        form.addRow("征求意见：", self.consult)
-        form.addRow("延期：", self.extension)
-        form.addRow("延期批准人：", self.approved_by)
-        form.addRow("延期批准日期：", self.approved_on)
-        form.addRow("答复日期：", self.answer)
-        form.addRow("办理结果：", self.outcome)
-        form.addRow("信息处理费（元）：", self.fee)
-        form.addRow("备注：", self.notes)
+        fields: dict[str, QWidget] = {
+            "reg_no": self.reg_no,
+            "channel": self.channel,
+            "receipt_date": self.receipt,
+            "applicant_type": self.applicant_type,
+            "applicant": self.applicant,
+            "content": self.content,
+            "division_id": self.division,
+            "correction_notice_date": self.notice,
+            "correction_received_date": self.corrected,
+            "consultation_days": self.consult,
+            "extension_days": self.extension,
+            "extension_approved_by": self.approved_by,
+            "extension_approved_on": self.approved_on,
+            "answer_date": self.answer,
+            "outcome": self.outcome,
+            "fee_cents": self.fee,
+            "notes": self.notes,
+        }
+        for key, widget in fields.items():
+            form.addRow(f"{FIELD_LABELS[key]}：", widget)
+            if key == "receipt_date":
+                form.addRow("", self.receipt_rule)
         self.channel.currentIndexChanged.connect(self._update_rule)
         self._update_rule()
         for signal in (
@@ -211,6 +241,20 @@ class RequestForm(QWidget):
         self.outcome.setCurrentIndex(max(self.outcome.findData(data.outcome), 0))
         self.fee.setText("" if data.fee_cents is None else f"{data.fee_cents / 100:.2f}")
         self.notes.setText(data.notes)
+
+    @staticmethod
+    def texts(data: RequestInput, division_names: Mapping[int, str]) -> dict[str, str]:
+        """``data`` as the form shows it, field by field (to compare two versions)."""
+        return {
+            **{key: shown(getattr(data, key)) for key in FIELD_LABELS},
+            "channel": data.channel.label,
+            "applicant_type": data.applicant_type.label,
+            "division_id": division_names.get(data.division_id, "（已停用的处室）"),
+            "consultation_days": f"{data.consultation_days} 个工作日",
+            "extension_days": f"{data.extension_days} 个工作日",
+            "outcome": data.outcome or NOT_CLOSED,
+            "fee_cents": "" if data.fee_cents is None else f"{data.fee_cents / 100:.2f}",
+        }
 
     def values(self) -> RequestInput:
         fee_text = self.fee.text().strip().removesuffix("元")

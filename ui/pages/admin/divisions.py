@@ -7,8 +7,6 @@ import logging
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QPushButton,
@@ -23,7 +21,7 @@ from gongkai_desktop.services.admin import AdminService, DivisionInfo
 from ...context import UiContext
 from ...messages import confirm, show_error
 from ...models import Column, RowTableModel
-from ...widgets import ErrorLabel, RecordTable, hint
+from ...widgets import FormDialog, RecordTable, hint
 from .base import AdminTab, button_row
 
 log = logging.getLogger(__name__)
@@ -36,8 +34,10 @@ COLUMNS = (
 )
 
 
-class DivisionDialog(QDialog):
+class DivisionDialog(FormDialog):
     """Add a division (``division`` None) or edit one; the service call happens on 确定."""
+
+    closing_errors = (PermissionDenied, ConflictError)
 
     def __init__(
         self, ctx: UiContext, division: DivisionInfo | None = None, parent: QWidget | None = None
@@ -47,7 +47,6 @@ class DivisionDialog(QDialog):
         self.division = division
         self.saved: DivisionInfo | None = None
         self._build_ui()
-        self._connect_signals()
 
     def _build_ui(self) -> None:
         self.setWindowTitle("新增处室" if self.division is None else "编辑处室")
@@ -77,39 +76,21 @@ class DivisionDialog(QDialog):
                 "综合处（政务公开办公室）只能有一个。业务处会在「各业务处」等词语中自动展开。", self
             )
         )
-        self.error = ErrorLabel(self)
-        layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        layout.addWidget(self.buttons)
+        self.add_footer(layout)
 
-    def _connect_signals(self) -> None:
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-
-    def accept(self) -> None:
+    def submit(self) -> None:
         service = AdminService(self.ctx.db, self.ctx.actor)
         kind = DivisionKind(self.kind.currentData())
-        try:
-            if self.division is None:
-                self.saved = service.add_division(self.name.text(), kind, self.code.text())
-            else:
-                self.saved = service.update_division(
-                    self.division.id,
-                    expected_version=self.division.version,
-                    name=self.name.text(),
-                    code=self.code.text(),
-                    kind=kind if kind is not self.division.kind else None,
-                )
-        except (PermissionDenied, ConflictError) as exc:
-            show_error(self, exc)
-            self.reject()
-            return
-        except GongkaiError as exc:
-            self.error.show_message(str(exc))
-            return
-        super().accept()
+        if self.division is None:
+            self.saved = service.add_division(self.name.text(), kind, self.code.text())
+        else:
+            self.saved = service.update_division(
+                self.division.id,
+                expected_version=self.division.version,
+                name=self.name.text(),
+                code=self.code.text(),
+                kind=kind if kind is not self.division.kind else None,
+            )
 
 
 class DivisionsTab(AdminTab):

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,14 +36,15 @@ from PySide6.QtWidgets import (
 )
 
 from gongkai_desktop.calendar import HolidayNotice, builtin_years
-from gongkai_desktop.errors import GongkaiError, PermissionDenied, ValidationError
+from gongkai_desktop.errors import GongkaiError, ValidationError
 from gongkai_desktop.services.calendar import CalendarService, OverrideInfo
 
 from ...context import UiContext
+from ...files import ask_open_path
 from ...formatting import weekday
 from ...messages import confirm, show_error, show_info
 from ...models import Column, RowTableModel
-from ...widgets import ErrorLabel, RecordTable, hint
+from ...widgets import FormDialog, RecordTable, hint
 from .base import AdminTab, button_row
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ def year_status(service: CalendarService, year: int) -> str:
     return f"{year}年：缺少节假日安排，该年的工作日期限无法计算，请导入通知"
 
 
-class NoticeImportDialog(QDialog):
+class NoticeImportDialog(FormDialog):
     """Paste or open the notice, 解析 → preview of every holiday and make-up day → 保存."""
 
     def __init__(
@@ -145,21 +145,17 @@ class NoticeImportDialog(QDialog):
         layout.addWidget(splitter, 1)
         self.summary = QLabel(self)
         layout.addWidget(self.summary)
-        self.error = ErrorLabel(self)
-        layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons = QDialogButtonBox(self)
+        self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.setEnabled(False)
-        layout.addWidget(self.buttons)
+        self.add_footer(layout, buttons)
 
     def _connect_signals(self) -> None:
         self.open_button.clicked.connect(self.open_file)
         self.parse_button.clicked.connect(self.parse)
         self.text.textChanged.connect(self._invalidate)
         self.year.valueChanged.connect(self._invalidate)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
 
     def _invalidate(self) -> None:
         if self.notice is not None:
@@ -169,19 +165,16 @@ class NoticeImportDialog(QDialog):
         self.save_button.setEnabled(False)
 
     def open_file(self) -> None:
-        folder = str(self.settings.value(LAST_FOLDER_KEY, "") or "")
-        name, _filter = QFileDialog.getOpenFileName(
-            self, "打开通知文本", folder, "文本文件 (*.txt);;所有文件 (*)"
+        path = ask_open_path(
+            self, self.settings, LAST_FOLDER_KEY, "打开通知文本", "文本文件 (*.txt);;所有文件 (*)"
         )
-        if not name:
+        if path is None:
             return
-        path = Path(name)
         try:
             text = read_notice_file(path)
         except GongkaiError as exc:
             self.error.show_message(str(exc))
             return
-        self.settings.setValue(LAST_FOLDER_KEY, str(path.parent))
         self.text.setPlainText(text)
         self.source = path.name
         self.parse()
@@ -232,26 +225,20 @@ class NoticeImportDialog(QDialog):
         if self.notice is None:
             self.parse()
             return
-        try:
-            self.stored_days = self.service().store_notice(self.notice, self.source)
-        except PermissionDenied as exc:
-            show_error(self, exc)
-            self.reject()
-            return
-        except GongkaiError as exc:
-            self.error.show_message(str(exc))
-            return
         super().accept()
 
+    def submit(self) -> None:
+        assert self.notice is not None
+        self.stored_days = self.service().store_notice(self.notice, self.source)
 
-class OverrideDialog(QDialog):
+
+class OverrideDialog(FormDialog):
     """Mark one day as a holiday or a make-up working day by hand."""
 
     def __init__(self, ctx: UiContext, year: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._build_ui(year)
-        self._connect_signals()
 
     def _build_ui(self, year: int) -> None:
         self.setWindowTitle("新增日期调整")
@@ -274,31 +261,13 @@ class OverrideDialog(QDialog):
         form.addRow("安排：", self.kind)
         form.addRow("名称：", self.name)
         layout.addLayout(form)
-        self.error = ErrorLabel(self)
-        layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        layout.addWidget(self.buttons)
+        self.add_footer(layout)
 
-    def _connect_signals(self) -> None:
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-
-    def accept(self) -> None:
+    def submit(self) -> None:
         day = self.day.date().toPython()
         is_workday = bool(self.kind.currentData())
         name = self.name.text().strip() or ("调休上班" if is_workday else "")
-        try:
-            CalendarService(self.ctx.db, self.ctx.actor).set_override(day, is_workday, name)
-        except PermissionDenied as exc:
-            show_error(self, exc)
-            self.reject()
-            return
-        except GongkaiError as exc:
-            self.error.show_message(str(exc))
-            return
-        super().accept()
+        CalendarService(self.ctx.db, self.ctx.actor).set_override(day, is_workday, name)
 
 
 class HolidaysTab(AdminTab):

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -19,14 +18,14 @@ from PySide6.QtWidgets import (
 )
 
 from gongkai_desktop.domain.labels import Role
-from gongkai_desktop.errors import ConflictError, GongkaiError, PermissionDenied
+from gongkai_desktop.errors import ConflictError, GongkaiError, PermissionDenied, ValidationError
 from gongkai_desktop.services.admin import AdminService, UserInfo
 
 from ...context import UiContext
 from ...formatting import local_time
 from ...messages import show_error, show_info
 from ...models import Column, RowTableModel
-from ...widgets import ErrorLabel, PasswordPair, RecordTable, hint
+from ...widgets import FormDialog, PasswordPair, RecordTable, hint
 from .base import AdminTab, button_row
 
 log = logging.getLogger(__name__)
@@ -53,8 +52,10 @@ COLUMNS = (
 )
 
 
-class UserDialog(QDialog):
+class UserDialog(FormDialog):
     """Add an account (``user`` None: with its first password) or edit one."""
+
+    closing_errors = (PermissionDenied, ConflictError)
 
     def __init__(
         self, ctx: UiContext, user: UserInfo | None = None, parent: QWidget | None = None
@@ -109,70 +110,48 @@ class UserDialog(QDialog):
             self.active.setChecked(self.user.active)
             form.addRow("", self.active)
         layout.addLayout(form)
-        self.error = ErrorLabel(self)
-        layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        layout.addWidget(self.buttons)
+        self.add_footer(layout)
         self._role_changed()
 
     def _connect_signals(self) -> None:
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         self.role.currentIndexChanged.connect(self._role_changed)
 
     def _role_changed(self) -> None:
         self.role_hint.setText(ROLE_HINTS.get(Role(self.role.currentData()), ""))
 
-    def accept(self) -> None:
+    def submit(self) -> None:
         if self.division.currentData() is None:
-            self.error.show_message("请先在「处室」中新增处室。")
-            return
+            raise ValidationError("请先在「处室」中新增处室。")
         service = AdminService(self.ctx.db, self.ctx.actor)
         role = Role(self.role.currentData())
         division_id = int(self.division.currentData())
-        try:
-            if self.user is None:
-                assert self.passwords is not None
-                problem = self.passwords.problem()
-                if problem:
-                    self.error.show_message(problem)
-                    return
-                self.saved = service.add_user(
-                    self.username.text(),
-                    self.passwords.text(),
-                    division_id,
-                    role,
-                    self.display_name.text(),
-                )
-            else:
-                assert self.active is not None
-                self.saved = service.update_user(
-                    self.user.id,
-                    expected_version=self.user.version,
-                    display_name=self.display_name.text(),
-                    role=role,
-                    division_id=division_id,
-                    active=self.active.isChecked(),
-                )
-        except (PermissionDenied, ConflictError) as exc:
-            show_error(self, exc)
-            self.reject()
-            return
-        except GongkaiError as exc:
-            self.error.show_message(str(exc))
-            return
-        super().accept()
+        if self.user is None:
+            assert self.passwords is not None
+            self.saved = service.add_user(
+                self.username.text(),
+                self.passwords.checked(),
+                division_id,
+                role,
+                self.display_name.text(),
+            )
+        else:
+            assert self.active is not None
+            self.saved = service.update_user(
+                self.user.id,
+                expected_version=self.user.version,
+                display_name=self.display_name.text(),
+                role=role,
+                division_id=division_id,
+                active=self.active.isChecked(),
+            )
 
 
-class ResetPasswordDialog(QDialog):
+class ResetPasswordDialog(FormDialog):
     def __init__(self, ctx: UiContext, user: UserInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.user = user
         self._build_ui()
-        self._connect_signals()
 
     def _build_ui(self) -> None:
         self.setWindowTitle("重置密码")
@@ -188,34 +167,11 @@ class ResetPasswordDialog(QDialog):
         form = QFormLayout()
         self.passwords = PasswordPair(form, "新密码：")
         layout.addLayout(form)
-        self.error = ErrorLabel(self)
-        layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        layout.addWidget(self.buttons)
+        self.add_footer(layout)
 
-    def _connect_signals(self) -> None:
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-
-    def accept(self) -> None:
-        problem = self.passwords.problem()
-        if problem:
-            self.error.show_message(problem)
-            return
-        try:
-            AdminService(self.ctx.db, self.ctx.actor).reset_password(
-                self.user.id, self.passwords.text()
-            )
-        except PermissionDenied as exc:
-            show_error(self, exc)
-            self.reject()
-            return
-        except GongkaiError as exc:
-            self.error.show_message(str(exc))
-            return
-        super().accept()
+    def submit(self) -> None:
+        password = self.passwords.checked()
+        AdminService(self.ctx.db, self.ctx.actor).reset_password(self.user.id, password)
 
 
 class UsersTab(AdminTab):
