@@ -85,6 +85,7 @@ class Database:
         self._writer_engine = self.engine.execution_options(writer=True)
         self._writes = sessionmaker(self._writer_engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
+        self._local = threading.local()
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -105,17 +106,39 @@ class Database:
         with self._sessions() as session:
             yield session
 
+    @property
+    def in_write(self) -> bool:
+        """True inside a ``write()`` block of the current thread."""
+        return getattr(self._local, "depth", 0) > 0
+
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: commits when the block ends, rolls everything back on any exception."""
-        with self._write_lock, self._writes() as session:
+        """One transaction: commits when the block ends, rolls everything back on any exception.
+
+        An exception may carry ``after_rollback(session)``: work that must be recorded although
+        the transaction failed (a refusal's audit row). It runs in a fresh transaction once the
+        outermost write has rolled back, so it never waits for the lock its own block holds.
+        """
+        with self._write_lock:
+            self._local.depth = getattr(self._local, "depth", 0) + 1
             try:
-                with session.begin():
-                    yield session
-            except OperationalError as exc:
-                if "locked" in str(exc).lower():
-                    raise DatabaseError("数据库正被其他程序占用，请稍后再试。") from exc
+                with self._writes() as session:
+                    try:
+                        with session.begin():
+                            yield session
+                    except OperationalError as exc:
+                        if "locked" in str(exc).lower():
+                            raise DatabaseError("数据库正被其他程序占用，请稍后再试。") from exc
+                        raise
+            except Exception as exc:
+                follow_up = getattr(exc, "after_rollback", None)
+                if self._local.depth == 1 and follow_up is not None:
+                    exc.after_rollback = None  # type: ignore[attr-defined]
+                    with self._writes() as session, session.begin():
+                        follow_up(session)
                 raise
+            finally:
+                self._local.depth -= 1
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -88,7 +88,8 @@ class Service:
                 division = session.get(Division, division_id)
                 division_name = division.name if division else ""
         message = refusal_message(self.actor, action, division_name)
-        with self.db.write() as session:
+
+        def write_denial(session: Session) -> None:
             audit.record(
                 session,
                 audit_actor(self.actor),
@@ -99,8 +100,16 @@ class Service:
                 outcome="denied",
                 detail=message,
             )
+
         log.warning("refused %s to %s: %s", what or action.value, self.actor.username, message)
-        raise PermissionDenied(message, action=action.value, division_id=division_id)
+        refusal = PermissionDenied(message, action=action.value, division_id=division_id)
+        if self.db.in_write:
+            # Inside a transaction: the refusal is audited after that transaction rolls back.
+            refusal.after_rollback = write_denial  # type: ignore[attr-defined]
+        else:
+            with self.db.write() as session:
+                write_denial(session)
+        raise refusal
 
     def require_each(
         self,

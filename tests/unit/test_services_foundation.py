@@ -110,3 +110,24 @@ def test_weak_passwords_are_refused(app_ctx, admin):
     for weak in ("abc1", "12345678", "abcdefgh"):
         with pytest.raises(ValidationError):
             service.add_user("weak", weak, office.id, Role.LIAISON)
+
+
+def test_refusal_inside_a_transaction_is_audited_after_rollback(app_ctx, admin, liaison):
+    """A permission check made inside a write block neither deadlocks nor loses its audit row,
+    and the block's own changes are rolled back."""
+    import time
+
+    from gongkai_desktop.db.models import Division
+    from gongkai_desktop.domain.permissions import Action
+    from gongkai_desktop.services.base import Service
+
+    service = Service(app_ctx.db, liaison)
+    office = AdminService(app_ctx.db, admin).division_by_name("综合处")
+    started = time.monotonic()
+    with pytest.raises(PermissionDenied), app_ctx.db.write() as session:
+        session.get(Division, office.id).name = "被改的名字"
+        service.require(Action.EDIT_RECORD, division_id=office.id, what="probe.edit")
+    assert time.monotonic() - started < 2
+    assert AdminService(app_ctx.db, admin).division_by_name("综合处").id == office.id
+    rows = _audit(app_ctx, action="probe.edit")
+    assert [(r.username, r.outcome) for r in rows] == [("lly_kf", "denied")]
