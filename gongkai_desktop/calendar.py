@@ -317,8 +317,13 @@ def _parse_item(
     for sentence in _SENTENCE_SPLIT_RE.split(body):
         clauses = sentence.split(",")
         for index, clause in enumerate(clauses):
-            if "放假" in clause:
-                cut = clause.index("放假")
+            if _is_signature(clause):
+                continue
+            rest_mark = _rest_mark(clause)
+            if rest_mark is not None and rest_mark != "放假" and not _read_dates(clause, year, line):
+                continue  # 「…放假，与周末连休」: the dates stand in the clause before
+            if rest_mark is not None:
+                cut = clause.index(rest_mark)
                 period = _parse_period(name, clause[:cut], year, line, problems)
                 if period is None:
                     continue
@@ -349,7 +354,25 @@ def _parse_item(
                         )
                     else:
                         workdays.append(item.when)
+            elif any(item.when is not None for item in _read_dates(clause, year, line)):
+                # A date that is neither a day off nor a working day would be silently lost.
+                problems.append(f"{name}：无法判断「{clause.strip()}」是放假还是上班：{line}")
     return periods, workdays
+
+
+# Words after a date that make it a day off: 「放假」, 「补休」 (2017), 「与周末连休」 (2024 端午).
+_REST_MARKS = ("放假", "补休", "与周末连休", "连休", "休息")
+
+
+def _is_signature(clause: str) -> bool:
+    """The issuing office and date that close the notice (「国务院办公厅2020年11月25日」)."""
+    return "办公厅" in clause or "国务院" in clause
+
+
+def _rest_mark(clause: str) -> str | None:
+    """The earliest day-off word in the clause, if any."""
+    found = [(clause.index(m), m) for m in _REST_MARKS if m in clause]
+    return min(found)[1] if found else None
 
 
 def _items(text: str) -> Iterator[tuple[str, str, str]]:

@@ -68,4 +68,4 @@ DEFAULT_DIVISIONS: tuple[tuple[str, str, DivisionKind], ...] = (
 
 # Group words in plan documents and the divisions they stand for (SPEC §2).
 GROUP_WORDS_BUSINESS = ("各业务处", "相关业务处", "各业务处室", "相关业务处室")
-GROUP_WORDS_ALL = ("各处", "各处室", "局机关各处室", "局机关各处", "各相关处室")
+GROUP_WORDS_ALL = ("各处", "各处室", "局机关各处室", "局机关各处")

@@ -392,3 +392,17 @@ def test_notice_file_in_another_encoding_is_refused(tmp_path) -> None:
     path.write_bytes(b"\x81\x30\x81")  # a GB18030 four-byte sequence cut short, not UTF-8 either
     with pytest.raises(ValidationError, match="UTF-8 或 GB18030"):
         read_notice_file(path)
+
+
+def test_days_off_written_without_fangjia_are_holidays() -> None:
+    """「与周末连休」 (2024 端午) and 「补休」 (2017 元旦) mark days off just as 「放假」 does."""
+    dragon_boat = parse_holiday_notice("五、端午节：6月10日与周末连休。", 2024).overrides()
+    new_year = parse_holiday_notice("一、元旦：1月1日放假，1月2日（星期一）补休。", 2017).overrides()
+    assert dragon_boat[date(2024, 6, 10)] is False
+    assert new_year[date(2017, 1, 1)] is False and new_year[date(2017, 1, 2)] is False
+
+
+def test_a_dated_clause_that_is_neither_rest_nor_work_is_reported() -> None:
+    """A date with no 放假/上班-like word is a problem, not silently dropped."""
+    with pytest.raises(ValidationError, match="无法判断"):
+        parse_holiday_notice("二、春节：2月10日至17日放假调休，共8天。2月4日（星期日）值班。", 2024)
