@@ -21,10 +21,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from .db import ledger_models, plan_models, request_models  # noqa: F401 - register the models
+from .db.base import Base, RecordMixin, utcnow
 from .db.engine import Database
 from .db.ledger_models import Attachment
 from .domain.permissions import Action, Actor
-from .errors import GongkaiError, ValidationError
+from .errors import GongkaiError, NotFound, ValidationError
 from .fileio import sha256_file
 from .services.base import Service, live_record, snapshot
 
@@ -112,6 +114,20 @@ class AttachmentStore:
         return target
 
 
+def record_model(entity: str) -> type[RecordMixin]:
+    """The model of the records whose table is ``entity``; ValidationError for anything else."""
+    for mapper in Base.registry.mappers:
+        cls = mapper.class_
+        if (
+            isinstance(cls, type)
+            and issubclass(cls, RecordMixin)
+            and cls is not Attachment
+            and getattr(cls, "__tablename__", None) == entity
+        ):
+            return cls
+    raise ValidationError(f"不能为「{entity}」类型的记录添加附件。")
+
+
 def _info(a: Attachment) -> AttachmentInfo:
     return AttachmentInfo(
         a.id,
@@ -148,9 +164,33 @@ class AttachmentService(Service):
                 )
             ]
 
+    def _record_division(self, entity: str, entity_uuid: str) -> int:
+        """The division of the live record an attachment belongs to (it decides who may change
+        the record's attachments); NotFound when there is no such record."""
+        model = record_model(entity)
+        with self.db.read() as session:
+            division_id = session.scalar(
+                select(model.division_id).where(
+                    model.uuid == entity_uuid, model.deleted_at.is_(None)
+                )
+            )
+        if division_id is None:
+            raise NotFound("要添加附件的记录不存在或已删除。")
+        return division_id
+
     def attach(
-        self, entity: str, entity_uuid: str, division_id: int, source: str | os.PathLike[str]
+        self,
+        entity: str,
+        entity_uuid: str,
+        division_id: int | None,
+        source: str | os.PathLike[str],
     ) -> AttachmentInfo:
+        """Attach ``source`` to the record ``entity_uuid`` of table ``entity``.
+
+        The permission check uses the record's own division, looked up here: ``division_id`` is
+        what the caller believes it to be and decides nothing.
+        """
+        division_id = self._record_division(entity, entity_uuid)
         self.require(
             Action.EDIT_RECORD,
             division_id=division_id,
@@ -185,14 +225,38 @@ class AttachmentService(Service):
             return _info(a)
 
     def remove(self, attachment_id: int) -> None:
-        """Unlink an attachment from its record (the file stays: other records or backups)."""
-        self.soft_delete(
-            Attachment,
-            attachment_id,
+        """Unlink an attachment from its record (the file stays: other records or backups).
+
+        Allowed to whoever may change the record's division now (the record may have moved to
+        another division since the file was attached).
+        """
+        with self.db.read() as session:
+            a = live_record(session, Attachment, attachment_id, ATTACHMENT_MISSING)
+            entity, entity_uuid, stored_division = a.entity, a.entity_uuid, a.division_id
+            model = record_model(entity)
+            record_division = session.scalar(
+                select(model.division_id).where(model.uuid == entity_uuid)
+            )
+        division_id = record_division if record_division is not None else stored_division
+        self.require(
+            Action.EDIT_RECORD,
+            division_id=division_id,
             what="attachment.remove",
             entity="attachment",
-            missing=ATTACHMENT_MISSING,
+            entity_id=attachment_id,
         )
+        with self.db.write() as session:
+            a = live_record(session, Attachment, attachment_id, ATTACHMENT_MISSING)
+            before = snapshot(a)
+            a.deleted_at = utcnow()
+            self.audit(
+                session,
+                "attachment.remove",
+                entity="attachment",
+                entity_id=a.uuid,
+                division_id=division_id,
+                before=before,
+            )
 
     def path(self, attachment_id: int) -> Path:
         """The stored file of an attachment, after checking its SHA-256."""

@@ -124,6 +124,8 @@ OUTCOMES: tuple[Outcome, ...] = tuple(_outcomes())
 OUTCOME_LABELS: tuple[str, ...] = tuple(o.label for o in OUTCOMES)
 OUTCOME_GROUPS: tuple[str, ...] = tuple(g for g, _ in _OUTCOME_GROUPS)
 _OUTCOME_BY_LABEL = {o.label: o for o in OUTCOMES}
+# The only outcome of an answered request whose 补正 never arrived (the period never started).
+OUTCOME_NO_CORRECTION = "其他处理-申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
 
 
 def outcome_of(label: str) -> Outcome:
@@ -245,7 +247,8 @@ def request_status(calendar: WorkingCalendar, clock: RequestClock, today: date) 
     """The state of a request on ``today`` (SPEC §10.1).
 
     Answered: 按期办结 when answered on or before the deadline, else 逾期办结 (a request closed while
-    waiting for a correction that never came was never late). Open: 逾期 after the deadline, 临期
+    waiting for a correction that never came was never late; :func:`clock_problems` allows that
+    only with the outcome :data:`OUTCOME_NO_CORRECTION`). Open: 逾期 after the deadline, 临期
     with at most 3 working days left, otherwise 办理中; 待补正 while the clock waits.
     """
     flags: list[str] = []
@@ -319,6 +322,21 @@ def clock_problems(
     outcome = (outcome or "").strip()
     if outcome and not is_outcome(outcome):
         problems.append(("办理结果", f"「{outcome}」不是规定的办理结果"))
+    if (
+        c.answer_date is not None
+        and c.awaiting_correction
+        and is_outcome(outcome)
+        and outcome != OUTCOME_NO_CORRECTION
+    ):
+        # Without the corrected request's date the answer period has no start: only closing the
+        # request because the applicant never corrected it leaves that date empty.
+        problems.append(
+            (
+                "补正收到日期",
+                "已发出补正告知并已答复，须填写补正收到日期；"
+                f"申请人未补正的，办理结果应为「{OUTCOME_NO_CORRECTION}」",
+            )
+        )
     if c.answer_date is not None and not outcome:
         problems.append(("办理结果", "已有答复日期，必须选择办理结果"))
     if outcome and c.answer_date is None:

@@ -19,7 +19,7 @@ from ..domain.disclosure import (
     repost_state,
 )
 from ..domain.permissions import Action, allowed
-from ..errors import ValidationError
+from ..errors import ConflictError, ValidationError
 from .base import Service, changed_fields, live_record, snapshot
 
 REPOST_MISSING = "转载记录不存在。"
@@ -159,9 +159,12 @@ class RepostService(Service):
         data: RepostFields,
         expected_version: int | None = None,
     ) -> int:
-        self.require(
+        # Both divisions are checked before the write transaction opens: moving a repost needs
+        # the right to change the records of the division it leaves and of the one it joins.
+        current = self.division_of(Repost, repost_id) if repost_id is not None else None
+        self.require_each(
             Action.EDIT_RECORD,
-            division_id=division_id,
+            (current, division_id) if current is not None else (division_id,),
             what="repost.save",
             entity=self.entity,
             entity_id=repost_id or "",
@@ -176,13 +179,11 @@ class RepostService(Service):
                 before: dict[str, Any] | None = None
             else:
                 r = live_record(session, Repost, repost_id, REPOST_MISSING)
-                if r.division_id != division_id:
-                    self.require(
-                        Action.EDIT_RECORD,
-                        division_id=r.division_id,
-                        what="repost.save",
-                        entity=self.entity,
-                        entity_id=repost_id,
+                if r.division_id != current:
+                    # Handed to another division since the check: that one was not checked.
+                    raise ConflictError(
+                        f"转载记录「{r.title}」已被其他用户移交给其他处室，请刷新后再编辑。",
+                        current=snapshot(r),
                     )
                 self.check_version(r, expected_version, f"转载记录「{r.title}」")
                 before = snapshot(r)

@@ -25,6 +25,7 @@ from ..db.ledger_models import (
     NormativeDocumentStatus,
 )
 from ..db.models import Division
+from ..domain import annual_report as ar
 from ..domain.disclosure import (
     DOCUMENT_FIELD_LABELS,
     CleanupDecisionKind,
@@ -37,6 +38,7 @@ from ..domain.disclosure import (
 from ..domain.permissions import Action, allowed
 from ..errors import ConflictError, NotFound, ValidationError
 from ..search import escape_like
+from .annual_report import document_facts
 from .base import Service, changed_fields, live_record, snapshot
 
 log = logging.getLogger(__name__)
@@ -469,42 +471,18 @@ class DocumentService(Service):
 
     # --- counts for the annual report (table 二) ---
     def yearly_counts(self, year: int) -> dict[DocumentLevel, tuple[int, int, int]]:
-        """Per level: (issued in the year, abolished or expired in the year, valid at 31 Dec)."""
-        start, end = date(year, 1, 1), date(year, 12, 31)
-        result: dict[DocumentLevel, tuple[int, int, int]] = {}
-        ended = (DocumentStatus.REPEALED.value, DocumentStatus.EXPIRED.value)
+        """Per level: (issued in the year, abolished or expired in the year, valid at 31 Dec),
+        counted by the annual report's own rule (:func:`annual_report.document_counts`)."""
         with self.db.read() as session:
-            for level in DocumentLevel:
-                live = and_(
-                    NormativeDocument.deleted_at.is_(None), NormativeDocument.level == level.value
-                )
-                issued = session.scalar(
-                    select(func.count(NormativeDocument.id)).where(
-                        live,
-                        NormativeDocument.written_on >= start,
-                        NormativeDocument.written_on <= end,
-                    )
-                )
-                abolished = session.scalar(
-                    select(func.count(NormativeDocument.id)).where(
-                        live,
-                        NormativeDocument.status.in_(ended),
-                        NormativeDocument.status_changed_on >= start,
-                        NormativeDocument.status_changed_on <= end,
-                    )
-                )
-                valid = session.scalar(
-                    select(func.count(NormativeDocument.id)).where(
-                        live,
-                        NormativeDocument.written_on <= end,
-                        or_(
-                            NormativeDocument.status == DocumentStatus.VALID.value,
-                            NormativeDocument.status_changed_on > end,
-                        ),
-                    )
-                )
-                result[level] = (int(issued or 0), int(abolished or 0), int(valid or 0))
-        return result
+            counts = ar.document_counts(document_facts(session), year)
+        return {
+            level: (
+                counts[level.label][ar.COL_ISSUED],
+                counts[level.label][ar.COL_ABOLISHED],
+                counts[level.label][ar.COL_VALID],
+            )
+            for level in DocumentLevel
+        }
 
     # --- clean-up campaigns ---
     def list_campaigns(self) -> list[CampaignRow]:

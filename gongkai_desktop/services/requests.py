@@ -435,7 +435,7 @@ class RequestService(Service):
                     detail=r.reg_no,
                 )
         except StaleDataError as exc:
-            raise ConflictError("该申请已被其他用户修改，请重新打开后再编辑。") from exc
+            raise self._conflict(DisclosureRequest, request_id, "该申请") from exc
         return self._row(request_id)
 
     def delete_request(self, request_id: int, expected_version: int | None) -> None:
@@ -476,7 +476,18 @@ class RequestService(Service):
                     detail=before["reg_no"],
                 )
         except StaleDataError as exc:
-            raise ConflictError("该申请已被其他用户修改，请重新打开后再操作。") from exc
+            raise self._conflict(DisclosureRequest, request_id, "该申请") from exc
+
+    def _conflict(
+        self, model: type[DisclosureRequest] | type[DisclosureCase], record_id: int, what: str
+    ) -> ConflictError:
+        """The conflict of a write that lost the race, carrying the record as stored now."""
+        with self.db.read() as session:
+            record = session.get(model, record_id)
+            current = snapshot(record) if record is not None else None
+        return ConflictError(
+            f"{what}已被其他用户修改，请查看对方的修改后再决定保留哪一份。", current
+        )
 
     def _row(self, request_id: int) -> RequestRow:
         with self.db.read() as session:
@@ -596,7 +607,7 @@ class RequestService(Service):
         return data
 
     def create_case(self, data: CaseInput) -> CaseRow:
-        data = self._validate_case(data)
+        # The permission check comes first: a refused user learns nothing about their data.
         with self.db.read() as session:
             division_id = self._case_division(session, data)
         self.require(
@@ -606,6 +617,7 @@ class RequestService(Service):
             entity="disclosure_case",
             entity_id=data.case_no,
         )
+        data = self._validate_case(data)
         with self.db.write() as session:
             if session.scalar(
                 select(DisclosureCase.id).where(DisclosureCase.case_no == data.case_no)
@@ -628,7 +640,6 @@ class RequestService(Service):
         return self._case(case_id)
 
     def update_case(self, case_id: int, data: CaseInput, expected_version: int | None) -> CaseRow:
-        data = self._validate_case(data)
         with self.db.read() as session:
             current = live_record(session, DisclosureCase, case_id, CASE_MISSING)
             division_id = self._case_division(session, data)
@@ -639,6 +650,7 @@ class RequestService(Service):
             entity="disclosure_case",
             entity_id=current.uuid,
         )
+        data = self._validate_case(data)
         try:
             with self.db.write() as session:
                 c = live_record(session, DisclosureCase, case_id, CASE_MISSING)
@@ -663,7 +675,7 @@ class RequestService(Service):
                     detail=c.case_no,
                 )
         except StaleDataError as exc:
-            raise ConflictError("该案件已被其他用户修改，请重新打开后再编辑。") from exc
+            raise self._conflict(DisclosureCase, case_id, "该案件") from exc
         return self._case(case_id)
 
     def delete_case(self, case_id: int, expected_version: int | None) -> None:
@@ -676,23 +688,26 @@ class RequestService(Service):
             entity="disclosure_case",
             entity_id=current.uuid,
         )
-        with self.db.write() as session:
-            c = session.get(DisclosureCase, case_id)
-            assert c is not None
-            self.check_version(c, expected_version, f"案件「{c.case_no}」")
-            before = snapshot(c)
-            c.deleted_at = utcnow()
-            c.case_no = _deleted_number(c.case_no, c.id)
-            session.flush()
-            self.audit(
-                session,
-                "case.delete",
-                entity="disclosure_case",
-                entity_id=c.uuid,
-                division_id=c.division_id,
-                before=before,
-                detail=before["case_no"],
-            )
+        try:
+            with self.db.write() as session:
+                c = live_record(session, DisclosureCase, case_id, CASE_MISSING)
+                self.check_version(c, expected_version, f"案件「{c.case_no}」")
+                before = snapshot(c)
+                c.deleted_at = utcnow()
+                c.updated_by = self.actor.user_id
+                c.case_no = _deleted_number(c.case_no, c.id)
+                session.flush()
+                self.audit(
+                    session,
+                    "case.delete",
+                    entity="disclosure_case",
+                    entity_id=c.uuid,
+                    division_id=c.division_id,
+                    before=before,
+                    detail=before["case_no"],
+                )
+        except StaleDataError as exc:
+            raise self._conflict(DisclosureCase, case_id, "该案件") from exc
 
     def _case(self, case_id: int) -> CaseRow:
         with self.db.read() as session:

@@ -129,6 +129,23 @@ def test_notice_opened_from_gb18030_file(
     assert dialog.source == "通知.txt"
 
 
+def test_notice_file_is_read_by_the_cores_reader_and_limit(
+    notice_dialog, admin, tmp_path: Path, open_file_dialog, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The dialog reads notice files with ``gongkai_desktop.calendar``'s reader and size limit
+    (one limit for the GUI and the command line)."""
+    import gongkai_desktop.calendar as core
+
+    monkeypatch.setattr(core, "MAX_NOTICE_BYTES", 10)
+    path = tmp_path / "通知.txt"
+    path.write_bytes(NOTICE_2027.encode("gb18030"))
+    open_file_dialog(path)
+    dialog = notice_dialog(admin)
+    dialog.open_button.click()
+    assert dialog.text.toPlainText() == ""
+    assert "文件过大" in dialog.error.text()
+
+
 def test_tab_import_lists_year_and_overrides(  # type: ignore[no-untyped-def]
     holidays_tab, admin, drive_modal, message_boxes
 ) -> None:

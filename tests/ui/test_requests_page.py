@@ -213,10 +213,11 @@ def test_request_edited_in_two_sessions_shows_both_versions_and_keeps_the_chosen
         assert second.form.applicant.text() == "乙的修改"
 
 
-def test_conflict_without_the_stored_values_reads_them(
-    qtbot, ui_ctx, admin, liaison, register, app_ctx, conflict_answers, monkeypatch
+def test_conflict_without_the_stored_values_is_shown_and_reloaded(
+    qtbot, ui_ctx, admin, liaison, register, app_ctx, conflict_answers, message_boxes, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    """A conflict reported without a snapshot: the stored request is read and shown instead."""
+    """A conflict reported without a snapshot (the service always sends one): the message is
+    shown, the stored request is reloaded, and nothing is saved over it."""
     from gongkai_desktop.errors import ConflictError
 
     pages = [build_page(qtbot, ui_ctx, actor) for actor in (admin, liaison)]
@@ -236,9 +237,11 @@ def test_conflict_without_the_stored_values_reads_them(
     monkeypatch.setattr(second.service, "update_request", without_snapshot)
     second.form.applicant.setText("乙的修改")
     second.save()
-    assert dialog_rows(conflict_answers.last())["申请人"] == ("乙的修改", "甲的修改", True)
+    assert conflict_answers.shown == []
+    assert "已被其他用户修改" in message_boxes.last()[2]
+    assert second.form.applicant.text() == "甲的修改"
     row = RequestService(app_ctx.db, admin).get_request(second.current.id).row
-    assert row.data.applicant == "乙的修改" and row.version == first.current.version + 1
+    assert row.data.applicant == "甲的修改" and row.version == first.current.version
 
 
 @pytest.mark.parametrize(("button", "stored"), [("keep_mine", "乙"), ("take_theirs", "甲")])

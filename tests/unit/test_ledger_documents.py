@@ -88,9 +88,13 @@ def test_list_filters_and_yearly_counts_for_table_two(app_ctx, admin, kf):
     assert numbers(level=DocumentLevel.RULE) == ["令第250号"]
     assert numbers(status=DocumentStatus.REPEALED) == ["赣乡振规〔2020〕3号"]
     assert numbers(text="2019") == ["赣乡振规〔2019〕1号"]
+    c = service.create_document(kf, doc("赣乡振规〔2020〕7号", date(2020, 7, 1)))
+    service.change_status(c.id, c.version, DocumentStatus.REVISED, date(2021, 10, 1))
     counts = service.yearly_counts(2021)
     assert counts[DocumentLevel.RULE] == (1, 0, 1)
-    assert counts[DocumentLevel.NORMATIVE] == (1, 1, 2)  # 2021〔4〕 and 2019〔1〕 valid at 31 Dec
+    # 2021〔4〕, 2019〔1〕 (expired only in 2022) and the amended 2020〔7〕 are valid at 31 Dec,
+    # as the annual report's table 二 counts them.
+    assert counts[DocumentLevel.NORMATIVE] == (1, 1, 3)
 
 
 def test_cleanup_campaign_publishes_and_repeals(app_ctx, admin, liaison, kf):
@@ -138,6 +142,45 @@ def test_reposts_are_flagged_after_24_hours(app_ctx, admin, kf):
     assert rows["省政府"].state is RepostState.LATE and rows["省政府"].flagged
     with pytest.raises(ValidationError, match="不能早于发布时间"):
         service.save_repost(None, kf, RepostFields("Z", "", "central", released, datetime(2021, 5, 9)))
+
+
+def test_taking_another_divisions_repost_is_refused_before_any_write(
+    app_ctx, admin, liaison, kf, monkeypatch
+):
+    """Moving another division's repost to one's own is refused outside a write transaction,
+    audited as denied, and changes nothing."""
+    from sqlalchemy import select
+
+    from gongkai_desktop.db.models import AuditEntry
+
+    sb = AdminService(app_ctx.db, admin).division_by_name("社会帮扶处").id
+    released = datetime(2021, 5, 10, 9, 0)
+    fields = RepostFields("国务院办公厅关于X的通知", "国务院办公厅", "central", released, released)
+    repost_id = RepostService(app_ctx.db, admin).save_repost(None, sb, fields)
+    service = RepostService(app_ctx.db, liaison)
+    refused_in_write: list[bool] = []
+    require = service.require
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            require(*args, **kwargs)
+        except PermissionDenied:
+            refused_in_write.append(app_ctx.db.in_write)
+            raise
+
+    monkeypatch.setattr(service, "require", watched)
+    with pytest.raises(PermissionDenied):
+        service.save_repost(repost_id, kf, replace(fields, title="改为本处室"))
+    assert refused_in_write == [False]
+    with app_ctx.db.read() as session:
+        denied = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "repost.save", AuditEntry.outcome == "denied"
+            )
+        ).all()
+        assert [e.division_id for e in denied] == [sb]
+    [row] = RepostService(app_ctx.db, admin).list_reposts(2021, now=datetime(2021, 6, 1))
+    assert row.title == "国务院办公厅关于X的通知"
 
 
 def test_catalogue_is_saved_as_a_whole_and_exported(app_ctx, admin, liaison, tmp_path):

@@ -14,6 +14,7 @@ import pytest
 from gongkai_desktop.calendar import WorkingCalendar
 from gongkai_desktop.domain.requests import (
     OUTCOME_LABELS,
+    OUTCOME_NO_CORRECTION,
     Channel,
     RequestClock,
     RequestState,
@@ -182,6 +183,17 @@ def test_valid_clock_has_no_problems() -> None:
         date(2021, 3, 1), date(2021, 3, 3), date(2021, 3, 8), 2, 5, date(2021, 4, 20)
     )
     assert clock_problems(clock, "部分公开", 1000) == []
+
+
+def test_answer_without_corrected_request_only_when_never_corrected() -> None:
+    """Answered after a 补正 notice with no corrected-request date: only 逾期不补正 is valid."""
+    clock = RequestClock(date(2021, 3, 1), date(2021, 3, 3), answer_date=date(2021, 4, 1))
+    problems = clock_problems(clock, "予以公开")
+    assert [c for c, _ in problems] == ["补正收到日期"]
+    assert OUTCOME_NO_CORRECTION in problems[0][1]
+    assert OUTCOME_NO_CORRECTION in OUTCOME_LABELS
+    assert clock_problems(clock, OUTCOME_NO_CORRECTION) == []
+    assert clock_problems(RequestClock(date(2021, 3, 1), date(2021, 3, 3)), None) == []
 
 
 def test_extension_needs_approval_when_required() -> None:

@@ -210,3 +210,97 @@ def test_closed_case_needs_result(app_ctx, admin) -> None:  # type: ignore[no-un
         RequestService(app_ctx.db, admin).create_case(
             CaseInput("诉1", CaseType.LITIGATION_DIRECT, date(2021, 1, 5), date(2021, 6, 1))
         )
+
+
+def test_answer_after_unanswered_correction_notice_is_refused_unless_never_corrected(
+    app_ctx, admin
+) -> None:  # type: ignore[no-untyped-def]
+    """An answered request with a 补正 notice but no corrected request has no deadline: it is
+    refused unless closed as 逾期不补正; an open one still waits as 待补正."""
+    from gongkai_desktop.domain.requests import OUTCOME_NO_CORRECTION
+
+    kf = division_id(app_ctx, admin, "开发指导处")
+    service = RequestService(app_ctx.db, admin)
+    noticed = dict(correction_notice_date=date(2021, 9, 26))
+    with pytest.raises(ValidationError) as refused:
+        service.create_request(
+            make_input(kf, answer_date=date(2021, 12, 1), outcome="予以公开", **noticed)
+        )
+    assert any("「补正收到日期」" in p for p in refused.value.problems)
+    waiting = service.create_request(make_input(kf, "2021-002", **noticed))
+    assert waiting.state is RequestState.AWAITING_CORRECTION
+    with pytest.raises(ValidationError):
+        service.update_request(
+            waiting.id,
+            replace(waiting.data, answer_date=date(2021, 12, 1), outcome="部分公开"),
+            waiting.version,
+        )
+    closed = service.update_request(
+        waiting.id,
+        replace(waiting.data, answer_date=date(2021, 12, 1), outcome=OUTCOME_NO_CORRECTION),
+        waiting.version,
+    )
+    assert closed.data.outcome == OUTCOME_NO_CORRECTION
+
+
+def test_liaison_creating_another_divisions_case_with_bad_data_is_denied(
+    app_ctx, admin, liaison
+) -> None:  # type: ignore[no-untyped-def]
+    """Permission is checked before the data: bad data for another division is PermissionDenied,
+    audited as denied."""
+    sb = division_id(app_ctx, admin, "社会帮扶处")
+    other = RequestService(app_ctx.db, admin).create_request(make_input(sb, "2021-009"))
+    bad = CaseInput(
+        case_no="",
+        case_type=CaseType.REVIEW,
+        received_date=date(2021, 12, 1),
+        closed_date=date(2021, 11, 1),
+        request_id=other.id,
+    )
+    with pytest.raises(PermissionDenied):
+        RequestService(app_ctx.db, liaison).create_case(bad)
+    assert [e.outcome for e in audit_rows(app_ctx, "case.create")] == ["denied"]
+
+
+def _lose_the_race(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Make the next version check pass and then have "someone else" bump the version, so the
+    write fails at flush as when another PC saved in between."""
+    from sqlalchemy import inspect, update
+
+    def bumped(obj, expected_version, what):  # type: ignore[no-untyped-def]
+        model = type(obj)
+        inspect(obj).session.execute(
+            update(model).where(model.id == obj.id).values(version=model.version + 1),
+            execution_options={"synchronize_session": False},
+        )
+
+    monkeypatch.setattr(RequestService, "check_version", staticmethod(bumped))
+
+
+@pytest.mark.parametrize(
+    "operation", ["update_request", "delete_request", "update_case", "delete_case"]
+)
+def test_late_conflicts_carry_the_stored_record(app_ctx, admin, monkeypatch, operation) -> None:  # type: ignore[no-untyped-def]
+    """A write that loses the race at flush raises ConflictError with the record as stored."""
+    kf = division_id(app_ctx, admin, "开发指导处")
+    service = RequestService(app_ctx.db, admin)
+    row = service.create_request(make_input(kf))
+    case = service.create_case(
+        CaseInput(case_no="FY-1", case_type=CaseType.REVIEW, received_date=date(2021, 12, 1))
+    )
+    _lose_the_race(monkeypatch)
+    with pytest.raises(ConflictError) as conflict:
+        if operation == "update_request":
+            service.update_request(row.id, replace(row.data, applicant="李四"), row.version)
+        elif operation == "delete_request":
+            service.delete_request(row.id, row.version)
+        elif operation == "update_case":
+            service.update_case(case.id, replace(case.data, case_no="FY-2"), case.version)
+        else:
+            service.delete_case(case.id, case.version)
+    current = conflict.value.current
+    assert isinstance(current, dict) and current["version"] is not None
+    if operation.endswith("request"):
+        assert current["reg_no"] == "2021-001" and current["applicant"] == "张三"
+    else:
+        assert current["case_no"] == "FY-1"

@@ -376,15 +376,11 @@ class RequestsTab(QWidget):
         assert self.current is not None
         request_id = self.current.id
         version = stored_version(exc)
-        try:
-            if version is not None:
-                theirs = fields_from_snapshot(RequestInput, exc.current)
-            else:  # the error came without the stored values: read them
-                stored = self.service.get_request(request_id).row
-                theirs, version = stored.data, stored.version
-        except GongkaiError as error:
-            show_error(self, error)
+        if version is None:  # the error came without the stored values
+            show_error(self, exc)
+            self._reload(request_id)
             return
+        theirs = fields_from_snapshot(RequestInput, exc.current)
         names = dict(self.divisions)
         resolve_conflict(
             self,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from pathlib import Path
 
 from PySide6.QtCore import QDate, QSettings, Qt
 from PySide6.QtWidgets import (
@@ -35,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gongkai_desktop.calendar import HolidayNotice, builtin_years
+from gongkai_desktop.calendar import HolidayNotice, builtin_years, read_notice_file
 from gongkai_desktop.errors import GongkaiError, ValidationError
 from gongkai_desktop.services.calendar import CalendarService, OverrideInfo
 
@@ -49,7 +48,6 @@ from .base import AdminTab, button_row
 
 log = logging.getLogger(__name__)
 
-MAX_NOTICE_BYTES = 2_000_000
 LAST_FOLDER_KEY = "holidays/last_folder"
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
@@ -59,21 +57,6 @@ COLUMNS = (
     Column("安排", lambda o: "调休上班" if o.is_workday else "放假"),
     Column("名称", lambda o: o.name),
 )
-
-
-def read_notice_file(path: Path) -> str:
-    """A notice saved as text: UTF-8 (with or without BOM) or GB18030, at most 2 MB."""
-    if not path.is_file():
-        raise ValidationError(f"文件不存在：{path}")
-    if path.stat().st_size > MAX_NOTICE_BYTES:
-        raise ValidationError(f"文件过大：{path.name}（通知文本不应超过 2 MB）")
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError(f"无法识别文件编码：{path.name}（请保存为 UTF-8 或 GB18030 文本）")
 
 
 def year_status(service: CalendarService, year: int) -> str:
