@@ -36,7 +36,7 @@ DIVISIONS = ("综合处", "政法处", "计财处", "人事处", "稽查处", "�
 
 def make_file(path: Path, rows: int) -> None:
     rng = random.Random(10)
-    write_items_template(path)
+    write_items_template(path, DIVISIONS)
     wb = load_workbook(path)
     ws = wb.worksheets[0]
     start = date(2021, 1, 4)

@@ -6,11 +6,14 @@ each module registers its kinds (items, documents, requests, cases, tasks) with 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
+
 from .db.engine import Database
+from .db.models import Division
 from .domain.permissions import Actor
 from .progress import CancelToken, Progress
 
@@ -32,9 +35,10 @@ class ImportResult:
         return text + ("，试运行未保存" if self.dry_run else "")
 
 
-# A template writer takes the target path. Import and export are jobs (generators of Progress)
-# returning an ImportResult or the number of rows written.
-TemplateWriter = Callable[[Path], None]
+# A template writer takes the target path and the unit's division names (the division columns'
+# drop-downs). Import and export are jobs (generators of Progress) returning an ImportResult or the
+# number of rows written.
+TemplateWriter = Callable[[Path, Sequence[str]], object]
 ImportJob = Callable[
     [Database, Actor, Path, bool, CancelToken | None], Generator[Progress, None, ImportResult]
 ]
@@ -50,6 +54,27 @@ class LedgerKind:
     template: TemplateWriter | None = None
     import_job: ImportJob | None = None
     export_job: ExportJob | None = None
+
+    def write_template(self, path: Path, division_names: Sequence[str]) -> None:
+        """Write the blank template; its division columns offer ``division_names``."""
+        if self.template is None:
+            raise ValueError(f"{self.key} has no import template")
+        self.template(Path(path), division_names)
+
+
+def template_division_names(db: Database) -> list[str]:
+    """The active divisions' names, in the admin's order, for the templates' drop-downs.
+
+    Templates need no login: the names are shown to every user anyway.
+    """
+    with db.read() as session:
+        return list(
+            session.scalars(
+                select(Division.name)
+                .where(Division.active.is_(True))
+                .order_by(Division.sort_order, Division.id)
+            )
+        )
 
 
 _KINDS: dict[str, LedgerKind] = {}

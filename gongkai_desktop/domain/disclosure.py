@@ -10,8 +10,10 @@ labels; attributes and states are stored as their English values. The deadline r
 - every 主动公开 item lists 门户网站 among its channels (flagged, not refused).
 
 A deadline's state is 待公开 / 临期 (≤ 3 working days left) / 逾期 while unpublished, and 按时公开
-/ 逾期公开 once published. ``deadline_state`` computes it in Python; the ledger service builds the
-same rule as an SQL expression from the stored deadline.
+/ 逾期公开 once published. A 主动公开 item whose 20 working days run into a year without holiday
+data is still registered: it has no deadline until that year's arrangement is entered, and its
+state is 无法计算 meanwhile. ``deadline_state`` computes the state in Python; the ledger service
+builds the same rule as an SQL expression from the stored deadline.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ..calendar import WorkingCalendar
+from ..errors import CalendarMissing
 from .labels import LabelledEnum
 
 # ----- categories, attributes, grounds, channels -------------------------------------------------
@@ -135,6 +138,8 @@ class DeadlineState(LabelledEnum):
     OVERDUE = ("overdue", "逾期")
     ON_TIME = ("on_time", "按时公开")
     LATE = ("late", "逾期公开")
+    # 主动公开 without a deadline: the holiday arrangement of a year it needs is missing.
+    UNKNOWN = ("unknown", "无法计算")
 
 
 OPEN_STATES = (DeadlineState.PENDING, DeadlineState.DUE_SOON, DeadlineState.OVERDUE)
@@ -158,13 +163,35 @@ def compute_deadline(
     return calendar.working_day_after(formed_on, PROACTIVE_WORKING_DAYS)
 
 
+def deadline_or_problem(
+    calendar: WorkingCalendar, attribute: str, category: str, formed_on: date
+) -> tuple[date | None, str]:
+    """The deadline, or None with the calendar's message (naming the missing year) when it cannot
+    be computed yet. An item is registered either way (SPEC §3: the computation fails, not the
+    record)."""
+    try:
+        return compute_deadline(calendar, attribute, category, formed_on), ""
+    except CalendarMissing as exc:
+        return None, str(exc)
+
+
 def due_soon_before(calendar: WorkingCalendar, today: date) -> date:
     """Deadlines strictly before this date (and not before today) have ≤ 3 working days left.
 
     ``working_days_between(today, deadline) <= 3`` holds exactly when ``deadline`` comes before
     the 4th working day after today, so the list's SQL needs one date computed per query.
+
+    When that 4th working day falls in a year without holiday data, fewer than 4 working days
+    remain in today's year, so every deadline up to 31 Dec is within 3 working days; a working-day
+    deadline can lie no later than that (it would need the missing year), so the bound is 1 Jan.
+    Raises ``CalendarMissing`` only when today's own year has no data.
     """
-    return calendar.working_day_after(today, DUE_SOON_WORKING_DAYS + 1)
+    try:
+        return calendar.working_day_after(today, DUE_SOON_WORKING_DAYS + 1)
+    except CalendarMissing:
+        if not calendar.has_year(today.year):
+            raise
+        return date(today.year + 1, 1, 1)
 
 
 def deadline_state(
@@ -174,9 +201,12 @@ def deadline_state(
     today: date,
     soon_before: date,
 ) -> DeadlineState | None:
-    """State of an item's deadline (None for items that are not 主动公开)."""
-    if attribute != DisclosureAttribute.PROACTIVE.value or deadline is None:
+    """State of an item's deadline (None for items that are not 主动公开; 无法计算 for a 主动公开
+    item without a deadline)."""
+    if attribute != DisclosureAttribute.PROACTIVE.value:
         return None
+    if deadline is None:
+        return DeadlineState.UNKNOWN
     if published_on is not None:
         return DeadlineState.ON_TIME if published_on <= deadline else DeadlineState.LATE
     if deadline < today:

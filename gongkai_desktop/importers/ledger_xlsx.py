@@ -36,19 +36,20 @@ from ..domain.disclosure import (
     DocumentStatus,
     ItemFields,
     channels_to_mask,
-    compute_deadline,
+    deadline_or_problem,
     split_channels,
     validate_document,
     validate_item,
 )
 from ..domain.permissions import Action, Actor, allowed
-from ..errors import CalendarMissing, ValidationError
+from ..errors import ValidationError
 from ..exchange import ImportResult
 from ..fileio import sha256_file
 from ..progress import CancelToken, Job, Progress
 from ..reports.excel.ledger_documents import DOCUMENT_HEADERS
 from ..reports.excel.ledger_items import ITEM_HEADERS
 from ..search import analyze_items, bulk_item_load
+from ..services.base import changed_fields, snapshot
 from ..services.calendar import load_calendar
 from ..services.ledger import categories_of
 from ..services.ledger_documents import level_from_number
@@ -228,6 +229,7 @@ class _ItemRow:
     division_id: int
     fields: ItemFields
     deadline: date | None
+    deadline_problem: str = ""
     values: tuple[str, ...] = ()
 
 
@@ -270,15 +272,14 @@ def _parse_item(
         header = FIELD_LABELS[problem.field]
         if header not in skip:
             reader.add(header, problem.message)
-    deadline = None
-    if not reader.failed and formed_on is not None:
-        try:
-            deadline = compute_deadline(refs.calendar, fields.attribute, fields.category, formed_on)
-        except CalendarMissing as exc:
-            reader.add(h[5], str(exc))
-    if reader.failed or division_id is None:
+    if reader.failed or division_id is None or formed_on is None:
         return None
-    return _ItemRow(reader.row, division_id, fields, deadline)
+    # A deadline that needs a year without holiday data is left empty (状态「无法计算」) and
+    # computed when the arrangement is entered; the row itself is valid.
+    deadline, problem = deadline_or_problem(
+        refs.calendar, fields.attribute, fields.category, formed_on
+    )
+    return _ItemRow(reader.row, division_id, fields, deadline, problem)
 
 
 def _item_key(item: _ItemRow) -> tuple[int, str, date | None]:
@@ -323,11 +324,18 @@ def import_items_job(
         if p.fields.attribute == DisclosureAttribute.PROACTIVE.value
         and "门户网站" not in p.fields.channels
     )
-    notes = (
+    notes: tuple[str, ...] = (
         (f"提示：{missing_portal} 条主动公开事项的公开渠道中没有门户网站。",)
         if missing_portal
         else ()
     )
+    undetermined = [p for p in parsed if p.deadline_problem]
+    if undetermined:
+        reasons = "；".join(sorted({p.deadline_problem for p in undetermined}))
+        notes += (
+            f"提示：{len(undetermined)} 条主动公开事项暂无法计算公开期限（{reasons}）"
+            "录入节假日安排后将自动计算。",
+        )
     if cancel is not None:
         cancel.check()
     yield Progress(len(parsed), len(parsed), "正在保存")
@@ -444,6 +452,7 @@ def _store_items(
                 insert_items(session, inserts)
             if len(inserts) >= ANALYZE_AFTER and isinstance(bulk, nullcontext):
                 analyze_items(session)  # (the bulk load analyses by itself)
+        audit_actor = AuditActor(actor.user_id, actor.username)
         updated_uuids = []
         if to_update:
             for item in session.scalars(
@@ -472,6 +481,7 @@ def _store_items(
                 )
                 if not changed:
                     continue
+                before = snapshot(item)
                 item.category = f.category
                 item.attribute = f.attribute
                 item.ground = f.ground
@@ -482,11 +492,24 @@ def _store_items(
                 item.doc_number = f.doc_number
                 item.notes = f.notes
                 item.updated_by = actor.user_id
+                session.flush()
+                record(
+                    session,
+                    audit_actor,
+                    "item.update",
+                    entity="disclosure_item",
+                    entity_id=item.uuid,
+                    division_id=item.division_id,
+                    before=before,
+                    after=changed_fields(before, snapshot(item)),
+                    detail=f"导入文件「{path.name}」第{p.row}行更新",
+                )
                 updated_uuids.append(item.uuid)
-            session.flush()
+        # Created rows are listed here (each row also names its creator); every updated row has
+        # its own audit entry above with its before and changed fields.
         record(
             session,
-            AuditActor(actor.user_id, actor.username),
+            audit_actor,
             "item.import",
             entity="disclosure_item",
             entity_id=path.name,
@@ -633,6 +656,8 @@ def _store_documents(
             return len(created), len(parsed) - len(created)
         created_uuids: list[str] = []
         updated_uuids: list[str] = []
+        audit_actor = AuditActor(actor.user_id, actor.username)
+        before: dict[str, Any] = {}
         for p in parsed:
             f = p.fields
             doc = existing.get(f.doc_number)
@@ -645,6 +670,7 @@ def _store_documents(
                 old_status: tuple[str, date | None] | None = None
             else:
                 old_status = (doc.status, doc.status_changed_on)
+                before = snapshot(doc)
             doc.division_id = p.division_id
             doc.doc_number = f.doc_number
             doc.title = f.title
@@ -671,11 +697,26 @@ def _store_documents(
                         created_by=actor.user_id,
                     )
                 )
-            (created_uuids if new else updated_uuids).append(doc.uuid)
+            if new:
+                created_uuids.append(doc.uuid)
+                continue
+            record(
+                session,
+                audit_actor,
+                "document.update",
+                entity="normative_document",
+                entity_id=doc.uuid,
+                division_id=doc.division_id,
+                before=before,
+                after=changed_fields(before, snapshot(doc)),
+                detail=f"导入文件「{path.name}」第{p.row}行更新",
+            )
+            updated_uuids.append(doc.uuid)
         session.flush()
+        # Created documents are listed here; every updated one has its own entry above.
         record(
             session,
-            AuditActor(actor.user_id, actor.username),
+            audit_actor,
             "document.import",
             entity="normative_document",
             entity_id=path.name,

@@ -10,8 +10,8 @@ file is stored in one transaction (new 登记编号 added, known ones updated), 
 from __future__ import annotations
 
 import logging
-from collections.abc import Generator
-from dataclasses import dataclass
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ from ..services.requests import (
     CaseInput,
     RequestInput,
     RequestService,
+    input_of,
     validate_request,
 )
 from .xlsx_safety import (
@@ -76,6 +77,33 @@ def _key_cell(errors: RowErrors, seen: dict[str, int], row: int, header: str, va
     else:
         seen[key] = row
     return key
+
+
+# The RequestInput fields a row of the template carries (one per column of REQUEST_HEADERS).
+# Updating a known 登记编号 replaces only these: what the template has no column for (the
+# extension's approver and approval date) stays as recorded.
+TEMPLATE_FIELDS: tuple[str, ...] = (
+    "reg_no",
+    "receipt_date",
+    "channel",
+    "applicant_type",
+    "applicant",
+    "content",
+    "division_id",
+    "correction_notice_date",
+    "correction_received_date",
+    "consultation_days",
+    "extension_days",
+    "answer_date",
+    "outcome",
+    "fee_cents",
+    "notes",
+)
+
+
+def _merged(record: DisclosureRequest, row: RequestInput) -> RequestInput:
+    """The stored request with the template's columns taken from the imported row."""
+    return replace(input_of(record), **{f: getattr(row, f) for f in TEMPLATE_FIELDS})
 
 
 @dataclass(frozen=True)
@@ -240,7 +268,10 @@ def import_requests_job(
             if r is None:
                 r = DisclosureRequest(created_by=actor.user_id)
                 session.add(r)
-            RequestService._apply(r, p.data)
+                data = p.data
+            else:
+                data = _merged(r, p.data)
+            RequestService._apply(r, data)
             _stored(session, actor, r, before, "request.import", "disclosure_request", path, p.row)
             if i % PROGRESS_EVERY == 0:
                 cancel.check()
@@ -388,11 +419,11 @@ def export_cases(
     return count
 
 
-def _template_requests(path: Path) -> None:
-    write_requests_template(path)
+def _template_requests(path: Path, division_names: Sequence[str]) -> None:
+    write_requests_template(path, division_names)
 
 
-def _template_cases(path: Path) -> None:
+def _template_cases(path: Path, division_names: Sequence[str]) -> None:
     write_cases_template(path)
 
 

@@ -5,7 +5,8 @@ user reads all. Deadlines are stored on the item when it is saved and recomputed
 when the holiday arrangement changes (a fingerprint of the calendar tables is kept in a setting),
 so the list filters and sorts by state in SQL. The states that depend on today (临期, 逾期) are an
 SQL expression over the stored deadline, today, and the one date "4 working days from today"
-computed in Python per query.
+computed in Python per query. A 主动公开 item whose deadline needs a year without holiday data is
+saved with no deadline (state 无法计算) and gets one when that year's arrangement arrives.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from ..domain.disclosure import (
     ItemFields,
     Problem,
     channels_to_mask,
-    compute_deadline,
+    deadline_or_problem,
     deadline_state,
     due_soon_before,
     item_warnings,
@@ -94,6 +95,8 @@ class ItemRow:
     notes: str
     editable: bool
     days_left: int | None = None
+    # Why a 主动公开 item has no deadline (the calendar's message naming the missing year).
+    deadline_problem: str = ""
 
     @property
     def portal_missing(self) -> bool:
@@ -196,7 +199,7 @@ def state_expression(today: Today) -> ColumnElement[Any]:
     )
     whens: list[tuple[Any, Any]] = [
         (item.attribute != DisclosureAttribute.PROACTIVE.value, literal(None)),
-        (item.deadline.is_(None), literal(None)),
+        (item.deadline.is_(None), literal(DeadlineState.UNKNOWN.value)),
         (item.published_on.is_not(None), published),
         (item.deadline < today.today, literal(DeadlineState.OVERDUE.value)),
     ]
@@ -212,6 +215,10 @@ def state_condition(state: DeadlineState, today: Today) -> ColumnElement[bool]:
         item.attribute == DisclosureAttribute.PROACTIVE.value, item.deadline.is_not(None)
     )
     state = DeadlineState(state)  # also accepts the plain value
+    if state is DeadlineState.UNKNOWN:
+        return and_(
+            item.attribute == DisclosureAttribute.PROACTIVE.value, item.deadline.is_(None)
+        )
     if state is DeadlineState.ON_TIME:
         return and_(proactive, item.published_on.is_not(None), item.published_on <= item.deadline)
     if state is DeadlineState.LATE:
@@ -307,8 +314,9 @@ def today_bounds(calendar: WorkingCalendar, today: date) -> Today:
     try:
         return Today(today, due_soon_before(calendar, today))
     except CalendarMissing as exc:
-        # Without next year's arrangement "3 working days left" cannot be told: 临期 is not shown
-        # rather than guessed, and the list says why.
+        # Without this year's own arrangement "3 working days left" cannot be told: 临期 is not
+        # shown rather than guessed, and the list says why. (A missing next year is handled by
+        # ``due_soon_before``.)
         return Today(today, None, str(exc))
 
 
@@ -340,11 +348,14 @@ def row_of(
         attribute, deadline, published_on, today.today, today.soon_before or today.today
     )
     days_left = None
+    problem = ""
     if state in (DeadlineState.PENDING, DeadlineState.DUE_SOON, DeadlineState.OVERDUE):
         try:
             days_left = calendar.working_days_between(today.today, deadline)
         except CalendarMissing:
             days_left = None
+    elif state is DeadlineState.UNKNOWN:
+        problem = deadline_or_problem(calendar, attribute, category, formed_on)[1]
     return ItemRow(
         id=id_,
         uuid=uuid,
@@ -365,6 +376,7 @@ def row_of(
         notes=notes,
         editable=allowed(actor, Action.EDIT_RECORD, division_id),
         days_left=days_left,
+        deadline_problem=problem,
     )
 
 
@@ -399,10 +411,7 @@ def recompute_deadlines(session: Session, calendar: WorkingCalendar) -> int:
     )
     proactive = DisclosureAttribute.PROACTIVE.value
     for id_, category, formed_on, deadline in rows:
-        try:
-            new = compute_deadline(calendar, proactive, category, formed_on)
-        except CalendarMissing:
-            new = None
+        new = deadline_or_problem(calendar, proactive, category, formed_on)[0]
         if new != deadline:
             changed.append({"b_id": id_, "b_deadline": new})
     if changed:
@@ -600,10 +609,12 @@ class LedgerService(Service):
         return problems
 
     def _deadline(self, session: Session, fields: ItemFields) -> date | None:
+        """The deadline to store: None when it needs a year without holiday data (the item is
+        saved all the same and shows 无法计算 until the arrangement is entered)."""
         assert fields.formed_on is not None
-        return compute_deadline(
+        return deadline_or_problem(
             load_calendar(session), fields.attribute, fields.category, fields.formed_on
-        )
+        )[0]
 
     def create_item(self, division_id: int | None, fields: ItemFields) -> ItemRow:
         """Register an item; its 公开属性 must be decided now (源头认定)."""

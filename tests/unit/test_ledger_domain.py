@@ -42,7 +42,7 @@ def test_labels_are_the_exact_national_wording():
     assert WITHHOLD_GROUNDS[2] == "第十四条-危及“三安全一稳定”" and len(WITHHOLD_GROUNDS) == 9
     assert CHANNELS[0] == "门户网站" and len(CHANNELS) == 10
     assert DisclosureAttribute.labels() == ("主动公开", "依申请公开", "不予公开")
-    assert [s.label for s in DeadlineState] == ["待公开", "临期", "逾期", "按时公开", "逾期公开"]
+    assert [s.label for s in DeadlineState] == ["待公开", "临期", "逾期", "按时公开", "逾期公开", "无法计算"]
 
 
 @pytest.mark.parametrize(
@@ -81,6 +81,21 @@ def test_deadline_in_a_year_without_holiday_data_is_refused():
     last = max(y for y in range(2004, 2100) if calendar.has_year(y))
     with pytest.raises(CalendarMissing, match=f"缺少{last + 1}年的节假日安排"):
         compute_deadline(calendar, P, "执行公开", date(last, 12, 20))
+
+
+def test_due_soon_bound_at_year_end_without_next_years_data():
+    """With under 4 working days left in a known year and the next year unknown, every deadline
+    up to 31 Dec is 临期; with today's own year unknown the bound still fails."""
+    calendar = WorkingCalendar()
+    assert not calendar.has_year(2027)
+    assert due_soon_before(calendar, date(2026, 12, 28)) == date(2027, 1, 1)
+    assert deadline_state(P, date(2026, 12, 31), None, date(2026, 12, 28), date(2027, 1, 1)) is (
+        DeadlineState.DUE_SOON
+    )
+    assert due_soon_before(calendar, date(2026, 12, 21)) == date(2026, 12, 25)
+    with pytest.raises(CalendarMissing, match="缺少2027年"):
+        due_soon_before(calendar, date(2027, 3, 1))
+    assert deadline_state(P, None, None, date(2026, 12, 28), date(2027, 1, 1)) is DeadlineState.UNKNOWN
 
 
 def test_due_soon_counts_working_days_over_the_spring_festival():

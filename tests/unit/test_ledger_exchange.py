@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import zipfile
 from datetime import date, datetime
@@ -17,7 +18,8 @@ from gongkai_desktop.db.ledger_models import (
     NormativeDocument,
     NormativeDocumentStatus,
 )
-from gongkai_desktop.db.models import AuditEntry
+from gongkai_desktop.db.models import AuditEntry, Division
+from gongkai_desktop.exchange import template_division_names
 from gongkai_desktop.importers.ledger_xlsx import preview_job
 from gongkai_desktop.progress import run_job
 from gongkai_desktop.reports.excel.ledger_documents import DOCUMENT_HEADERS
@@ -77,7 +79,7 @@ def test_items_template_has_exact_headers_dropdowns_and_instructions(items_templ
         "公开渠道", "链接", "文号", "备注",
     )  # fmt: skip
     validations = {str(dv.sqref)[0]: dv for dv in ws.data_validations.dataValidation}
-    assert set(validations) == {"B", "C", "D"}
+    assert set(validations) == {"B", "C", "D", "E"}
     assert all(dv.showErrorMessage and dv.errorStyle == "stop" for dv in validations.values())
     assert validations["C"].formula1 == '"主动公开,依申请公开,不予公开"'
     assert ws["F2"].number_format == "yyyy-mm-dd" and ws["A2"].value is None
@@ -236,3 +238,98 @@ def test_document_without_status_date_is_refused(cli, app_ctx, tmp_path):
     code, _, err = cli("import", "documents", str(fill(template, tmp_path / "d.xlsx", rows)))
     assert code == 1 and "第2行「状态变更日期」：状态为「已废止」时必须填写状态变更日期" in err
     assert count(app_ctx, NormativeDocument) == 0
+
+
+def test_item_whose_deadline_needs_an_unknown_year_imports_without_deadline(cli, app_ctx, items_template, tmp_path):
+    """A row formed 2026-12-04 while 2027 has no holiday data is imported with no deadline and a
+    note naming 2027; its export shows 无法计算."""
+    row = ["跨年事项", "决策公开", "主动公开", None, "开发指导处", "2026-12-04", None, "门户网站", None, None, None]
+    code, out, err = cli("import", "items", str(fill(items_template, tmp_path / "y.xlsx", [row])))
+    assert (code, err) == (0, "") and "新增 1" in out and "2027年" in out
+    with app_ctx.db.read() as s:
+        assert s.scalar(select(DisclosureItem.deadline)) is None
+    export = tmp_path / "y-out.xlsx"
+    assert cli("export", "items", "-o", str(export), "--year", "2026")[0] == 0
+    exported = list(openpyxl.load_workbook(export).worksheets[0].iter_rows(values_only=True))
+    assert exported[1][11] is None and exported[1][12] == "无法计算"
+
+
+def test_reimport_audits_each_updated_record_with_before_and_after(cli, app_ctx, items_template, tmp_path):
+    """Every item or document a re-import changes gets its own audit row with before and the
+    changed fields; created records are listed in the file's summary row."""
+    source = fill(items_template, tmp_path / "items.xlsx", GOOD_ITEMS)
+    assert cli("import", "items", str(source))[0] == 0
+    changed = [list(r) for r in GOOD_ITEMS]
+    changed[0][8] = "http://x/new"
+    changed[1][6] = "2021-10-20"
+    fill(items_template, source, changed)
+    code, out, _ = cli("import", "items", str(source))
+    assert code == 0 and "更新 2" in out
+    with app_ctx.db.read() as s:
+        uuids = dict(s.execute(select(DisclosureItem.title, DisclosureItem.uuid)).all())
+        entries = list(s.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    summaries = [e for e in entries if e.action == "item.import"]
+    assert len(summaries) == 2 and all(u in (summaries[0].after or "") for u in uuids.values())
+    updates = {e.entity_id: e for e in entries if e.action == "item.update"}
+    assert set(updates) == {uuids[GOOD_ITEMS[0][0]], uuids[GOOD_ITEMS[1][0]]}
+    first = updates[uuids[GOOD_ITEMS[0][0]]]
+    assert '"http://x/1"' in (first.before or "") and json.loads(first.after or "{}") == {"link": "http://x/new"}
+    second = json.loads(updates[uuids[GOOD_ITEMS[1][0]]].after or "{}")
+    assert second == {"published_on": "2021-10-20"}
+
+    template = tmp_path / "docs-template.xlsx"
+    assert cli("template", "documents", "-o", str(template))[0] == 0
+    rows = [["赣乡振规〔2021〕1号", "衔接资金管理办法", "开发指导处", "2021-03-01", None, "现行有效", None, "否", "否"]]
+    docs = fill(template, tmp_path / "docs.xlsx", rows)
+    assert cli("import", "documents", str(docs))[0] == 0
+    rows[0][1] = "衔接资金管理办法（修订）"
+    fill(template, docs, rows)
+    assert cli("import", "documents", str(docs))[0] == 0
+    with app_ctx.db.read() as s:
+        doc_uuid = s.scalar(select(NormativeDocument.uuid))
+        entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "document.update"))
+    assert entry is not None and entry.entity_id == doc_uuid
+    assert '"衔接资金管理办法"' in (entry.before or "")
+    assert json.loads(entry.after or "{}") == {"title": "衔接资金管理办法（修订）"}
+
+
+def list_values(path: Path, column: str) -> list[str]:
+    """The values a template's list validation on ``column`` offers (inline or on a lists sheet)."""
+    wb = openpyxl.load_workbook(path)
+    dv = next(d for d in wb.worksheets[0].data_validations.dataValidation if str(d.sqref)[0] == column)
+    assert dv.type == "list" and dv.showErrorMessage and dv.errorStyle == "stop"
+    formula = dv.formula1 or ""
+    if formula.startswith('"'):
+        return formula.strip('"').split(",")
+    sheet, _, ref = formula.lstrip("=").rpartition("!")
+    return [str(c.value) for row in wb[sheet.strip("'")][ref.replace("$", "")] for c in row]
+
+
+def test_division_columns_offer_the_databases_active_divisions(cli, app_ctx, admin, run_cli, tmp_path):
+    """责任处室, 制发处室 and 承办处室 are drop-downs of the active divisions, read from the
+    database without a login; a deactivated division is not offered."""
+    from gongkai_desktop.services.admin import AdminService
+
+    service = AdminService(app_ctx.db, admin)
+    with app_ctx.db.write() as s:
+        s.get(Division, service.division_by_name("社会帮扶处").id).active = False
+    names = template_division_names(app_ctx.db)
+    assert "开发指导处" in names and "社会帮扶处" not in names
+    paths = {kind: tmp_path / f"{kind}.xlsx" for kind in ("items", "documents", "requests")}
+    for kind, path in paths.items():
+        code, _, err = run_cli("template", kind, "-o", str(path))
+        assert code == 0, err
+    assert list_values(paths["items"], "E") == names
+    assert list_values(paths["documents"], "C") == names
+    assert list_values(paths["requests"], "G") == names
+
+
+def test_requests_template_limits_extension_to_twenty_working_days(run_cli, admin, tmp_path):
+    """延期工作日数 accepts only whole numbers from 0 to 20."""
+    path = tmp_path / "r.xlsx"
+    assert run_cli("template", "requests", "-o", str(path))[0] == 0
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    column = [c.value for c in ws[1]].index("延期工作日数") + 1
+    letter = openpyxl.utils.get_column_letter(column)
+    dv = next(d for d in ws.data_validations.dataValidation if str(d.sqref).startswith(letter))
+    assert (dv.type, dv.operator, dv.formula1, dv.formula2) == ("whole", "between", "0", "20")

@@ -11,7 +11,7 @@ from gongkai_desktop.db.ledger_models import DisclosureItem
 from gongkai_desktop.db.models import AuditEntry
 from gongkai_desktop.domain.disclosure import DeadlineState, DisclosureAttribute, ItemFields
 from gongkai_desktop.domain.labels import Role
-from gongkai_desktop.errors import CalendarMissing, ConflictError, PermissionDenied, ValidationError
+from gongkai_desktop.errors import ConflictError, PermissionDenied, ValidationError
 from gongkai_desktop.services.admin import AdminService
 from gongkai_desktop.services.calendar import CalendarService
 from gongkai_desktop.services.ledger import ItemQuery, LedgerService
@@ -56,6 +56,7 @@ def test_deadline_is_stored_and_states_are_filtered_in_sql(app_ctx, admin, ledge
     found = {
         s: [r.title for r in ledger.list_items(ItemQuery(state=s), today=today)]
         for s in DeadlineState
+        if s is not DeadlineState.UNKNOWN
     }
     assert found == {
         DeadlineState.DUE_SOON: ["临期事项"],
@@ -68,7 +69,8 @@ def test_deadline_is_stored_and_states_are_filtered_in_sql(app_ctx, admin, ledge
     assert rows["临期事项"].deadline == date(2021, 2, 19) and rows["临期事项"].days_left == 3
     assert rows["依申请事项"].state is None
     counts = ledger.state_counts(ItemQuery(), today)
-    assert counts.total == 6 and all(counts.by_state[s] == 1 for s in DeadlineState)
+    assert counts.total == 6 and set(counts.by_state) == set(DeadlineState) - {DeadlineState.UNKNOWN}
+    assert all(n == 1 for n in counts.by_state.values())
     assert ledger.count_items(ItemQuery(state=DeadlineState.OVERDUE), today) == 1
 
 
@@ -206,14 +208,40 @@ def test_deadlines_follow_a_holiday_change(app_ctx, admin, ledger):
     assert ledger.refresh_deadlines() == 0
 
 
-def test_item_whose_deadline_needs_an_unknown_year_is_refused(app_ctx, admin, ledger):
-    """Without next year's holiday arrangement a late-December item cannot get a deadline."""
-    calendar = ledger.calendar()
-    last = max(y for y in range(2004, 2100) if calendar.has_year(y))
-    with pytest.raises(CalendarMissing, match="请管理员"):
-        ledger.create_item(
-            division_id(app_ctx, admin, "开发指导处"), fields(formed_on=date(last, 12, 20))
-        )
+def test_item_whose_deadline_needs_an_unknown_year_is_saved_without_deadline(app_ctx, admin, ledger):
+    """Without 2027's arrangement an item formed 2026-12-04 is stored with state 无法计算 (the
+    message naming 2027), filtered apart from the open states, and gets its deadline once the
+    arrangement is entered."""
+    assert not ledger.calendar().has_year(2027)
+    kf = division_id(app_ctx, admin, "开发指导处")
+    item = ledger.create_item(kf, fields("跨年事项", formed_on=date(2026, 12, 4)))
+    assert item.deadline is None and item.state is DeadlineState.UNKNOWN
+    assert "2027年" in item.deadline_problem and "请管理员" in item.deadline_problem
+    edited = ledger.update_item(item.id, item.version, kf, fields("跨年事项（改）", formed_on=date(2026, 12, 7)))
+    assert edited.deadline is None and edited.state is DeadlineState.UNKNOWN
+    today = ledger.today(date(2026, 12, 10))
+    for state in (DeadlineState.PENDING, DeadlineState.DUE_SOON, DeadlineState.OVERDUE):
+        assert ledger.list_items(ItemQuery(state=state), today=today) == []
+    assert [r.id for r in ledger.list_items(ItemQuery(state=DeadlineState.UNKNOWN), today=today)] == [item.id]
+    assert ledger.state_counts(ItemQuery(), today).by_state == {DeadlineState.UNKNOWN: 1}
+    calendars = CalendarService(app_ctx.db, admin)
+    calendars.store_notice(calendars.preview_notice("一、元旦：1月1日（周五）至3日（周日）放假调休，共3天。", 2027))
+    assert ledger.refresh_deadlines() == 1
+    row = ledger.get_item(item.id)
+    assert row.deadline == date(2027, 1, 5) and row.deadline_problem == ""
+    assert row.state is not DeadlineState.UNKNOWN
+
+
+def test_due_soon_at_year_end_without_next_years_calendar(app_ctx, admin, ledger):
+    """On 2026-12-28 (no 2027 data, 3 working days left in the year) an item due 2026-12-31 is 临期."""
+    kf = division_id(app_ctx, admin, "开发指导处")
+    item = ledger.create_item(kf, fields("年末事项", formed_on=date(2026, 12, 3)))
+    assert item.deadline == date(2026, 12, 31)
+    today = ledger.today(date(2026, 12, 28))
+    assert today.soon_before == date(2027, 1, 1)
+    assert [r.title for r in ledger.list_items(ItemQuery(state=DeadlineState.DUE_SOON), today=today)] == ["年末事项"]
+    assert ledger.list_items(ItemQuery(), today=today)[0].state is DeadlineState.DUE_SOON
+    assert ledger.state_counts(ItemQuery(), today).by_state == {DeadlineState.DUE_SOON: 1}
 
 
 def test_admin_adds_a_category_that_items_may_use(app_ctx, admin, liaison, ledger):

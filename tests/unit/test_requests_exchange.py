@@ -299,3 +299,72 @@ def test_leader_cannot_import(app_ctx, admin, make_user, run_cli, tmp_path, kind
     path = workbook(tmp_path / "x.xlsx", REQUEST_HEADERS, [request_row("X", date(2021, 3, 1))])
     code, _, err = run_cli("--as", "boss", "import", kind, str(path), password=LIAISON_PASSWORD)
     assert code == 1 and "领导" in err
+
+
+def test_import_update_keeps_fields_the_template_has_no_column_for(
+    app_ctx, admin, run_cli, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Re-importing a known 登记编号 keeps the recorded extension approval (no template column)."""
+    from gongkai_desktop.domain.requests import ApplicantType, Channel
+    from gongkai_desktop.services.admin import AdminService
+    from gongkai_desktop.services.requests import RequestInput
+
+    kf = AdminService(app_ctx.db, admin).division_by_name("开发指导处").id
+    RequestService(app_ctx.db, admin).create_request(
+        RequestInput(
+            reg_no="E-1",
+            receipt_date=date(2021, 3, 1),
+            channel=Channel.ONLINE,
+            applicant_type=ApplicantType.NATURAL_PERSON,
+            division_id=kf,
+            applicant="张三",
+            extension_days=10,
+            extension_approved_by="李处长",
+            extension_approved_on=date(2021, 3, 20),
+        )
+    )
+    path = workbook(
+        tmp_path / "e.xlsx",
+        REQUEST_HEADERS,
+        [request_row("E-1", date(2021, 3, 1), 申请人="王五", 延期工作日数=10)],
+    )
+    code, out, err = run_cli(
+        "--as", "admin", "import", "requests", str(path), password=ADMIN_PASSWORD
+    )
+    assert code == 0 and "更新 1" in out, err
+    [row] = RequestService(app_ctx.db, admin).list_requests()
+    assert row.data.applicant == "王五"
+    assert row.data.extension_approved_by == "李处长"
+    assert row.data.extension_approved_on == date(2021, 3, 20)
+    assert "延期未登记审批" not in row.status.flags
+
+
+def test_template_fields_match_the_template_columns() -> None:
+    """Every column of the requests template maps to exactly one field an import replaces."""
+    from gongkai_desktop.importers.requests_xlsx import TEMPLATE_FIELDS
+
+    assert len(TEMPLATE_FIELDS) == len(set(TEMPLATE_FIELDS)) == len(REQUEST_HEADERS)
+
+
+def test_import_refuses_answer_after_correction_notice_without_corrected_date(
+    app_ctx, admin, run_cli, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """A row answered after a 补正 notice with no 补正收到日期 is refused (row and column named)
+    unless its outcome is 逾期不补正."""
+    from gongkai_desktop.domain.requests import OUTCOME_NO_CORRECTION
+
+    noticed = dict(补正告知日期=date(2021, 3, 3), 答复日期=date(2021, 4, 1))
+    path = workbook(
+        tmp_path / "c.xlsx",
+        REQUEST_HEADERS,
+        [
+            request_row("C-1", date(2021, 3, 1), 办理结果=OUTCOME_NO_CORRECTION, **noticed),
+            request_row("C-2", date(2021, 3, 1), 办理结果="予以公开", **noticed),
+        ],
+    )
+    code, _, err = run_cli(
+        "--as", "admin", "import", "requests", str(path), password=ADMIN_PASSWORD
+    )
+    assert code == 1
+    assert "第3行「补正收到日期」" in err and "第2行" not in err
+    assert RequestService(app_ctx.db, admin).list_requests() == []

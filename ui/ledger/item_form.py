@@ -29,6 +29,7 @@ from gongkai_desktop.domain.disclosure import (
     CHANNELS,
     FIELD_LABELS,
     WITHHOLD_GROUNDS,
+    DeadlineState,
     DisclosureAttribute,
     ItemFields,
     Problem,
@@ -228,13 +229,16 @@ class ItemDialog(RecordDialog):
         warnings = item_warnings(f.attribute, f.channels)
         self.warning.setText("⚠ " + "；".join(warnings) if warnings else "")
         self.warning.setVisible(bool(warnings))
+        self.computed.setToolTip("")
         if f.attribute != DisclosureAttribute.PROACTIVE.value or f.formed_on is None:
             self.computed.setText("只有主动公开事项有公开期限。")
             return
         try:
             deadline = compute_deadline(self.calendar, f.attribute, f.category, f.formed_on)
         except CalendarMissing as exc:
-            self.computed.setText(str(exc))
+            # Saved all the same: the deadline is computed once the year's arrangement is entered.
+            self.computed.setText(f"状态：{DeadlineState.UNKNOWN.label}　{exc}")
+            self.computed.setToolTip(str(exc))
             return
         assert deadline is not None
         state = deadline_state(

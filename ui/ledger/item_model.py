@@ -69,6 +69,7 @@ STATE_COLOURS: dict[DeadlineState, tuple[str, str | None]] = {
     DeadlineState.DUE_SOON: ("#5a3b00", "#f8d98b"),
     DeadlineState.LATE: ("#8e2b20", None),
     DeadlineState.ON_TIME: ("#1e7b34", None),
+    DeadlineState.UNKNOWN: ("#5f6368", "#e8eaed"),
 }
 _GREY = QBrush(QColor("#8a8f98"))
 _WARN = QBrush(QColor("#b35c00"))
@@ -160,6 +161,8 @@ class ItemPagedModel(QAbstractTableModel):
                 return "；".join(warnings)
             if column == STATE_COLUMN and row.deadline:
                 return f"公开期限 {row.deadline.isoformat()}"
+            if column == STATE_COLUMN and row.deadline_problem:
+                return row.deadline_problem
             return None
         if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole):
             return self._colour(row, column, role)

@@ -43,6 +43,8 @@ class Column:
 
     ``choices`` is the closed list of allowed values (a drop-down in templates); ``required`` marks
     a column that must be filled in; ``note`` is an optional hint shown in a template's instructions.
+    ``divisions`` marks a column whose closed list is the unit's active divisions, read from the
+    database when a template is written. ``maximum`` caps an ``int`` column's validation.
     """
 
     header: str
@@ -51,6 +53,8 @@ class Column:
     choices: tuple[str, ...] | None = None
     required: bool = False
     note: str = ""
+    divisions: bool = False
+    maximum: int | None = None
 
     def __post_init__(self) -> None:
         if not self.header or self.header != self.header.strip():
@@ -59,6 +63,8 @@ class Column:
             raise ValueError(f"unknown column kind {self.kind!r}; expected one of {COLUMN_KINDS}")
         if self.width <= 0:
             raise ValueError(f"column width must be positive: {self.width!r}")
+        if self.maximum is not None and (self.kind != "int" or self.maximum < 0):
+            raise ValueError(f"column {self.header!r}: a maximum needs an int column, from 0 up")
         if self.choices is not None:
             choices = tuple(self.choices)
             if not choices:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 DOCUMENT_COLUMNS: tuple[Column, ...] = (
     Column("文号", 24, required=True, note="如「赣乡振规〔2021〕1号」；规章填写令号，如「省政府令第250号」"),
     Column("标题", 44, required=True),
-    Column("制发处室", 14, required=True, note="起草（制发）处室全称"),
+    Column("制发处室", 14, required=True, divisions=True, note="起草（制发）处室全称"),
     Column("成文日期", 12, kind="date", required=True),
     Column("公开日期", 12, kind="date"),
     Column("状态", 10, choices=DocumentStatus.labels(), required=True),
@@ -63,8 +63,12 @@ LEVEL_LABELS = {lv.value: lv.label for lv in DocumentLevel}
 STATUS_LABELS = {st.value: st.label for st in DocumentStatus}
 
 
-def write_documents_template(path: str | os.PathLike[str]) -> None:
-    write_template(path, "规范性文件", DOCUMENT_COLUMNS, DOCUMENT_INSTRUCTIONS)
+def write_documents_template(
+    path: str | os.PathLike[str], division_names: Sequence[str] | None = None
+) -> None:
+    write_template(
+        path, "规范性文件", DOCUMENT_COLUMNS, DOCUMENT_INSTRUCTIONS, division_names=division_names
+    )
 
 
 def export_documents_job(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ ITEM_COLUMNS: tuple[Column, ...] = (
         choices=WITHHOLD_GROUNDS,
         note="公开属性为「不予公开」时必填，其他情况留空",
     ),
-    Column("责任处室", 14, required=True, note="填写本单位处室全称，如「开发指导处」"),
+    Column("责任处室", 14, required=True, divisions=True, note="填写本单位处室全称，如「开发指导处」"),
     Column("形成日期", 12, kind="date", required=True, note="信息形成或变更的日期"),
     Column("公开日期", 12, kind="date", note="尚未公开的留空"),
     Column(
@@ -75,8 +75,12 @@ STATE_LABELS = {s.value: s.label for s in DeadlineState}
 ATTRIBUTE_LABELS = {a.value: a.label for a in DisclosureAttribute}
 
 
-def write_items_template(path: str | os.PathLike[str]) -> None:
-    write_template(path, "公开事项", ITEM_COLUMNS, ITEM_INSTRUCTIONS)
+def write_items_template(
+    path: str | os.PathLike[str], division_names: Sequence[str] | None = None
+) -> None:
+    write_template(
+        path, "公开事项", ITEM_COLUMNS, ITEM_INSTRUCTIONS, division_names=division_names
+    )
 
 
 def export_items_job(

@@ -37,11 +37,19 @@ REQUEST_COLUMNS: tuple[Column, ...] = (
     Column("申请人类型", 14, choices=ApplicantType.labels(), required=True),
     Column("申请人", 16),
     Column("申请内容", 40),
-    Column("承办处室", 14, required=True, note="填写处室全称，须与系统中的处室名称一致"),
+    Column(
+        "承办处室", 14, required=True, divisions=True, note="填写处室全称，须与系统中的处室名称一致"
+    ),
     Column("补正告知日期", 13, "date", note="应在收到申请后7个工作日内一次性告知"),
     Column("补正收到日期", 13, "date", note="20个工作日的答复期限自收到补正之日起算"),
     Column("征求意见工作日数", 10, "int", note="征求第三方或其他机关意见所需时间，不计入答复期限"),
-    Column("延期工作日数", 10, "int", note=f"不超过{MAX_EXTENSION_WORKING_DAYS}个工作日"),
+    Column(
+        "延期工作日数",
+        10,
+        "int",
+        note=f"不超过{MAX_EXTENSION_WORKING_DAYS}个工作日",
+        maximum=MAX_EXTENSION_WORKING_DAYS,
+    ),
     Column("答复日期", 13, "date"),
     Column("办理结果", 40, choices=OUTCOME_LABELS, note="尚未答复的留空；已答复的必须选择"),
     Column("收费金额", 10, "money", note="信息处理费（元），未收费留空"),
@@ -79,11 +87,17 @@ CASE_INSTRUCTIONS = (
 )
 
 
-def write_requests_template(path: str | os.PathLike[str]) -> Path:
-    return write_template(path, "依申请公开登记", REQUEST_COLUMNS, REQUEST_INSTRUCTIONS)
+def write_requests_template(
+    path: str | os.PathLike[str], division_names: Sequence[str] | None = None
+) -> Path:
+    return write_template(
+        path, "依申请公开登记", REQUEST_COLUMNS, REQUEST_INSTRUCTIONS, division_names=division_names
+    )
 
 
-def write_cases_template(path: str | os.PathLike[str]) -> Path:
+def write_cases_template(
+    path: str | os.PathLike[str], division_names: Sequence[str] | None = None
+) -> Path:
     return write_template(path, "复议诉讼案件", CASE_COLUMNS, CASE_INSTRUCTIONS)
 
 

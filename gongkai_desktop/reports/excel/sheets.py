@@ -2,7 +2,8 @@
 
 ``write_sheet`` lays out one sheet from ``Column`` descriptions: styled header, frozen first row,
 widths, auto-filter, number formats and drop-downs that reject values outside a closed list.
-``write_template`` builds a whole template workbook and saves it atomically.
+``write_template`` builds a whole template workbook and saves it atomically. Columns whose closed
+list is the unit's divisions get the names passed to ``write_template``.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,16 @@ STANDARD_INSTRUCTIONS: tuple[str, ...] = (
     "日期可以填写为 2021-03-15、2021/3/15 或 2021年3月15日。",
     "导入时会检查全部行；只要有一处错误，整个文件都不会导入，并列出每处错误的行号、列名和原因。",
 )
+
+
+def with_division_choices(
+    columns: Sequence[Column], names: Sequence[str] | None = None
+) -> list[Column]:
+    """``columns`` with the division columns' closed list filled in (unchanged without names)."""
+    chosen = tuple(dict.fromkeys(n for n in names or () if n and n.strip()))
+    if not chosen:
+        return list(columns)
+    return [replace(c, choices=chosen) if c.divisions else c for c in columns]
 
 
 def write_sheet(
@@ -108,7 +120,9 @@ def write_sheet(
             if col.choices:
                 add_choice_validation(ws, col_idx, col.choices, 2, last_row, header=col.header)
             elif col.kind in ("int", "money"):
-                add_number_validation(ws, col_idx, col.kind, 2, last_row, header=col.header)
+                add_number_validation(
+                    ws, col_idx, col.kind, 2, last_row, header=col.header, maximum=col.maximum
+                )
     return data_rows
 
 
@@ -158,18 +172,29 @@ def add_choice_validation(
 
 
 def add_number_validation(
-    ws: Any, column: int, kind: str, first_row: int, last_row: int, *, header: str
+    ws: Any,
+    column: int,
+    kind: str,
+    first_row: int,
+    last_row: int,
+    *,
+    header: str,
+    maximum: int | None = None,
 ) -> DataValidation:
-    """Reject anything but a non-negative whole number (``int``) or amount (``money``)."""
+    """Reject anything but a non-negative whole number (``int``, up to ``maximum`` if given) or
+    amount (``money``)."""
     letter = get_column_letter(column)
-    if kind == "int":
+    if kind == "int" and maximum is not None:
+        dv_type, error = "whole", f"「{header}」应填写 0 到 {maximum} 之间的整数。"
+    elif kind == "int":
         dv_type, error = "whole", f"「{header}」应填写不小于 0 的整数。"
     else:
         dv_type, error = "decimal", f"「{header}」应填写不小于 0 的金额（元）。"
     dv = DataValidation(
         type=dv_type,
-        operator="greaterThanOrEqual",
+        operator="greaterThanOrEqual" if maximum is None else "between",
         formula1="0",
+        formula2=None if maximum is None else str(maximum),
         allow_blank=True,
         showErrorMessage=True,
         errorStyle="stop",
@@ -221,12 +246,15 @@ def write_template(
     empty_rows: int = 500,
     *,
     standard_instructions: bool = True,
+    division_names: Sequence[str] | None = None,
 ) -> Path:
     """Write a blank import template: data sheet ``title``, sheet ``填写说明``, hidden lists.
 
     The data sheet has the exact headers in row 1, no example rows, formatted and validated empty
-    rows, and is the sheet that opens. The file is written atomically.
+    rows, and is the sheet that opens. Division columns offer ``division_names`` (free text
+    without them). The file is written atomically.
     """
+    columns = with_division_choices(columns, division_names)
     wb = Workbook()
     data = wb.active
     data.title = safe_sheet_title(title)
