@@ -25,6 +25,7 @@ from gongkai_desktop.app import open_app
 from gongkai_desktop.demo import DEMO_PASSWORD
 from gongkai_desktop.demo.ledger import COUNTIES, TOPICS
 from gongkai_desktop.domain.disclosure import DEFAULT_CATEGORIES, WITHHOLD_GROUNDS
+from gongkai_desktop.exchange import TemplateLists
 from gongkai_desktop.importers.ledger_xlsx import import_items_job
 from gongkai_desktop.progress import run_job
 from gongkai_desktop.reports.excel.ledger_items import write_items_template
@@ -36,7 +37,7 @@ DIVISIONS = ("综合处", "政法处", "计财处", "人事处", "稽查处", "�
 
 def make_file(path: Path, rows: int) -> None:
     rng = random.Random(10)
-    write_items_template(path, DIVISIONS)
+    write_items_template(path, TemplateLists(tuple(DIVISIONS)))
     wb = load_workbook(path)
     ws = wb.worksheets[0]
     start = date(2021, 1, 4)

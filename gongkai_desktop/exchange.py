@@ -6,7 +6,7 @@ each module registers its kinds (items, documents, requests, cases, tasks) with 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,10 +35,18 @@ class ImportResult:
         return text + ("，试运行未保存" if self.dry_run else "")
 
 
-# A template writer takes the target path and the unit's division names (the division columns'
-# drop-downs). Import and export are jobs (generators of Progress) returning an ImportResult or the
-# number of rows written.
-TemplateWriter = Callable[[Path, Sequence[str]], object]
+@dataclass(frozen=True)
+class TemplateLists:
+    """The unit's own closed lists that templates offer as drop-downs: the active divisions and
+    the disclosure categories (built-in plus those the admin added)."""
+
+    divisions: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+
+
+# A template writer takes the target path and the unit's lists. Import and export are jobs
+# (generators of Progress) returning an ImportResult or the number of rows written.
+TemplateWriter = Callable[[Path, TemplateLists], object]
 ImportJob = Callable[
     [Database, Actor, Path, bool, CancelToken | None], Generator[Progress, None, ImportResult]
 ]
@@ -55,11 +63,20 @@ class LedgerKind:
     import_job: ImportJob | None = None
     export_job: ExportJob | None = None
 
-    def write_template(self, path: Path, division_names: Sequence[str]) -> None:
-        """Write the blank template; its division columns offer ``division_names``."""
+    def write_template(self, path: Path, lists: TemplateLists) -> None:
+        """Write the blank template with the unit's lists as drop-downs."""
         if self.template is None:
             raise ValueError(f"{self.key} has no import template")
-        self.template(Path(path), division_names)
+        self.template(Path(path), lists)
+
+
+def template_lists(db: Database) -> TemplateLists:
+    """The lists a template offers, read from the database (no login needed)."""
+    from .services.ledger import categories_of
+
+    with db.read() as session:
+        categories = tuple(categories_of(session))
+    return TemplateLists(tuple(template_division_names(db)), categories)
 
 
 def template_division_names(db: Database) -> list[str]:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..errors import GongkaiError
-from ..exchange import LedgerKind, kinds, template_division_names
+from ..exchange import LedgerKind, kinds, template_lists
 from ..progress import run_job
 from .common import CliContext
 
@@ -46,7 +46,7 @@ def cmd_template(ctx: CliContext) -> int:
     if kind.template is None:
         raise GongkaiError(f"{kind.label}没有导入模板。")
     # No login: a template holds nothing but the unit's division names.
-    kind.write_template(ctx.args.output, template_division_names(ctx.app.db))
+    kind.write_template(ctx.args.output, template_lists(ctx.app.db))
     print(f"已生成{kind.label}导入模板：{ctx.args.output}")
     return 0
 

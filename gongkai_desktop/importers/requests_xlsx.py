@@ -10,7 +10,7 @@ file is stored in one transaction (new 登记编号 added, known ones updated), 
 from __future__ import annotations
 
 import logging
-from collections.abc import Generator, Sequence
+from collections.abc import Generator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from ..domain.requests import (
     case_problems,
 )
 from ..errors import ValidationError
-from ..exchange import ImportResult, LedgerKind, register
+from ..exchange import ImportResult, LedgerKind, TemplateLists, register
 from ..progress import CancelToken, Progress
 from ..reports.excel.requests_ledger import (
     CASE_HEADERS,
@@ -419,11 +419,11 @@ def export_cases(
     return count
 
 
-def _template_requests(path: Path, division_names: Sequence[str]) -> None:
-    write_requests_template(path, division_names)
+def _template_requests(path: Path, lists: TemplateLists) -> None:
+    write_requests_template(path, lists.divisions)
 
 
-def _template_cases(path: Path, division_names: Sequence[str]) -> None:
+def _template_cases(path: Path, lists: TemplateLists) -> None:
     write_cases_template(path)
 
 

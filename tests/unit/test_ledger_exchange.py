@@ -333,3 +333,14 @@ def test_requests_template_limits_extension_to_twenty_working_days(run_cli, admi
     letter = openpyxl.utils.get_column_letter(column)
     dv = next(d for d in ws.data_validations.dataValidation if str(d.sqref).startswith(letter))
     assert (dv.type, dv.operator, dv.formula1, dv.formula2) == ("whole", "between", "0", "20")
+
+
+def test_items_template_offers_categories_the_admin_added(app_ctx, admin, run_cli, tmp_path):
+    """类别 lists the built-in categories and those the admin added, so Excel accepts them."""
+    from gongkai_desktop.services.ledger import LedgerService
+
+    LedgerService(app_ctx.db, admin).add_category("驻村帮扶")
+    path = tmp_path / "items.xlsx"
+    assert run_cli("template", "items", "-o", str(path))[0] == 0
+    offered = list_values(path, "B")
+    assert "驻村帮扶" in offered and "决策公开" in offered and offered[-1] == "驻村帮扶"

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from gongkai_desktop.errors import Cancelled, GongkaiError
-from gongkai_desktop.exchange import ImportResult, kinds, template_division_names
+from gongkai_desktop.exchange import ImportResult, kinds, template_lists
 from gongkai_desktop.importers.ledger_xlsx import ImportPreview, preview_job
 
 from ..context import UiContext
@@ -235,7 +235,7 @@ def save_template(
         return None
     assert kind.template is not None
     try:
-        kind.write_template(path, template_division_names(ctx.db))
+        kind.write_template(path, template_lists(ctx.db))
     except GongkaiError as exc:
         show_error(parent, exc)
         return None

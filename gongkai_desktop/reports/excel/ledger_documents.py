@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from ...domain.disclosure import (
     DocumentStatus,
 )
 from ...domain.permissions import Actor
+from ...exchange import TemplateLists
 from ...fileio import atomic_path
 from ...progress import CancelToken, Job, Progress
 from ...services.ledger_catalogue import CatalogueService
@@ -64,10 +65,14 @@ STATUS_LABELS = {st.value: st.label for st in DocumentStatus}
 
 
 def write_documents_template(
-    path: str | os.PathLike[str], division_names: Sequence[str] | None = None
+    path: str | os.PathLike[str], lists: TemplateLists | None = None
 ) -> None:
     write_template(
-        path, "规范性文件", DOCUMENT_COLUMNS, DOCUMENT_INSTRUCTIONS, division_names=division_names
+        path,
+        "规范性文件",
+        DOCUMENT_COLUMNS,
+        DOCUMENT_INSTRUCTIONS,
+        division_names=lists.divisions if lists is not None else None,
     )
 
 

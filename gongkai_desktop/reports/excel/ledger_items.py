@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from ...domain.disclosure import (
     mask_to_channels,
 )
 from ...domain.permissions import Actor
+from ...exchange import TemplateLists
 from ...progress import CancelToken, Job, Progress
 from ...services.ledger import ItemQuery, LedgerService, apply_item_filters, state_expression
 from .columns import Column, headers_of
@@ -75,11 +77,19 @@ STATE_LABELS = {s.value: s.label for s in DeadlineState}
 ATTRIBUTE_LABELS = {a.value: a.label for a in DisclosureAttribute}
 
 
-def write_items_template(
-    path: str | os.PathLike[str], division_names: Sequence[str] | None = None
-) -> None:
+def write_items_template(path: str | os.PathLike[str], lists: TemplateLists | None = None) -> None:
+    """The items template; with ``lists``, 责任处室 and 类别 offer the unit's own lists."""
+    columns = ITEM_COLUMNS
+    if lists is not None and lists.categories:
+        columns = tuple(
+            replace(c, choices=lists.categories) if c.header == "类别" else c for c in columns
+        )
     write_template(
-        path, "公开事项", ITEM_COLUMNS, ITEM_INSTRUCTIONS, division_names=division_names
+        path,
+        "公开事项",
+        columns,
+        ITEM_INSTRUCTIONS,
+        division_names=lists.divisions if lists is not None else None,
     )
 
 
