@@ -183,10 +183,9 @@ def write_annual_report(
     data: AnnualReportData,
     path: str | Path,
     *,
-    fallback_fonts: bool = False,
+    fonts: WordFonts | None = None,
     issued: date | None = None,
 ) -> Path:
-    fonts = WordFonts.fallback() if fallback_fonts else WordFonts()
     return build_annual_report(data, fonts=fonts, issued=issued).save(path)
 
 

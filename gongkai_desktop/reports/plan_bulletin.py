@@ -24,7 +24,7 @@ from ..domain.permissions import Action, Actor
 from ..domain.plan import QUARTER_LABELS, ReportState, ReviewResult, check_quarter
 from ..errors import ValidationError
 from ..progress import CancelToken, Progress
-from ..services.admin import read_setting
+from ..services.admin import document_fonts, read_setting
 from ..services.plan import AssignmentInfo, PlanOverview, PlanService
 from .word import Cell, OfficialDocument, WordFonts, chinese_numeral
 
@@ -255,7 +255,7 @@ def bulletin_job(
             session.scalars(select(Division).order_by(Division.sort_order, Division.id))
         )
         unit = str(read_setting(session, "unit_name") or "")
-        fonts_setting = read_setting(session, "word_fonts")
+        fonts = document_fonts(session)
     office = next(
         (d.name for d in divisions if d.kind == DivisionKind.OPENNESS_OFFICE.value), "综合处"
     )
@@ -263,7 +263,6 @@ def bulletin_job(
     if cancel is not None:
         cancel.check()
     yield Progress(1, 2, "正在生成 Word 文档")
-    fonts = WordFonts.fallback() if fonts_setting == "fallback" else WordFonts()
     write_bulletin(data, path, fonts)
     yield Progress(2, 2, "已完成")
     return data

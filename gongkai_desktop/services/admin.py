@@ -89,6 +89,19 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "interpretation_tolerance_workdays": 0,
     "normative_consultation_workdays": 7,
     "word_fonts": "standard",
+    # Font names that replace the chosen set's, one per part of the document; empty keeps it.
+    "font_title": "",
+    "font_body": "",
+    "font_heading1": "",
+    "font_heading2": "",
+    "font_table": "",
+}
+FONT_SETTINGS = {
+    "font_title": "title",
+    "font_body": "body",
+    "font_heading1": "heading1",
+    "font_heading2": "heading2",
+    "font_table": "table",
 }
 
 
@@ -97,6 +110,20 @@ def read_setting(session: Any, key: str) -> Any:
     if row is None:
         return SETTING_DEFAULTS.get(key)
     return json.loads(row.value)
+
+
+def document_fonts(session: Any) -> Any:
+    """The fonts of Word exports: the chosen set (标准公文字体 or 常用字体) with the names the
+    admin typed for single parts replacing the set's."""
+    from dataclasses import replace
+
+    from ..reports.word import WordFonts
+
+    base = WordFonts.fallback() if read_setting(session, "word_fonts") == "fallback" else WordFonts()
+    names = {
+        part: str(read_setting(session, key) or "").strip() for key, part in FONT_SETTINGS.items()
+    }
+    return replace(base, **{part: name for part, name in names.items() if name})
 
 
 def write_setting(session: Any, key: str, value: Any) -> Any:

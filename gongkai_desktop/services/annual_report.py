@@ -36,7 +36,7 @@ from ..domain.requests import (
 )
 from ..errors import CalendarMissing, ConflictError, ValidationError
 from ..progress import CancelToken, Progress
-from .admin import read_setting
+from .admin import document_fonts, read_setting
 from .base import Service
 from .calendar import load_calendar
 from .requests import input_of, status_of, year_filter
@@ -333,7 +333,7 @@ class AnnualReportService(Service):
         yield Progress(0, 3, "统计本年度数据")
         with self.db.read() as session:
             data = compute_report(session, year)
-            fonts_setting = read_setting(session, "word_fonts")
+            fonts = document_fonts(session)
         if data.problems:
             raise ValidationError(
                 f"{year}年度报告的数据不符合勾稽关系，不能导出。请先核对台账数据。",
@@ -342,7 +342,7 @@ class AnnualReportService(Service):
             )
         cancel.check()
         yield Progress(1, 3, "生成 Word 文档")
-        write_annual_report(data, path, fallback_fonts=fonts_setting == "fallback")
+        write_annual_report(data, path, fonts=fonts)
         cancel.check()
         yield Progress(2, 3, "记录已导出的数字")
         with self.db.write() as session:

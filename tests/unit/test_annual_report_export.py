@@ -365,3 +365,16 @@ def test_report_converts_with_libreoffice(loaded, run_cli, tmp_path) -> None:  #
     pdf = (tmp_path / "report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 3
+
+
+def test_font_names_set_by_the_admin_reach_the_document(app_ctx, admin, loaded, run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The 常用字体 set with a typed title font: the title uses the typed name, the body 仿宋."""
+    service = AdminService(app_ctx.db, admin)
+    service.set_setting("word_fonts", "fallback")
+    service.set_setting("font_title", "华文中宋")
+    out = tmp_path / "fonts.docx"
+    code, _, stderr = run_report(run_cli, 2021, out)
+    assert code == 0, stderr
+    body = Document(str(out)).element.body.xml
+    assert 'w:eastAsia="华文中宋"' in body and 'w:eastAsia="仿宋"' in body
+    assert "方正小标宋简体" not in body and "仿宋_GB2312" not in body

@@ -70,6 +70,11 @@ FIELDS: dict[str, SettingField] = {
             ("fallback", "常用字体（宋体、黑体、楷体、仿宋），适用于未安装方正字体的电脑"),
         ),
     ),
+    "font_title": SettingField("标题字体", note="留空则用上面所选字体；如「华文中宋」"),
+    "font_body": SettingField("正文字体", note="留空则用上面所选字体"),
+    "font_heading1": SettingField("一级标题字体", note="「一、」标题，留空则用所选字体"),
+    "font_heading2": SettingField("二级标题字体", note="「（一）」标题，留空则用所选字体"),
+    "font_table": SettingField("表格字体", note="留空则用上面所选字体"),
 }
 
 
