@@ -103,7 +103,10 @@ DOCUMENT_SORT_KEYS = (
     "division",
     "published_on",
     "status",
+    "status_changed_on",
     "level",
+    "consulted",
+    "interpreted",
 )
 
 
@@ -231,7 +234,10 @@ def _order(query: DocumentQuery) -> list[Any]:
         "division": doc.division_id,
         "published_on": doc.published_on,
         "status": doc.status,
+        "status_changed_on": doc.status_changed_on,
         "level": doc.level,
+        "consulted": doc.consulted,
+        "interpreted": doc.interpreted,
     }
     column = columns.get(query.sort)
     if column is None:
@@ -264,6 +270,14 @@ class DocumentService(Service):
         with self.db.read() as session:
             stmt = apply_document_filters(select(func.count(NormativeDocument.id)), query)
             return int(session.scalar(stmt) or 0)
+
+    def status_counts(self, query: DocumentQuery) -> dict[DocumentStatus, int]:
+        """How many documents the query finds, per status (statuses with none are left out)."""
+        with self.db.read() as session:
+            stmt = apply_document_filters(
+                select(NormativeDocument.status, func.count(NormativeDocument.id)), query
+            ).group_by(NormativeDocument.status)
+            return {DocumentStatus(s): int(n) for s, n in session.execute(stmt)}
 
     def list_documents(
         self, query: DocumentQuery, offset: int = 0, limit: int = 200

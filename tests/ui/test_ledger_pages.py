@@ -253,3 +253,47 @@ def test_documents_page_lists_filters_and_shows_cleanup(qtbot, ui_ctx, admin, de
     page.grab().save(str(shots / "ledger-documents.png"))
     page.tabs.setCurrentIndex(1)
     assert page.cleanup.decisions.rowCount() > 0
+
+
+def test_documents_list_pages_rows_in_and_sorts_in_sql(qtbot, ui_ctx, admin, app_ctx, shots):
+    """More documents than one page: the first page shows, fetchMore loads the next one."""
+    from sqlalchemy import insert
+
+    from gongkai_desktop.db.ledger_models import NormativeDocument
+    from ui.ledger.documents_page import DocumentsPage
+
+    kf = AdminService(app_ctx.db, admin).division_by_name("开发指导处").id
+    rows = [
+        {
+            "division_id": kf,
+            "doc_number": f"赣乡振规〔{2010 + i % 12}〕{i}号",
+            "title": f"关于第{i}项工作的通知",
+            "level": "normative",
+            "written_on": date(2010 + i % 12, 1 + i % 12, 1 + i % 28),
+            "status": "valid" if i % 5 else "repealed",
+            "status_changed_on": None if i % 5 else date(2023, 1, 1),
+        }
+        for i in range(450)
+    ]
+    with app_ctx.db.write() as session:
+        session.execute(insert(NormativeDocument), rows)
+    page = build(qtbot, DocumentsPage(ui_ctx(admin)))
+    documents = page.documents
+    model = documents.model
+    assert model.rowCount() == 200 and model.canFetchMore()
+    written = [r.written_on for r in model.rows]
+    assert written == sorted(written, reverse=True)
+    assert documents.summary.text() == "共 450 件，其中现行有效 360 件"
+    page.grab().save(str(shots / "ledger-documents-paged.png"))
+    model.fetchMore()
+    assert model.rowCount() == 400 and model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 450 and not model.canFetchMore()
+    assert len({r.id for r in model.rows}) == 450
+    documents._header_clicked(1)  # 标题, ascending
+    titles = [r.title for r in model.rows]
+    assert documents.sort_key == "title" and model.rowCount() == 200
+    assert titles == sorted(titles)
+    documents.search.setText("第7项")
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    assert model.rows[0].doc_number.endswith("〕7号") and "共 1 件" in documents.summary.text()

@@ -88,6 +88,21 @@ def test_list_filters_and_yearly_counts_for_table_two(app_ctx, admin, kf):
     assert numbers(level=DocumentLevel.RULE) == ["令第250号"]
     assert numbers(status=DocumentStatus.REPEALED) == ["赣乡振规〔2020〕3号"]
     assert numbers(text="2019") == ["赣乡振规〔2019〕1号"]
+    assert service.status_counts(DocumentQuery(year=2021)) == {DocumentStatus.VALID: 2}
+    assert service.status_counts(DocumentQuery(text="赣乡振规")) == {
+        DocumentStatus.VALID: 1,
+        DocumentStatus.REPEALED: 1,
+        DocumentStatus.EXPIRED: 1,
+    }
+    by_change = service.list_documents(DocumentQuery(sort="status_changed_on", descending=True))
+    assert [r.doc_number for r in by_change][:2] == ["赣乡振规〔2019〕1号", "赣乡振规〔2020〕3号"]
+    first, second = (
+        service.list_documents(DocumentQuery(sort="doc_number", descending=False), offset, 2)
+        for offset in (0, 2)
+    )
+    assert [r.doc_number for r in first + second] == sorted(numbers())
+    with pytest.raises(ValidationError, match="排序"):
+        service.list_documents(DocumentQuery(sort="link"))
     c = service.create_document(kf, doc("赣乡振规〔2020〕7号", date(2020, 7, 1)))
     service.change_status(c.id, c.version, DocumentStatus.REVISED, date(2021, 10, 1))
     counts = service.yearly_counts(2021)

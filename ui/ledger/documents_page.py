@@ -1,11 +1,14 @@
-"""规范性文件 page: the registry (filters, search, sort), its form, import/export, and 清理."""
+"""规范性文件 page: the registry (filters, search, sort and paging done by the database), its
+form, import/export, and 清理."""
 
 from __future__ import annotations
 
 import logging
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -36,38 +39,52 @@ from gongkai_desktop.services.ledger_documents import (
 
 from ..context import UiContext
 from ..messages import confirm, show_error, show_info
-from ..models import Column, RowTableModel
+from ..models import ROW_ROLE, Column, RowTableModel
 from ..widgets import RecordTable, heading
 from .document_form import DocumentDialog
 from .exchange import ImportDialog, export_ledger, save_template
-from .widgets import date_edit, from_qdate
+from .paged_model import PagedColumn, PagedTableModel
+from .widgets import date_edit, from_qdate, paged_table
 
 log = logging.getLogger(__name__)
 
 ALL = "全部"
-LIMIT = 5000
+SEARCH_DELAY_MS = 300
+COLUMN_WIDTHS = (190, 320, 110, 100, 90, 90, 70, 100, 70)
+_MUTED = QBrush(QColor("#8a8f98"))
 
 
 def _d(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-DOCUMENT_COLUMNS = (
-    Column("文号", lambda r: r.doc_number),
-    Column("标题", lambda r: r.title),
-    Column("层级", lambda r: r.level.label),
-    Column("制发处室", lambda r: r.division_name),
-    Column("成文日期", lambda r: _d(r.written_on)),
-    Column("公开日期", lambda r: _d(r.published_on), sort=lambda r: r.published_on),
-    Column("状态", lambda r: r.status.label),
-    Column(
-        "状态变更日期",
-        lambda r: _d(r.status_changed_on),
-        sort=lambda r: r.status_changed_on,
-    ),
-    Column("征求意见", lambda r: "是" if r.consulted else "否"),
-    Column("解读", lambda r: "是" if r.interpreted else "否"),
+DOCUMENT_COLUMNS: tuple[PagedColumn, ...] = (
+    ("文号", lambda r: r.doc_number, "doc_number"),
+    ("标题", lambda r: r.title, "title"),
+    ("层级", lambda r: r.level.label, "level"),
+    ("制发处室", lambda r: r.division_name, "division"),
+    ("成文日期", lambda r: _d(r.written_on), "written_on"),
+    ("公开日期", lambda r: _d(r.published_on), "published_on"),
+    ("状态", lambda r: r.status.label, "status"),
+    ("状态变更日期", lambda r: _d(r.status_changed_on), "status_changed_on"),
+    ("征求意见", lambda r: "是" if r.consulted else "否", "consulted"),
+    ("解读", lambda r: "是" if r.interpreted else "否", "interpreted"),
 )
+WRITTEN_ON_COLUMN = 4
+
+
+class DocumentPagedModel(PagedTableModel):
+    """Pages of 规范性文件; documents no longer in force are grey."""
+
+    def __init__(self, page_size: int = 200, parent: Any = None) -> None:
+        super().__init__(DOCUMENT_COLUMNS, page_size, parent)
+
+    def style(self, row: DocumentRow, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
+            return row.title
+        if role == Qt.ItemDataRole.ForegroundRole and row.status is not DocumentStatus.VALID:
+            return _MUTED
+        return None
 
 
 def _combo(items: list[tuple[str, object]]) -> QComboBox:
@@ -78,16 +95,27 @@ def _combo(items: list[tuple[str, object]]) -> QComboBox:
 
 
 class DocumentsList(QWidget):
+    """The registry with its filter bar and actions; filters, search, sort and paging in SQL."""
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.service = DocumentService(ctx.db, ctx.actor)
-        ledger = LedgerService(ctx.db, ctx.actor)
+        self.ledger = LedgerService(ctx.db, ctx.actor)
+        self.sort_key = "written_on"
+        self.descending = True
+        self.total = 0
+        self._build_ui()
+        self._connect_signals()
+        self.refresh()
+
+    # ----- layout ------------------------------------------------------------------------------
+    def _build_ui(self) -> None:
         this_year = date.today().year
         self.year = _combo(
             [(ALL, None), *((f"{y}年", y) for y in range(this_year, this_year - 15, -1))]
         )
-        self.division = _combo([(ALL, None), *((n, i) for i, n in ledger.divisions())])
+        self.division = _combo([(ALL, None), *((n, i) for i, n in self.ledger.divisions())])
         self.level = _combo([(ALL, None), *((lv.label, lv) for lv in DocumentLevel)])
         self.status = _combo([(ALL, None), *((s.label, s) for s in DocumentStatus)])
         self.search = QLineEdit()
@@ -95,7 +123,7 @@ class DocumentsList(QWidget):
         self.search.setClearButtonEnabled(True)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
-        self.timer.setInterval(300)
+        self.timer.setInterval(SEARCH_DELAY_MS)
         filters = QHBoxLayout()
         for label, widget in (
             ("成文年度", self.year),
@@ -106,45 +134,51 @@ class DocumentsList(QWidget):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
         filters.addWidget(self.search, 1)
-        self.model = RowTableModel(
-            DOCUMENT_COLUMNS, muted=lambda r: r.status is not DocumentStatus.VALID
-        )
-        self.table = RecordTable(self.model)
+
+        self.model = DocumentPagedModel(parent=self)
+        self.table = paged_table(self.model, COLUMN_WIDTHS, WRITTEN_ON_COLUMN, row_height=28)
+
         self.summary = QLabel()
         self.summary.setObjectName("hintLabel")
-        new = QPushButton("登记文件")
-        edit = QPushButton("查看/编辑")
-        delete = QPushButton("删除")
-        imp = QPushButton("导入…")
-        exp = QPushButton("导出…")
-        tpl = QPushButton("下载模板…")
-        can_edit = ledger.editable_division_ids() != []
-        new.setEnabled(can_edit)
-        imp.setEnabled(can_edit)
+        self.new_button = QPushButton("登记文件")
+        self.open_button = QPushButton("查看/编辑")
+        self.delete_button = QPushButton("删除")
+        self.import_button = QPushButton("导入…")
+        self.export_button = QPushButton("导出…")
+        self.template_button = QPushButton("下载模板…")
+        can_edit = self.ledger.editable_division_ids() != []
+        self.new_button.setEnabled(can_edit)
+        self.import_button.setEnabled(can_edit)
         actions = QHBoxLayout()
-        for b in (new, edit, delete):
+        for b in (self.new_button, self.open_button, self.delete_button):
             actions.addWidget(b)
         actions.addStretch(1)
-        for b in (tpl, imp, exp):
+        for b in (self.template_button, self.import_button, self.export_button):
             actions.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
         layout.addLayout(actions)
+
+    def _connect_signals(self) -> None:
         for combo in (self.year, self.division, self.level, self.status):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.search.textChanged.connect(lambda _t: self.timer.start())
         self.timer.timeout.connect(self.refresh)
-        new.clicked.connect(self.new_document)
-        edit.clicked.connect(self.open_selected)
-        delete.clicked.connect(self.delete_selected)
+        self.model.sort_requested.connect(self.sort_by)
+        self.table.horizontalHeader().sectionClicked.connect(self._header_clicked)
+        self.new_button.clicked.connect(self.new_document)
+        self.open_button.clicked.connect(self.open_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
-        imp.clicked.connect(self.import_documents)
-        exp.clicked.connect(lambda: export_ledger(self, ctx, "documents", self.year.currentData()))
-        tpl.clicked.connect(lambda: save_template(self, ctx, "documents"))
-        self.refresh()
+        self.import_button.clicked.connect(self.import_documents)
+        self.export_button.clicked.connect(
+            lambda: export_ledger(self, self.ctx, "documents", self.year.currentData())
+        )
+        self.template_button.clicked.connect(lambda: save_template(self, self.ctx, "documents"))
 
+    # ----- querying ----------------------------------------------------------------------------
     def query(self) -> DocumentQuery:
         level = self.level.currentData()
         status = self.status.currentData()
@@ -154,23 +188,55 @@ class DocumentsList(QWidget):
             level=DocumentLevel(level) if level else None,
             status=DocumentStatus(status) if status else None,
             text=self.search.text(),
+            sort=self.sort_key,
+            descending=self.descending,
         )
 
     def refresh(self) -> None:
+        """Run the query and show its first page (more pages load as the view scrolls)."""
         query = self.query()
-        rows = self.service.list_documents(query, 0, LIMIT)
-        self.model.set_rows(rows)
-        self.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
-        self.table.fit_columns({1: 320})
-        valid = sum(1 for r in rows if r.status is DocumentStatus.VALID)
-        self.summary.setText(f"共 {len(rows)} 件，其中现行有效 {valid} 件")
+        service = self.service
+
+        def fetch(offset: int, limit: int) -> list[DocumentRow]:
+            return service.list_documents(query, offset, limit)
+
+        try:
+            self.model.reset(fetch)
+            counts = service.status_counts(query)
+        except GongkaiError as exc:
+            show_error(self, exc)
+            return
+        self.total = sum(counts.values())
+        valid = counts.get(DocumentStatus.VALID, 0)
+        self.summary.setText(f"共 {self.total} 件，其中现行有效 {valid} 件")
+
+    def _header_clicked(self, column: int) -> None:
+        key = self.model.sort_key_of(column)
+        if key is None:
+            return
+        descending = not self.descending if key == self.sort_key else key != "title"
+        self.table.horizontalHeader().setSortIndicator(
+            column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        )
+        self.sort_by(key, descending)
+
+    def sort_by(self, key: str, descending: bool) -> None:
+        if (key, descending) == (self.sort_key, self.descending):
+            return
+        self.sort_key, self.descending = key, descending
+        self.refresh()
+
+    # ----- actions -----------------------------------------------------------------------------
+    def selected(self) -> DocumentRow | None:
+        indexes = self.table.selectionModel().selectedRows()
+        return indexes[0].data(ROW_ROLE) if indexes else None
 
     def new_document(self) -> None:
         if DocumentDialog(self.ctx, self.service, None, self).exec() == QDialog.DialogCode.Accepted:
             self.refresh()
 
     def open_selected(self) -> None:
-        row: DocumentRow | None = self.table.selected()
+        row = self.selected()
         if row is None:
             return
         try:
@@ -185,7 +251,7 @@ class DocumentsList(QWidget):
             self.refresh()
 
     def delete_selected(self) -> None:
-        row: DocumentRow | None = self.table.selected()
+        row = self.selected()
         if row is None or not confirm(self, f"删除规范性文件「{row.doc_number}」的登记？"):
             return
         try:

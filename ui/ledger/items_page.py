@@ -9,19 +9,16 @@ from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -38,7 +35,7 @@ from ..widgets import heading
 from .exchange import ImportDialog, export_ledger, save_template
 from .item_form import ItemDialog
 from .item_model import ITEM_COLUMNS, ItemPagedModel
-from .widgets import date_edit, from_qdate
+from .widgets import date_edit, from_qdate, paged_table
 
 log = logging.getLogger(__name__)
 
@@ -134,23 +131,7 @@ class ItemsList(QWidget):
         filters.addWidget(self.reset_button)
 
         self.model = ItemPagedModel(parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setSortIndicatorShown(True)
-        header.setSectionsClickable(True)
-        header.setSortIndicator(4, Qt.SortOrder.DescendingOrder)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            self.table.setColumnWidth(column, width)
+        self.table = paged_table(self.model, COLUMN_WIDTHS, 4, multi_select=True)
 
         self.summary = QLabel()
         self.summary.setObjectName("hintLabel")

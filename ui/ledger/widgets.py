@@ -8,8 +8,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QAbstractItemModel, QDate, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -17,7 +18,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
+    QTableView,
     QWidget,
 )
 
@@ -209,3 +212,37 @@ class RecordDialog(QDialog):
             lambda stored: self.save(expected_version=stored),
             self.reload,
         )
+
+
+def paged_table(
+    model: QAbstractItemModel,
+    widths: Sequence[int],
+    sort_column: int,
+    *,
+    multi_select: bool = False,
+    row_height: int = 26,
+) -> QTableView:
+    """A read-only list view over a paged model whose header clicks re-sort in the database."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(
+        QAbstractItemView.SelectionMode.ExtendedSelection
+        if multi_select
+        else QAbstractItemView.SelectionMode.SingleSelection
+    )
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(row_height)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    header.setHighlightSections(False)
+    header.setSortIndicatorShown(True)
+    header.setSectionsClickable(True)
+    header.setSortIndicator(sort_column, Qt.SortOrder.DescendingOrder)
+    for column, width in enumerate(widths):
+        table.setColumnWidth(column, width)
+    return table
