@@ -4,12 +4,13 @@ and the steps of changing or deleting a record of a division."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit
 from ..db.base import RecordMixin, utcnow
@@ -135,10 +136,24 @@ class Service:
             return record.division_id if record is not None else None
 
     def soft_delete(
-        self, model: type[RecordMixin], record_id: int, *, what: str, entity: str, missing: str
+        self,
+        model: type[RecordMixin],
+        record_id: int,
+        *,
+        what: str,
+        entity: str,
+        missing: str,
+        expected_version: int | None = None,
+        name: Callable[[Any], str] | None = None,
+        before_delete: Callable[[Session, Any], None] | None = None,
     ) -> None:
-        """Mark a record deleted (the row stays, for the audit log and backups) if the actor may
-        change its division's records; ``missing`` is the NotFound message."""
+        """Mark a record deleted (the row stays, for the audit log, backups and package merging)
+        if the actor may change its division's records.
+
+        ``missing`` is the NotFound message; ``expected_version`` the version the user saw (a
+        newer one is a conflict); ``name`` names the record in messages and the audit detail;
+        ``before_delete`` may refuse (raise) or adjust the record inside the transaction.
+        """
         self.require(
             Action.EDIT_RECORD,
             division_id=self.division_of(model, record_id),
@@ -146,18 +161,38 @@ class Service:
             entity=entity,
             entity_id=record_id,
         )
-        with self.db.write() as session:
-            record = live_record(session, model, record_id, missing)
-            before = snapshot(record)
-            record.deleted_at = utcnow()
-            self.audit(
-                session,
-                what,
-                entity=entity,
-                entity_id=record.uuid,
-                division_id=record.division_id,
-                before=before,
-            )
+        try:
+            with self.db.write() as session:
+                record = live_record(session, model, record_id, missing)
+                label = name(record) if name else ""
+                self.check_version(record, expected_version, label or "该记录")
+                before = snapshot(record)
+                if before_delete is not None:
+                    before_delete(session, record)
+                record.deleted_at = utcnow()
+                record.updated_by = self.actor.user_id
+                session.flush()
+                self.audit(
+                    session,
+                    what,
+                    entity=entity,
+                    entity_id=record.uuid,
+                    division_id=record.division_id,
+                    before=before,
+                    detail=label,
+                )
+        except StaleDataError as exc:
+            raise self.lost_race(model, record_id, "该记录") from exc
+
+    def lost_race(self, model: type[RecordMixin], record_id: int, what: str) -> ConflictError:
+        """The conflict of a write that lost the race to another PC (SQLAlchemy's version check
+        matched no row), carrying the record as it is stored now."""
+        with self.db.read() as session:
+            record = session.get(model, record_id)
+            current = snapshot(record) if record is not None else None
+        return ConflictError(
+            f"{what}已被其他用户修改，请查看对方的修改后再决定保留哪一份。", current
+        )
 
     def audit(self, session: Session, action: str, **kwargs: Any) -> None:
         audit.record(session, audit_actor(self.actor), action, **kwargs)

@@ -35,7 +35,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..calendar import WorkingCalendar
-from ..db.base import utcnow
 from ..db.ledger_models import DisclosureCategory, DisclosureItem
 from ..db.models import Division, HolidayOverride, HolidayYear
 from ..domain.disclosure import (
@@ -702,40 +701,19 @@ class LedgerService(Service):
         return self.get_item(item_id)
 
     def _conflict(self, item_id: int) -> ConflictError:
-        with self.db.read() as session:
-            item = session.get(DisclosureItem, item_id)
-            current = snapshot(item) if item is not None else None
-        return ConflictError(
-            "公开事项已被其他用户修改，请查看对方的修改后再决定保留哪一份。", current
-        )
+        return self.lost_race(DisclosureItem, item_id, "公开事项")
 
     def delete_item(self, item_id: int, expected_version: int | None) -> None:
         """Soft deletion (the row stays for audit and package merging)."""
-        self.require(
-            Action.EDIT_RECORD,
-            division_id=self.division_of(DisclosureItem, item_id),
+        self.soft_delete(
+            DisclosureItem,
+            item_id,
             what="item.delete",
             entity=self.entity,
-            entity_id=item_id,
+            missing=ITEM_MISSING,
+            expected_version=expected_version,
+            name=lambda item: f"公开事项「{item.title}」",
         )
-        try:
-            with self.db.write() as session:
-                item = live_record(session, DisclosureItem, item_id, ITEM_MISSING)
-                self.check_version(item, expected_version, f"公开事项「{item.title}」")
-                before = snapshot(item)
-                item.deleted_at = utcnow()
-                item.updated_by = self.actor.user_id
-                session.flush()
-                self.audit(
-                    session,
-                    "item.delete",
-                    entity=self.entity,
-                    entity_id=item.uuid,
-                    division_id=item.division_id,
-                    before=before,
-                )
-        except StaleDataError as exc:
-            raise self._conflict(item_id) from exc
 
     def mark_published(
         self,

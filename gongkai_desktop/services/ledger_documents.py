@@ -17,7 +17,6 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..db.base import utcnow
 from ..db.ledger_models import (
     CleanupCampaign,
     CleanupDecision,
@@ -36,7 +35,7 @@ from ..domain.disclosure import (
     validate_document,
 )
 from ..domain.permissions import Action, allowed
-from ..errors import ConflictError, NotFound, ValidationError
+from ..errors import NotFound, ValidationError
 from ..search import escape_like
 from .annual_report import document_facts
 from .base import Service, changed_fields, live_record, snapshot
@@ -440,10 +439,7 @@ class DocumentService(Service):
                     after=changed_fields(before, snapshot(doc)),
                 )
         except StaleDataError as exc:
-            with self.db.read() as session:
-                doc = session.get(NormativeDocument, document_id)
-                current = snapshot(doc) if doc else None
-            raise ConflictError("规范性文件已被其他用户修改。", current) from exc
+            raise self.lost_race(NormativeDocument, document_id, "规范性文件") from exc
         return self.get_document(document_id).row
 
     def change_status(
@@ -461,27 +457,15 @@ class DocumentService(Service):
         )
 
     def delete_document(self, document_id: int, expected_version: int | None) -> None:
-        self.require(
-            Action.EDIT_RECORD,
-            division_id=self.division_of(NormativeDocument, document_id),
+        self.soft_delete(
+            NormativeDocument,
+            document_id,
             what="document.delete",
             entity=self.entity,
-            entity_id=document_id,
+            missing=DOCUMENT_MISSING,
+            expected_version=expected_version,
+            name=lambda doc: f"规范性文件「{doc.doc_number}」",
         )
-        with self.db.write() as session:
-            doc = live_record(session, NormativeDocument, document_id, DOCUMENT_MISSING)
-            self.check_version(doc, expected_version, f"规范性文件「{doc.doc_number}」")
-            before = snapshot(doc)
-            doc.deleted_at = utcnow()
-            doc.updated_by = self.actor.user_id
-            self.audit(
-                session,
-                "document.delete",
-                entity=self.entity,
-                entity_id=doc.uuid,
-                division_id=doc.division_id,
-                before=before,
-            )
 
     # --- counts for the annual report (table 二) ---
     def yearly_counts(self, year: int) -> dict[DocumentLevel, tuple[int, int, int]]:

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..calendar import WorkingCalendar
-from ..db.base import utcnow
 from ..db.models import Division
 from ..db.request_models import DisclosureCase, DisclosureRequest
 from ..domain.labels import DivisionKind
@@ -439,55 +438,33 @@ class RequestService(Service):
         return self._row(request_id)
 
     def delete_request(self, request_id: int, expected_version: int | None) -> None:
-        with self.db.read() as session:
-            current = live_record(session, DisclosureRequest, request_id, REQUEST_MISSING)
-        self.require(
-            Action.EDIT_RECORD,
-            division_id=current.division_id,
+        def refuse_if_cases_linked(session: Session, r: DisclosureRequest) -> None:
+            linked = session.scalar(
+                select(DisclosureCase.case_no).where(
+                    DisclosureCase.request_id == r.id, DisclosureCase.deleted_at.is_(None)
+                )
+            )
+            if linked:
+                raise ValidationError(
+                    f"申请「{r.reg_no}」关联了复议或诉讼案件（{linked}），请先删除或改挂案件。"
+                )
+            r.reg_no = _deleted_number(r.reg_no, r.id)
+
+        self.soft_delete(
+            DisclosureRequest,
+            request_id,
             what="request.delete",
             entity="disclosure_request",
-            entity_id=current.uuid,
+            missing=REQUEST_MISSING,
+            expected_version=expected_version,
+            name=lambda r: f"申请「{r.reg_no}」",
+            before_delete=refuse_if_cases_linked,
         )
-        try:
-            with self.db.write() as session:
-                r = live_record(session, DisclosureRequest, request_id, REQUEST_MISSING)
-                self.check_version(r, expected_version, f"申请「{r.reg_no}」")
-                linked = session.scalar(
-                    select(DisclosureCase.case_no).where(
-                        DisclosureCase.request_id == r.id, DisclosureCase.deleted_at.is_(None)
-                    )
-                )
-                if linked:
-                    raise ValidationError(
-                        f"申请「{r.reg_no}」关联了复议或诉讼案件（{linked}），请先删除或改挂案件。"
-                    )
-                before = snapshot(r)
-                r.deleted_at = utcnow()
-                r.updated_by = self.actor.user_id
-                r.reg_no = _deleted_number(r.reg_no, r.id)
-                session.flush()
-                self.audit(
-                    session,
-                    "request.delete",
-                    entity="disclosure_request",
-                    entity_id=r.uuid,
-                    division_id=r.division_id,
-                    before=before,
-                    detail=before["reg_no"],
-                )
-        except StaleDataError as exc:
-            raise self._conflict(DisclosureRequest, request_id, "该申请") from exc
 
     def _conflict(
         self, model: type[DisclosureRequest] | type[DisclosureCase], record_id: int, what: str
     ) -> ConflictError:
-        """The conflict of a write that lost the race, carrying the record as stored now."""
-        with self.db.read() as session:
-            record = session.get(model, record_id)
-            current = snapshot(record) if record is not None else None
-        return ConflictError(
-            f"{what}已被其他用户修改，请查看对方的修改后再决定保留哪一份。", current
-        )
+        return self.lost_race(model, record_id, what)
 
     def _row(self, request_id: int) -> RequestRow:
         with self.db.read() as session:
@@ -679,35 +656,19 @@ class RequestService(Service):
         return self._case(case_id)
 
     def delete_case(self, case_id: int, expected_version: int | None) -> None:
-        with self.db.read() as session:
-            current = live_record(session, DisclosureCase, case_id, CASE_MISSING)
-        self.require(
-            Action.EDIT_RECORD,
-            division_id=current.division_id,
+        def free_number(_session: Session, c: DisclosureCase) -> None:
+            c.case_no = _deleted_number(c.case_no, c.id)
+
+        self.soft_delete(
+            DisclosureCase,
+            case_id,
             what="case.delete",
             entity="disclosure_case",
-            entity_id=current.uuid,
+            missing=CASE_MISSING,
+            expected_version=expected_version,
+            name=lambda c: f"案件「{c.case_no}」",
+            before_delete=free_number,
         )
-        try:
-            with self.db.write() as session:
-                c = live_record(session, DisclosureCase, case_id, CASE_MISSING)
-                self.check_version(c, expected_version, f"案件「{c.case_no}」")
-                before = snapshot(c)
-                c.deleted_at = utcnow()
-                c.updated_by = self.actor.user_id
-                c.case_no = _deleted_number(c.case_no, c.id)
-                session.flush()
-                self.audit(
-                    session,
-                    "case.delete",
-                    entity="disclosure_case",
-                    entity_id=c.uuid,
-                    division_id=c.division_id,
-                    before=before,
-                    detail=before["case_no"],
-                )
-        except StaleDataError as exc:
-            raise self._conflict(DisclosureCase, case_id, "该案件") from exc
 
     def _case(self, case_id: int) -> CaseRow:
         with self.db.read() as session:

@@ -44,7 +44,7 @@ from ..widgets import RecordTable, heading
 from .document_form import DocumentDialog
 from .exchange import ImportDialog, export_ledger, save_template
 from .paged_model import PagedColumn, PagedTableModel
-from .widgets import date_edit, from_qdate, paged_table
+from .widgets import DatabaseSortedList, date_edit, from_qdate, paged_table
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def _combo(items: list[tuple[str, object]]) -> QComboBox:
     return combo
 
 
-class DocumentsList(QWidget):
+class DocumentsList(DatabaseSortedList, QWidget):
     """The registry with its filter bar and actions; filters, search, sort and paging in SQL."""
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -209,22 +209,6 @@ class DocumentsList(QWidget):
         self.total = sum(counts.values())
         valid = counts.get(DocumentStatus.VALID, 0)
         self.summary.setText(f"共 {self.total} 件，其中现行有效 {valid} 件")
-
-    def _header_clicked(self, column: int) -> None:
-        key = self.model.sort_key_of(column)
-        if key is None:
-            return
-        descending = not self.descending if key == self.sort_key else key != "title"
-        self.table.horizontalHeader().setSortIndicator(
-            column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
-        )
-        self.sort_by(key, descending)
-
-    def sort_by(self, key: str, descending: bool) -> None:
-        if (key, descending) == (self.sort_key, self.descending):
-            return
-        self.sort_key, self.descending = key, descending
-        self.refresh()
 
     # ----- actions -----------------------------------------------------------------------------
     def selected(self) -> DocumentRow | None:

@@ -7,7 +7,7 @@ import logging
 import time
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,8 +34,8 @@ from ..models import ROW_ROLE
 from ..widgets import heading
 from .exchange import ImportDialog, export_ledger, save_template
 from .item_form import ItemDialog
-from .item_model import ITEM_COLUMNS, ItemPagedModel
-from .widgets import date_edit, from_qdate, paged_table
+from .item_model import ItemPagedModel
+from .widgets import DatabaseSortedList, date_edit, from_qdate, paged_table
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ class MarkPublishedDialog(QDialog):
         form.addRow(buttons)
 
 
-class ItemsList(QWidget):
+class ItemsList(DatabaseSortedList, QWidget):
     """The 公开事项 list with its filter bar and actions."""
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -274,22 +274,6 @@ class ItemsList(QWidget):
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
-        self.refresh()
-
-    def _header_clicked(self, column: int) -> None:
-        key = ITEM_COLUMNS[column][2]
-        if key is None:
-            return
-        descending = not self.descending if key == self.sort_key else key != "title"
-        self.table.horizontalHeader().setSortIndicator(
-            column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
-        )
-        self.sort_by(key, descending)
-
-    def sort_by(self, key: str, descending: bool) -> None:
-        if (key, descending) == (self.sort_key, self.descending):
-            return
-        self.sort_key, self.descending = key, descending
         self.refresh()
 
     # ----- actions -----------------------------------------------------------------------------

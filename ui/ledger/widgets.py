@@ -246,3 +246,35 @@ def paged_table(
     for column, width in enumerate(widths):
         table.setColumnWidth(column, width)
     return table
+
+
+class DatabaseSortedList:
+    """Header clicks of a paged list re-query the database in the clicked column's order.
+
+    The list has ``model`` (a paged model with ``sort_key_of``), ``table``, ``sort_key``,
+    ``descending`` and ``refresh()``. A new column sorts newest/largest first, titles A–Z.
+    """
+
+    model: Any
+    table: QTableView
+    sort_key: str
+    descending: bool
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def _header_clicked(self, column: int) -> None:
+        key = self.model.sort_key_of(column)
+        if key is None:
+            return
+        descending = not self.descending if key == self.sort_key else key != "title"
+        self.table.horizontalHeader().setSortIndicator(
+            column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        )
+        self.sort_by(key, descending)
+
+    def sort_by(self, key: str, descending: bool) -> None:
+        if (key, descending) == (self.sort_key, self.descending):
+            return
+        self.sort_key, self.descending = key, descending
+        self.refresh()
