@@ -2,7 +2,8 @@
 
 For each case it times what the page does before the user sees rows (the first page of 200,
 with today's state computed in SQL) and, separately, the per-state counts shown in the status line
-just after. The baseline is the raw SQL of the first page without any filter, through sqlite3.
+just after. Then, for every sort column and direction, the page that scrolling fetches after
+``--deep-page`` pages (keyset paging: it should cost what the first page does). The baseline is the raw SQL of the first page without any filter, through sqlite3.
 
     .venv/bin/python bench/ledger_list.py [--items N] [--repeat K]
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 from ledger_data import build_demo_db
 
 from gongkai_desktop.domain.disclosure import DeadlineState, DisclosureAttribute
-from gongkai_desktop.services.ledger import ItemQuery, LedgerService
+from gongkai_desktop.services.ledger import SORT_KEYS, ItemQuery, LedgerService
 
 TARGET_MS = 100.0
 
@@ -35,10 +36,35 @@ def best_ms(fn: Callable[[], object], repeat: int) -> float:
     return best * 1000
 
 
+def deep_pages(service: LedgerService, page_no: int, repeat: int) -> float:
+    """Time of the page after ``page_no`` pages of 200, as scrolling down fetches it, for each sort
+    column and direction; prints them and returns the worst."""
+    calendar = service.calendar()
+    today = service.today(calendar=calendar)
+    print(f"page {page_no + 1} (rows {page_no * 200 + 1}–{(page_no + 1) * 200}), per sort:")
+    worst = 0.0
+    for sort in SORT_KEYS:
+        times = []
+        for descending in (False, True):
+            query = ItemQuery(sort=sort, descending=descending)
+            after = None
+            for _ in range(page_no):
+                after = service.list_items(query, after, 200, today, calendar)[-1]
+            times.append(
+                best_ms(lambda q=query, a=after: service.list_items(q, a, 200, today, calendar), repeat)
+            )
+        worst = max(worst, *times)
+        print(f"  {sort:14s} ascending {times[0]:6.1f}ms  descending {times[1]:6.1f}ms")
+    return worst
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--deep-page", type=int, default=400, help="pages of 200 scrolled before the deep page"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         ctx, actor = build_demo_db(Path(tmp) / "data", args.items)
@@ -78,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
             # What the page does on each change: load the calendar, fix today, fetch a page.
             calendar = service.calendar()
             today = service.today(calendar=calendar)
-            return service.list_items(query, 0, 200, today, calendar)
+            return service.list_items(query, None, 200, today, calendar)
 
         for name, query in cases.items():
             today = service.today()
@@ -86,9 +112,12 @@ def main(argv: list[str] | None = None) -> int:
             counts = best_ms(lambda q=query, t=today: service.state_counts(q, t), args.repeat)
             worst = max(worst, page)
             print(f"{name:32s} {page:9.1f}ms {counts:7.1f}ms {page / t_raw:7.1f}")
+        deepest = deep_pages(service, args.deep_page, args.repeat)
         ctx.close()
     verdict = "ok" if worst <= TARGET_MS else "over target"
     print(f"worst first page: {worst:.1f} ms (target <= {TARGET_MS:.0f} ms): {verdict}")
+    verdict = "ok" if deepest <= TARGET_MS else "over target"
+    print(f"worst deep page: {deepest:.1f} ms (target <= {TARGET_MS:.0f} ms): {verdict}")
     return 0
 
 

@@ -85,6 +85,9 @@ class DisclosureItem(RecordMixin, Base):
         ),
         Index("ix_disclosure_item_deadline", "deadline"),
         Index("ix_disclosure_item_title", "title"),
+        # The list's sorts by 公开属性 and 文号 page along these (db/paging.py).
+        Index("ix_disclosure_item_attribute", "attribute"),
+        Index("ix_disclosure_item_doc_number", "doc_number"),
         Index("ix_disclosure_item_division_formed", "division_id", "formed_on"),
     )
 

@@ -144,6 +144,22 @@ class DeadlineState(LabelledEnum):
 
 OPEN_STATES = (DeadlineState.PENDING, DeadlineState.DUE_SOON, DeadlineState.OVERDUE)
 
+# The order of the 状态 column, most urgent first; items that are not 主动公开 have no state and
+# come last.
+STATE_ORDER: tuple[DeadlineState, ...] = (
+    DeadlineState.OVERDUE,
+    DeadlineState.DUE_SOON,
+    DeadlineState.PENDING,
+    DeadlineState.UNKNOWN,
+    DeadlineState.LATE,
+    DeadlineState.ON_TIME,
+)
+
+
+def state_rank(state: DeadlineState | None) -> int:
+    """Position of ``state`` in ``STATE_ORDER`` (no state: after all of them)."""
+    return len(STATE_ORDER) if state is None else STATE_ORDER.index(state)
+
 
 def is_budget_category(category: str) -> bool:
     return category in BUDGET_CATEGORIES

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -37,6 +37,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..calendar import WorkingCalendar
 from ..db.ledger_models import DisclosureCategory, DisclosureItem
 from ..db.models import Division, HolidayOverride, HolidayYear
+from ..db.paging import SortOrder, nullable
 from ..domain.disclosure import (
     CHANNEL_BITS,
     DEFAULT_CATEGORIES,
@@ -52,6 +53,7 @@ from ..domain.disclosure import (
     due_soon_before,
     item_warnings,
     mask_to_channels,
+    state_rank,
     validate_item,
 )
 from ..domain.permissions import Action, allowed
@@ -189,22 +191,29 @@ _LIST_COLUMNS = (
 )
 
 
-def state_expression(today: Today) -> ColumnElement[Any]:
-    """The deadline state as SQL (NULL for items that are not 主动公开)."""
+def _state_value(state: DeadlineState | None) -> str | None:
+    return None if state is None else state.value
+
+
+def state_expression(
+    today: Today, value: Callable[[DeadlineState | None], Any] = _state_value
+) -> ColumnElement[Any]:
+    """The deadline state as SQL: ``value(state)`` of each row's state (by default the state's
+    value, NULL for items that are not 主动公开)."""
     item = DisclosureItem
     published = case(
-        (item.published_on <= item.deadline, literal(DeadlineState.ON_TIME.value)),
-        else_=literal(DeadlineState.LATE.value),
+        (item.published_on <= item.deadline, literal(value(DeadlineState.ON_TIME))),
+        else_=literal(value(DeadlineState.LATE)),
     )
     whens: list[tuple[Any, Any]] = [
-        (item.attribute != DisclosureAttribute.PROACTIVE.value, literal(None)),
-        (item.deadline.is_(None), literal(DeadlineState.UNKNOWN.value)),
+        (item.attribute != DisclosureAttribute.PROACTIVE.value, literal(value(None))),
+        (item.deadline.is_(None), literal(value(DeadlineState.UNKNOWN))),
         (item.published_on.is_not(None), published),
-        (item.deadline < today.today, literal(DeadlineState.OVERDUE.value)),
+        (item.deadline < today.today, literal(value(DeadlineState.OVERDUE))),
     ]
     if today.soon_before is not None:
-        whens.append((item.deadline < today.soon_before, literal(DeadlineState.DUE_SOON.value)))
-    return case(*whens, else_=literal(DeadlineState.PENDING.value))
+        whens.append((item.deadline < today.soon_before, literal(value(DeadlineState.DUE_SOON))))
+    return case(*whens, else_=literal(value(DeadlineState.PENDING)))
 
 
 def state_condition(state: DeadlineState, today: Today) -> ColumnElement[bool]:
@@ -277,24 +286,29 @@ def apply_item_filters(
     return stmt
 
 
-def order_by(query: ItemQuery, today: Today) -> list[Any]:
-    item = DisclosureItem
-    columns: dict[str, Any] = {
-        "formed_on": item.formed_on,
-        "title": item.title,
-        "category": item.category,
-        "attribute": item.attribute,
-        "division": item.division_id,
-        "deadline": item.deadline,
-        "published_on": item.published_on,
-        "state": state_expression(today),
-        "doc_number": item.doc_number,
-    }
-    column = columns.get(query.sort)
-    if column is None:
+# Sort key → (column, the row's value in that column); the 状态 column sorts by urgency.
+_SORT_COLUMNS: dict[str, tuple[Any, Callable[[ItemRow], Any]]] = {
+    "formed_on": (DisclosureItem.formed_on, lambda r: r.formed_on),
+    "title": (DisclosureItem.title, lambda r: r.title),
+    "category": (DisclosureItem.category, lambda r: r.category),
+    "attribute": (DisclosureItem.attribute, lambda r: r.attribute.value),
+    "division": (DisclosureItem.division_id, lambda r: r.division_id),
+    "deadline": (DisclosureItem.deadline, lambda r: r.deadline),
+    "published_on": (DisclosureItem.published_on, lambda r: r.published_on),
+    "state": (None, lambda r: state_rank(r.state)),
+    "doc_number": (DisclosureItem.doc_number, lambda r: r.doc_number),
+}
+
+
+def sort_order(query: ItemQuery, today: Today) -> tuple[SortOrder, Callable[[ItemRow], Any]]:
+    """The list's order, and how to read a row's value in its sort column."""
+    if query.sort not in _SORT_COLUMNS:
         raise ValidationError(f"不能按「{query.sort}」排序")
-    tie = item.id.desc() if query.descending else item.id.asc()
-    return [column.desc() if query.descending else column.asc(), tie]
+    column, value_of = _SORT_COLUMNS[query.sort]
+    if column is None:
+        column = state_expression(today, state_rank)
+    order = SortOrder(column, DisclosureItem.id, query.descending, nullable(column))
+    return order, value_of
 
 
 def calendar_fingerprint(session: Session) -> str:
@@ -532,19 +546,24 @@ class LedgerService(Service):
     def list_items(
         self,
         query: ItemQuery,
-        offset: int = 0,
+        after: ItemRow | None = None,
         limit: int = PAGE_SIZE,
         today: Today | None = None,
         calendar: WorkingCalendar | None = None,
     ) -> list[ItemRow]:
+        """A page of the list: the first ``limit`` rows, or the ``limit`` rows that follow the row
+        ``after`` (the last one of the previous page, as this method returned it)."""
         calendar = calendar or self.calendar()
         today = today or today_bounds(calendar, date.today())
+        order, value_of = sort_order(query, today)
         with self.db.read() as session:
             names = division_names(session)
             # No join with division: the planner then picks its index by the filters and order
             # alone, and the few division names come from one small query.
             stmt = apply_item_filters(session, select(*_LIST_COLUMNS), query, today, True)
-            stmt = stmt.order_by(*order_by(query, today)).offset(offset).limit(limit)
+            if after is not None:
+                stmt = stmt.where(order.after(value_of(after), after.id))
+            stmt = stmt.order_by(*order.order_by(session.get_bind().dialect.name)).limit(limit)
             return [row_of(r, today, calendar, self.actor, names) for r in session.execute(stmt)]
 
     def item_ids(self, query: ItemQuery, today: Today | None = None) -> list[int]:

@@ -9,6 +9,7 @@ its date. A clean-up campaign records 保留 / 修订 / 废止 per document; pub
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -24,6 +25,7 @@ from ..db.ledger_models import (
     NormativeDocumentStatus,
 )
 from ..db.models import Division
+from ..db.paging import SortOrder, nullable
 from ..domain import annual_report as ar
 from ..domain.disclosure import (
     DOCUMENT_FIELD_LABELS,
@@ -224,26 +226,26 @@ def apply_document_filters(stmt: Select[Any], query: DocumentQuery) -> Select[An
     return stmt
 
 
-def _order(query: DocumentQuery) -> list[Any]:
-    doc = NormativeDocument
-    columns = {
-        "written_on": doc.written_on,
-        "doc_number": doc.doc_number,
-        "title": doc.title,
-        "division": doc.division_id,
-        "published_on": doc.published_on,
-        "status": doc.status,
-        "status_changed_on": doc.status_changed_on,
-        "level": doc.level,
-        "consulted": doc.consulted,
-        "interpreted": doc.interpreted,
-    }
-    column = columns.get(query.sort)
-    if column is None:
+# Sort key → (column, the row's value in that column).
+_SORT_COLUMNS: dict[str, tuple[Any, Callable[[DocumentRow], Any]]] = {
+    "written_on": (NormativeDocument.written_on, lambda r: r.written_on),
+    "doc_number": (NormativeDocument.doc_number, lambda r: r.doc_number),
+    "title": (NormativeDocument.title, lambda r: r.title),
+    "division": (NormativeDocument.division_id, lambda r: r.division_id),
+    "published_on": (NormativeDocument.published_on, lambda r: r.published_on),
+    "status": (NormativeDocument.status, lambda r: r.status.value),
+    "status_changed_on": (NormativeDocument.status_changed_on, lambda r: r.status_changed_on),
+    "level": (NormativeDocument.level, lambda r: r.level.value),
+    "consulted": (NormativeDocument.consulted, lambda r: r.consulted),
+    "interpreted": (NormativeDocument.interpreted, lambda r: r.interpreted),
+}
+
+
+def _order(query: DocumentQuery) -> tuple[SortOrder, Callable[[DocumentRow], Any]]:
+    if query.sort not in _SORT_COLUMNS:
         raise ValidationError(f"不能按「{query.sort}」排序")
-    if query.descending:
-        return [column.desc(), doc.id.desc()]
-    return [column.asc(), doc.id.asc()]
+    column, value_of = _SORT_COLUMNS[query.sort]
+    return SortOrder(column, NormativeDocument.id, query.descending, nullable(column)), value_of
 
 
 def problems_error(problems: list[Problem]) -> ValidationError:
@@ -279,12 +281,17 @@ class DocumentService(Service):
             return {DocumentStatus(s): int(n) for s, n in session.execute(stmt)}
 
     def list_documents(
-        self, query: DocumentQuery, offset: int = 0, limit: int = 200
+        self, query: DocumentQuery, after: DocumentRow | None = None, limit: int = 200
     ) -> list[DocumentRow]:
+        """A page of the list: the first ``limit`` rows, or the ``limit`` rows that follow the row
+        ``after`` (the last one of the previous page)."""
+        order, value_of = _order(query)
         with self.db.read() as session:
             stmt = select(*_COLUMNS).join(Division, Division.id == NormativeDocument.division_id)
-            stmt = apply_document_filters(stmt, query).order_by(*_order(query))
-            stmt = stmt.offset(offset).limit(limit)
+            stmt = apply_document_filters(stmt, query)
+            if after is not None:
+                stmt = stmt.where(order.after(value_of(after), after.id))
+            stmt = stmt.order_by(*order.order_by(session.get_bind().dialect.name)).limit(limit)
             return [_row(r, self.actor) for r in session.execute(stmt)]
 
     def get_document(self, document_id: int) -> DocumentDetail:

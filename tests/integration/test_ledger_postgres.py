@@ -78,3 +78,32 @@ def test_import_is_all_or_nothing_on_postgres(pg_ledger, tmp_path: Path):
     ws.delete_rows(3)
     wb.save(tmp_path / "good.xlsx")
     assert run_job(import_items_job(ctx.db, admin, tmp_path / "good.xlsx")).created == 1
+
+
+def test_pages_follow_each_other_on_postgres(pg_ledger):
+    """Keyset paging on PostgreSQL gives the unpaged order for every sort, NULLs included (they
+    come first ascending and last descending, as on SQLite)."""
+    from datetime import timedelta
+
+    from support import page_through
+
+    from gongkai_desktop.services.ledger import SORT_KEYS
+
+    ctx, admin, ledger = pg_ledger
+    office = AdminService(ctx.db, admin).division_by_name("综合处").id
+    for i in range(9):
+        formed = date(2021, 3, 1) + timedelta(days=(i % 3) * 10)
+        published = formed + timedelta(days=5) if i % 2 else None
+        ledger.create_item(office, item(f"事项{i % 4}", formed, published_on=published))
+    calendar = ledger.calendar()
+    today = ledger.today(date(2021, 4, 20), calendar)
+    for sort in SORT_KEYS:
+        for descending in (False, True):
+            query = ItemQuery(sort=sort, descending=descending)
+            whole = [r.id for r in ledger.list_items(query, None, 100, today, calendar)]
+            paged = page_through(
+                lambda a, n, q=query: ledger.list_items(q, a, n, today, calendar), 2
+            )
+            assert [r.id for r in paged] == whole, (sort, descending)
+    by_published = ledger.list_items(ItemQuery(sort="published_on", descending=False), None, 100)
+    assert by_published[0].published_on is None and by_published[-1].published_on is not None

@@ -15,7 +15,12 @@ from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
 from gongkai_desktop.demo import DemoContext, foundation_step
 from gongkai_desktop.demo.ledger import ledger_step
-from gongkai_desktop.domain.disclosure import DeadlineState, DocumentFields, ItemFields
+from gongkai_desktop.domain.disclosure import (
+    DeadlineState,
+    DisclosureAttribute,
+    DocumentFields,
+    ItemFields,
+)
 from gongkai_desktop.progress import CancelToken, run_job
 from gongkai_desktop.reports.excel.ledger_items import write_items_template
 from gongkai_desktop.services.admin import AdminService
@@ -76,6 +81,29 @@ def test_list_pages_rows_in_and_filters_in_sql(qtbot, ui_ctx, admin, demo_items,
     items._header_clicked(0)  # 标题, ascending
     titles = [r.title for r in model.rows]
     assert titles == sorted(titles) and items.sort_key == "title"
+
+
+def test_list_sorted_by_state_scrolls_through_every_item_once(qtbot, ui_ctx, admin, demo_items):
+    """状态 sorts most urgent first; scrolling fetches page after page (each after the last row
+    shown) until all 650 items are there, none twice, still in state order."""
+    from gongkai_desktop.domain.disclosure import state_rank
+    from ui.ledger.item_model import STATE_COLUMN
+
+    page = items_page(qtbot, ui_ctx, admin)
+    items = page.items
+    model = items.model
+    items._header_clicked(STATE_COLUMN)
+    assert (items.sort_key, items.descending) == ("state", False)
+    assert model.rows[0].state is DeadlineState.OVERDUE
+    last = model.rows[-1]
+    # An edit shown in place must not move where the next page starts.
+    moved = replace(last, attribute=DisclosureAttribute.WITHHELD, state=None)
+    model.replace_row(moved)
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 650 and len({r.id for r in model.rows}) == 650
+    ranks = [state_rank(r.state) for r in model.rows if r.id != last.id]
+    assert ranks == sorted(ranks)
 
 
 def test_form_shows_validation_errors_in_chinese(qtbot, ui_ctx, admin, app_ctx, shots):

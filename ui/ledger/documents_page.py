@@ -197,8 +197,8 @@ class DocumentsList(DatabaseSortedList, QWidget):
         query = self.query()
         service = self.service
 
-        def fetch(offset: int, limit: int) -> list[DocumentRow]:
-            return service.list_documents(query, offset, limit)
+        def fetch(after: DocumentRow | None, limit: int) -> list[DocumentRow]:
+            return service.list_documents(query, after, limit)
 
         try:
             self.model.reset(fetch)

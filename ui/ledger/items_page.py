@@ -225,8 +225,8 @@ class ItemsList(DatabaseSortedList, QWidget):
             today = self.service.today(calendar=calendar)
             service = self.service
 
-            def fetch(offset: int, limit: int) -> list[ItemRow]:
-                return service.list_items(query, offset, limit, today, calendar)
+            def fetch(after: ItemRow | None, limit: int) -> list[ItemRow]:
+                return service.list_items(query, after, limit, today, calendar)
 
             self.model.reset(fetch)
         except GongkaiError as exc:

@@ -1,7 +1,9 @@
 """A thin, paged table model: rows are fetched page by page as the view scrolls.
 
 The model never holds the whole list: it asks its ``fetch`` callable for the next page when the
-view needs more rows (``canFetchMore``/``fetchMore``) until a page comes back short. It needs no
+view needs more rows (``canFetchMore``/``fetchMore``) until a page comes back short. A page is
+asked for by the last row of the page before it (keyset paging, ``gongkai_desktop.db.paging``), so
+the hundredth page costs what the first does. It needs no
 COUNT before the first page shows; a page fills the total in afterwards for its status line.
 Sorting a column does not sort in Python: it hands a new order to the page, which queries again.
 
@@ -26,11 +28,12 @@ _ROOT = QModelIndex()
 
 # (header, text of a row, sort key of the service or None when the column does not sort)
 PagedColumn = tuple[str, Callable[[Any], str], str | None]
-Fetch = Callable[[int, int], Sequence[Any]]
+# fetch(the last row fetched so far or None for the first page, how many rows)
+Fetch = Callable[[Any, int], Sequence[Any]]
 
 
 class PagedTableModel(QAbstractTableModel):
-    """Rows of the current query; more are fetched from ``fetch(offset, limit)`` on demand."""
+    """Rows of the current query; more are fetched from ``fetch(last_row, limit)`` on demand."""
 
     sort_requested = Signal(str, bool)  # service sort key, descending
 
@@ -43,14 +46,18 @@ class PagedTableModel(QAbstractTableModel):
         self.rows: list[Any] = []
         self.exhausted = True
         self._fetch: Fetch | None = None
+        # The last row as it was fetched: the next page follows it even when an edit has since
+        # replaced it in ``rows`` with values that sort elsewhere.
+        self._last: Any = None
 
     # ----- pushing data in -------------------------------------------------------------------
     def reset(self, fetch: Fetch) -> None:
         """A new query: how to fetch its pages. The first page is fetched now."""
         self.beginResetModel()
         self._fetch = fetch
-        self.rows = list(fetch(0, self.page_size))
+        self.rows = list(fetch(None, self.page_size))
         self.exhausted = len(self.rows) < self.page_size
+        self._last = self.rows[-1] if self.rows else None
         self.endResetModel()
 
     def replace_row(self, row: Any) -> None:
@@ -75,10 +82,11 @@ class PagedTableModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = _ROOT) -> None:
         if parent.isValid() or self._fetch is None or self.exhausted:
             return
-        more = list(self._fetch(len(self.rows), self.page_size))
+        more = list(self._fetch(self._last, self.page_size))
         self.exhausted = len(more) < self.page_size
         if not more:
             return
+        self._last = more[-1]
         first = len(self.rows)
         self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
         self.rows.extend(more)

@@ -35,6 +35,9 @@ from ..widgets import ErrorLabel
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+# Columns whose first click sorts ascending (A to Z, most urgent state first); dates and the
+# rest start with the newest or largest.
+ASCENDING_FIRST = frozenset({"title", "state", "doc_number"})
 
 INVALID_STYLE = "border: 1px solid #c0392b; background: #fff4f2;"
 
@@ -267,7 +270,10 @@ class DatabaseSortedList:
         key = self.model.sort_key_of(column)
         if key is None:
             return
-        descending = not self.descending if key == self.sort_key else key != "title"
+        if key == self.sort_key:
+            descending = not self.descending
+        else:
+            descending = key not in ASCENDING_FIRST
         self.table.horizontalHeader().setSortIndicator(
             column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
         )

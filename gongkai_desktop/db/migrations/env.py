@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
-from gongkai_desktop.db.schema import metadata
+from gongkai_desktop.db.schema import include_name, metadata
 
 config = context.config
-
-# Tables the ORM does not model: SQLite's full-text index of disclosure items (created by 0002
-# with its sync triggers). Autogenerate must not propose dropping them.
-UNMODELLED_PREFIXES = ("disclosure_item_fts",)
-
-
-def include_name(name: str | None, type_: str, _parent: object) -> bool:
-    return not (type_ == "table" and name is not None and name.startswith(UNMODELLED_PREFIXES))
-
 
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
