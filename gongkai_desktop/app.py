@@ -63,12 +63,17 @@ def setup_logging(paths: AppPaths, level: int = logging.INFO) -> None:
     root.setLevel(min(root.level or level, level))
 
 
-def open_app(data_dir: str | Path | None = None, db_url: str | None = None) -> AppContext:
+def open_app(
+    data_dir: str | Path | None = None,
+    db_url: str | None = None,
+    early_check: backup.EarlyQuickCheck | None = None,
+) -> AppContext:
     """Open (creating if needed) the database and bring its schema up to date.
 
     For SQLite: refuses a network location, runs a quick integrity check on an existing file (a
     damaged file is moved aside and ``DamagedDatabase`` names the newest verified backup), and
-    backs the file up before any migration.
+    backs the file up before any migration. ``early_check``: the check of this file, already
+    begun at the program's start (it is used when it checked the same file).
     """
     paths = resolve_paths(data_dir).ensure()
     setup_logging(paths)
@@ -78,7 +83,10 @@ def open_app(data_dir: str | Path | None = None, db_url: str | None = None) -> A
     else:
         warnings = check_db_location(paths.db_path)
         if paths.db_path.exists():
-            result = backup.quick_check(paths.db_path)
+            if early_check is not None and early_check.path == paths.db_path:
+                result = early_check.result()
+            else:
+                result = backup.quick_check(paths.db_path)
             if result != "ok":
                 moved = backup.move_aside(paths.db_path)
                 newest = backup.newest_verified(paths.backups_dir)

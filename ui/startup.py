@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gongkai_desktop import APP_ID, APP_NAME, __version__, backup
 from gongkai_desktop.app import AppContext, DamagedDatabase, auto_backup, is_initialized, open_app
+from gongkai_desktop.backup import EarlyQuickCheck
 from gongkai_desktop.domain.permissions import Actor
 from gongkai_desktop.errors import GongkaiError
 from gongkai_desktop.paths import resolve_paths, resources_dir
@@ -57,35 +58,6 @@ CJK_FAMILIES = (
     "SimSun",
 )
 SMOKE_TIMEOUT_MS = 20_000
-
-
-# ----- command line ------------------------------------------------------------------------------
-class _ArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(2, f"命令行参数错误：{message}\n")
-
-
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = _ArgumentParser(prog="gongkai-desktop", description=f"{APP_NAME}（桌面程序）")
-    parser.add_argument("--version", action="version", version=f"gongkai-desktop {__version__}")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--data-dir", metavar="DIR", help="数据文件夹（默认：用户数据目录或程序旁的 data/）"
-    )
-    where.add_argument("--db", metavar="URL", help="共享服务器的数据库地址（postgresql://…）")
-    parser.add_argument(
-        "--as",
-        dest="as_user",
-        metavar="USER",
-        help="以该用户登录（密码取自环境变量 GONGKAI_PASSWORD）",
-    )
-    parser.add_argument(
-        "--smoke",
-        action="store_true",
-        help="自检：登录并显示主窗口后输出 ready_ms=<启动毫秒数> 并退出（需要 --as 和 GONGKAI_PASSWORD）",
-    )
-    return parser.parse_args(argv)
 
 
 # ----- Qt set-up ---------------------------------------------------------------------------------
@@ -204,11 +176,15 @@ def install_excepthook(show_dialogs: bool = True) -> None:
 
 
 # ----- start-up steps ----------------------------------------------------------------------------
-def open_data(args: argparse.Namespace, interactive: bool) -> AppContext | None:
-    """``open_app`` with the user's decisions on a damaged database; None when start-up ends."""
+def open_data(
+    args: argparse.Namespace, interactive: bool, early_check: EarlyQuickCheck | None = None
+) -> AppContext | None:
+    """``open_app`` with the user's decisions on a damaged database; None when start-up ends.
+    ``early_check``: the integrity check begun at the program's start, for the first attempt."""
     while True:
+        check, early_check = early_check, None  # a file restored after damage is checked anew
         try:
-            return open_app(args.data_dir, args.db)
+            return open_app(args.data_dir, args.db, check)
         except DamagedDatabase as exc:
             log.error("damaged database: %s", exc)
             if not interactive or not _recover_damaged(args, exc):
@@ -379,12 +355,13 @@ def run_smoke(ctx: AppContext, args: argparse.Namespace) -> int:
     return 0
 
 
-def run(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+def run(args: argparse.Namespace, early_check: EarlyQuickCheck | None = None) -> int:
+    """Start-up after the command line (``ui.app`` parses it, Qt-free, and begins the integrity
+    check of the database file before anything heavy is imported)."""
     app = create_application([sys.argv[0] if sys.argv else "gongkai-desktop"])
     interactive = not args.smoke
     install_excepthook(show_dialogs=interactive)
-    ctx = open_data(args, interactive)
+    ctx = open_data(args, interactive, early_check)
     if ctx is None:
         return 1
     try:

@@ -140,7 +140,10 @@ def test_damaged_database_is_restored_from_newest_backup(
 
     args = argparse.Namespace(data_dir=str(data), db=None)
     message_boxes.answer = QMessageBox.StandardButton.Yes
-    reopened = ui_startup.open_data(args, interactive=True)
+    # The check begun at the program's start finds the damage; the restored file is checked anew.
+    early = ui_entry.begin_integrity_check(args)
+    assert early is not None and early.path == db_path
+    reopened = ui_startup.open_data(args, interactive=True, early_check=early)
     assert reopened is not None
     try:
         assert message_boxes.calls[0][1] == "数据库已损坏"

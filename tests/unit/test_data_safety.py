@@ -95,10 +95,23 @@ def test_damaged_database_is_moved_aside_and_newest_backup_offered(tmp_path):
     raw[100:4096] = b"\xff" * (4096 - 100)  # wreck the schema page
     raw[4096 * 2 : 4096 * 3] = b"\x00\x13" * 2048
     db_path.write_bytes(bytes(raw))
+    early = backup.EarlyQuickCheck(db_path)  # as the desktop program begins it at its start
     with pytest.raises(DamagedDatabase) as damaged:
-        open_app(tmp_path / "data")
+        open_app(tmp_path / "data", early_check=early)
+    assert early.result() != "ok"
     assert damaged.value.moved_to.exists() and not db_path.exists()
     assert damaged.value.newest_backup is not None
+
+
+def test_early_check_of_another_file_is_not_taken_for_this_one(tmp_path):
+    """``open_app`` uses an early check only when it checked the file being opened."""
+    ctx = open_app(tmp_path / "data")
+    ctx.close()
+    wrecked = tmp_path / "other.db"
+    wrecked.write_bytes(b"SQLite format 3\x00" + b"\xff" * 8192)
+    early = backup.EarlyQuickCheck(wrecked)
+    assert early.result() != "ok"
+    open_app(tmp_path / "data", early_check=early).close()
 
 
 def test_auto_backup_runs_once_a_day_and_only_after_changes(app_ctx, admin):
