@@ -21,7 +21,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from .db import ledger_models, plan_models, request_models  # noqa: F401 - register the models
+from .db import (  # noqa: F401 - register the models
+    interpretation_models,
+    ledger_models,
+    plan_models,
+    request_models,
+)
 from .db.base import Base, RecordMixin, utcnow
 from .db.engine import Database
 from .db.ledger_models import Attachment

@@ -67,13 +67,19 @@ def has_fts(session: Session) -> bool:
     return found
 
 
-def _like_any(term: str) -> ColumnElement[bool]:
+def contains_term(term: str, *columns: Any) -> ColumnElement[bool]:
+    """``term`` occurs, as typed (LIKE's wildcards escaped), in at least one of ``columns``."""
     pattern = f"%{escape_like(term)}%"
-    return or_(
-        DisclosureItem.title.like(pattern, escape="\\"),
-        DisclosureItem.doc_number.like(pattern, escape="\\"),
-        DisclosureItem.notes.like(pattern, escape="\\"),
-    )
+    return or_(*(column.like(pattern, escape="\\") for column in columns))
+
+
+def contains_every_term(query: str, *columns: Any) -> ColumnElement[bool]:
+    """Every term of ``query`` occurs in at least one of ``columns`` (true for no terms)."""
+    return and_(true(), *(contains_term(term, *columns) for term in terms(query)))
+
+
+def _like_any(term: str) -> ColumnElement[bool]:
+    return contains_term(term, DisclosureItem.title, DisclosureItem.doc_number, DisclosureItem.notes)
 
 
 def item_text_filter(session: Session, query: str) -> ColumnElement[bool]:

@@ -236,5 +236,12 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # A page with windows of its own (the interpretation workbench) may hold unsaved work:
+        # its ``close_windows()`` asks the user and says whether the main window may close.
+        for page in self.pages.values():
+            close_windows = getattr(page, "close_windows", None)
+            if callable(close_windows) and not close_windows():
+                event.ignore()
+                return
         self.save_state()
         super().closeEvent(event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import (
+    interpretation_models,  # noqa: F401  (policy interpretations and their drafts)
     ledger_models,  # noqa: F401  (disclosure ledger, documents, attachments)
     models,  # noqa: F401  (registers the foundation tables)
     plan_models,  # noqa: F401  (annual plan tasks, assignments, quarterly reports)

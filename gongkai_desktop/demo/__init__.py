@@ -20,6 +20,7 @@ from ..domain.permissions import Actor
 from ..progress import CancelToken, Progress
 from ..services.admin import AdminService
 from ..services.setup import initialize
+from .interpretations import interpretations_step
 from .ledger import ledger_step
 from .plan import plan_step
 from .requests import requests_step
@@ -85,7 +86,13 @@ def foundation_step(ctx: DemoContext) -> Generator[Progress, None, list[str]]:
 
 
 # Later modules append their steps here, in dependency order.
-DEMO_STEPS: list[DemoStep] = [foundation_step, ledger_step, plan_step, requests_step]
+DEMO_STEPS: list[DemoStep] = [
+    foundation_step,
+    ledger_step,
+    plan_step,
+    requests_step,
+    interpretations_step,
+]
 
 
 def demo_job(

@@ -6,6 +6,8 @@ hold too many members, would inflate too far (zip bombs), or name paths outside 
 This is enough because Python's ``zipfile`` never returns more bytes than a member's declared size,
 so the declared sizes checked here bound what openpyxl can inflate later. openpyxl must parse
 with defusedxml (no entity expansion, no external entities); ``require_defusedxml`` enforces it.
+Word files (.docx) are the same kind of package: ``check_package_limits`` with ``DOCX`` applies
+the same checks with messages that name Word.
 
 ``open_rows`` then checks the header row against a template's exact headers and yields the data
 rows; the ``parse_*_cell`` functions turn cell values into Python values or raise ``ValueError``
@@ -90,6 +92,26 @@ def _mb(size: int) -> str:
     return f"{size / MB:.1f} MB" if size < 10 * MB else f"{size / MB:.0f} MB"
 
 
+@dataclass(frozen=True)
+class OfficePackage:
+    """A kind of Office zip package, as the limit messages name it."""
+
+    app: str  # the program the user saves the file with: "Excel", "Word"
+    not_valid: str  # why the file is refused when it is no such package; {name} is the file name
+
+
+XLSX = OfficePackage(
+    "Excel",
+    "文件“{name}”不是有效的 Excel 工作簿（.xlsx）；如果是旧版 .xls 或加密的文件，"
+    "请在 Excel 中另存为 .xlsx 后再导入",
+)
+DOCX = OfficePackage(
+    "Word",
+    "文件“{name}”不是有效的 Word 文档（.docx）；如果是旧版 .doc 或加密的文件，"
+    "请在 Word 中另存为 .docx 后再导入",
+)
+
+
 def check_xlsx_limits(
     path: str | os.PathLike[str],
     max_bytes: int = MAX_BYTES,
@@ -102,40 +124,50 @@ def check_xlsx_limits(
     Only the zip directory is read. Raises ``InputTooLarge`` for a limit, ``ValidationError`` for a
     file that is not an .xlsx archive or names an absolute or ``..`` path.
     """
+    return check_package_limits(path, XLSX, max_bytes, max_entries, max_uncompressed, max_ratio)
+
+
+def check_package_limits(
+    path: str | os.PathLike[str],
+    package: OfficePackage,
+    max_bytes: int = MAX_BYTES,
+    max_entries: int = MAX_ENTRIES,
+    max_uncompressed: int = MAX_UNCOMPRESSED,
+    max_ratio: float = MAX_RATIO,
+) -> ZipSummary:
+    """Refuse an Office package (.xlsx, .docx) whose size, member count, inflated size, ratio or
+    member names are unsafe; ``check_xlsx_limits`` describes the checks."""
     file = Path(path)
     name = file.name
+    app = package.app
     try:
         size = file.stat().st_size
     except OSError as exc:
         raise _cannot_read(file, exc) from exc
     if size > max_bytes:
         raise InputTooLarge(
-            f"文件“{name}”过大（{_mb(size)}），Excel 文件不能超过 {_mb(max_bytes)}",
+            f"文件“{name}”过大（{_mb(size)}），{app} 文件不能超过 {_mb(max_bytes)}",
             path=str(file),
             size=size,
             limit=max_bytes,
         )
-    not_xlsx = ValidationError(
-        f"文件“{name}”不是有效的 Excel 工作簿（.xlsx）；如果是旧版 .xls 或加密的文件，"
-        "请在 Excel 中另存为 .xlsx 后再导入",
-        path=str(file),
-    )
+    not_package = ValidationError(package.not_valid.format(name=name), path=str(file))
     try:
         declared = _declared_entries(file, size)
     except OSError as exc:
         raise _cannot_read(file, exc) from exc
     if declared is None:
-        raise not_xlsx
+        raise not_package
     if declared > max_entries:
-        raise _too_many(name, declared, max_entries, file)
+        raise _too_many(app, name, declared, max_entries, file)
 
     try:
         with zipfile.ZipFile(file) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-        raise not_xlsx from exc
+        raise not_package from exc
     if len(infos) > max_entries:
-        raise _too_many(name, len(infos), max_entries, file)
+        raise _too_many(app, name, len(infos), max_entries, file)
 
     total = compressed = 0
     seen: set[str] = set()
@@ -156,7 +188,7 @@ def check_xlsx_limits(
             raise ValidationError(f"文件“{name}”已加密，请先取消密码保护", path=str(file))
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise ValidationError(
-                f"文件“{name}”使用了 Excel 不会使用的压缩方式，已拒绝打开", path=str(file)
+                f"文件“{name}”使用了 {app} 不会使用的压缩方式，已拒绝打开", path=str(file)
             )
         if info.file_size > max_uncompressed:
             raise _too_big_inflated(name, info.file_size, max_uncompressed, file)
@@ -169,7 +201,7 @@ def check_xlsx_limits(
     if total > RATIO_FLOOR and total > max_ratio * max(compressed, 1):
         raise _bomb(name, total, compressed, max_ratio, file, None)
     if "[Content_Types].xml" not in seen:
-        raise not_xlsx
+        raise not_package
     return ZipSummary(entries=len(infos), compressed=compressed, uncompressed=total)
 
 
@@ -177,9 +209,9 @@ def _cannot_read(file: Path, exc: OSError) -> ValidationError:
     return ValidationError(f"无法读取文件“{file.name}”：{exc.strerror or exc}", path=str(file))
 
 
-def _too_many(name: str, count: int, limit: int, file: Path) -> InputTooLarge:
+def _too_many(app: str, name: str, count: int, limit: int, file: Path) -> InputTooLarge:
     return InputTooLarge(
-        f"文件“{name}”内含 {count} 个部件，超过上限 {limit} 个，不像正常的 Excel 文件，已拒绝打开",
+        f"文件“{name}”内含 {count} 个部件，超过上限 {limit} 个，不像正常的 {app} 文件，已拒绝打开",
         path=str(file),
         entries=count,
         limit=limit,

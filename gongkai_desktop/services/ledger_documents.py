@@ -38,7 +38,7 @@ from ..domain.disclosure import (
 )
 from ..domain.permissions import Action, allowed
 from ..errors import NotFound, ValidationError
-from ..search import escape_like
+from ..search import contains_every_term
 from .annual_report import document_facts
 from .base import Service, changed_fields, live_record, snapshot
 
@@ -195,17 +195,9 @@ def _row(values: Any, actor: Any) -> DocumentRow:
 
 
 def text_condition(text: str) -> ColumnElement[bool]:
-    conditions = []
-    for word in text.split():
-        pattern = f"%{escape_like(word)}%"
-        conditions.append(
-            or_(
-                NormativeDocument.title.like(pattern, escape="\\"),
-                NormativeDocument.doc_number.like(pattern, escape="\\"),
-                NormativeDocument.notes.like(pattern, escape="\\"),
-            )
-        )
-    return and_(*conditions)
+    """Every word occurs in the title, the 文号 or the notes."""
+    doc = NormativeDocument
+    return contains_every_term(text, doc.title, doc.doc_number, doc.notes)
 
 
 def apply_document_filters(stmt: Select[Any], query: DocumentQuery) -> Select[Any]:

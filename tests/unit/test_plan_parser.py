@@ -17,6 +17,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.text.paragraph import Paragraph
 
+from gongkai_desktop.domain.numerals import chinese_numeral
 from gongkai_desktop.errors import InputTooLarge, ValidationError
 from gongkai_desktop.importers import plan
 from gongkai_desktop.importers.plan import (
@@ -323,7 +324,7 @@ def test_chinese_numeral_value(numeral: str, value: int | None) -> None:
 
 def test_sections_up_to_twenty() -> None:
     """Section headings 一、 to 二十、 are all recognised, each keeping its heading as written."""
-    numerals = [plan._chinese_numeral(n) for n in range(1, 21)]
+    numerals = [chinese_numeral(n) for n in range(1, 21)]
     lines = []
     for n, numeral in enumerate(numerals, start=1):
         lines += [f"{numeral}、第{n}部分", f"{n}.任务{n}。（牵头部门：综合处）"]

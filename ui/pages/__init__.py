@@ -58,15 +58,7 @@ PAGES: list[PageSpec] = [
     PageSpec("tasks", "年度任务", "ui.pages.plan:PlanPage"),
     PageSpec("items", "公开事项", "ui.ledger.items_page:ItemsPage"),
     PageSpec("documents", "规范性文件", "ui.ledger.documents_page:DocumentsPage"),
-    PageSpec(
-        "interpretations",
-        "政策解读",
-        coming(
-            "按照“谁起草、谁解读”，在同一界面左侧只读显示政策文件原文、右侧起草解读，可选中原文引用到解读稿中；"
-            "按背景依据、主要任务、关键词诠释、新旧政策差异等栏目组织内容。",
-            "检查解读与文件“同步组织、同步审签、同步部署”，发布不同步时提示；草稿自动保存；按公文格式导出 Word。",
-        ),
-    ),
+    PageSpec("interpretations", "政策解读", "ui.pages.interpretations:InterpretationsPage"),
     PageSpec(
         "decisions",
         "决策与征求意见",

@@ -18,24 +18,12 @@ from typing import Any
 
 from docx.document import Document
 
+from ...domain.numerals import chinese_numeral
 from ...fileio import atomic_path
 from . import _ooxml as ox
 from . import template
 from .fonts import SIZE_2HAO, SIZE_3HAO, SIZE_4HAO, SIZE_5HAO, SIZE_XIAO4, WordFonts
 from .table import CellLike, TableStyle, build_table, column_widths, layout_grid
-
-_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_numeral(n: int) -> str:
-    """一, 二, … 十, 十一, … 九十九: the numerals of ``一、`` and ``（一）`` headings."""
-    if not 0 < n < 100:
-        raise ValueError(f"heading numbers run from 1 to 99, not {n}")
-    tens, units = divmod(n, 10)
-    if tens == 0:
-        return _DIGITS[units]
-    head = "" if tens == 1 else _DIGITS[tens]
-    return head + "十" + (_DIGITS[units] if units else "")
 
 
 def heading_number(level: int, n: int) -> str:

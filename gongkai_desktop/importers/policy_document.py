@@ -1,0 +1,624 @@
+"""The text of a policy document (政策文件) to interpret: .docx, .pdf or .txt, as paragraphs.
+
+The interpretation workbench shows the document read-only beside the draft and compares it with
+its previous version paragraph by paragraph, so every reader returns the same thing: the
+non-empty paragraphs in reading order with their whitespace normalised (``normalise_space``).
+
+The files are untrusted, and each is checked before it is parsed:
+
+* .docx: the zip limits of ``xlsx_safety.check_package_limits`` (size, members, zip bombs, member
+  names), then every XML part's prolog is read with defusedxml, refusing a DTD or an entity
+  declaration before python-docx parses anything. Body paragraphs and the paragraphs of table
+  cells come in document order; Word's automatic numbering (``一、`` ``1.``) is written back in.
+* .pdf: at most ``MAX_BYTES`` and ``MAX_PAGES`` pages, not encrypted. Lines are joined into
+  paragraphs as Chinese text needs (see ``join_lines``).
+* .txt: UTF-8 with or without a byte order mark (or UTF-16 with one), else GB18030; each
+  non-empty line is a paragraph.
+
+Old Word files (.doc) and other types are refused with a message saying what to save them as.
+Every failure is a ``ValidationError`` (or ``InputTooLarge``) with a Chinese message naming the
+file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import math
+import re
+import statistics
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from ..errors import GongkaiError, InputTooLarge, ValidationError
+from .docx_numbering import ListNumbering
+from .xlsx_safety import DOCX, MAX_BYTES, _mb, check_package_limits
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_PAGES",
+    "SUPPORTED_SUFFIXES",
+    "PolicyText",
+    "TextLine",
+    "join_lines",
+    "normalise_space",
+    "read_policy_document",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_PAGES = 500
+MAX_TEXT_CHARS = 5_000_000
+# A prolog longer than this before the root element is not something Word writes.
+MAX_PROLOG_BYTES = 64 * 1024
+SUPPORTED_SUFFIXES = (".docx", ".pdf", ".txt")
+
+
+@dataclass(frozen=True)
+class PolicyText:
+    """The paragraphs of one policy document file, and the SHA-256 of the file's bytes."""
+
+    paragraphs: tuple[str, ...]
+    file_name: str
+    sha256: str
+
+
+def read_policy_document(path: Path) -> PolicyText:
+    """Read a policy document (.docx, .pdf or .txt) into paragraphs; see the module docstring."""
+    file = Path(path)
+    suffix = file.suffix.lower()
+    if suffix in (".doc", ".wps", ".rtf"):
+        raise ValidationError(
+            f"不支持旧版 Word 等格式的文件“{file.name}”：请在 Word 或 WPS 中另存为 .docx 或 PDF 后再打开",
+            path=str(file),
+        )
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ValidationError(
+            f"不支持的文件类型“{file.name}”：政策文件请另存为 Word（.docx）或 PDF 后再打开，"
+            "纯文本（.txt）也可以",
+            path=str(file),
+        )
+    data = _read_bytes(file)
+    if suffix == ".docx":
+        paragraphs = _docx_paragraphs(file, data)
+    elif suffix == ".pdf":
+        paragraphs = _pdf_paragraphs(file, data)
+    else:
+        paragraphs = _txt_paragraphs(file, data)
+    if not paragraphs:
+        hint = "；如果是扫描件，请提供 Word 版本或可复制文字的 PDF" if suffix == ".pdf" else ""
+        raise ValidationError(f"文件“{file.name}”中没有可读取的文字{hint}", path=str(file))
+    if sum(len(p) for p in paragraphs) > MAX_TEXT_CHARS:
+        raise InputTooLarge(
+            f"文件“{file.name}”的文字超过 {MAX_TEXT_CHARS} 个字，不像一份政策文件，已拒绝打开",
+            path=str(file),
+            limit=MAX_TEXT_CHARS,
+        )
+    return PolicyText(tuple(paragraphs), file.name, hashlib.sha256(data).hexdigest())
+
+
+def _read_bytes(file: Path) -> bytes:
+    """The whole file, after its size was checked (every supported file is read whole)."""
+    try:
+        size = file.stat().st_size
+        if not file.is_file():
+            raise ValidationError(f"“{file.name}”不是文件", path=str(file))
+        if size > MAX_BYTES:
+            raise InputTooLarge(
+                f"文件“{file.name}”过大（{_mb(size)}），政策文件不能超过 {_mb(MAX_BYTES)}",
+                path=str(file),
+                size=size,
+                limit=MAX_BYTES,
+            )
+        return file.read_bytes()
+    except FileNotFoundError:
+        raise ValidationError(f"找不到文件“{file.name}”", path=str(file)) from None
+    except OSError as exc:
+        raise ValidationError(
+            f"无法读取文件“{file.name}”：{exc.strerror or exc}", path=str(file)
+        ) from exc
+
+
+# --- text ------------------------------------------------------------------------------------
+
+_SPACES = re.compile(r"[\s\u3000\u00a0\u2002-\u200a\u202f\u205f]+")
+_INVISIBLE = str.maketrans({"\ufeff": None, "\u200b": None, "\u200c": None, "\u200d": None})
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _is_wide(ch: str) -> bool:
+    """A Chinese character or full-width punctuation mark."""
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def normalise_space(text: str) -> str:
+    """``text`` trimmed, with each run of white space (full-width and no-break spaces, tabs,
+    line breaks) made one space and invisible characters removed.
+
+    Spaces between Chinese characters stay: 第一条 为规范…… keeps the space after the article.
+    """
+    text = _XML_ILLEGAL.sub("", text.translate(_INVISIBLE))
+    return _SPACES.sub(" ", text).strip()
+
+
+def _clean(texts: Iterable[str]) -> list[str]:
+    return [t for t in (normalise_space(text) for text in texts) if t]
+
+
+# --- .txt ------------------------------------------------------------------------------------
+
+
+def _txt_paragraphs(file: Path, data: bytes) -> list[str]:
+    # Notepad's "Unicode" is UTF-16 with a byte order mark; otherwise UTF-8, then the GB family.
+    encodings = ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ()
+    for encoding in (*encodings, "utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break
+        log.debug("read %s as %s", file, encoding)
+        return _clean(text.splitlines())
+    raise ValidationError(
+        f"无法识别文件“{file.name}”的文字编码，或它不是文本文件：请另存为 UTF-8 或 GB18030（GBK）"
+        "编码的文本，或直接打开 Word（.docx）、PDF 文件",
+        path=str(file),
+    )
+
+
+# --- .docx -----------------------------------------------------------------------------------
+
+
+def _not_a_docx(file: Path) -> ValidationError:
+    return ValidationError(DOCX.not_valid.format(name=file.name), path=str(file))
+
+
+def _docx_paragraphs(file: Path, data: bytes) -> list[str]:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    check_package_limits(file, DOCX)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _refuse_dtds(file, archive)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error) as exc:
+        raise _not_a_docx(file) from exc
+    try:
+        document = docx.Document(io.BytesIO(data))
+        return _clean(_docx_texts(document))
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        EOFError,
+        zlib.error,
+        etree.XMLSyntaxError,
+    ) as exc:
+        log.warning("refused %s: %r", file, exc, exc_info=exc)
+        raise ValidationError(
+            f"无法读取 Word 文件“{file.name}”：文件已损坏或不是有效的 .docx 格式；"
+            "请在 Word 中打开后另存为 .docx 再试",
+            path=str(file),
+        ) from exc
+
+
+class _RootReached(Exception):
+    """Raised by the prolog check's parser target at the first element: the prolog is over."""
+
+
+class _StopAtRoot:
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        raise _RootReached
+
+    def end(self, tag: str) -> None:
+        pass
+
+    def data(self, data: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _looks_like_xml(name: str, head: bytes) -> bool:
+    if name.lower().endswith((".xml", ".rels", ".vml")):
+        return True
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return head.startswith((b"<", b"\xff\xfe", b"\xfe\xff"))
+
+
+def _refuse_dtds(file: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse a package any of whose XML parts declares a DTD or entities (defusedxml).
+
+    python-docx parses with lxml, which does not expand entities but still reads a DTD; defusedxml
+    refuses both outright. A DTD can only stand before the root element, so only the prolog of
+    each part is read, the parsing stopping at the first element.
+    """
+    try:
+        from defusedxml import DefusedXmlException
+        from defusedxml.ElementTree import DefusedXMLParser
+    except ImportError as exc:  # a frozen build that lost the module must not read unsafely
+        raise GongkaiError(
+            "安全组件 defusedxml 未生效，为防止恶意文件，已停止读取外部 Word 文件；请重新安装本软件",
+            component="defusedxml",
+        ) from exc
+    for info in archive.infolist():
+        if info.is_dir():
+            continue
+        with archive.open(info) as member:
+            head = member.read(4096)
+            if not _looks_like_xml(info.filename, head):
+                continue
+            parser = DefusedXMLParser(
+                target=_StopAtRoot(), forbid_dtd=True, forbid_entities=True, forbid_external=True
+            )
+            chunk, read = head, 0
+            try:
+                while chunk:
+                    parser.feed(chunk)
+                    read += len(chunk)
+                    if read > MAX_PROLOG_BYTES:
+                        raise _not_a_docx(file)
+                    chunk = member.read(4096)
+                parser.close()
+            except _RootReached:
+                continue
+            except DefusedXmlException as exc:
+                log.warning("refused %s (%s): %r", file, info.filename, exc)
+                raise ValidationError(
+                    f"无法读取 Word 文件“{file.name}”：文件含有不允许的 XML 内容"
+                    "（DTD 或实体定义），可能是恶意文件，已拒绝打开",
+                    path=str(file),
+                    member=info.filename,
+                ) from exc
+            except (SyntaxError, ValueError) as exc:
+                raise _not_a_docx(file) from exc
+
+
+def _docx_texts(document: Any) -> Iterator[str]:
+    """Body paragraphs and table cell paragraphs in document order, with automatic numbers."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    numbering = ListNumbering(document)
+    p_tag, tbl_tag, tr_tag, tc_tag = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+    containers = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:ins")}
+
+    def numbered(p: Any, parent: Any) -> str:
+        return numbering.prefix(Paragraph(p, parent)) + _paragraph_text(p)
+
+    def walk(element: Any, parent: Any, depth: int = 0) -> Iterator[str]:
+        if depth > 20:  # tables nested this deep are not a real document
+            return
+        for child in element.iterchildren():
+            if child.tag == p_tag:
+                yield numbered(child, parent)
+            elif child.tag == tbl_tag:
+                for tr in child.iterchildren(tr_tag):
+                    for tc in tr.iterchildren(tc_tag):
+                        yield from walk(tc, parent, depth + 1)
+            elif child.tag in containers:
+                yield from walk(child, parent, depth + 1)
+
+    yield from walk(document.element.body, document)
+
+
+def _w(tag: str) -> str:
+    return "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + tag
+
+
+_TEXT_TAGS = {_w("t"): None, _w("tab"): "\t", _w("br"): "\n", _w("cr"): "\n"}
+_TEXT_TAGS[_w("noBreakHyphen")] = "-"
+# Deleted text of tracked changes, the fallback copy of a drawing and the content of text boxes
+# (paragraphs of their own, and usually decoration) are not the paragraph's text.
+_SKIPPED = frozenset(
+    (
+        _w("del"),
+        _w("txbxContent"),
+        "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
+    )
+)
+
+
+def _paragraph_text(p: Any) -> str:
+    """The visible text of a ``w:p``, content controls, fields and tracked insertions included
+    (python-docx's ``Paragraph.text`` reads only plain runs and hyperlinks)."""
+    parts: list[str] = []
+    for el in p.iter(*_TEXT_TAGS):
+        ancestor = el.getparent()
+        skipped = False
+        while ancestor is not None and ancestor is not p:
+            if ancestor.tag in _SKIPPED:
+                skipped = True
+                break
+            ancestor = ancestor.getparent()
+        if skipped:
+            continue
+        fixed = _TEXT_TAGS[el.tag]
+        parts.append((el.text or "") if fixed is None else fixed)
+    return "".join(parts)
+
+
+# --- .pdf ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One printed line of a PDF page: its text, where it starts (x, y in points, y up) and the
+    estimated x where it ends, and the font size."""
+
+    text: str
+    x: float
+    y: float
+    end: float
+    size: float
+
+
+_SENTENCE_END = re.compile(r"[。：；！？:;!?][”’」』）)》]*$")
+_HEADING_START = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|"
+    r"第[一二三四五六七八九十百零〇\d]{1,5}[章节条部分]|附件\s*\d*\s*[:：]?$|\d{1,2}[.．、](?!\d)|"
+    r"[（(]\d{1,2}[)）])"
+)
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－─\s]*\d{1,4}[-—–－─\s]*|第\s*\d{1,4}\s*页(?:\s*[，,]?\s*共\s*\d{1,4}\s*页)?|"
+    r"\d{1,4}\s*/\s*\d{1,4})$"
+)
+
+
+def _pdf_error(file: Path, reason: str) -> ValidationError:
+    return ValidationError(f"无法读取 PDF 文件“{file.name}”：{reason}", path=str(file))
+
+
+def _pdf_paragraphs(file: Path, data: bytes) -> list[str]:
+    from pypdf import PdfReader
+    from pypdf.generic import IndirectObject
+
+    if b"%PDF-" not in data[:1024]:
+        raise _pdf_error(file, "文件不是 PDF 格式，或已损坏")
+    # pypdf raises many kinds of exceptions on damaged input; whatever it raises while reading an
+    # untrusted file means the file cannot be read, and the user needs that said in Chinese.
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise _pdf_error(
+                file,
+                "文件已加密（设有打开密码或权限保护），无法提取文字；请取消加密后重新导出 PDF，"
+                "或提供 Word（.docx）版本",
+            )
+        declared = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
+        if isinstance(declared, IndirectObject):
+            declared = declared.get_object()
+        if int(declared) > MAX_PAGES:
+            raise _too_many_pages(file, int(declared))
+        pages = len(reader.pages)
+        if pages > MAX_PAGES:
+            raise _too_many_pages(file, pages)
+        lines: list[list[TextLine]] = [_page_lines(page) for page in reader.pages]
+    except GongkaiError:
+        raise
+    except Exception as exc:
+        log.warning("refused %s: %r", file, exc, exc_info=exc)
+        raise _pdf_error(file, "文件已损坏或格式不受支持；请用原软件重新导出 PDF") from exc
+    return join_lines(lines)
+
+
+def _too_many_pages(file: Path, pages: int) -> InputTooLarge:
+    return InputTooLarge(
+        f"PDF 文件“{file.name}”有 {pages} 页，超过上限 {MAX_PAGES} 页，已拒绝打开",
+        path=str(file),
+        pages=pages,
+        limit=MAX_PAGES,
+    )
+
+
+def _multiply(m: Sequence[float], n: Sequence[float]) -> tuple[float, ...]:
+    return (
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    )
+
+
+def _text_width(text: str, size: float) -> float:
+    """Estimated printed width: a Chinese character one em, anything else half of one.
+
+    Characters Unicode leaves ambiguous (“ ” — …) are full width in Chinese fonts.
+    """
+    return sum(size if unicodedata.east_asian_width(ch) in "WFA" else size / 2 for ch in text)
+
+
+def _page_lines(page: Any) -> list[TextLine]:
+    """The lines of a page, top to bottom, from the positions pypdf reports for each text run."""
+    runs: list[tuple[str, float, float, float]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, font_size: Any) -> None:
+        if not text or not text.strip("\n"):
+            return
+        try:
+            m = _multiply([float(v) for v in tm], [float(v) for v in cm])
+            scale = math.hypot(m[2], m[3]) or 1.0
+            size = float(font_size) * scale
+        except (TypeError, ValueError, IndexError):
+            return
+        if not (math.isfinite(m[4]) and math.isfinite(m[5]) and math.isfinite(size)):
+            return
+        size = size if size > 0.5 else 12.0
+        pieces = text.split("\n")
+        for i, piece in enumerate(pieces):
+            if piece:
+                # A run holding a line break continues on the next line at the same x.
+                runs.append((piece, m[4], m[5] - i * size * 1.2, size))
+
+    page.extract_text(orientations=(0,), visitor_text=visit)
+    lines: list[list[tuple[str, float, float, float]]] = []
+    for run in sorted(runs, key=lambda r: -r[2]):
+        if lines and abs(lines[-1][0][2] - run[2]) < run[3] * 0.5:
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    out: list[TextLine] = []
+    for line in lines:
+        line.sort(key=lambda r: r[1])
+        size = statistics.median(r[3] for r in line)
+        # Runs far apart on one line (table columns, tab stops) stay apart by one space, even
+        # between Chinese characters.
+        segments: list[str] = [""]
+        reach = line[0][1]
+        for text, x, _, run_size in line:
+            if segments[-1].strip() and x - reach > size * 2:
+                segments.append("")
+            segments[-1] += text
+            reach = max(reach, x + _text_width(text, run_size))
+        text = " ".join(t for t in (_tighten(normalise_space(seg)) for seg in segments) if t)
+        if not text:
+            continue
+        raw = "".join(r[0] for r in line)
+        first, last = line[0], line[-1]
+        lead = len(raw) - len(raw.lstrip())
+        x = first[1] + _text_width(raw[:lead], size)
+        end = last[1] + _text_width(last[0].rstrip(), last[3])
+        out.append(TextLine(text, x, first[2], end, size))
+    out.sort(key=lambda t: -t.y)
+    return out
+
+
+def join_lines(pages: Sequence[Sequence[TextLine]]) -> list[str]:
+    """Paragraphs from the printed lines of each page.
+
+    Page numbers standing alone at the top or foot of a page are dropped. A line starts a new
+    paragraph when it is indented or offset from the page's left edge (a first-line indent, a
+    centred title, a signature), when it opens with a heading number (``一、`` ``（一）`` ``第三条``
+    ``1.``), when the line before it stopped well short of the right edge, or when a wider gap
+    than the usual line spacing lies above it. In a document that does not indent its
+    paragraphs, a line before which the text ended a sentence (``。：；！？``) starts one too.
+    Lines of one paragraph are joined without a space when either side is Chinese, and with one
+    between two words of Latin text.
+    """
+    kept: list[list[TextLine]] = []
+    for lines in pages:
+        lines = list(lines)
+        while lines and _PAGE_NUMBER.match(lines[-1].text):
+            lines.pop()
+        while lines and _PAGE_NUMBER.match(lines[0].text):
+            lines.pop(0)
+        kept.append(lines)
+
+    lefts = [_left_edge(lines) for lines in kept]
+    width = _text_width_of(kept, lefts)
+    pitches = _line_pitches(kept)
+    uses_indent = any(
+        _indent_kind(line, left) == "indent"
+        for left, lines in zip(lefts, kept, strict=True)
+        for line in lines
+    )
+    paragraphs: list[str] = []
+    previous: TextLine | None = None
+    previous_right = 0.0
+    for left, lines in zip(lefts, kept, strict=True):
+        for i, line in enumerate(lines):
+            gap = lines[i - 1].y - line.y if i else None
+            pitch = pitches.get(round(line.size), 0.0)
+            starts = (
+                previous is None
+                or _indent_kind(line, left) != "flush"
+                or bool(_HEADING_START.match(line.text))
+                or previous.end < previous_right - previous.size * 2
+                or (gap is not None and pitch > 0 and gap > pitch * 1.6)
+                or (not uses_indent and bool(_SENTENCE_END.search(previous.text)))
+            )
+            if starts or not paragraphs:
+                paragraphs.append(line.text)
+            else:
+                paragraphs[-1] = _join(paragraphs[-1], line.text)
+            previous, previous_right = line, left + width
+    return [p.strip() for p in paragraphs if p.strip()]
+
+
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_SPACE_BY_WIDE = re.compile(rf"(?<=[{_WIDE}]) (?=[0-9A-Za-z])|(?<=[0-9A-Za-z%]) (?=[{_WIDE}])")
+
+
+def _tighten(text: str) -> str:
+    """Drop the spaces between Chinese and Latin text that text extraction infers from the gap
+    Word and LibreOffice leave there (``2024 年`` for ``2024年``)."""
+    return _SPACE_BY_WIDE.sub("", text)
+
+
+def _join(left: str, right: str) -> str:
+    if not left or not right:
+        return left + right
+    a, b = left[-1], right[0]
+    if _is_wide(a) or _is_wide(b):
+        return left + right
+    if a in "-/–" or a.isspace() or b.isspace():
+        return left + right  # a line may break after a hyphen or slash inside a word
+    return left + " " + right
+
+
+def _left_edge(lines: Sequence[TextLine]) -> float:
+    """The leftmost start shared by two or more lines of a page (a stray line further left, such
+    as a wide table, does not move it)."""
+    if not lines:
+        return 0.0
+    starts: dict[int, int] = {}
+    for line in lines:
+        key = round(line.x / 2)
+        starts[key] = starts.get(key, 0) + 1
+    shared = [key * 2.0 for key, count in starts.items() if count >= 2]
+    return min(shared) if shared else min(line.x for line in lines)
+
+
+def _text_width_of(pages: Sequence[Sequence[TextLine]], lefts: Sequence[float]) -> float:
+    """The width of the type area: where most lines end, measured from their page's left edge.
+
+    Every line a paragraph wraps ends there; shorter lines end paragraphs (or are tables).
+    """
+    buckets: dict[int, int] = {}
+    for left, lines in zip(lefts, pages, strict=True):
+        for line in lines:
+            if len(line.text) >= 8:
+                key = round((line.end - left) / 4)
+                buckets[key] = buckets.get(key, 0) + 1
+    if not buckets:
+        return max((line.end - left for left, lines in zip(lefts, pages, strict=True)
+                    for line in lines), default=0.0)  # fmt: skip
+    best = max(buckets, key=lambda key: (buckets[key], key))
+    return best * 4.0
+
+
+def _line_pitches(pages: Sequence[Sequence[TextLine]]) -> dict[int, float]:
+    """The usual distance between consecutive lines of each font size (in whole points)."""
+    gaps: dict[int, list[float]] = {}
+    for lines in pages:
+        for above, below in zip(lines, lines[1:], strict=False):
+            if round(above.size) == round(below.size) and above.y > below.y:
+                gaps.setdefault(round(below.size), []).append(above.y - below.y)
+    return {size: statistics.median(values) for size, values in gaps.items()}
+
+
+def _indent_kind(line: TextLine, left: float) -> str:
+    """Where a line starts: "flush" at the left edge, "indent" for a first-line indent of one to
+    four characters, "offset" further right (centred or right-aligned lines)."""
+    shift = line.x - left
+    if shift < line.size * 0.8:
+        return "flush"
+    if shift <= line.size * 4.5:
+        return "indent"
+    return "offset"

@@ -1,0 +1,349 @@
+"""政策解读: the list of interpretations with their synchronisation check, and the workbench each
+one opens in (``interpretation_workbench``).
+
+谁起草、谁解读: a liaison creates and edits the interpretations of their own division's documents;
+the admin edits all, leaders read. The services enforce it; the page only hides what cannot work.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gongkai_desktop.domain.interpretation import (
+    InterpretationFields,
+    InterpretationStatus,
+)
+from gongkai_desktop.domain.labels import Role
+from gongkai_desktop.errors import GongkaiError
+from gongkai_desktop.services.interpretations import (
+    InterpretationQuery,
+    InterpretationRow,
+    InterpretationService,
+)
+
+from ..context import UiContext
+from ..messages import confirm, show_error
+from ..models import Column, RowTableModel
+from ..widgets import ErrorLabel, RecordTable
+
+log = logging.getLogger(__name__)
+
+ALL = "全部"
+_RED = QBrush(QColor("#b03a2e"))
+
+
+def _d(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def sync_text(row: InterpretationRow) -> str:
+    return "⚠ " + "；".join(row.sync_problems) if row.sync_problems else "同步"
+
+
+COLUMNS = (
+    Column("解读标题", lambda r: r.title),
+    Column("政策文件", lambda r: r.document_title),
+    Column("文号", lambda r: r.document_number),
+    Column("处室", lambda r: r.division_name),
+    Column("解读形式", lambda r: "、".join(f.label for f in r.forms)),
+    Column("文件审签", lambda r: _d(r.document_approved_on), lambda r: r.document_approved_on),
+    Column("解读审签", lambda r: _d(r.approved_on), lambda r: r.approved_on),
+    Column("文件发布", lambda r: _d(r.document_published_on), lambda r: r.document_published_on),
+    Column("解读发布", lambda r: _d(r.published_on), lambda r: r.published_on),
+    Column("状态", lambda r: r.status.label),
+    Column("同步检查", sync_text, tooltip=sync_text),
+)
+SYNC_COLUMN = 10
+
+
+class InterpretationTableModel(RowTableModel):
+    """Interpretations; a breach of the synchronisation rule is shown in red."""
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if (
+            index.isValid()
+            and role == Qt.ItemDataRole.ForegroundRole
+            and self.rows[index.row()].sync_problems
+            and index.column() in (SYNC_COLUMN, 0)
+        ):
+            return _RED
+        return super().data(index, role)
+
+
+class NewInterpretationDialog(QDialog):
+    """What a new interpretation needs before the workbench opens: which document, whose."""
+
+    def __init__(self, service: InterpretationService, actor_role: Role, parent=None):  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self.service = service
+        self.setWindowTitle("新建政策解读")
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.division = QComboBox(self)
+        for division_id, name in service.divisions():
+            self.division.addItem(name, division_id)
+        self.document = QComboBox(self)
+        self.document.setToolTip("从本处室登记的规范性文件中选择，或直接填写下面的文件名称和文号")
+        self.document_title = QLineEdit(self)
+        self.document_number = QLineEdit(self)
+        self.document_number.setPlaceholderText("如：赣乡振规〔2021〕1号（没有文号可不填）")
+        self.title = QLineEdit(self)
+        self.title.setPlaceholderText("默认：《文件名称》政策解读")
+        form.addRow("责任处室：", self.division)
+        form.addRow("规范性文件：", self.document)
+        form.addRow("政策文件名称：", self.document_title)
+        form.addRow("文号：", self.document_number)
+        form.addRow("解读标题：", self.title)
+        layout.addLayout(form)
+        self.error = ErrorLabel(self)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建并打开工作台")
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.division.setEnabled(actor_role is not Role.LIAISON and self.division.count() > 1)
+        self.division.currentIndexChanged.connect(self._fill_documents)
+        self.document.currentIndexChanged.connect(self._pick_document)
+        self.created_id: int | None = None
+        self._fill_documents()
+
+    def _fill_documents(self) -> None:
+        self.document.blockSignals(True)
+        self.document.clear()
+        self.document.addItem("（不从登记簿选择）", None)
+        try:
+            documents = self.service.division_documents(self.division.currentData())
+        except GongkaiError as exc:
+            log.warning("documents not listed: %s", exc)
+            documents = []
+        for _document_id, number, title in documents:
+            self.document.addItem(f"{number}　{title}", (number, title))
+            self.document.setItemData(self.document.count() - 1, title, Qt.ItemDataRole.ToolTipRole)
+        self.document.blockSignals(False)
+
+    def _pick_document(self) -> None:
+        picked = self.document.currentData()
+        if picked:
+            number, title = picked
+            self.document_number.setText(number)
+            self.document_title.setText(title)
+
+    def fields(self) -> InterpretationFields:
+        document_title = self.document_title.text().strip()
+        title = self.title.text().strip() or (
+            f"{_book(document_title)}政策解读" if document_title else ""
+        )
+        return InterpretationFields(
+            title=title,
+            document_title=document_title,
+            document_number=self.document_number.text().strip(),
+        )
+
+    def submit(self) -> None:
+        try:
+            detail = self.service.create(self.division.currentData(), self.fields())
+        except GongkaiError as exc:
+            self.error.show_message(str(exc))
+            return
+        self.created_id = detail.row.id
+        self.accept()
+
+
+def _book(title: str) -> str:
+    """A document title in 《》 (unless it already is)."""
+    return title if title.startswith("《") else f"《{title}》"
+
+
+class InterpretationsPage(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.service = InterpretationService(ctx.db, ctx.actor, ctx.app.paths.attachments_dir)
+        self.workbenches: dict[int, QWidget] = {}
+        self._build_ui()
+        self._connect_signals()
+        self.refresh()
+
+    def _build_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.year = QComboBox(self)
+        self.division = QComboBox(self)
+        self.status = QComboBox(self)
+        self.status.addItem(ALL, None)
+        for status in InterpretationStatus:
+            self.status.addItem(status.label, status.value)
+        self.out_of_sync = QCheckBox("只看不同步", self)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("搜索解读标题、文件名称、文号")
+        self.search.setClearButtonEnabled(True)
+        for label, widget in (("年度：", self.year), ("处室：", self.division), ("状态：", self.status)):
+            bar.addWidget(QLabel(label, self))
+            bar.addWidget(widget)
+        bar.addWidget(self.out_of_sync)
+        bar.addWidget(self.search, 1)
+        layout.addLayout(bar)
+        self._fill_filters()
+
+        self.model = InterpretationTableModel(COLUMNS, parent=self)
+        self.table = RecordTable(self.model, self)
+        self.table.proxy.sort(-1)  # the service's order: most recently changed first
+        layout.addWidget(self.table, 1)
+
+        second = QHBoxLayout()
+        self.summary = QLabel(self)
+        self.summary.setObjectName("hintLabel")
+        self.summary.setWordWrap(True)
+        second.addWidget(self.summary, 1)
+        self.new_button = QPushButton("新建解读…", self)
+        self.open_button = QPushButton("打开工作台", self)
+        self.delete_button = QPushButton("删除", self)
+        for button in (self.delete_button, self.open_button, self.new_button):
+            second.addWidget(button)
+        layout.addLayout(second)
+        role = self.ctx.actor.role
+        self.new_button.setVisible(role is not Role.LEADER)
+        self.delete_button.setVisible(role is not Role.LEADER)
+
+    def _fill_filters(self) -> None:
+        self.year.addItem(ALL, None)
+        years = set(self.service.years()) | {date.today().year}
+        for year in sorted(years, reverse=True):
+            self.year.addItem(f"{year}年", year)
+        self.division.addItem(ALL, None)
+        for division_id, name in self.service.divisions():
+            self.division.addItem(name, division_id)
+        self.division.setVisible(self.ctx.actor.role is not Role.LIAISON)
+
+    def _connect_signals(self) -> None:
+        for combo in (self.year, self.division, self.status):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.out_of_sync.toggled.connect(self.refresh)
+        self.search.returnPressed.connect(self.refresh)
+        self.search.textChanged.connect(lambda text: text or self.refresh())
+        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.table.activated.connect(lambda _index: self.open_selected())
+        self.table.selectionModel().selectionChanged.connect(self._on_select)
+        self.new_button.clicked.connect(self.new_interpretation)
+        self.open_button.clicked.connect(self.open_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+
+    def page_shown(self) -> None:
+        self.refresh()
+
+    def query(self) -> InterpretationQuery:
+        status = self.status.currentData()
+        return InterpretationQuery(
+            year=self.year.currentData(),
+            division_id=self.division.currentData(),
+            status=InterpretationStatus(status) if status else None,
+            out_of_sync=self.out_of_sync.isChecked(),
+            text=self.search.text().strip(),
+        )
+
+    def refresh(self) -> None:
+        selected = self.table.selected()
+        try:
+            rows = self.service.list_interpretations(self.query())
+        except GongkaiError as exc:
+            show_error(self, exc)
+            return
+        self.model.set_rows(rows)
+        published = sum(1 for r in rows if r.status is InterpretationStatus.PUBLISHED)
+        problems = sum(1 for r in rows if r.sync_problems)
+        tolerance = self.service.sync_tolerance()
+        rule = "同日" if tolerance <= 0 else f"{tolerance} 个工作日内"
+        self.summary.setText(
+            f"共 {len(rows)} 篇，已发布 {published} 篇，不同步 {problems} 篇"
+            f"（规则：解读与文件同日审签，{rule}发布）"
+        )
+        self.table.fit_columns({0: 260, 1: 260, SYNC_COLUMN: 240})
+        if selected is not None:
+            self.table.select_where(lambda r: r.id == selected.id)
+        self._on_select()
+
+    def _on_select(self) -> None:
+        row = self.table.selected()
+        self.open_button.setEnabled(row is not None)
+        self.delete_button.setEnabled(row is not None and row.editable)
+
+    # -- actions ----------------------------------------------------------------------------
+    def new_interpretation(self) -> None:
+        dialog = NewInterpretationDialog(self.service, self.ctx.actor.role, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.created_id is None:
+            return
+        self.refresh()
+        self.table.select_where(lambda r: r.id == dialog.created_id)
+        self.open_workbench(dialog.created_id)
+
+    def open_selected(self) -> None:
+        row = self.table.selected()
+        if row is not None:
+            self.open_workbench(row.id)
+
+    def open_workbench(self, interpretation_id: int) -> QWidget | None:
+        """Open (or bring to front) the workbench of one interpretation."""
+        from .interpretation_workbench import InterpretationWorkbench
+
+        window = self.workbenches.get(interpretation_id)
+        if window is None:
+            try:
+                window = InterpretationWorkbench(self.ctx, interpretation_id, self)
+            except GongkaiError as exc:
+                show_error(self, exc)
+                self.refresh()
+                return None
+            window.saved.connect(lambda _id: self.refresh())
+            window.closed.connect(self._forget_workbench)
+            self.workbenches[interpretation_id] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def _forget_workbench(self, interpretation_id: int) -> None:
+        self.workbenches.pop(interpretation_id, None)
+        self.refresh()
+
+    def delete_selected(self) -> None:
+        row = self.table.selected()
+        if row is None:
+            return
+        if row.id in self.workbenches:
+            show_error(self, "这篇解读正在工作台中打开，请先关闭工作台再删除。")
+            return
+        if not confirm(self, f"确定删除解读「{row.title}」吗？删除会记入审计日志。"):
+            return
+        try:
+            self.service.delete(row.id, row.version)
+        except GongkaiError as exc:
+            show_error(self, exc)
+        self.refresh()
+
+    def close_windows(self) -> bool:
+        """Close every open workbench (each asks about unsaved work); False when one stayed."""
+        for window in list(self.workbenches.values()):
+            if not window.close():
+                return False
+        return True
