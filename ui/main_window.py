@@ -164,6 +164,9 @@ class MainWindow(QMainWindow):
             relogin = getattr(widget, "relogin_requested", None)
             if relogin is not None:
                 relogin.connect(self.relogin_requested)
+            open_page = getattr(widget, "open_page", None)  # e.g. 首页's to-do list
+            if open_page is not None:
+                open_page.connect(self.show_page)
             self.pages[spec.key] = widget
             self.stack.addWidget(widget)
         self.stack.setCurrentWidget(widget)

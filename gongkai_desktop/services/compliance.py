@@ -1,0 +1,377 @@
+"""The compliance dashboard (SPEC §12): every rule of ``domain.compliance.RULES`` tallied for the
+user's scope and a year, what needs doing (overdue and due soon, across modules), and the plan's
+quarterly reporting.
+
+The scope: a liaison sees their own division; the admin and leaders see the bureau (or one
+division they pick). Each module's own service does the reading, so the permissions and the
+deadline rules are the ones the module pages apply; nothing is counted twice in two ways.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import select
+
+from ..calendar import WorkingCalendar
+from ..db.request_models import AnnualReport
+from ..domain.compliance import RULES_BY_ID, RuleTally
+from ..domain.disclosure import DeadlineState, DisclosureAttribute, RepostState
+from ..domain.interpretation import InterpretationStatus
+from ..domain.labels import Role
+from ..domain.plan import QUARTERS, ReportState
+from ..domain.requests import RequestState
+from ..errors import CalendarMissing
+from .base import Service, division_names
+from .interpretations import InterpretationQuery, InterpretationService
+from .ledger import ItemQuery, LedgerService
+from .ledger_catalogue import RepostService
+from .plan import PlanService
+from .requests import RequestService
+
+log = logging.getLogger(__name__)
+
+ATTENTION_LIMIT = 50  # rows per kind in the to-do list
+REPORT_SOON_DAYS = 7  # a quarterly report due within this many days is at risk
+
+
+@dataclass(frozen=True)
+class AttentionRow:
+    """One thing to act on: where it is kept (a page key), what and whose, by when."""
+
+    page: str
+    kind: str
+    title: str
+    division_name: str
+    state: str
+    due: date | None
+    days_left: int | None  # working days; negative when overdue
+    record_id: int | None = None
+
+
+@dataclass(frozen=True)
+class QuarterProgress:
+    """The plan's reports of one quarter in scope, by state."""
+
+    quarter: int
+    due: date | None
+    counts: dict[ReportState, int]
+
+    @property
+    def expected(self) -> int:
+        return sum(n for s, n in self.counts.items() if s is not ReportState.NOT_DUE)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    year: int
+    today: date
+    scope: str  # 全局 or the division's name
+    division_id: int | None
+    tallies: tuple[RuleTally, ...]
+    attention: tuple[AttentionRow, ...]
+    quarters: tuple[QuarterProgress, ...]
+    problems: tuple[str, ...] = ()
+
+
+def _tally(rule_id: str, met: int = 0, at_risk: int = 0, missed: int = 0, *notes: str) -> RuleTally:
+    rule = RULES_BY_ID[rule_id]
+    return RuleTally(rule, met, at_risk, missed, tuple(n for n in notes if n), rule.parameters)
+
+
+class ComplianceService(Service):
+    def scope_division(self, division_id: int | None = None) -> int | None:
+        """The division the dashboard counts: a liaison's own, else the one asked for (None: all)."""
+        if self.actor.role is Role.LIAISON:
+            return self.actor.division_id
+        return division_id
+
+    def dashboard(
+        self,
+        year: int | None = None,
+        division_id: int | None = None,
+        today: date | None = None,
+        now: datetime | None = None,
+    ) -> Dashboard:
+        today = today or date.today()
+        now = now or datetime.now()
+        year = year or today.year
+        scope = self.scope_division(division_id)
+        with self.db.read() as session:
+            names = division_names(session)
+        problems: list[str] = []
+        ledger = LedgerService(self.db, self.actor)
+        calendar = ledger.calendar()
+        bounds = ledger.today(today, calendar)
+        if bounds.warning:
+            problems.append(bounds.warning)
+        attention: list[AttentionRow] = []
+        tallies = [
+            *self._items(ledger, year, scope, bounds, calendar, attention),
+            self._reposts(year, scope, now, attention),
+            self._interpretations(year, scope, today, attention),
+            *self._requests(year, scope, today, attention),
+        ]
+        plan_tally, quarters = self._plan(year, scope, today, calendar, attention, problems)
+        tallies.append(plan_tally)
+        tallies.append(self._annual_report(year, today))
+        attention.sort(key=lambda a: (a.days_left is None, a.days_left or 0, a.due or date.max))
+        return Dashboard(
+            year=year,
+            today=today,
+            scope=names.get(scope, "") if scope is not None else "全局",
+            division_id=scope,
+            tallies=tuple(tallies),
+            attention=tuple(attention),
+            quarters=quarters,
+            problems=tuple(dict.fromkeys(problems)),
+        )
+
+    # --- 公开事项 ---
+    def _items(self, ledger, year, scope, bounds, calendar, attention):  # type: ignore[no-untyped-def]
+        proactive = ItemQuery(
+            year=year, division_id=scope, attribute=DisclosureAttribute.PROACTIVE
+        )
+        counts = ledger.state_counts(proactive, bounds)
+        by = counts.by_state
+        unknown = by.get(DeadlineState.UNKNOWN, 0)
+        deadline = _tally(
+            "proactive_20_workdays",
+            by.get(DeadlineState.ON_TIME, 0) + by.get(DeadlineState.PENDING, 0),
+            by.get(DeadlineState.DUE_SOON, 0) + unknown,
+            by.get(DeadlineState.OVERDUE, 0) + by.get(DeadlineState.LATE, 0),
+            f"{year}年形成的主动公开事项 {counts.total} 件",
+            f"逾期未公开 {by.get(DeadlineState.OVERDUE, 0)} 件，逾期公开 {by.get(DeadlineState.LATE, 0)} 件"
+            if by.get(DeadlineState.OVERDUE, 0) or by.get(DeadlineState.LATE, 0)
+            else "",
+            f"期限无法计算 {unknown} 件（缺少节假日安排）" if unknown else "",
+        )
+        portal = _tally(
+            "portal_channel",
+            counts.total - counts.portal_missing,
+            0,
+            counts.portal_missing,
+            f"未列门户网站 {counts.portal_missing} 件" if counts.portal_missing else "",
+        )
+        for state in (DeadlineState.OVERDUE, DeadlineState.DUE_SOON):
+            query = ItemQuery(division_id=scope, state=state, sort="deadline", descending=False)
+            for row in ledger.list_items(query, None, ATTENTION_LIMIT, bounds, calendar):
+                attention.append(
+                    AttentionRow(
+                        "items",
+                        "公开事项",
+                        row.title,
+                        row.division_name,
+                        state.label,
+                        row.deadline,
+                        row.days_left,
+                        row.id,
+                    )
+                )
+        return deadline, portal
+
+    # --- 转载 ---
+    def _reposts(self, year, scope, now, attention) -> RuleTally:  # type: ignore[no-untyped-def]
+        rows = [
+            r
+            for r in RepostService(self.db, self.actor).list_reposts(year, now)
+            if scope is None or r.division_id == scope
+        ]
+        states = [r.state for r in rows]
+        for r in rows:
+            if r.state is RepostState.OVERDUE:
+                attention.append(
+                    AttentionRow("items", "转载", r.title, r.division_name, r.state.label, None, None)
+                )
+        return _tally(
+            "repost_24_hours",
+            states.count(RepostState.ON_TIME),
+            states.count(RepostState.PENDING),
+            states.count(RepostState.OVERDUE) + states.count(RepostState.LATE),
+            f"{year}年登记的转载 {len(rows)} 件",
+        )
+
+    # --- 政策解读 ---
+    def _interpretations(self, year, scope, today, attention) -> RuleTally:  # type: ignore[no-untyped-def]
+        service = InterpretationService(self.db, self.actor)
+        rows = service.list_interpretations(
+            InterpretationQuery(year=year, division_id=scope), today=today
+        )
+        met = at_risk = missed = 0
+        for r in rows:
+            if r.sync_problems:
+                missed += 1
+                if r.status is not InterpretationStatus.PUBLISHED:
+                    attention.append(
+                        AttentionRow(
+                            "interpretations",
+                            "政策解读",
+                            r.title,
+                            r.division_name,
+                            "文件已发布、解读未发布"
+                            if r.document_published_on
+                            else "审签不同步",
+                            r.document_published_on,
+                            None,
+                            r.id,
+                        )
+                    )
+            elif r.status is InterpretationStatus.PUBLISHED:
+                met += 1
+            elif r.document_approved_on is not None or r.document_published_on is not None:
+                at_risk += 1  # the document is under way; its interpretation is not out yet
+        return _tally(
+            "interpretation_in_sync",
+            met,
+            at_risk,
+            missed,
+            f"{year}年的政策解读 {len(rows)} 篇",
+        )
+
+    # --- 依申请公开 ---
+    def _requests(self, year, scope, today, attention):  # type: ignore[no-untyped-def]
+        service = RequestService(self.db, self.actor)
+        rows = [
+            r
+            for r in service.list_requests(year=year, division_id=scope, today=today)
+        ]
+        states = [r.state for r in rows]
+        answered = _tally(
+            "request_20_workdays",
+            states.count(RequestState.CLOSED_ON_TIME)
+            + states.count(RequestState.OPEN)
+            + states.count(RequestState.AWAITING_CORRECTION),
+            states.count(RequestState.DUE_SOON) + states.count(RequestState.UNKNOWN),
+            states.count(RequestState.OVERDUE) + states.count(RequestState.CLOSED_LATE),
+            f"{year}年收到的申请 {len(rows)} 件",
+        )
+        noticed = [r for r in rows if r.data.correction_notice_date is not None]
+        late = sum(1 for r in noticed if any("补正告知" in f for f in r.status.flags))
+        notice = _tally(
+            "correction_notice_7_workdays",
+            len(noticed) - late,
+            0,
+            late,
+            f"告知补正的申请 {len(noticed)} 件",
+        )
+        for r in service.list_requests(
+            division_id=scope, states=[RequestState.OVERDUE, RequestState.DUE_SOON], today=today
+        )[: 2 * ATTENTION_LIMIT]:
+            attention.append(
+                AttentionRow(
+                    "requests",
+                    "依申请公开",
+                    f"{r.reg_no} {r.data.content}"[:80],
+                    r.division_name,
+                    r.state.label,
+                    r.deadline,
+                    r.status.days_left,
+                    r.id,
+                )
+            )
+        return answered, notice
+
+    # --- 年度任务 ---
+    def _plan(self, year, scope, today, calendar, attention, problems):  # type: ignore[no-untyped-def]
+        overview = PlanService(self.db, self.actor).overview(year, today)
+        if overview.calendar_problem:
+            problems.append(overview.calendar_problem)
+        counts = {q: dict.fromkeys(ReportState, 0) for q in QUARTERS}
+        met = at_risk = missed = 0
+        for task in overview.tasks:
+            for a in task.assignments:
+                if scope is not None and a.division_id != scope:
+                    continue
+                for q in QUARTERS:
+                    state = a.state(q)
+                    counts[q][state] += 1
+                    report = a.report(q)
+                    due = overview.due_dates.get(q)
+                    if state is ReportState.OVERDUE or (report is not None and report.late):
+                        missed += 1
+                    elif state in (ReportState.PASSED, ReportState.SUBMITTED):
+                        met += 1
+                    elif state is ReportState.RECTIFY or (
+                        state is ReportState.PENDING
+                        and due is not None
+                        and (due - today).days <= REPORT_SOON_DAYS
+                    ):
+                        at_risk += 1
+                    if state in (ReportState.OVERDUE, ReportState.RECTIFY) or (
+                        state is ReportState.PENDING
+                        and due is not None
+                        and (due - today).days <= REPORT_SOON_DAYS
+                    ):
+                        # A report to rectify is late by its review, not by the quarter's date.
+                        days = (
+                            None
+                            if state is ReportState.RECTIFY
+                            else _working_days_left(calendar, today, due)
+                        )
+                        attention.append(
+                            AttentionRow(
+                                "tasks",
+                                "年度任务",
+                                f"第{task.no}项 {task.title}（第{q}季度）",
+                                a.division_name,
+                                state.label,
+                                due,
+                                days,
+                            )
+                        )
+        quarters = tuple(
+            QuarterProgress(q, overview.due_dates.get(q), {s: n for s, n in counts[q].items() if n})
+            for q in QUARTERS
+        )
+        tally = _tally(
+            "quarterly_task_reports",
+            met,
+            at_risk,
+            missed,
+            f"{year}年应报送的季度进展（任务×处室×季度）",
+        )
+        return tally, quarters
+
+    # --- 年度报告 ---
+    def _annual_report(self, year: int, today: date) -> RuleTally:
+        """The report on ``year - 1``, due 31 January of ``year``; exporting it counts as its
+        publication (the app cannot see the portal)."""
+        due = date(year, 1, 31)
+        with self.db.read() as session:
+            exported = session.scalar(
+                select(AnnualReport.exported_at).where(AnnualReport.year == year - 1)
+            )
+        last_moment = datetime.combine(due, time.max).astimezone(UTC).replace(tzinfo=None)
+        note = f"{year - 1}年度报告，应于{due:%Y年%m月%d日}前公布（以导出正式报告为准）"
+        if exported is not None:
+            on_time = exported <= last_moment
+            when = f"已于 {_local(exported):%Y-%m-%d} 导出"
+            return _tally("annual_report_by_january_31", int(on_time), 0, int(not on_time), note, when)
+        if today <= due:
+            return _tally("annual_report_by_january_31", 0, 1, 0, note, "尚未导出")
+        return _tally("annual_report_by_january_31", 0, 0, 1, note, "逾期未导出")
+
+
+def _local(moment: datetime) -> datetime:
+    """A stored UTC time (naive) as the computer's local time."""
+    return moment.replace(tzinfo=UTC).astimezone()
+
+
+def _working_days_left(calendar: WorkingCalendar, today: date, due: date | None) -> int | None:
+    if due is None:
+        return None
+    try:
+        return calendar.working_days_between(today, due)
+    except CalendarMissing:
+        return None
+
+
+def verdict_counts(tallies: Iterable[RuleTally]) -> dict[str, int]:
+    """How many rules stand at each verdict (for the summary line)."""
+    out: dict[str, int] = {}
+    for t in tallies:
+        out[t.verdict.label] = out.get(t.verdict.label, 0) + 1
+    return out

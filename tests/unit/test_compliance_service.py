@@ -1,0 +1,194 @@
+"""The compliance dashboard's tallies (SPEC §12) on a real SQLite file: each rule counts the records
+of the user's scope as met, at risk or missed; the to-do list and the quarterly progress follow."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from gongkai_desktop.db.request_models import AnnualReport
+from gongkai_desktop.domain.compliance import RULES, Verdict
+from gongkai_desktop.domain.disclosure import ItemFields
+from gongkai_desktop.domain.interpretation import InterpretationFields
+from gongkai_desktop.domain.plan import QUARTERS, ReportState, TaskStatus
+from gongkai_desktop.domain.requests import OUTCOME_LABELS, ApplicantType, Channel
+from gongkai_desktop.importers.plan import parse_plan_file
+from gongkai_desktop.services.admin import AdminService
+from gongkai_desktop.services.compliance import ComplianceService
+from gongkai_desktop.services.interpretations import InterpretationService
+from gongkai_desktop.services.ledger import LedgerService
+from gongkai_desktop.services.ledger_catalogue import RepostFields, RepostService
+from gongkai_desktop.services.plan import PlanService
+from gongkai_desktop.services.requests import RequestInput, RequestService
+
+SEED = Path(__file__).resolve().parents[2] / "resources" / "samples" / "plan-2021.txt"
+TODAY = date(2021, 7, 20)
+NOW = datetime(2021, 7, 20, 12, 0)
+
+
+def item(title: str, formed: date, published: date | None = None, channels=("门户网站",)) -> ItemFields:  # type: ignore[no-untyped-def]
+    return ItemFields(title, "执行公开", "proactive", None, formed, published, channels=channels)
+
+
+def request(reg_no: str, division_id: int, received: date, **kw) -> RequestInput:  # type: ignore[no-untyped-def]
+    if kw.get("answer_date"):
+        kw.setdefault("outcome", OUTCOME_LABELS[0])
+    return RequestInput(
+        reg_no, received, Channel.ONLINE, ApplicantType.NATURAL_PERSON, division_id, "张三", "申请公开项目资金", **kw
+    )
+
+
+@pytest.fixture
+def bureau(app_ctx, admin):  # type: ignore[no-untyped-def]
+    """A year of 2021 records in 开发指导处 (kf), one overdue item in 社会帮扶处 (sb)."""
+    admin_service = AdminService(app_ctx.db, admin)
+    kf = admin_service.division_by_name("开发指导处").id
+    sb = admin_service.division_by_name("社会帮扶处").id
+    ledger = LedgerService(app_ctx.db, admin)
+    ledger.create_item(kf, item("按时公开", date(2021, 3, 1), date(2021, 3, 5)))
+    ledger.create_item(kf, item("逾期未公开", date(2021, 3, 1)))
+    ledger.create_item(kf, item("逾期公开", date(2021, 3, 1), date(2021, 5, 30)))
+    ledger.create_item(kf, item("无门户网站", date(2021, 7, 19), channels=("微博",)))
+    ledger.create_item(sb, item("他处逾期", date(2021, 3, 1)))
+    requests = RequestService(app_ctx.db, admin)
+    requests.create_request(request("2021-001", kf, date(2021, 6, 1), answer_date=date(2021, 6, 10)))
+    requests.create_request(request("2021-002", kf, date(2021, 5, 6)))
+    # 补正 told on 21 June: the 7th working day after 1 June was 10 June (端午 on 14 June).
+    requests.create_request(
+        request(
+            "2021-003",
+            kf,
+            date(2021, 6, 1),
+            correction_notice_date=date(2021, 6, 21),
+            correction_received_date=date(2021, 6, 22),
+            answer_date=date(2021, 6, 25),
+        )
+    )
+    interpretations = InterpretationService(app_ctx.db, admin)
+    interpretations.create(
+        kf,
+        InterpretationFields(
+            "《甲》政策解读",
+            "甲",
+            document_approved_on=date(2021, 4, 6),
+            approved_on=date(2021, 4, 7),
+        ),
+    )
+    interpretations.create(
+        kf,
+        InterpretationFields(
+            "《乙》政策解读",
+            "乙",
+            document_approved_on=date(2021, 4, 6),
+            approved_on=date(2021, 4, 6),
+            document_published_on=date(2021, 4, 9),
+            published_on=date(2021, 4, 9),
+        ),
+    )
+    reposts = RepostService(app_ctx.db, admin)
+    reposts.save_repost(
+        None,
+        kf,
+        RepostFields("按时转载", "国务院办公厅", "central", datetime(2021, 7, 1, 9), datetime(2021, 7, 1, 15)),
+    )
+    reposts.save_repost(
+        None,
+        kf,
+        RepostFields("超时转载", "国务院办公厅", "central", datetime(2021, 7, 1, 9), datetime(2021, 7, 3, 10)),
+    )
+    plan = PlanService(app_ctx.db, admin)
+    plan.import_plan(2021, parse_plan_file(SEED).tasks)
+    first = next(t for t in plan.overview(2021, TODAY).tasks if t.assignment_of(kf))
+    plan.save_report(
+        first.assignment_of(kf).id,
+        2,
+        progress="已按要求推进。",
+        status=TaskStatus.IN_PROGRESS,
+        today=date(2021, 7, 5),
+    )
+    return {"kf": kf, "sb": sb, "plan": plan}
+
+
+def tallies(dashboard) -> dict:  # type: ignore[no-untyped-def]
+    return {t.rule.id: (t.met, t.at_risk, t.missed) for t in dashboard.tallies}
+
+
+def test_every_rule_is_tallied_for_a_division(app_ctx, admin, bureau):
+    """For 开发指导处 each rule counts exactly that division's records of the year."""
+    dashboard = ComplianceService(app_ctx.db, admin).dashboard(2021, bureau["kf"], TODAY, NOW)
+    assert dashboard.scope == "开发指导处"
+    assert [t.rule.id for t in dashboard.tallies] == [r.id for r in RULES]
+    counts = tallies(dashboard)
+    assert counts["proactive_20_workdays"] == (2, 0, 2)  # on time + pending; overdue + late
+    assert counts["portal_channel"] == (3, 0, 1)
+    assert counts["repost_24_hours"] == (1, 0, 1)
+    assert counts["interpretation_in_sync"] == (1, 0, 1)
+    assert counts["request_20_workdays"] == (2, 0, 1)
+    assert counts["correction_notice_7_workdays"] == (0, 0, 1)
+    assert counts["annual_report_by_january_31"] == (0, 0, 1)
+    overview = bureau["plan"].overview(2021, TODAY)
+    assignments = [a for t in overview.tasks for a in t.assignments if a.division_id == bureau["kf"]]
+    # Q1 and Q2 are due by 20 July: one Q2 report came in on time, every other one is overdue.
+    assert counts["quarterly_task_reports"] == (1, 0, 2 * len(assignments) - 1)
+    verdicts = {t.rule.id: t.verdict for t in dashboard.tallies}
+    assert verdicts["portal_channel"] is Verdict.MISSED
+
+
+def test_the_bureau_scope_counts_every_division(app_ctx, admin, bureau):
+    """Without a division, the admin sees the whole bureau: 社会帮扶处's overdue item too."""
+    dashboard = ComplianceService(app_ctx.db, admin).dashboard(2021, None, TODAY, NOW)
+    assert dashboard.scope == "全局"
+    assert tallies(dashboard)["proactive_20_workdays"] == (2, 0, 3)
+    titles = [a.title for a in dashboard.attention if a.kind == "公开事项"]
+    assert titles == ["逾期未公开", "他处逾期"] or titles == ["他处逾期", "逾期未公开"]
+
+
+def test_a_liaison_sees_their_own_division_only(app_ctx, bureau, liaison):
+    """A liaison's dashboard is their division's, whatever division is asked for."""
+    dashboard = ComplianceService(app_ctx.db, liaison).dashboard(2021, bureau["sb"], TODAY, NOW)
+    assert dashboard.division_id == bureau["kf"]
+    assert {a.division_name for a in dashboard.attention} == {"开发指导处"}
+    assert tallies(dashboard)["proactive_20_workdays"] == (2, 0, 2)
+
+
+def test_attention_lists_what_is_overdue_first(app_ctx, admin, bureau):
+    """The to-do list holds overdue items, requests and reports, the longest overdue first."""
+    dashboard = ComplianceService(app_ctx.db, admin).dashboard(2021, bureau["kf"], TODAY, NOW)
+    kinds = {a.kind for a in dashboard.attention}
+    assert {"公开事项", "依申请公开", "年度任务"} <= kinds
+    request = next(a for a in dashboard.attention if a.kind == "依申请公开")
+    assert request.title.startswith("2021-002") and request.state == "逾期"
+    lefts = [a.days_left for a in dashboard.attention if a.days_left is not None]
+    assert lefts == sorted(lefts) and lefts[0] < 0
+
+
+def test_quarterly_progress_counts_reports_by_state(app_ctx, admin, bureau):
+    """Each quarter's reports of the scope are counted by state; Q3 and Q4 are not due yet."""
+    dashboard = ComplianceService(app_ctx.db, admin).dashboard(2021, bureau["kf"], TODAY, NOW)
+    q1, q2, q3, q4 = dashboard.quarters
+    assert [q.quarter for q in dashboard.quarters] == list(QUARTERS)
+    assert q2.counts[ReportState.SUBMITTED] == 1
+    assert q1.counts[ReportState.OVERDUE] == q2.counts[ReportState.OVERDUE] + 1
+    assert set(q4.counts) == {ReportState.NOT_DUE} and q4.expected == 0
+    assert ReportState.OVERDUE not in q3.counts
+
+
+def test_annual_report_is_at_risk_until_31_january_and_met_when_exported(app_ctx, admin, bureau):
+    """The previous year's report: at risk in January, met once exported by the 31st."""
+    service = ComplianceService(app_ctx.db, admin)
+    january = service.dashboard(2021, None, date(2021, 1, 15), datetime(2021, 1, 15, 9))
+    assert tallies(january)["annual_report_by_january_31"] == (0, 1, 0)
+    with app_ctx.db.write() as session:
+        session.add(AnnualReport(year=2020, exported_at=datetime(2021, 1, 20, 2, 0)))
+    later = service.dashboard(2021, None, TODAY, NOW)
+    assert tallies(later)["annual_report_by_january_31"] == (1, 0, 0)
+
+
+def test_an_empty_year_is_not_applicable(app_ctx, admin, bureau):
+    """A year without records gives 不适用, not 达标, for the record rules."""
+    dashboard = ComplianceService(app_ctx.db, admin).dashboard(2019, None, date(2019, 6, 1))
+    verdicts = {t.rule.id: t.verdict for t in dashboard.tallies}
+    assert verdicts["proactive_20_workdays"] is Verdict.NOT_APPLICABLE
+    assert verdicts["request_20_workdays"] is Verdict.NOT_APPLICABLE
