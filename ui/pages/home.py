@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,12 +37,14 @@ from gongkai_desktop.domain.plan import ReportState
 from gongkai_desktop.errors import CalendarMissing, GongkaiError
 from gongkai_desktop.services.admin import AdminService
 from gongkai_desktop.services.calendar import calendar_of
-from gongkai_desktop.services.compliance import ComplianceService, Dashboard, QuarterProgress
 
 from ..context import UiContext
 from ..formatting import long_date, weekday
 from ..models import Column, RowTableModel
 from ..widgets import RecordTable
+
+if TYPE_CHECKING:
+    from gongkai_desktop.services.compliance import Dashboard, QuarterProgress
 
 log = logging.getLogger(__name__)
 
@@ -123,8 +126,8 @@ class HomePage(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.service = ComplianceService(ctx.db, ctx.actor)
         self.dashboard: Dashboard | None = None
+        self._painted = False
         self._loading = self._again = False
         self._build_ui()
         self._connect_signals()
@@ -292,9 +295,19 @@ class HomePage(QWidget):
 
     # -- data -------------------------------------------------------------------------------
     def page_shown(self) -> None:
-        """Called by the main window on every visit: the date and the figures may have changed."""
+        """Called by the main window on every visit: the date and the figures may have changed.
+        The first count waits for the first paint (see ``paintEvent``)."""
         self.refresh()
-        self.load_dashboard()
+        if self._painted:
+            self.load_dashboard()
+
+    def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().paintEvent(event)
+        if not self._painted:
+            # The dashboard's modules and queries are real work: begin it once the window is on
+            # the screen, so the program's start does not wait for the figures.
+            self._painted = True
+            QTimer.singleShot(0, self.load_dashboard)
 
     def refresh(self, today: date | None = None) -> None:
         """Who is logged in, today's date and the working-day facts (cheap: no dashboard)."""
@@ -356,11 +369,15 @@ class HomePage(QWidget):
             return
         self._loading, self._again = True, False
         self.scope_label.setText("正在统计……")
-        service, year, division = self.service, self.year.currentData(), self.scope.currentData()
+        db, actor = self.ctx.db, self.ctx.actor
+        year, division = self.year.currentData(), self.scope.currentData()
 
         def job(_cancel):  # type: ignore[no-untyped-def]
             yield from ()
-            return service.dashboard(year, division)
+            # Imported here, on the worker: the services of every module are not needed to start.
+            from gongkai_desktop.services.compliance import ComplianceService
+
+            return ComplianceService(db, actor).dashboard(year, division)
 
         worker = Worker(job)
         worker.signals.finished.connect(self.show_dashboard)
