@@ -192,3 +192,28 @@ def test_an_empty_year_is_not_applicable(app_ctx, admin, bureau):
     verdicts = {t.rule.id: t.verdict for t in dashboard.tallies}
     assert verdicts["proactive_20_workdays"] is Verdict.NOT_APPLICABLE
     assert verdicts["request_20_workdays"] is Verdict.NOT_APPLICABLE
+
+
+def test_cli_prints_the_dashboard_of_the_scope(app_ctx, admin, bureau, liaison, run_cli):
+    """``gongkai compliance --json`` gives the rules and the to-do list; a liaison asking for
+    another division still gets their own."""
+    import json
+
+    from support import ADMIN_PASSWORD, LIAISON_PASSWORD
+
+    code, out, err = run_cli(
+        "--as", "admin", "compliance", "--year", "2021", "--division", "社会帮扶处", "--json",
+        password=ADMIN_PASSWORD,
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["scope"] == "社会帮扶处" and len(data["rules"]) == len(RULES)
+    proactive = next(r for r in data["rules"] if r["id"] == "proactive_20_workdays")
+    assert (proactive["met"], proactive["missed"], proactive["verdict"]) == (0, 1, "未达标")
+    assert [a["title"] for a in data["attention"] if a["kind"] == "公开事项"] == ["他处逾期"]
+    code, out, _ = run_cli(
+        "--as", "lly_kf", "compliance", "--year", "2021", "--division", "社会帮扶处",
+        password=LIAISON_PASSWORD,
+    )
+    assert code == 0 and out.startswith("开发指导处，2021年合规检查")
+    assert "[未达标] 主动公开的政府信息通过政府门户网站公开" in out
