@@ -6,8 +6,12 @@
   paragraphs joined by newlines, beside the name of the file it was read from; the file itself is
   an ``Attachment`` with ``entity = "interpretation"``. ``year`` is the year of the document's
   approval, else of the record's creation, so the list filters by year in SQL.
-- ``InterpretationDraft``: the sections a user typed and the autosave stored, one per record and
-  user; it is newer than the record only while ``saved_at`` is after the record's ``updated_at``.
+- ``InterpretationDraft``: what a user typed and the autosave stored, one per record and user:
+  every field of the form (``InterpretationFields`` as a JSON object, see
+  ``services.interpretations.dump_fields``) and ``base_version``, the version of the record the
+  user was typing on. It is offered back while it differs from the stored record; whether the
+  record was saved by someone else since is told by the version, never by comparing clocks of
+  different PCs. Deleting a record (a soft delete) leaves its drafts in place.
 """
 
 from __future__ import annotations
@@ -71,7 +75,7 @@ class Interpretation(RecordMixin, Base):
 
 
 class InterpretationDraft(Base):
-    """A user's autosaved section texts of one interpretation (not yet saved to the record)."""
+    """A user's autosaved form of one interpretation (not yet saved to the record)."""
 
     __tablename__ = "interpretation_draft"
 
@@ -80,7 +84,8 @@ class InterpretationDraft(Base):
         ForeignKey("interpretation.id", ondelete="CASCADE"), nullable=False
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), nullable=False)
-    sections: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+    base_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    fields: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
     saved_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
 
     __table_args__ = (UniqueConstraint("interpretation_id", "user_id"),)

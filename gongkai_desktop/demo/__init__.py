@@ -20,6 +20,8 @@ from ..domain.permissions import Actor
 from ..progress import CancelToken, Progress
 from ..services.admin import AdminService
 from ..services.setup import initialize
+from .decisions import decisions_step
+from .engagement import engagement_step
 from .interpretations import interpretations_step
 from .ledger import ledger_step
 from .plan import plan_step
@@ -92,6 +94,8 @@ DEMO_STEPS: list[DemoStep] = [
     plan_step,
     requests_step,
     interpretations_step,
+    decisions_step,
+    engagement_step,
 ]
 
 

@@ -194,7 +194,9 @@ def interpretations_step(ctx: DemoContext) -> Generator[Progress, None, list[str
     today = date.today()
     newest = {doc.id for doc in chosen[-2:]}
     rows: list[dict[str, Any]] = []
-    published_numbers: list[str] = []
+    # 文号 of the published interpretations, by division: a document is 已解读 by its own
+    # division's interpretation only.
+    published_numbers: dict[int, list[str]] = {}
     counts = {"sync": 0, "approval": 0, "late": 0, "draft": 0}
     for index, doc in enumerate(chosen):
         ctx.cancel.check()
@@ -299,15 +301,16 @@ def interpretations_step(ctx: DemoContext) -> Generator[Progress, None, list[str
             }
         )
         if published is not None:
-            published_numbers.append(doc.doc_number)
+            published_numbers.setdefault(doc.division_id, []).append(doc.doc_number)
     with ctx.app.db.write() as session:
         session.execute(insert(Interpretation), rows)
         # SPEC §6: the registry says 已解读 for every document whose interpretation is published.
-        if published_numbers:
+        for division_id, numbers in published_numbers.items():
             session.execute(
                 update(NormativeDocument)
                 .where(
-                    NormativeDocument.doc_number.in_(published_numbers),
+                    NormativeDocument.division_id == division_id,
+                    NormativeDocument.doc_number.in_(numbers),
                     NormativeDocument.deleted_at.is_(None),
                 )
                 .values(interpreted=True, version=NormativeDocument.version + 1)

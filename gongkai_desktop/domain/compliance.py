@@ -41,6 +41,10 @@ class Rule:
 
 
 REGULATION = "《中华人民共和国政府信息公开条例》"
+DETAILED_RULES_2016 = "《〈关于全面推进政务公开工作的意见〉实施细则》（国办发〔2016〕80号）"
+OPINION_NOTICE_2016 = (
+    "《国务院办公厅关于在政务公开工作中进一步做好政务舆情回应的通知》（国办发〔2016〕61号）"
+)
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -74,6 +78,69 @@ RULES: tuple[Rule, ...] = (
         "interpretations",
     ),
     Rule(
+        "consultation_period",
+        "公开征求意见期限：重大行政决策和规章不少于 30 日，规范性文件不少于 7 个工作日"
+        "（与市场主体密切相关的不少于 30 日）",
+        "《重大行政决策程序暂行条例》第十五条；《国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知》（国办发〔2018〕37号）",
+        RuleScope.RECORD,
+        "decisions",
+    ),
+    Rule(
+        "consultation_result_published",
+        "征求意见结束后公开意见收集和采纳情况",
+        "《关于全面推进政务公开工作的意见》（中办发〔2016〕8号）",
+        RuleScope.RECORD,
+        "decisions",
+    ),
+    Rule(
+        "press_conference_quarterly",
+        "每季度至少举行 1 次新闻发布会",
+        DETAILED_RULES_2016,
+        RuleScope.BUREAU,
+        "engagement",
+        (("频次", "每季度至少 1 次"),),
+    ),
+    Rule(
+        "press_conference_deputy_half_yearly",
+        "每位分管领导每半年至少出席 1 次新闻发布会",
+        DETAILED_RULES_2016,
+        RuleScope.BUREAU,
+        "engagement",
+        (("频次", "每半年至少 1 次"),),
+    ),
+    Rule(
+        "press_conference_principal_yearly",
+        "主要负责同志每年至少出席 1 次新闻发布会",
+        DETAILED_RULES_2016,
+        RuleScope.BUREAU,
+        "engagement",
+        (("频次", "每年至少 1 次"),),
+    ),
+    Rule(
+        "opinion_response_48_hours",
+        "政务舆情最迟在发现后 48 小时内予以回应",
+        OPINION_NOTICE_2016,
+        RuleScope.RECORD,
+        "engagement",
+        (("期限", "48 小时"),),
+    ),
+    Rule(
+        "opinion_authoritative_5_hours",
+        "涉及重大、特别重大突发事件的政务舆情，最迟 5 小时内发布权威信息",
+        OPINION_NOTICE_2016,
+        RuleScope.RECORD,
+        "engagement",
+        (("期限", "5 小时"),),
+    ),
+    Rule(
+        "opinion_conference_24_hours",
+        "涉及重大、特别重大突发事件的政务舆情，最迟 24 小时内举行新闻发布会",
+        OPINION_NOTICE_2016,
+        RuleScope.RECORD,
+        "engagement",
+        (("期限", "24 小时"),),
+    ),
+    Rule(
         "request_20_workdays",
         "依申请公开自收到申请之日起 20 个工作日内答复（经批准延长不超过 20 个工作日）",
         f"{REGULATION}第三十三条",
@@ -88,6 +155,22 @@ RULES: tuple[Rule, ...] = (
         RuleScope.RECORD,
         "requests",
         (("期限", "7 个工作日"),),
+    ),
+    Rule(
+        "principal_hears_report_yearly",
+        "主要负责同志每年至少听取 1 次政务公开工作汇报",
+        DETAILED_RULES_2016,
+        RuleScope.BUREAU,
+        "engagement",
+        (("频次", "每年至少 1 次"),),
+    ),
+    Rule(
+        "training_held_yearly",
+        "按年度工作要点举办政务公开培训，每年至少 1 次",
+        f"本单位年度政务公开工作要点；{DETAILED_RULES_2016}",
+        RuleScope.BUREAU,
+        "engagement",
+        (("频次", "每年至少 1 次"),),
     ),
     Rule(
         "quarterly_task_reports",

@@ -110,19 +110,46 @@ def status_of(approved_on: date | None, published_on: date | None) -> Interpreta
     return InterpretationStatus.DRAFT
 
 
+# The longest text each short field may hold: the widths of the record's String columns
+# (``db.interpretation_models.Interpretation``), so a long entry is refused in Chinese here and
+# never reaches the database as a raw error.
+MAX_LENGTHS = {
+    "title": 300,
+    "document_title": 300,
+    "document_number": 64,
+    "interpreter": 100,
+    "link": 500,
+}
+# A NUL cannot be stored in a PostgreSQL text column; no one types one on purpose.
+_NUL = "\x00"
+
+
+def _too_long(fields: InterpretationFields, name: str) -> Problem | None:
+    limit = MAX_LENGTHS[name]
+    length = len(getattr(fields, name).strip())
+    if length > limit:
+        return Problem(name, f"不能超过 {limit} 个字（现有 {length} 个字）")
+    return None
+
+
 def validate_interpretation(fields: InterpretationFields) -> list[Problem]:
     """Every problem of the fields (empty when they can be saved)."""
     problems: list[Problem] = []
+
+    def check_length(name: str) -> None:
+        problem = _too_long(fields, name)
+        if problem is not None:
+            problems.append(problem)
+
     if not fields.title.strip():
         problems.append(Problem("title", "必须填写"))
-    elif len(fields.title) > 300:
-        problems.append(Problem("title", "不能超过 300 个字"))
+    else:
+        check_length("title")
     if not fields.document_title.strip():
         problems.append(Problem("document_title", "必须填写被解读的政策文件名称"))
-    elif len(fields.document_title) > 300:
-        problems.append(Problem("document_title", "不能超过 300 个字"))
-    if len(fields.document_number) > 64:
-        problems.append(Problem("document_number", "不能超过 64 个字"))
+    else:
+        check_length("document_title")
+    check_length("document_number")
     if not fields.forms:
         problems.append(Problem("forms", "至少选择一种解读形式"))
     for form in fields.forms:
@@ -135,8 +162,14 @@ def validate_interpretation(fields: InterpretationFields) -> list[Problem]:
             InterpreterRole(fields.interpreter_role)
         except ValueError:
             problems.append(Problem("interpreter_role", f"「{fields.interpreter_role}」不是有效的身份"))
-    if len(fields.interpreter) > 100:
-        problems.append(Problem("interpreter", "不能超过 100 个字"))
+    check_length("interpreter")
+    check_length("link")
+    texts = {name: getattr(fields, name) for name in (*MAX_LENGTHS, "notes")}
+    texts.update({f"sections:{k}": v for k, v in fields.sections.items()})
+    for name, text in texts.items():
+        if _NUL in (text or ""):
+            field_name = name.split(":", 1)[0]
+            problems.append(Problem(field_name, "含有无法保存的控制字符（NUL），请删除后再保存"))
     for key in fields.sections:
         try:
             InterpretationSection(key)

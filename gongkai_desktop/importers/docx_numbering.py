@@ -4,6 +4,10 @@ paragraph keeps the numbers its reader saw: python-docx gives a paragraph's text
 ``ListNumbering(document).prefix(paragraph)``, called for the paragraphs in document order, gives
 each paragraph's number as Word would render it (counters per list, restarts, start overrides,
 the level's format: Chinese, decimal, full-width, letters, roman; bullets give nothing).
+
+The file is untrusted: a start value (``w:start``, ``w:startOverride``) is kept within
+0..``MAX_NUMBER``, and a number beyond that (reached by counting) is written in decimal, so no
+crafted value makes a number thousands of letters long.
 """
 
 from __future__ import annotations
@@ -16,6 +20,11 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from ..domain.numerals import chinese_numeral
+
+# No real list counts this far; start values beyond it are taken as this.
+MAX_NUMBER = 10_000
+# Letters repeat once per 26 (AA, AAA …): beyond 30 of them the number is written in decimal.
+_MAX_LETTERS = 26 * 30
 
 
 class ListNumbering:
@@ -81,7 +90,7 @@ def numbering_definitions(document: Any) -> tuple[dict[str, dict[int, _Level]], 
                 continue
             start = _int(_child_val(lvl, "w:start"))
             levels[index] = _Level(
-                start=1 if start is None else start,
+                start=1 if start is None else _clamp(start),
                 fmt=_child_val(lvl, "w:numFmt") or "decimal",
                 text=_child_val(lvl, "w:lvlText") or "",
                 restart=_int(_child_val(lvl, "w:lvlRestart")),
@@ -100,7 +109,7 @@ def numbering_definitions(document: Any) -> tuple[dict[str, dict[int, _Level]], 
             index = _int(override.get(qn("w:ilvl")))
             start = _int(_child_val(override, "w:startOverride"))
             if index is not None and 0 <= index < 9 and start is not None:
-                overrides[index] = start
+                overrides[index] = _clamp(start)
         nums[num_id] = _Num(abstract_id, overrides)
     return abstracts, nums
 
@@ -154,13 +163,15 @@ def _next_number(levels: dict[int, _Level], state: list[int | None], index: int)
 
 
 def _format_number(value: int, fmt: str) -> str:
+    if value > MAX_NUMBER:
+        return str(value)
     if fmt in _CHINESE_FORMATS and 0 < value < 100:
         return chinese_numeral(value)
     if fmt in ("decimalFullWidth", "decimalFullWidth2"):
         return str(value).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     if fmt == "decimalZero":
         return f"{value:02d}"
-    if fmt in ("upperLetter", "lowerLetter") and value > 0:
+    if fmt in ("upperLetter", "lowerLetter") and 0 < value <= _MAX_LETTERS:
         letter = chr(ord("A") + (value - 1) % 26) * ((value - 1) // 26 + 1)
         return letter if fmt == "upperLetter" else letter.lower()
     if fmt in ("upperRoman", "lowerRoman") and 0 < value < 4000:
@@ -180,6 +191,10 @@ def _roman(value: int) -> str:
 def _child_val(element: Any, tag: str) -> str | None:
     child = element.find(qn(tag))
     return None if child is None else child.get(qn("w:val"))
+
+
+def _clamp(start: int) -> int:
+    return min(max(start, 0), MAX_NUMBER)
 
 
 def _int(value: str | None) -> int | None:

@@ -6,14 +6,18 @@ non-empty paragraphs in reading order with their whitespace normalised (``normal
 
 The files are untrusted, and each is checked before it is parsed:
 
-* .docx: the zip limits of ``xlsx_safety.check_package_limits`` (size, members, zip bombs, member
-  names), then every XML part's prolog is read with defusedxml, refusing a DTD or an entity
-  declaration before python-docx parses anything. Body paragraphs and the paragraphs of table
+* .docx: the zip limits of ``xlsx_safety`` (size, members, zip bombs, member names), checked on
+  the very bytes that are then parsed (``check_docx_bytes``), then every XML part's prolog is read
+  with defusedxml, refusing a DTD or an entity declaration before python-docx parses anything. Body paragraphs and the paragraphs of table
   cells come in document order; Word's automatic numbering (``一、`` ``1.``) is written back in.
 * .pdf: at most ``MAX_BYTES`` and ``MAX_PAGES`` pages, not encrypted. Lines are joined into
   paragraphs as Chinese text needs (see ``join_lines``).
 * .txt: UTF-8 with or without a byte order mark (or UTF-16 with one), else GB18030; each
   non-empty line is a paragraph.
+
+The text is counted while it is extracted: as soon as the paragraphs read so far pass
+``MAX_TEXT_CHARS`` the reading stops and the file is refused, so a small file that inflates into
+a huge text never gets read to its end.
 
 Old Word files (.doc) and other types are refused with a message saying what to save them as.
 Every failure is a ``ValidationError`` (or ``InputTooLarge``) with a Chinese message naming the
@@ -39,8 +43,10 @@ from typing import Any
 from lxml import etree
 
 from ..errors import GongkaiError, InputTooLarge, ValidationError
+from ..progress import CancelToken
+from . import xlsx_safety
 from .docx_numbering import ListNumbering
-from .xlsx_safety import DOCX, MAX_BYTES, _mb, check_package_limits
+from .xlsx_safety import DOCX, MAX_BYTES, _mb
 
 __all__ = [
     "MAX_BYTES",
@@ -48,6 +54,7 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "PolicyText",
     "TextLine",
+    "check_docx_bytes",
     "join_lines",
     "normalise_space",
     "read_policy_document",
@@ -71,8 +78,12 @@ class PolicyText:
     sha256: str
 
 
-def read_policy_document(path: Path) -> PolicyText:
-    """Read a policy document (.docx, .pdf or .txt) into paragraphs; see the module docstring."""
+def read_policy_document(path: Path, cancel: CancelToken | None = None) -> PolicyText:
+    """Read a policy document (.docx, .pdf or .txt) into paragraphs; see the module docstring.
+
+    The file is read once; everything is checked and parsed from those bytes, and ``sha256`` is
+    theirs. ``cancel`` is checked between the pages of a PDF.
+    """
     file = Path(path)
     suffix = file.suffix.lower()
     if suffix in (".doc", ".wps", ".rtf"):
@@ -90,35 +101,62 @@ def read_policy_document(path: Path) -> PolicyText:
     if suffix == ".docx":
         paragraphs = _docx_paragraphs(file, data)
     elif suffix == ".pdf":
-        paragraphs = _pdf_paragraphs(file, data)
+        paragraphs = _pdf_paragraphs(file, data, cancel)
     else:
         paragraphs = _txt_paragraphs(file, data)
     if not paragraphs:
         hint = "；如果是扫描件，请提供 Word 版本或可复制文字的 PDF" if suffix == ".pdf" else ""
         raise ValidationError(f"文件“{file.name}”中没有可读取的文字{hint}", path=str(file))
+    # The PDF's lines were counted before they were joined; joining may add a space per line.
     if sum(len(p) for p in paragraphs) > MAX_TEXT_CHARS:
-        raise InputTooLarge(
-            f"文件“{file.name}”的文字超过 {MAX_TEXT_CHARS} 个字，不像一份政策文件，已拒绝打开",
-            path=str(file),
-            limit=MAX_TEXT_CHARS,
-        )
+        raise _too_much_text(file)
     return PolicyText(tuple(paragraphs), file.name, hashlib.sha256(data).hexdigest())
 
 
+def _too_much_text(file: Path) -> InputTooLarge:
+    return InputTooLarge(
+        f"文件“{file.name}”的文字超过 {MAX_TEXT_CHARS} 个字，不像一份政策文件，已拒绝打开",
+        path=str(file),
+        limit=MAX_TEXT_CHARS,
+    )
+
+
+class _TextBudget:
+    """The characters extracted so far from one file; refuses the file once they pass the cap."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.used = 0
+
+    def spend(self, chars: int) -> None:
+        self.used += chars
+        if self.used > MAX_TEXT_CHARS:
+            raise _too_much_text(self.file)
+
+
 def _read_bytes(file: Path) -> bytes:
-    """The whole file, after its size was checked (every supported file is read whole)."""
+    """The whole file, after its size was checked (every supported file is read whole); a file
+    that grew past the limit since is refused too, as no more than the limit is read."""
+
+    def too_large(size: int) -> InputTooLarge:
+        return InputTooLarge(
+            f"文件“{file.name}”过大（{_mb(size)}），政策文件不能超过 {_mb(MAX_BYTES)}",
+            path=str(file),
+            size=size,
+            limit=MAX_BYTES,
+        )
+
     try:
         size = file.stat().st_size
         if not file.is_file():
             raise ValidationError(f"“{file.name}”不是文件", path=str(file))
         if size > MAX_BYTES:
-            raise InputTooLarge(
-                f"文件“{file.name}”过大（{_mb(size)}），政策文件不能超过 {_mb(MAX_BYTES)}",
-                path=str(file),
-                size=size,
-                limit=MAX_BYTES,
-            )
-        return file.read_bytes()
+            raise too_large(size)
+        with open(file, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise too_large(len(data))
+        return data
     except FileNotFoundError:
         raise ValidationError(f"找不到文件“{file.name}”", path=str(file)) from None
     except OSError as exc:
@@ -149,11 +187,22 @@ def normalise_space(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def _clean(texts: Iterable[str]) -> list[str]:
-    return [t for t in (normalise_space(text) for text in texts) if t]
+def _clean(file: Path, texts: Iterable[str]) -> list[str]:
+    """The non-empty normalised paragraphs, taken one by one within the file's text budget."""
+    budget = _TextBudget(file)
+    paragraphs: list[str] = []
+    for text in texts:
+        cleaned = normalise_space(text)
+        if cleaned:
+            budget.spend(len(cleaned))
+            paragraphs.append(cleaned)
+    return paragraphs
 
 
 # --- .txt ------------------------------------------------------------------------------------
+
+# The line breaks ``str.splitlines`` knows; runs of them only separate (empty lines are dropped).
+_TXT_LINE = re.compile("[^\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 
 
 def _txt_paragraphs(file: Path, data: bytes) -> list[str]:
@@ -167,7 +216,7 @@ def _txt_paragraphs(file: Path, data: bytes) -> list[str]:
         if "\x00" in text:
             break
         log.debug("read %s as %s", file, encoding)
-        return _clean(text.splitlines())
+        return _clean(file, (m.group() for m in _TXT_LINE.finditer(text)))
     raise ValidationError(
         f"无法识别文件“{file.name}”的文字编码，或它不是文本文件：请另存为 UTF-8 或 GB18030（GBK）"
         "编码的文本，或直接打开 Word（.docx）、PDF 文件",
@@ -182,11 +231,105 @@ def _not_a_docx(file: Path) -> ValidationError:
     return ValidationError(DOCX.not_valid.format(name=file.name), path=str(file))
 
 
+def check_docx_bytes(file: Path, data: bytes) -> None:
+    """The limits of ``xlsx_safety.check_package_limits`` (Word's messages), applied to ``data``:
+    the bytes that will be parsed, not the file on disk, which may change in between.
+
+    Only the zip directory is read: the member count from the end record first (a directory of
+    a million members is refused before it is parsed), then each member's declared sizes, ratio
+    and name. Python's ``zipfile`` never inflates a member beyond its declared size.
+    """
+    xs = xlsx_safety
+    name = file.name
+    size = len(data)
+    if size > MAX_BYTES:
+        raise InputTooLarge(
+            f"文件“{name}”过大（{_mb(size)}），Word 文件不能超过 {_mb(MAX_BYTES)}",
+            path=str(file),
+            size=size,
+            limit=MAX_BYTES,
+        )
+    declared = _declared_entries(data)
+    if declared is None:
+        raise _not_a_docx(file)
+    if declared > xs.MAX_ENTRIES:
+        raise xs._too_many(DOCX.app, name, declared, xs.MAX_ENTRIES, file)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
+        raise _not_a_docx(file) from exc
+    if len(infos) > xs.MAX_ENTRIES:
+        raise xs._too_many(DOCX.app, name, len(infos), xs.MAX_ENTRIES, file)
+    total = compressed = 0
+    seen: set[str] = set()
+    for info in infos:
+        member = info.filename
+        if xs._unsafe_member_name(member):
+            raise ValidationError(
+                f"文件“{name}”含有不安全的路径“{member}”，已拒绝打开", path=str(file), member=member
+            )
+        if member in seen:
+            raise ValidationError(
+                f"文件“{name}”中“{member}”重复出现，文件可能被篡改，已拒绝打开",
+                path=str(file),
+                member=member,
+            )
+        seen.add(member)
+        if info.flag_bits & 0x1:
+            raise ValidationError(f"文件“{name}”已加密，请先取消密码保护", path=str(file))
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ValidationError(
+                f"文件“{name}”使用了 Word 不会使用的压缩方式，已拒绝打开", path=str(file)
+            )
+        if info.file_size > xs.MAX_UNCOMPRESSED:
+            raise xs._too_big_inflated(name, info.file_size, xs.MAX_UNCOMPRESSED, file)
+        ratio_limit = xs.MAX_RATIO * max(info.compress_size, 1)
+        if info.file_size > xs.RATIO_FLOOR and info.file_size > ratio_limit:
+            raise xs._bomb(name, info.file_size, info.compress_size, xs.MAX_RATIO, file, member)
+        total += info.file_size
+        compressed += info.compress_size
+    if total > xs.MAX_UNCOMPRESSED:
+        raise xs._too_big_inflated(name, total, xs.MAX_UNCOMPRESSED, file)
+    if total > xs.RATIO_FLOOR and total > xs.MAX_RATIO * max(compressed, 1):
+        raise xs._bomb(name, total, compressed, xs.MAX_RATIO, file, None)
+    if "[Content_Types].xml" not in seen:
+        raise _not_a_docx(file)
+
+
+def _declared_entries(data: bytes) -> int | None:
+    """The member count the zip's end record declares (None: no end record); see
+    ``xlsx_safety._declared_entries``, which reads the same from a file."""
+    xs = xlsx_safety
+    size = len(data)
+    if size < xs._EOCD_STRUCT.size:
+        return None
+    tail_start = size - min(size, xs._EOCD_STRUCT.size + 0xFFFF)
+    pos = data.rfind(xs._EOCD, tail_start)
+    if pos < 0 or size - pos < xs._EOCD_STRUCT.size:
+        return None
+    fields = xs._EOCD_STRUCT.unpack_from(data, pos)
+    entries, cd_size = fields[4], fields[5]
+    if entries != 0xFFFF and cd_size != 0xFFFFFFFF:
+        # A directory can hold no more entries than its byte size allows.
+        return max(entries, 0) if cd_size >= entries * xs._MIN_CENTRAL_ENTRY else None
+    loc = pos - xs._ZIP64_LOCATOR_STRUCT.size
+    if loc < 0 or data[loc : loc + 4] != xs._ZIP64_LOCATOR:
+        return int(entries)
+    offset = xs._ZIP64_LOCATOR_STRUCT.unpack_from(data, loc)[2]
+    if offset + xs._ZIP64_EOCD_STRUCT.size > size:
+        return None
+    record = data[offset : offset + xs._ZIP64_EOCD_STRUCT.size]
+    if record[:4] != xs._ZIP64_EOCD:
+        return None
+    return int(xs._ZIP64_EOCD_STRUCT.unpack(record)[7])
+
+
 def _docx_paragraphs(file: Path, data: bytes) -> list[str]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    check_package_limits(file, DOCX)
+    check_docx_bytes(file, data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _refuse_dtds(file, archive)
@@ -194,7 +337,7 @@ def _docx_paragraphs(file: Path, data: bytes) -> list[str]:
         raise _not_a_docx(file) from exc
     try:
         document = docx.Document(io.BytesIO(data))
-        return _clean(_docx_texts(document))
+        return _clean(file, _docx_texts(document))
     except (
         PackageNotFoundError,
         zipfile.BadZipFile,
@@ -383,7 +526,7 @@ def _pdf_error(file: Path, reason: str) -> ValidationError:
     return ValidationError(f"无法读取 PDF 文件“{file.name}”：{reason}", path=str(file))
 
 
-def _pdf_paragraphs(file: Path, data: bytes) -> list[str]:
+def _pdf_paragraphs(file: Path, data: bytes, cancel: CancelToken | None = None) -> list[str]:
     from pypdf import PdfReader
     from pypdf.generic import IndirectObject
 
@@ -407,7 +550,14 @@ def _pdf_paragraphs(file: Path, data: bytes) -> list[str]:
         pages = len(reader.pages)
         if pages > MAX_PAGES:
             raise _too_many_pages(file, pages)
-        lines: list[list[TextLine]] = [_page_lines(page) for page in reader.pages]
+        budget = _TextBudget(file)
+        lines: list[list[TextLine]] = []
+        for page in reader.pages:
+            if cancel is not None:
+                cancel.check()
+            page_lines = _page_lines(page)
+            budget.spend(sum(len(line.text) for line in page_lines))
+            lines.append(page_lines)
     except GongkaiError:
         raise
     except Exception as exc:

@@ -4,6 +4,10 @@ The document has the title (关于《文件名称》的政策解读, unless the 
 reads as one), the sections that have text, in the order of ``InterpretationSection``, each under
 a numbered level-1 heading (一、背景依据 …), then a block of particulars (解读人, 解读形式, 文号,
 dates, link) and the drafting division with the date as the signature.
+
+Inside a section, a line the user numbered （一） （二） … is a level-2 heading (楷体), and one
+numbered 1. 2. … a level-3 heading, as GB/T 9704 lays out the levels under 一、; the numbers are
+the user's own and are kept as typed.
 """
 
 from __future__ import annotations
@@ -23,7 +27,13 @@ from ..domain.interpretation import (
 )
 from .word import OfficialDocument, WordFonts
 
-__all__ = ["build_interpretation", "interpretation_title", "particulars", "write_interpretation"]
+__all__ = [
+    "build_interpretation",
+    "heading_level",
+    "interpretation_title",
+    "particulars",
+    "write_interpretation",
+]
 
 # A title the user typed is kept when it already names what the document is.
 _TITLE_WORDS = ("解读", "读懂", "图解", "问答", "答记者问")
@@ -67,6 +77,7 @@ def particulars(fields: InterpretationFields) -> list[str]:
         lines.append(f"文件文号：{fields.document_number.strip()}")
     for label, value in (
         ("文件审签日期", fields.document_approved_on),
+        ("解读审签日期", fields.approved_on),
         ("文件发布日期", fields.document_published_on),
         ("解读发布日期", fields.published_on),
     ):
@@ -75,6 +86,20 @@ def particulars(fields: InterpretationFields) -> list[str]:
     if fields.link.strip():
         lines.append(f"解读链接：{fields.link.strip()}")
     return lines
+
+
+# （一） … （九十九）, with full- or half-width brackets; and 1. 1． 1、 (not 1.5, a number).
+_LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[)）]")
+_LEVEL3 = re.compile(r"^\d{1,2}[.．、](?!\d)")
+
+
+def heading_level(line: str) -> int | None:
+    """The heading level a section's line asks for by its number (2 or 3), else None."""
+    if _LEVEL2.match(line):
+        return 2
+    if _LEVEL3.match(line):
+        return 3
+    return None
 
 
 def _section_paragraphs(text: str) -> Iterator[str]:
@@ -106,7 +131,11 @@ def build_interpretation(
             continue
         doc.heading(str(section.label), 1, numbered=True)
         for paragraph in paragraphs:
-            doc.paragraph(paragraph)
+            level = heading_level(paragraph)
+            if level is None:
+                doc.paragraph(paragraph)
+            else:
+                doc.heading(paragraph, level)
     info = particulars(fields)
     if info:
         doc.blank_line()

@@ -88,6 +88,9 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "quarter_report_due_workdays": 5,
     "interpretation_tolerance_workdays": 0,
     "normative_consultation_workdays": 7,
+    "major_consultation_days": 30,
+    "market_consultation_days": 30,
+    "consultation_result_workdays": 10,
     "word_fonts": "standard",
     # Font names that replace the chosen set's, one per part of the document; empty keeps it.
     "font_title": "",

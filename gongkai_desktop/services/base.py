@@ -146,13 +146,15 @@ class Service:
         expected_version: int | None = None,
         name: Callable[[Any], str] | None = None,
         before_delete: Callable[[Session, Any], None] | None = None,
+        exclude: tuple[str, ...] = ("password_hash",),
     ) -> None:
         """Mark a record deleted (the row stays, for the audit log, backups and package merging)
         if the actor may change its division's records.
 
         ``missing`` is the NotFound message; ``expected_version`` the version the user saw (a
         newer one is a conflict); ``name`` names the record in messages and the audit detail;
-        ``before_delete`` may refuse (raise) or adjust the record inside the transaction.
+        ``before_delete`` may refuse (raise) or adjust the record inside the transaction;
+        ``exclude`` names the columns the audit row leaves out, as for ``snapshot``.
         """
         self.require(
             Action.EDIT_RECORD,
@@ -166,7 +168,7 @@ class Service:
                 record = live_record(session, model, record_id, missing)
                 label = name(record) if name else ""
                 self.check_version(record, expected_version, label or "该记录")
-                before = snapshot(record)
+                before = snapshot(record, exclude)
                 if before_delete is not None:
                     before_delete(session, record)
                 record.deleted_at = utcnow()

@@ -18,14 +18,25 @@ from sqlalchemy import select
 
 from ..calendar import WorkingCalendar
 from ..db.request_models import AnnualReport
-from ..domain.compliance import RULES_BY_ID, RuleTally
+from ..domain.compliance import RULES, RULES_BY_ID, RuleTally, Verdict
 from ..domain.disclosure import DeadlineState, DisclosureAttribute, RepostState
+from ..domain.engagement import (
+    RULE_AUTHORITATIVE_5H,
+    RULE_CONFERENCE_24H,
+    RULE_CONFERENCE_QUARTERLY,
+    RULE_DEPUTY_HALF_YEARLY,
+    RULE_HEARING_YEARLY,
+    RULE_PRINCIPAL_YEARLY,
+    RULE_RESPONSE_48H,
+    RULE_TRAINING_YEARLY,
+)
 from ..domain.interpretation import InterpretationStatus
 from ..domain.labels import Role
 from ..domain.plan import QUARTERS, ReportState
 from ..domain.requests import RequestState
 from ..errors import CalendarMissing
 from .base import Service, division_names
+from .engagement import EngagementService, period_counts
 from .interpretations import InterpretationQuery, InterpretationService
 from .ledger import ItemQuery, LedgerService
 from .ledger_catalogue import RepostService
@@ -113,11 +124,15 @@ class ComplianceService(Service):
             *self._items(ledger, year, scope, bounds, calendar, attention),
             self._reposts(year, scope, now, attention),
             self._interpretations(year, scope, today, attention),
+            *self._consultations(year, scope, today),
             *self._requests(year, scope, today, attention),
+            *self._engagement(year, scope, today, now, calendar, attention),
         ]
         plan_tally, quarters = self._plan(year, scope, today, calendar, attention, problems)
         tallies.append(plan_tally)
         tallies.append(self._annual_report(year, today))
+        order = {rule.id: i for i, rule in enumerate(RULES)}
+        tallies.sort(key=lambda t: order[t.rule.id])
         attention.sort(key=lambda a: (a.days_left is None, a.days_left or 0, a.due or date.max))
         return Dashboard(
             year=year,
@@ -231,6 +246,30 @@ class ComplianceService(Service):
             f"{year}年的政策解读 {len(rows)} 篇",
         )
 
+    # --- 决策与征求意见 ---
+    def _consultations(self, year, scope, today):  # type: ignore[no-untyped-def]
+        from .decisions import DecisionQuery, DecisionService
+
+        checks = DecisionService(self.db, self.actor).consultation_checks(
+            DecisionQuery(year=year, division_id=scope), today
+        )
+        tallies = []
+        for rule_id, verdict_of in (
+            ("consultation_period", lambda c: c.period),
+            ("consultation_result_published", lambda c: c.result),
+        ):
+            verdicts = [verdict_of(c) for c in checks]
+            tallies.append(
+                _tally(
+                    rule_id,
+                    verdicts.count(Verdict.MET),
+                    verdicts.count(Verdict.AT_RISK),
+                    verdicts.count(Verdict.MISSED),
+                    f"{year}年决策事项的征求意见 {len(checks)} 次",
+                )
+            )
+        return tallies
+
     # --- 依申请公开 ---
     def _requests(self, year, scope, today, attention):  # type: ignore[no-untyped-def]
         service = RequestService(self.db, self.actor)
@@ -273,6 +312,87 @@ class ComplianceService(Service):
                 )
             )
         return answered, notice
+
+    # --- 新闻发布与回应 ---
+    def _engagement(self, year, scope, today, now, calendar, attention):  # type: ignore[no-untyped-def]
+        """The bureau's press conference, report-hearing and training rules (the bureau's,
+        whatever the scope), and the hour limits of the scope's 舆情 first seen in the year."""
+        service = EngagementService(self.db, self.actor)
+        ev = service.evaluate(year, scope, today, now)
+
+        def not_met(rule_id: str) -> list[str]:
+            return [f.text for f in ev.findings if f.rule_id == rule_id and f.verdict is not Verdict.MET]
+
+        quarterly = _tally(
+            RULE_CONFERENCE_QUARTERLY,
+            *period_counts(ev.quarters),
+            f"{year}年全局举行新闻发布会 {ev.conferences} 次",
+            *not_met(RULE_CONFERENCE_QUARTERLY),
+        )
+        deputies = [r for _name, results in ev.deputies for r in results]
+        if ev.roster:
+            who = f"分管领导名单：{'、'.join(ev.roster)}"
+        elif ev.deputies:
+            who = "未设置分管领导名单，按发布会登记的分管领导统计：" + "、".join(
+                name for name, _results in ev.deputies
+            )
+        else:
+            who = "未设置分管领导名单，发布会也未登记分管领导"
+        deputy = _tally(
+            RULE_DEPUTY_HALF_YEARLY,
+            *period_counts(deputies),
+            who,
+            *not_met(RULE_DEPUTY_HALF_YEARLY),
+        )
+        principal = _tally(
+            RULE_PRINCIPAL_YEARLY,
+            *period_counts((ev.principal,)),
+            f"主要负责同志出席 {ev.principal.count} 次",
+        )
+        hour_tallies = []
+        for rule_id in (RULE_RESPONSE_48H, RULE_AUTHORITATIVE_5H, RULE_CONFERENCE_24H):
+            checks = ev.checks(rule_id)
+            verdicts = [c.verdict for _o, c in checks]
+            hour_tallies.append(
+                _tally(
+                    rule_id,
+                    verdicts.count(Verdict.MET),
+                    verdicts.count(Verdict.AT_RISK),
+                    verdicts.count(Verdict.MISSED),
+                    f"{year}年发现的政务舆情 {len(ev.opinions)} 条"
+                    if rule_id == RULE_RESPONSE_48H
+                    else f"重大、特别重大突发事件舆情 {len(checks)} 条",
+                )
+            )
+        hearing = _tally(
+            RULE_HEARING_YEARLY,
+            *period_counts((ev.hearing,)),
+            f"{year}年听取汇报 {ev.hearing.count} 次",
+        )
+        training = _tally(
+            RULE_TRAINING_YEARLY,
+            *period_counts((ev.training,)),
+            f"{year}年举办培训 {ev.training.count} 次",
+        )
+        for opinion in service.open_opinions(scope, now)[:ATTENTION_LIMIT]:
+            for check in opinion.checks:
+                due = check.due.date()
+                days = _working_days_left(calendar, today, due)
+                if check.verdict is Verdict.MISSED and due < today and days is not None:
+                    days = min(days, -1)  # due on a weekend or holiday: still overdue
+                attention.append(
+                    AttentionRow(
+                        "engagement",
+                        "政务舆情",
+                        opinion.subject,
+                        opinion.division_name,
+                        check.message,
+                        due,
+                        days,
+                        opinion.id,
+                    )
+                )
+        return (quarterly, deputy, principal, *hour_tallies, hearing, training)
 
     # --- 年度任务 ---
     def _plan(self, year, scope, today, calendar, attention, problems):  # type: ignore[no-untyped-def]

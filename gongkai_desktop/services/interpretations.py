@@ -4,11 +4,15 @@ An interpretation belongs to the drafting division (谁起草、谁解读): that
 an admin) writes it; leaders read. Each row states where it stands (起草中 / 已审签 / 已发布) and
 every breach of 同步审签、同步发布 (``domain.interpretation.sync_problems``) against the working
 calendar and the admin's tolerance. The policy document and its previous version are read into
-plain text for the workbench and kept as attachments. While a user types, the section texts are
-autosaved as that user's draft (no version, no audit row); saving the record drops the draft.
+plain text for the workbench and kept as attachments. While a user types, the whole form is
+autosaved as that user's draft together with the version of the record it was typed on (no
+version, no audit row); saving the record drops the draft. A draft is offered back while it
+differs from the stored record; its base version tells whether someone saved since.
 
-Publishing an interpretation of a registered 规范性文件 (same 文号) marks that document 已解读
-(SPEC §6) in the same transaction.
+A registered 规范性文件 of the interpretation's division with its 文号 is 已解读 (SPEC §6) while at
+least one live, published interpretation of that division carries the 文号; every change that
+could alter this (creating, changing the 文号 or the publication, deleting) sets or clears the
+flag of the documents concerned in the same transaction, each with its own audit row.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import logging
 import mimetypes
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -54,10 +58,12 @@ from ..domain.interpretation import (
 )
 from ..domain.permissions import Action, Actor, allowed
 from ..errors import GongkaiError, NotFound, ValidationError
+from ..progress import CancelToken, Job, Progress, run_job
 from ..search import contains_every_term
 from .admin import AdminService, read_setting
 from .base import Service, changed_fields, live_record, snapshot
 from .calendar import load_calendar
+from .document_links import registered_documents
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +125,11 @@ class InterpretationQuery:
 
 @dataclass(frozen=True)
 class InterpretationDraft:
-    sections: dict[str, str]
+    """A user's autosaved form: every field as typed, the version of the record it was typed on
+    (``base_version``) and when it was stored (UTC, for display only)."""
+
+    fields: InterpretationFields
+    base_version: int
     saved_at: datetime
 
 
@@ -173,6 +183,64 @@ def load_sections(text: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
+def dump_fields(fields: InterpretationFields) -> str:
+    """The whole form as a draft stores it: a JSON object of every field (dates in ISO form)."""
+    data: dict[str, Any] = {}
+    for name, value in vars(fields).items():
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif name == "forms":
+            value = list(value)
+        elif name == "sections":
+            value = {str(k): str(v) for k, v in dict(value).items()}
+        data[name] = value
+    return json.dumps(data, ensure_ascii=False)
+
+
+_DATE_FIELDS = ("document_approved_on", "approved_on", "document_published_on", "published_on")
+_TEXT_FIELDS = ("title", "document_title", "document_number", "interpreter", "link", "notes")
+
+
+def load_fields(text: str) -> InterpretationFields | None:
+    """The form a draft stored (None when it cannot be read back)."""
+    try:
+        data = json.loads(text or "{}")
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+        values: dict[str, Any] = {name: str(data.get(name) or "") for name in _TEXT_FIELDS}
+        for name in _DATE_FIELDS:
+            values[name] = date.fromisoformat(data[name]) if data.get(name) else None
+        values["forms"] = tuple(str(f) for f in data.get("forms") or ())
+        role = data.get("interpreter_role")
+        values["interpreter_role"] = str(role) if role else None
+        sections = data.get("sections") or {}
+        if not isinstance(sections, dict):
+            raise ValueError("sections not an object")
+        values["sections"] = {str(k): str(v) for k, v in sections.items()}
+        return InterpretationFields(**values)
+    except (ValueError, TypeError) as exc:
+        log.warning("unreadable interpretation draft (%s): %.80r", exc, text)
+        return None
+
+
+def as_stored(fields: InterpretationFields) -> InterpretationFields:
+    """The fields as saving would store them and reading them back would give: texts trimmed,
+    forms in the list's order, blank sections left out."""
+    chosen = set(fields.forms)
+    return replace(
+        fields,
+        title=fields.title.strip(),
+        document_title=fields.document_title.strip(),
+        document_number=fields.document_number.strip(),
+        forms=tuple(f.value for f in InterpretationForm if f.value in chosen),
+        interpreter_role=fields.interpreter_role or None,
+        interpreter=fields.interpreter.strip(),
+        link=fields.link.strip(),
+        notes=fields.notes.strip(),
+        sections=load_sections(dump_sections(fields.sections)),
+    )
+
+
 def _forms(text: str) -> tuple[InterpretationForm, ...]:
     stored = set(filter(None, (text or "").split(",")))
     return tuple(f for f in InterpretationForm if f.value in stored)
@@ -194,10 +262,12 @@ def _section_problems(sections: Mapping[str, str]) -> list[Problem]:
     ]
 
 
+# The registered document an interpretation is of: same 文号, same (drafting) division.
 _NORMATIVE_ID = (
     select(func.min(NormativeDocument.id))
     .where(
         NormativeDocument.doc_number == Interpretation.document_number,
+        NormativeDocument.division_id == Interpretation.division_id,
         NormativeDocument.deleted_at.is_(None),
         Interpretation.document_number != "",
     )
@@ -368,15 +438,8 @@ class InterpretationService(Service):
     def division_documents(self, division_id: int | None) -> list[tuple[int, str, str]]:
         """(id, 文号, 标题) of the registered 规范性文件 of a division (all when None), newest
         first: the documents an interpretation may be of."""
-        doc = NormativeDocument
-        stmt = select(doc.id, doc.doc_number, doc.title).where(doc.deleted_at.is_(None))
-        if division_id is not None:
-            stmt = stmt.where(doc.division_id == division_id)
         with self.db.read() as session:
-            return [
-                (i, n, t)
-                for i, n, t in session.execute(stmt.order_by(doc.written_on.desc(), doc.id.desc()))
-            ]
+            return registered_documents(session, division_id)
 
     def get(self, interpretation_id: int, today: date | None = None) -> InterpretationDetail:
         with self.db.read() as session:
@@ -430,37 +493,79 @@ class InterpretationService(Service):
             else _local_year(record.created_at)
         )
 
-    def _mark_interpreted(self, session: Session, record: Interpretation) -> None:
-        """SPEC §6 ↔ §7: a published interpretation makes its registered document 已解读."""
-        if record.published_on is None or not record.document_number:
+    @staticmethod
+    def _counts_for(record: Interpretation) -> str | None:
+        """The 文号 a record makes 已解读: its own once published (None: none)."""
+        if record.deleted_at is None and record.published_on is not None:
+            return record.document_number or None
+        return None
+
+    def _mark_interpreted(
+        self,
+        session: Session,
+        record: Interpretation,
+        before: str | None,
+        after: str | None,
+        why: str,
+    ) -> None:
+        """SPEC §6 ↔ §7: keep 是否解读 of the registered documents of the record's division right
+        after the record counted for the 文号 ``before`` and counts for ``after`` (a published,
+        live interpretation counts for its 文号; None: for none).
+
+        Only the documents of those 文号 are looked at, and only when what the record counts for
+        changed, so a flag set by hand on another document is left alone.
+        """
+        if before == after:
             return
+        numbers = [n for n in dict.fromkeys((before, after)) if n]
+        if not numbers:
+            return
+        doc, other = NormativeDocument, Interpretation
         documents = session.scalars(
-            select(NormativeDocument).where(
-                NormativeDocument.doc_number == record.document_number,
-                NormativeDocument.deleted_at.is_(None),
-                NormativeDocument.interpreted.is_(False),
+            select(doc)
+            .where(
+                doc.division_id == record.division_id,
+                doc.doc_number.in_(numbers),
+                doc.deleted_at.is_(None),
             )
-        )
-        for doc in documents:
-            doc.interpreted = True
-            doc.updated_by = self.actor.user_id
+            .order_by(doc.id)
+        ).all()
+        for document in documents:
+            # The record's own part is ``after``; the others' is read from the table.
+            others = session.scalar(
+                select(func.count(other.id)).where(
+                    other.id != record.id,
+                    other.division_id == document.division_id,
+                    other.document_number == document.doc_number,
+                    other.published_on.is_not(None),
+                    other.deleted_at.is_(None),
+                )
+            )
+            interpreted = after == document.doc_number or bool(others)
+            if document.interpreted == interpreted:
+                continue
+            document.interpreted = interpreted
+            document.updated_by = self.actor.user_id
             session.flush()
+            state = "标记为已解读" if interpreted else "不再有已发布的解读，取消已解读标记"
             self.audit(
                 session,
                 "document.update",
                 entity="normative_document",
-                entity_id=doc.uuid,
-                division_id=doc.division_id,
-                before={"interpreted": False},
-                after={"interpreted": True},
-                detail=f"政策解读「{record.title}」已发布，规范性文件「{doc.doc_number}」标记为已解读",
+                entity_id=document.uuid,
+                division_id=document.division_id,
+                before={"interpreted": not interpreted},
+                after={"interpreted": interpreted},
+                detail=f"政策解读「{record.title}」{why}，规范性文件「{document.doc_number}」{state}",
             )
 
-    def _drop_drafts(self, session: Session, interpretation_id: int, own: bool = True) -> None:
-        stmt = delete(DraftRecord).where(DraftRecord.interpretation_id == interpretation_id)
-        if own:
-            stmt = stmt.where(DraftRecord.user_id == self.actor.user_id)
-        session.execute(stmt)
+    def _drop_drafts(self, session: Session, interpretation_id: int) -> None:
+        session.execute(
+            delete(DraftRecord).where(
+                DraftRecord.interpretation_id == interpretation_id,
+                DraftRecord.user_id == self.actor.user_id,
+            )
+        )
 
     def create(self, division_id: int | None, fields: InterpretationFields) -> InterpretationDetail:
         """A new interpretation of ``division_id`` (None: the actor's own division)."""
@@ -485,7 +590,7 @@ class InterpretationService(Service):
             self._assign(record, fields)
             session.add(record)
             session.flush()
-            self._mark_interpreted(session, record)
+            self._mark_interpreted(session, record, None, self._counts_for(record), "已发布")
             self.audit(
                 session,
                 "interpretation.create",
@@ -520,11 +625,12 @@ class InterpretationService(Service):
                 if problems:
                     raise problems_error(problems)
                 before = snapshot(record, AUDIT_EXCLUDE)
+                counted = self._counts_for(record)
                 self._assign(record, fields)
                 record.updated_by = self.actor.user_id
                 session.flush()
                 self._drop_drafts(session, record.id)
-                self._mark_interpreted(session, record)
+                self._mark_interpreted(session, record, counted, self._counts_for(record), "已修改")
                 self.audit(
                     session,
                     "interpretation.update",
@@ -540,7 +646,13 @@ class InterpretationService(Service):
         return self.get(interpretation_id)
 
     def delete(self, interpretation_id: int, expected_version: int | None) -> None:
-        """Soft-delete the record; every user's draft of it goes with it."""
+        """Soft-delete the record (the drafts of it stay with it, like the row itself); the
+        registered document it made 已解读 is no longer so unless another interpretation of it
+        was published."""
+
+        def unmark(session: Session, record: Interpretation) -> None:
+            self._mark_interpreted(session, record, self._counts_for(record), None, "已删除")
+
         self.soft_delete(
             Interpretation,
             interpretation_id,
@@ -549,7 +661,8 @@ class InterpretationService(Service):
             missing=INTERPRETATION_MISSING,
             expected_version=expected_version,
             name=lambda record: f"政策解读「{record.title}」",
-            before_delete=lambda session, record: self._drop_drafts(session, record.id, own=False),
+            before_delete=unmark,
+            exclude=AUDIT_EXCLUDE,
         )
 
     def attach_policy_document(
@@ -560,10 +673,26 @@ class InterpretationService(Service):
         previous: bool = False,
     ) -> InterpretationDetail:
         """Read a policy document (.docx, .pdf, .txt) into the record, as the document being
-        interpreted or (``previous``) its previous version, and keep the file as an attachment.
+        interpreted or (``previous``) its previous version, and keep the file as an attachment;
+        ``attach_policy_document_job`` run to its end."""
+        return run_job(
+            self.attach_policy_document_job(interpretation_id, expected_version, path, previous)
+        )
 
-        The file is read and copied into the store before the transaction; the text, the
-        attachment row and their audit rows are written together.
+    def attach_policy_document_job(
+        self,
+        interpretation_id: int,
+        expected_version: int | None,
+        path: Path,
+        previous: bool = False,
+        cancel: CancelToken | None = None,
+    ) -> Job[InterpretationDetail]:
+        """The steps of ``attach_policy_document``, for a worker: read the file, keep a copy in
+        the attachment store, then write the text, the attachment row and their audit rows in
+        one transaction. Cancelling before the last step stores nothing in the database.
+
+        The attachment kept must be the file that was read: its SHA-256 is compared with that of
+        the bytes the text came from, and a file changed in between is refused.
         """
         what = "interpretation.attach_document"
         self.require(
@@ -580,12 +709,21 @@ class InterpretationService(Service):
         from ..importers.policy_document import read_policy_document
 
         path = Path(path)
-        policy = read_policy_document(path)
+        yield Progress(0, 3, f"正在读取“{path.name}”……")
+        policy = read_policy_document(path, cancel)
         if not any(p.strip() for p in policy.paragraphs):
             raise ValidationError(
                 f"「{policy.file_name}」中没有读到文字（扫描件请先转换为可复制文字的文件）。"
             )
+        yield Progress(1, 3, "正在保存政策文件原件……")
         sha, size = AttachmentStore(self.attachments_dir).put(path)
+        if sha != policy.sha256:
+            raise ValidationError(
+                f"“{path.name}”在读取期间被修改，保存的原件与读取的内容不一致，未导入。"
+                "请关闭正在编辑该文件的程序后重新导入。",
+                path=str(path),
+            )
+        yield Progress(2, 3, "正在写入政策解读……")
         file_name = (policy.file_name or path.name)[:255]
         text = "\n".join(policy.paragraphs)
         label = "修订前的政策文件" if previous else "政策文件"
@@ -637,11 +775,15 @@ class InterpretationService(Service):
         return self.get(interpretation_id)
 
     # --- autosaved drafts ---
-    def save_draft(self, interpretation_id: int, sections: Mapping[str, str]) -> None:
-        """Store the actor's section texts as typed so far (replacing their previous draft).
+    def save_draft(
+        self, interpretation_id: int, base_version: int, fields: InterpretationFields
+    ) -> None:
+        """Store the actor's form as typed so far on version ``base_version`` of the record
+        (replacing their previous draft).
 
         Autosave runs every few seconds: no version change and no audit row, but only someone
-        who may change the record may keep a draft of it.
+        who may change the record may keep a draft of it. The fields need not be complete yet;
+        only the section names are checked.
         """
         self.require(
             Action.EDIT_RECORD,
@@ -650,47 +792,65 @@ class InterpretationService(Service):
             entity=ENTITY,
             entity_id=interpretation_id,
         )
-        problems = _section_problems(sections)
+        problems = _section_problems(fields.sections)
         if problems:
             raise problems_error(problems)
         user_id = self.actor.user_id
         if user_id is None:
             return  # the app itself never types
-        payload = dump_sections(sections)
+        payload = dump_fields(fields)
         with self.db.write() as session:
             live_record(session, Interpretation, interpretation_id, INTERPRETATION_MISSING)
             now = utcnow()
             dialect = session.get_bind().dialect.name
             insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            values = {"base_version": base_version, "fields": payload, "saved_at": now}
             stmt = insert(DraftRecord).values(
-                interpretation_id=interpretation_id, user_id=user_id, sections=payload, saved_at=now
+                interpretation_id=interpretation_id, user_id=user_id, **values
             )
             session.execute(
                 stmt.on_conflict_do_update(
-                    index_elements=["interpretation_id", "user_id"],
-                    set_={"sections": payload, "saved_at": now},
+                    index_elements=["interpretation_id", "user_id"], set_=values
                 )
             )
 
     def draft(self, interpretation_id: int) -> InterpretationDraft | None:
-        """The actor's autosaved draft, if it was saved after the record's last change (an older
-        one was overtaken by a save, the actor's or someone else's)."""
+        """The actor's autosaved draft of a live record whenever it differs from what is stored
+        (None when there is none, or it holds nothing the record does not).
+
+        The draft says the version it was typed on: the record's current version when no one
+        saved since, an older one when someone did (a conflict for the user to decide). Times
+        stored by different PCs are never compared.
+        """
         if self.actor.user_id is None:
             return None
         with self.db.read() as session:
-            found = session.execute(
-                select(DraftRecord.sections, DraftRecord.saved_at)
+            found = session.scalars(
+                select(DraftRecord)
                 .join(Interpretation, Interpretation.id == DraftRecord.interpretation_id)
                 .where(
                     DraftRecord.interpretation_id == interpretation_id,
                     DraftRecord.user_id == self.actor.user_id,
                     Interpretation.deleted_at.is_(None),
-                    DraftRecord.saved_at > Interpretation.updated_at,
                 )
             ).first()
-        if found is None:
+            if found is None:
+                return None
+            typed = load_fields(found.fields)
+            draft = (
+                InterpretationDraft(typed, found.base_version, found.saved_at)
+                if typed is not None
+                else None
+            )
+        if draft is None:
             return None
-        return InterpretationDraft(load_sections(found.sections), found.saved_at)
+        try:
+            stored = self.get(interpretation_id).fields
+        except NotFound:
+            return None
+        if as_stored(draft.fields) == stored:
+            return None
+        return draft
 
     def discard_draft(self, interpretation_id: int) -> None:
         """Forget the actor's draft (their own scratch text: no permission or audit involved)."""

@@ -1,10 +1,12 @@
 """The 政策解读 page and workbench: the list with its sync check, a new interpretation from the
 registry, the document read-only beside the draft (quote, terms, old/new difference), the
-autosaved draft recovered after a crash, validation, conflicts, the Word export, read-only users."""
+autosaved draft recovered after a crash or set against a later save, validation, conflicts, a
+record deleted elsewhere, the Word export, read-only users."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from gongkai_desktop.domain.interpretation import (
     InterpretationSection,
     InterpretationStatus,
 )
-from gongkai_desktop.domain.labels import Role
+from gongkai_desktop.domain.labels import DivisionKind, Role
 from gongkai_desktop.services.admin import AdminService
 from gongkai_desktop.services.interpretations import InterpretationQuery, InterpretationService
 from gongkai_desktop.services.ledger_documents import DocumentService
@@ -256,16 +258,15 @@ def test_conflicting_save_shows_both_versions(
     window = workbench(qtbot, ui_ctx, liaison, interpretation.row.id)
     other = InterpretationService(window.ctx.db, admin)
     theirs = other.get(interpretation.row.id).fields
-    from dataclasses import replace
-
     other.update(interpretation.row.id, interpretation.row.version, replace(theirs, interpreter="王处长"))
     window.interpreter.setText("李处长")
     window.dirty = True
     conflict_answers.button = "keep_mine"
-    window.save()
+    assert window.save()  # kept and stored
     dialog = conflict_answers.last()
     assert dialog is not None
     assert other.get(interpretation.row.id).fields.interpreter == "李处长"
+    assert not window.dirty
 
 
 def test_word_export_writes_the_interpretation(
@@ -284,8 +285,8 @@ def test_word_export_writes_the_interpretation(
     assert message_boxes.last()[0] == "information"
 
 
-def test_other_divisions_and_leaders_read_only(qtbot, ui_ctx, interpretation, make_user):
-    """A leader (and a liaison of another division) sees the workbench read-only."""
+def test_leader_reads_only(qtbot, ui_ctx, interpretation, make_user):
+    """A leader sees the workbench read-only and the page without new or delete buttons."""
     leader = make_user("leader1", "综合处", Role.LEADER)
     window = workbench(qtbot, ui_ctx, leader, interpretation.row.id)
     assert not window.save_button.isVisible()
@@ -314,3 +315,256 @@ def test_main_window_keeps_open_while_a_workbench_has_unsaved_work(
     assert not window.isVisible()
     rows = InterpretationService(window.ctx.db, liaison).list_interpretations(InterpretationQuery())
     assert rows[0].interpreter == ""
+
+
+def test_typing_in_the_particulars_is_autosaved_too(
+    qtbot, ui_ctx, liaison, interpretation, message_boxes
+):
+    """Edits of the particulars are autosaved like sections and restored after a crash."""
+    window = workbench(qtbot, ui_ctx, liaison, interpretation.row.id)
+    window.autosave_timer.setInterval(30)
+    window.title.setText("《通知》政策解读（修改稿）")
+    window.title.textEdited.emit(window.title.text())
+    window.interpreter.setText("李处长")
+    window.interpreter.textEdited.emit(window.interpreter.text())
+    window.published_on.set_value(date(2021, 4, 9))
+    window.form_checks["expert"].setChecked(True)
+    window.link.setText("https://xczx.jiangxi.gov.cn/jd/9.html")
+    window.link.textEdited.emit(window.link.text())
+    service = InterpretationService(window.ctx.db, liaison)
+    qtbot.waitUntil(lambda: service.draft(interpretation.row.id) is not None, timeout=3000)
+    qtbot.waitUntil(lambda: not window._draft_dirty, timeout=3000)
+    draft = service.draft(interpretation.row.id)
+    assert draft is not None and draft.base_version == interpretation.row.version
+    assert draft.fields.title == "《通知》政策解读（修改稿）"
+    assert draft.fields.interpreter == "李处长"
+    assert draft.fields.published_on == date(2021, 4, 9)
+    assert "expert" in draft.fields.forms
+    assert draft.fields.link == "https://xczx.jiangxi.gov.cn/jd/9.html"
+    window.dirty = False
+    window.hide()
+    window.deleteLater()
+    qtbot.wait(10)
+
+    again = workbench(qtbot, ui_ctx, liaison, interpretation.row.id)
+    assert message_boxes.last()[1] == "恢复草稿"
+    assert again.title.text() == "《通知》政策解读（修改稿）"
+    assert again.published_on.value() == date(2021, 4, 9)
+    assert again.form_checks["expert"].isChecked() and again.dirty
+
+
+def test_draft_typed_on_an_older_version_is_a_conflict_keep_mine(
+    qtbot, ui_ctx, liaison, admin, interpretation, conflict_answers, message_boxes
+):
+    """A draft on an older version is a conflict; keeping mine saves it and drops it."""
+    mine = InterpretationService(ui_ctx(liaison).db, liaison)
+    record = interpretation.row
+    mine.save_draft(record.id, record.version, replace(interpretation.fields, interpreter="李处长"))
+    other = InterpretationService(mine.db, admin)
+    other.update(record.id, record.version, replace(interpretation.fields, notes="管理员补充"))
+    conflict_answers.button = "keep_mine"
+    window = workbench(qtbot, ui_ctx, liaison, record.id)
+    dialog = conflict_answers.last()
+    assert "interpreter" in dialog.differing and "notes" in dialog.differing
+    assert message_boxes.calls == []  # no plain restore offer
+    stored = mine.get(record.id)
+    assert stored.row.version == 3 and stored.fields.interpreter == "李处长"
+    assert stored.fields.notes == ""  # mine, as typed on version 1
+    assert mine.draft(record.id) is None
+    assert not window.dirty
+
+
+def test_draft_typed_on_an_older_version_is_a_conflict_take_theirs(
+    qtbot, ui_ctx, liaison, admin, interpretation, conflict_answers
+):
+    """Taking the stored version discards the draft and shows the stored record."""
+    mine = InterpretationService(ui_ctx(liaison).db, liaison)
+    record = interpretation.row
+    mine.save_draft(record.id, record.version, replace(interpretation.fields, interpreter="李处长"))
+    other = InterpretationService(mine.db, admin)
+    other.update(record.id, record.version, replace(interpretation.fields, interpreter="王处长"))
+    conflict_answers.button = "take_theirs"
+    window = workbench(qtbot, ui_ctx, liaison, record.id)
+    assert conflict_answers.last() is not None
+    assert window.interpreter.text() == "王处长" and not window.dirty
+    assert mine.draft(record.id) is None
+    assert mine.get(record.id).row.version == 2
+
+
+def test_taking_theirs_in_a_save_conflict_discards_my_draft(
+    qtbot, ui_ctx, liaison, admin, interpretation, conflict_answers
+):
+    """采用对方版本 after a failed save reloads the stored record and forgets the autosave."""
+    window = workbench(qtbot, ui_ctx, liaison, interpretation.row.id)
+    window.interpreter.setText("李处长")
+    window.interpreter.textEdited.emit("李处长")
+    window.autosave()
+    service = InterpretationService(window.ctx.db, liaison)
+    other = InterpretationService(window.ctx.db, admin)
+    other.update(
+        interpretation.row.id,
+        interpretation.row.version,
+        replace(interpretation.fields, interpreter="王处长"),
+    )
+    assert service.draft(interpretation.row.id) is not None
+    conflict_answers.button = "take_theirs"
+    assert not window.save()
+    assert window.interpreter.text() == "王处长" and not window.dirty
+    assert service.draft(interpretation.row.id) is None
+
+
+def test_close_with_save_closes_after_keeping_mine_in_a_conflict(
+    qtbot, ui_ctx, liaison, admin, interpretation, conflict_answers, message_boxes
+):
+    """关闭 → 保存 → conflict → 保留我的修改: once mine is stored, the window closes."""
+    window = workbench(qtbot, ui_ctx, liaison, interpretation.row.id)
+    other = InterpretationService(window.ctx.db, admin)
+    other.update(
+        interpretation.row.id,
+        interpretation.row.version,
+        replace(interpretation.fields, interpreter="王处长"),
+    )
+    window.interpreter.setText("李处长")
+    window.interpreter.textEdited.emit("李处长")
+    conflict_answers.button = "keep_mine"
+    message_boxes.answer = QMessageBox.StandardButton.Save
+    assert window.close()
+    assert other.get(interpretation.row.id).fields.interpreter == "李处长"
+
+
+def test_saving_a_record_deleted_elsewhere_offers_a_text_export(
+    qtbot, ui_ctx, liaison, admin, interpretation, message_boxes, monkeypatch, tmp_path
+):
+    """Saving a record deleted elsewhere says so, offers a .txt export, keeps the window."""
+    window = workbench(qtbot, ui_ctx, liaison, interpretation.row.id)
+    window.section_edits[InterpretationSection.GOALS.value].setPlainText("到2025年全部入库。")
+    window.interpreter.setText("李处长")
+    window.interpreter.textEdited.emit("李处长")
+    InterpretationService(window.ctx.db, admin).delete(
+        interpretation.row.id, interpretation.row.version
+    )
+    offered: list[str] = []
+    target = tmp_path / "解读.txt"
+
+    def save_as(_parent, _caption, proposed, _filters):  # type: ignore[no-untyped-def]
+        offered.append(proposed)
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    assert not window.save()
+    kind, title, text = message_boxes.calls[0]
+    assert (kind, title) == ("question", "解读已被删除") and "已被其他用户删除" in text
+    assert Path(offered[0]).name == "《关于做好衔接资金管理工作的通知》政策解读.txt"
+    exported = target.read_text(encoding="utf-8-sig")
+    assert "解读人：李处长" in exported
+    assert "【工作目标】\n到2025年全部入库。" in exported
+    assert "已被其他用户删除" in window.error.text()
+    assert window.isVisible() and window.dirty
+    # Closing still asks; 保存 fails again and keeps the window open.
+    message_boxes.answer = QMessageBox.StandardButton.Save
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
+    assert not window.close()
+    assert window.isVisible()
+
+
+def test_liaison_of_another_division_reads_only(qtbot, ui_ctx, interpretation, make_user):
+    """A liaison of another division opens the workbench read-only and cannot delete the row."""
+    other = make_user("lly_sb", "社会帮扶处")
+    window = workbench(qtbot, ui_ctx, other, interpretation.row.id)
+    assert not window.editable and not window.save_button.isVisible()
+    assert window.title.isReadOnly() and not window.published_on.isEnabled()
+    assert window.section_edits[InterpretationSection.BACKGROUND.value].isReadOnly()
+    assert not window.import_document_button.isVisible()
+    assert "只读" in window.autosave_label.text()
+    assert not window.save()
+    window.autosave()  # nothing to store, nothing refused
+    page = page_of(qtbot, ui_ctx, other)
+    page.table.select_where(lambda r: r.id == interpretation.row.id)
+    assert page.open_button.isEnabled() and not page.delete_button.isEnabled()
+
+
+def test_filter_menus_are_rebuilt_keeping_the_choice(
+    qtbot, ui_ctx, admin, liaison, app_ctx, kf, interpretation
+):
+    """Year and division menus are rebuilt on showing and after a save, keeping the choice."""
+    page = page_of(qtbot, ui_ctx, admin)
+    years = lambda: [page.year.itemData(i) for i in range(page.year.count())]  # noqa: E731
+    assert 2019 not in years()
+    service = InterpretationService(app_ctx.db, admin)
+    service.create(
+        kf,
+        InterpretationFields("《旧文件》政策解读", "旧文件", document_approved_on=date(2019, 5, 1)),
+    )
+    page.page_shown()
+    assert 2019 in years()
+    page.year.setCurrentIndex(page.year.findData(2021))
+    AdminService(app_ctx.db, admin).add_division("新设处", DivisionKind.BUSINESS, "XS")
+    service.create(
+        kf,
+        InterpretationFields("《更早的文件》政策解读", "更早的文件", document_approved_on=date(2018, 5, 1)),
+    )
+    window = page.open_workbench(interpretation.row.id)
+    window.notes.setPlainText("改")
+    assert window.save()
+    assert 2018 in years() and page.year.currentData() == 2021
+    assert page.division.findText("新设处") >= 0
+    assert [r.title for r in page.model.rows] == [interpretation.row.title]
+    window.close()
+
+
+def test_import_runs_on_the_worker_and_the_difference_is_computed_once(
+    qtbot, ui_ctx, liaison, interpretation, tmp_path, open_file_dialog, monkeypatch
+):
+    """Import runs on the worker; the old/new difference is computed once per pair."""
+    from ui.pages import interpretation_workbench as module
+
+    jobs: list[str] = []
+    real_run = module.run_with_progress
+
+    def recorded(parent, factory, title, *args, **kwargs):  # type: ignore[no-untyped-def]
+        jobs.append(title)
+        return real_run(parent, factory, title, *args, **kwargs)
+
+    compared: list[int] = []
+    real_compare = module.compare_versions
+
+    def counted(old, new):  # type: ignore[no-untyped-def]
+        compared.append(1)
+        return real_compare(old, new)
+
+    monkeypatch.setattr(module, "run_with_progress", recorded)
+    monkeypatch.setattr(module, "compare_versions", counted)
+    window = workbench(qtbot, ui_ctx, liaison, interpretation.row.id)
+    open_file_dialog(write_text(tmp_path / "通知.txt", POLICY))
+    window.import_document(previous=False)
+    open_file_dialog(write_text(tmp_path / "旧通知.txt", PREVIOUS))
+    window.import_document(previous=True)
+    assert jobs == ["导入政策文件", "导入旧版本"]
+    assert "不低于50%" in window.diff_view.toPlainText()
+    assert len(compared) == 1
+    window.notes.setPlainText("补充")
+    assert window.save()
+    window.notes.setPlainText("再补充")
+    assert window.save()
+    assert len(compared) == 1
+
+
+def test_word_export_proposes_a_windows_safe_file_name(
+    qtbot, ui_ctx, liaison, app_ctx, kf, tmp_path, monkeypatch, message_boxes
+):
+    """The default file name of the export has the characters Windows forbids replaced."""
+    record = InterpretationService(app_ctx.db, liaison).create(
+        kf, InterpretationFields('关于"一网通办"的解读: 问/答*?<版>|', "一网通办")
+    )
+    proposed: list[str] = []
+
+    def save_as(_parent, _caption, name, _filters):  # type: ignore[no-untyped-def]
+        proposed.append(name)
+        return str(tmp_path / "x.docx"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    window = workbench(qtbot, ui_ctx, liaison, record.row.id)
+    window.export_word()
+    assert Path(proposed[0]).name == "关于_一网通办_的解读_ 问_答___版__.docx"
+    assert (tmp_path / "x.docx").exists()

@@ -217,3 +217,105 @@ def test_cli_prints_the_dashboard_of_the_scope(app_ctx, admin, bureau, liaison, 
     )
     assert code == 0 and out.startswith("开发指导处，2021年合规检查")
     assert "[未达标] 主动公开的政府信息通过政府门户网站公开" in out
+
+
+def test_engagement_rules_are_tallied_and_overdue_opinions_listed(app_ctx, admin, bureau):
+    """Press conferences count by quarter, 分管领导 by half-year and the principal by year; each
+    舆情's 48 h / 5 h / 24 h limits count per record (open ones within the limit at risk); the
+    report hearing and training count for the year; an unanswered 舆情 past 48 hours is a to-do
+    on the engagement page."""
+    from datetime import timedelta
+
+    from gongkai_desktop.domain.engagement import EngagementKind, Speaker, SpeakerRole
+    from gongkai_desktop.services.engagement import EngagementService
+
+    service = EngagementService(app_ctx.db, admin)
+    service.create(
+        EngagementKind.PRESS_CONFERENCE,
+        {
+            "held_on": date(2021, 2, 5),
+            "topic": "一季度新闻发布会",
+            "speakers": [Speaker(SpeakerRole.PRINCIPAL, "胡明远"), Speaker(SpeakerRole.DEPUTY, "张三")],
+        },
+    )
+    service.create(
+        EngagementKind.MEETING,
+        {"meeting_kind": "training", "held_on": date(2021, 5, 20), "subject": "政务公开培训"},
+    )
+    seen = datetime(2021, 7, 1, 9, 0)
+    opinion = {"source": "微博", "level": "ordinary", "response_channel": "门户网站"}
+    kf = bureau["kf"]
+    for subject, first_seen, responded in (
+        ("按时回应", seen, seen + timedelta(hours=20)),
+        ("超时回应", seen, seen + timedelta(hours=60)),
+        ("逾期未回应", datetime(2021, 7, 16, 9, 0), None),
+        ("尚在时限内", datetime(2021, 7, 19, 18, 0), None),
+    ):
+        service.create(
+            EngagementKind.PUBLIC_OPINION,
+            {**opinion, "subject": subject, "first_seen_at": first_seen, "responded_at": responded},
+            kf,
+        )
+    service.create(
+        EngagementKind.PUBLIC_OPINION,
+        {
+            **opinion,
+            "subject": "暴雨致房屋受损",
+            "level": "major",
+            "emergency": True,
+            "first_seen_at": seen,
+            "responded_at": seen + timedelta(hours=2),
+            "authoritative_at": seen + timedelta(hours=6),
+            "conference_at": seen + timedelta(hours=23),
+        },
+        bureau["sb"],
+    )
+    dashboard = ComplianceService(app_ctx.db, admin).dashboard(2021, None, TODAY, NOW)
+    assert [t.rule.id for t in dashboard.tallies] == [r.id for r in RULES]
+    counts = tallies(dashboard)
+    assert counts["press_conference_quarterly"] == (1, 1, 1)  # Q1 held, Q2 missed, Q3 running
+    assert counts["press_conference_deputy_half_yearly"] == (1, 1, 0)
+    assert counts["press_conference_principal_yearly"] == (1, 0, 0)
+    assert counts["opinion_response_48_hours"] == (2, 1, 2)
+    assert counts["opinion_authoritative_5_hours"] == (0, 0, 1)
+    assert counts["opinion_conference_24_hours"] == (1, 0, 0)
+    assert counts["principal_hears_report_yearly"] == (0, 1, 0)
+    assert counts["training_held_yearly"] == (1, 0, 0)
+    quarterly = next(t for t in dashboard.tallies if t.rule.id == "press_conference_quarterly")
+    assert "第二季度未举行新闻发布会" in quarterly.notes
+    assert quarterly.rule.source == "《〈关于全面推进政务公开工作的意见〉实施细则》（国办发〔2016〕80号）"
+    opinions = [a for a in dashboard.attention if a.kind == "政务舆情"]
+    assert {a.page for a in opinions} == {"engagement"}
+    assert [(a.title, a.state) for a in opinions] == [
+        ("逾期未回应", "超过 48 小时未回应（已超 51 小时）"),
+        ("尚在时限内", "回应时限还剩 30 小时"),
+    ]
+    assert opinions[0].days_left < 0 and opinions[0].due == date(2021, 7, 18)
+    # Scoped to 社会帮扶处: its own 舆情 count; the conference rules stay the bureau's.
+    scoped = ComplianceService(app_ctx.db, admin).dashboard(2021, bureau["sb"], TODAY, NOW)
+    counts = tallies(scoped)
+    assert counts["opinion_response_48_hours"] == (1, 0, 0)
+    assert counts["press_conference_quarterly"] == (1, 1, 1)
+
+
+def test_consultations_are_tallied_by_period_and_published_result(app_ctx, admin, bureau):
+    """A 规范性文件 consulted for 7 working days with its result published is met twice; one of
+    3 days whose result was never published misses both rules."""
+    from gongkai_desktop.domain.decisions import ConsultationFields, DecisionFields, DecisionType
+    from gongkai_desktop.services.decisions import DecisionService
+
+    service = DecisionService(app_ctx.db, admin)
+    good = service.create(bureau["kf"], DecisionFields("甲 规范性文件", DecisionType.NORMATIVE.value))
+    service.create_consultation(
+        good.row.id,
+        ConsultationFields(
+            date(2021, 3, 1), date(2021, 3, 12), received=3, adopted=3,
+            result_published_on=date(2021, 3, 19),
+        ),
+    )
+    bad = service.create(bureau["kf"], DecisionFields("乙 规范性文件", DecisionType.NORMATIVE.value))
+    service.create_consultation(bad.row.id, ConsultationFields(date(2021, 4, 1), date(2021, 4, 2)))
+    dashboard = ComplianceService(app_ctx.db, admin).dashboard(2021, bureau["kf"], TODAY, NOW)
+    counts = tallies(dashboard)
+    assert counts["consultation_period"] == (1, 0, 1)
+    assert counts["consultation_result_published"] == (1, 0, 1)

@@ -46,7 +46,10 @@ FIELDS = InterpretationFields(
             "\u3000\u3000《规定》是落实“公开为常态、不公开为例外”原则的重要举措。"
         ),
         "drafting": "   \n\u3000",
-        "tasks": "（一）加强主动公开。\r\n（二）规范依申请公开。\n（三）做好政策解读。",
+        "tasks": (
+            "（一）加强主动公开。\r\n1. 公开目录每年更新。\n1.5亿元专项资金全部公开。\n"
+            "（二）规范依申请公开。\n（三）做好政策解读。"
+        ),
         "changes": "",
     },
 )
@@ -86,21 +89,39 @@ def test_section_text_is_split_into_paragraphs(exported: Path) -> None:
         "《规定》是落实“公开为常态、不公开为例外”原则的重要举措。",
     ]
     tasks = texts.index("二、主要任务")
-    assert texts[tasks + 1 : tasks + 4] == [
+    assert texts[tasks + 1 : tasks + 6] == [
         "（一）加强主动公开。",
+        "1. 公开目录每年更新。",
+        "1.5亿元专项资金全部公开。",
         "（二）规范依申请公开。",
         "（三）做好政策解读。",
     ]
 
 
+def test_numbered_lines_of_a_section_are_level_2_and_3_headings(exported: Path) -> None:
+    """Lines numbered （一） and 1. are level-2 (楷体) and level-3 (bold) headings."""
+    paragraphs = _paragraphs(exported)
+    style = {p.text: p.style.style_id for p in paragraphs}
+    assert style["（一）加强主动公开。"] == "Heading2"
+    assert style["（三）做好政策解读。"] == "Heading2"
+    assert style["1. 公开目录每年更新。"] == "Heading3"
+    assert style["1.5亿元专项资金全部公开。"] == "Normal"
+    [level2] = [p for p in paragraphs if p.text == "（二）规范依申请公开。"]
+    assert {r._r.rPr.rFonts.get(qn("w:eastAsia")) for r in level2.runs} == {FONTS.heading2}
+    [level3] = [p for p in paragraphs if p.text == "1. 公开目录每年更新。"]
+    assert all(r.bold for r in level3.runs)
+    assert {r._r.rPr.rFonts.get(qn("w:eastAsia")) for r in level3.runs} == {FONTS.body}
+
+
 def test_information_block_and_signature(exported: Path) -> None:
     """The particulars follow the sections, then the unit and division and the date."""
     texts = [p.text for p in _paragraphs(exported)]
-    assert texts[-9:] == [
+    assert texts[-10:] == [
         "解读人：王明（处室负责人）",
         "解读形式：文字解读、政策图解",
         "文件文号：×政办发〔2024〕12号",
         "文件审签日期：2024年3月1日",
+        "解读审签日期：2024年3月1日",
         "文件发布日期：2024年3月8日",
         "解读发布日期：2024年3月8日",
         "解读链接：https://www.example.gov.cn/zwgk/zcjd/202403/t20240308_123456.html",

@@ -6,6 +6,7 @@ from datetime import date
 
 from gongkai_desktop.calendar import WorkingCalendar
 from gongkai_desktop.domain.interpretation import (
+    MAX_LENGTHS,
     InterpretationFields,
     InterpretationForm,
     InterpretationSection,
@@ -192,3 +193,33 @@ def test_quoted_sentences_and_single_characters_are_not_terms():
         "「公益性岗位」",
     )
     assert quoted_terms(paragraphs) == ["公益性岗位"]
+
+
+def test_link_length_and_nul_are_problems_in_chinese():
+    """A link over 500 characters and a NUL are Chinese problems, not database errors."""
+    problems = validate_interpretation(
+        fields(link="https://example.gov.cn/" + "a" * 480, notes="备\x00注")
+    )
+    assert [(p.field, p.message) for p in problems] == [
+        ("link", "不能超过 500 个字（现有 503 个字）"),
+        ("notes", "含有无法保存的控制字符（NUL），请删除后再保存"),
+    ]
+    assert validate_interpretation(fields(link="https://example.gov.cn/" + "a" * 477)) == []
+
+
+def test_every_short_text_column_is_length_checked():
+    """Every String column the user fills has its width checked by the validation."""
+    from sqlalchemy import String
+
+    from gongkai_desktop.db.interpretation_models import Interpretation
+
+    widths = {
+        c.name: c.type.length
+        for c in Interpretation.__table__.columns
+        if isinstance(c.type, String) and c.type.length is not None
+    }
+    not_typed = {"uuid", "forms", "interpreter_role", "document_file", "previous_file"}
+    assert {k: v for k, v in widths.items() if k not in not_typed} == MAX_LENGTHS
+    for name, width in MAX_LENGTHS.items():
+        too_long = fields(**{name: "字" * (width + 1)})
+        assert [p.field for p in validate_interpretation(too_long)] == [name]

@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 import random
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from gongkai_desktop.attachments import AttachmentService
 from gongkai_desktop.db.interpretation_models import Interpretation
+from gongkai_desktop.db.interpretation_models import (
+    InterpretationDraft as InterpretationDraftRecord,
+)
 from gongkai_desktop.db.models import AuditEntry
 from gongkai_desktop.demo import DemoContext, foundation_step
 from gongkai_desktop.demo.interpretations import interpretations_step
@@ -190,7 +193,7 @@ def test_liaison_of_another_division_is_refused_and_audited(app_ctx, service, ma
     with pytest.raises(PermissionDenied):
         other.delete(row.id, row.version)
     with pytest.raises(PermissionDenied):
-        other.save_draft(row.id, {"background": "x"})
+        other.save_draft(row.id, row.version, fields(sections={"background": "x"}))
     assert audit_actions(app_ctx, "denied") == [
         "interpretation.create",
         "interpretation.update",
@@ -287,37 +290,69 @@ def test_unpublished_interpretation_after_the_document_is_flagged(service, kf):
 
 
 def test_draft_lifecycle(app_ctx, service, liaison, kf):
-    """A liaison's autosave is returned while newer than the record, is not versioned or
-    audited, is replaced by the next autosave, and is dropped when the record is saved."""
+    """Autosave keeps the whole form and its base version, unaudited; saving drops it."""
     mine = InterpretationService(app_ctx.db, liaison)
     row = mine.create(None, fields()).row
     audited = len(audit_actions(app_ctx))
     assert mine.draft(row.id) is None
-    mine.save_draft(row.id, {"background": "第一稿"})
-    mine.save_draft(row.id, {"background": "第二稿", "goals": "到2025年……"})
+    mine.save_draft(row.id, row.version, fields(sections={"background": "第一稿"}))
+    typed = fields(
+        title="《管理办法》政策解读（修改稿）",
+        forms=("expert", "text"),
+        interpreter_role="expert",
+        interpreter="罗教授",
+        document_approved_on=date(2021, 3, 1),
+        approved_on=date(2021, 3, 1),
+        link="https://xczx.jiangxi.gov.cn/jd/1.html",
+        notes="待处长审核",
+        sections={"background": "第二稿", "goals": "到2025年……"},
+    )
+    mine.save_draft(row.id, row.version, typed)
     draft = mine.draft(row.id)
-    assert draft is not None and draft.sections == {"background": "第二稿", "goals": "到2025年……"}
-    assert draft.saved_at > row.updated_at
+    assert draft is not None and draft.fields == typed and draft.base_version == row.version
     assert mine.get(row.id).row.version == 1 and len(audit_actions(app_ctx)) == audited
-    saved = mine.update(row.id, row.version, fields(sections=draft.sections))
+    saved = mine.update(row.id, draft.base_version, draft.fields)
     assert mine.draft(row.id) is None
-    assert saved.fields.sections == draft.sections
+    assert saved.fields.sections == typed.sections and saved.row.interpreter == "罗教授"
 
 
-def test_drafts_are_per_user_and_overtaken_by_anyones_save(app_ctx, service, liaison, kf):
-    """Each user sees only their own draft; a draft older than the record's last save (by
-    anyone) is no longer offered; discarding forgets it."""
+def test_draft_of_other_fields_only_is_kept(app_ctx, liaison, kf):
+    """A draft that changed only particulars (no section) is offered too."""
     mine = InterpretationService(app_ctx.db, liaison)
     row = mine.create(None, fields()).row
-    mine.save_draft(row.id, {"background": "联络员的草稿"})
+    mine.save_draft(row.id, row.version, fields(document_published_on=date(2021, 3, 5)))
+    draft = mine.draft(row.id)
+    assert draft is not None and draft.fields.document_published_on == date(2021, 3, 5)
+
+
+def test_draft_equal_to_the_record_is_not_offered(app_ctx, liaison, kf):
+    """A draft equal to the stored record (spaces, form order aside) is not offered."""
+    mine = InterpretationService(app_ctx.db, liaison)
+    row = mine.create(None, fields(forms=("text", "expert"))).row
+    mine.save_draft(
+        row.id, row.version, fields(title=" " + fields().title, forms=("expert", "text"))
+    )
+    assert mine.draft(row.id) is None
+
+
+def test_drafts_are_per_user_and_outlive_a_later_save_by_someone_else(
+    app_ctx, service, liaison, kf
+):
+    """Drafts are per user and survive another's later save, whatever the clocks say."""
+    mine = InterpretationService(app_ctx.db, liaison)
+    row = mine.create(None, fields()).row
+    mine.save_draft(row.id, row.version, fields(sections={"background": "联络员的草稿"}))
     assert service.draft(row.id) is None  # the admin has none
-    service.save_draft(row.id, {"background": "管理员的草稿"})
-    assert mine.draft(row.id).sections == {"background": "联络员的草稿"}  # type: ignore[union-attr]
-    service.update(row.id, row.version, fields(title="管理员保存"))
+    service.save_draft(row.id, row.version, fields(sections={"background": "管理员的草稿"}))
+    saved = service.update(row.id, row.version, fields(title="管理员保存"))
     assert service.draft(row.id) is None
-    assert mine.draft(row.id) is None  # saved before the admin's save
-    mine.save_draft(row.id, {"background": "保存后的新草稿"})
-    assert mine.draft(row.id).sections == {"background": "保存后的新草稿"}  # type: ignore[union-attr]
+    draft = mine.draft(row.id)
+    assert draft is not None and draft.fields.sections == {"background": "联络员的草稿"}
+    assert (draft.base_version, saved.row.version) == (1, 2)
+    # Saved on a PC whose clock was years behind the record's: still offered.
+    with app_ctx.db.write() as session:
+        session.execute(update(InterpretationDraftRecord).values(saved_at=datetime(2000, 1, 1)))
+    assert mine.draft(row.id) is not None
     mine.discard_draft(row.id)
     assert mine.draft(row.id) is None
 
@@ -326,12 +361,36 @@ def test_draft_of_unknown_section_or_deleted_record_is_refused(service, kf):
     """Autosave checks the section keys and that the record still exists."""
     row = service.create(kf, fields()).row
     with pytest.raises(ValidationError, match="「summary」不是解读的组成部分"):
-        service.save_draft(row.id, {"summary": "x"})
-    service.save_draft(row.id, {"background": "x"})
+        service.save_draft(row.id, row.version, fields(sections={"summary": "x"}))
+    service.save_draft(row.id, row.version, fields(sections={"background": "x"}))
     service.delete(row.id, row.version)
     with pytest.raises(NotFound):
-        service.save_draft(row.id, {"background": "y"})
+        service.save_draft(row.id, row.version, fields(sections={"background": "y"}))
     assert service.draft(row.id) is None
+
+
+def test_deleting_keeps_every_users_draft(app_ctx, service, liaison, kf):
+    """Deleting a record keeps its users' drafts stored; they are just not offered."""
+    mine = InterpretationService(app_ctx.db, liaison)
+    row = mine.create(None, fields()).row
+    mine.save_draft(row.id, row.version, fields(sections={"background": "联络员的草稿"}))
+    service.delete(row.id, row.version)
+    with app_ctx.db.read() as session:
+        kept = session.scalars(select(InterpretationDraftRecord.fields)).all()
+    assert len(kept) == 1 and "联络员的草稿" in kept[0]
+    assert mine.draft(row.id) is None
+
+
+def test_deletion_audit_leaves_out_the_policy_text(app_ctx, service, kf, tmp_path):
+    """The audit row of a deletion names the document file but does not copy its text."""
+    row = service.create(kf, fields()).row
+    detail = service.attach_policy_document(row.id, row.version, policy_file(tmp_path))
+    service.delete(row.id, detail.row.version)
+    with app_ctx.db.read() as session:
+        before = session.scalars(
+            select(AuditEntry.before).where(AuditEntry.action == "interpretation.delete")
+        ).one()
+    assert "管理办法.txt" in before and "防止返贫监测对象" not in before
 
 
 # --- the policy document ---------------------------------------------------------------------
@@ -385,26 +444,137 @@ def test_attach_unsupported_or_stale_changes_nothing(app_ctx, service, kf, tmp_p
     assert store.list("interpretation", row.uuid) == []
 
 
+def test_a_file_changed_while_being_read_is_refused(app_ctx, service, kf, tmp_path, monkeypatch):
+    """A file changed between reading and storing is refused and nothing is attached."""
+    from gongkai_desktop.importers import policy_document
+
+    row = service.create(kf, fields()).row
+    path = policy_file(tmp_path)
+    read = policy_document.read_policy_document
+
+    def read_then_change(file, cancel=None):  # type: ignore[no-untyped-def]
+        text = read(file, cancel)
+        file.write_text(POLICY + "第三条 另一个版本。\n", encoding="utf-8")
+        return text
+
+    monkeypatch.setattr(policy_document, "read_policy_document", read_then_change)
+    with pytest.raises(ValidationError, match="在读取期间被修改"):
+        service.attach_policy_document(row.id, row.version, path)
+    detail = service.get(row.id)
+    assert not detail.row.has_document and detail.row.version == row.version
+    store = AttachmentService(app_ctx.db, service.actor, app_ctx.paths.attachments_dir)
+    assert store.list("interpretation", row.uuid) == []
+
+
+def test_attach_job_cancelled_after_reading_stores_nothing(app_ctx, service, kf, tmp_path):
+    """The attach job reports its steps; cancelled once the file is read, it writes nothing."""
+    row = service.create(kf, fields()).row
+    cancel = CancelToken()
+    job = service.attach_policy_document_job(
+        row.id, row.version, policy_file(tmp_path), cancel=cancel
+    )
+    first = next(job)
+    assert "管理办法.txt" in first.message
+    next(job)  # the file has been read
+    cancel.cancel()
+    job.close()  # what the worker does with a cancelled job
+    assert not service.get(row.id).row.has_document
+    store = AttachmentService(app_ctx.db, service.actor, app_ctx.paths.attachments_dir)
+    assert store.list("interpretation", row.uuid) == []
+
+
 # --- link to the 规范性文件 registry ------------------------------------------------------------
+
+
+def interpreted(app_ctx, admin, document_id: int) -> bool:  # type: ignore[no-untyped-def]
+    return DocumentService(app_ctx.db, admin).get_document(document_id).row.interpreted
+
+
+def register(app_ctx, admin, division_id: int, number: str = NUMBER) -> int:  # type: ignore[no-untyped-def]
+    documents = DocumentService(app_ctx.db, admin)
+    return documents.create_document(
+        division_id,
+        DocumentFields(number, "防止返贫动态监测和帮扶管理办法", "normative", date(2021, 3, 1)),
+    ).id
+
+
+def published(**kw) -> InterpretationFields:  # type: ignore[no-untyped-def]
+    return fields(approved_on=date(2021, 3, 1), published_on=date(2021, 3, 5), **kw)
 
 
 def test_publication_marks_the_registered_document_interpreted(app_ctx, service, kf):
     """Saving with a publication date sets 是否解读 of the document with the same 文号, in the
     same transaction with its own audit row; a draft does not."""
-    documents = DocumentService(app_ctx.db, service.actor)
-    doc = documents.create_document(
-        kf, DocumentFields(NUMBER, "防止返贫动态监测和帮扶管理办法", "normative", date(2021, 3, 1))
-    )
+    doc_id = register(app_ctx, service.actor, kf)
     row = service.create(kf, fields(approved_on=date(2021, 3, 1))).row
-    assert row.normative_document_id == doc.id
-    assert not documents.get_document(doc.id).row.interpreted
-    service.update(
-        row.id, row.version, fields(approved_on=date(2021, 3, 1), published_on=date(2021, 3, 5))
-    )
-    assert documents.get_document(doc.id).row.interpreted
+    assert row.normative_document_id == doc_id
+    assert not interpreted(app_ctx, service.actor, doc_id)
+    service.update(row.id, row.version, published())
+    assert interpreted(app_ctx, service.actor, doc_id)
     assert audit_actions(app_ctx)[-2:] == ["document.update", "interpretation.update"]
-    assert service.division_documents(kf) == [(doc.id, NUMBER, "防止返贫动态监测和帮扶管理办法")]
+    assert service.division_documents(kf) == [(doc_id, NUMBER, "防止返贫动态监测和帮扶管理办法")]
     assert service.division_documents(None) == service.division_documents(kf)
+
+
+def test_marking_by_number_stays_within_the_division(app_ctx, service, kf, sb):
+    """Only the drafting division's interpretations link to and mark its document."""
+    doc_id = register(app_ctx, service.actor, sb)
+    other = service.create(kf, published()).row
+    assert other.normative_document_id is None
+    assert not interpreted(app_ctx, service.actor, doc_id)
+    own = service.create(sb, published()).row
+    assert own.normative_document_id == doc_id
+    assert interpreted(app_ctx, service.actor, doc_id)
+    service.delete(other.id, other.version)
+    assert interpreted(app_ctx, service.actor, doc_id)
+    service.delete(own.id, own.version)
+    assert not interpreted(app_ctx, service.actor, doc_id)
+
+
+def test_flag_follows_number_publication_and_deletion(app_ctx, service, kf):
+    """是否解读 follows 文号, publication and deletion, one audit row per document."""
+    first = register(app_ctx, service.actor, kf)
+    second = register(app_ctx, service.actor, kf, "赣乡振规〔2021〕4号")
+    a = service.create(kf, published()).row
+    assert interpreted(app_ctx, service.actor, first)
+    before = len(audit_actions(app_ctx))
+    a2 = service.update(a.id, a.version, published(document_number="赣乡振规〔2021〕4号")).row
+    assert not interpreted(app_ctx, service.actor, first)
+    assert interpreted(app_ctx, service.actor, second)
+    assert audit_actions(app_ctx)[before:] == [
+        "document.update",
+        "document.update",
+        "interpretation.update",
+    ]
+    a3 = service.update(a.id, a2.version, fields(document_number="赣乡振规〔2021〕4号")).row
+    assert not interpreted(app_ctx, service.actor, second)
+    b = service.create(kf, published(title="第二篇解读")).row
+    service.update(a.id, a3.version, published())
+    assert interpreted(app_ctx, service.actor, first)
+    service.delete(b.id, b.version)
+    assert interpreted(app_ctx, service.actor, first)  # the first one is still published
+    service.delete(a.id, a3.version + 1)
+    assert not interpreted(app_ctx, service.actor, first)
+    with app_ctx.db.read() as session:
+        details = session.scalars(
+            select(AuditEntry.detail)
+            .where(AuditEntry.action == "document.update")
+            .order_by(AuditEntry.id.desc())
+        ).all()
+    assert "已删除" in details[0] and "取消已解读" in details[0]
+
+
+def test_saving_other_fields_leaves_a_hand_set_flag_alone(app_ctx, service, kf):
+    """Saving without a 文号 or publication change leaves a hand-set flag alone."""
+    doc_id = register(app_ctx, service.actor, kf)
+    documents = DocumentService(app_ctx.db, service.actor)
+    current = documents.get_document(doc_id).row
+    documents.update_document(
+        doc_id, current.version, kf, replace(current.fields(), interpreted=True)
+    )
+    row = service.create(kf, fields()).row
+    service.update(row.id, row.version, fields(notes="补充说明"))
+    assert interpreted(app_ctx, service.actor, doc_id)
 
 
 # --- the list --------------------------------------------------------------------------------

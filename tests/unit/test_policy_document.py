@@ -399,3 +399,163 @@ def test_pdf_made_by_libreoffice_reads_back_as_paragraphs(tmp_path: Path) -> Non
     result = read_policy_document(pdf)
     assert list(result.paragraphs) == [normalise_space(t) for t in expected]
     assert result.sha256 == hashlib.sha256(pdf.read_bytes()).hexdigest()
+
+
+def test_docx_limits_are_checked_on_the_bytes_that_are_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Zip limits judge the bytes parsed: a bomb swapped out after reading is refused."""
+    path = tmp_path / "换过.docx"
+    write_raw_zip(
+        path,
+        [
+            ("[Content_Types].xml", *deflated(CONTENT_TYPES)),
+            ("word/document.xml", *zeros_bomb()),
+        ],
+    )
+    harmless = _docx_with_table(tmp_path / "无害.docx").read_bytes()
+    read = policy_document._read_bytes
+
+    def read_then_swap(file: Path) -> bytes:
+        data = read(file)
+        file.write_bytes(harmless)
+        return data
+
+    monkeypatch.setattr(policy_document, "_read_bytes", read_then_swap)
+    forbid_member_reads(monkeypatch)
+    with pytest.raises(InputTooLarge, match="解压后有 1024 MB"):
+        read_policy_document(path)
+
+
+def test_docx_bytes_check_refuses_what_the_file_check_refuses(tmp_path: Path) -> None:
+    """The check on bytes refuses too many members and unsafe names as the file check does."""
+    many = tmp_path / "多.docx"
+    write_raw_zip(many, [(f"m{i}.xml", *deflated(b"<a/>")) for i in range(10_001)])
+    with pytest.raises(InputTooLarge, match="10001 个部件，超过上限 10000 个"):
+        read_policy_document(many)
+    escape = tmp_path / "越界.docx"
+    write_raw_zip(
+        escape,
+        [("[Content_Types].xml", *deflated(CONTENT_TYPES)), ("../evil.xml", *deflated(b"<a/>"))],
+    )
+    with pytest.raises(ValidationError, match="不安全的路径“../evil.xml”"):
+        read_policy_document(escape)
+
+
+def test_docx_text_cap_stops_the_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A .docx over the text cap is refused as soon as the text read passes the cap."""
+    document = docx.Document()
+    for i in range(400):
+        document.add_paragraph(f"第{i}段：" + "公开" * 20)
+    path = tmp_path / "长.docx"
+    document.save(str(path))
+    monkeypatch.setattr(policy_document, "MAX_TEXT_CHARS", 500)
+    read: list[object] = []
+    text_of = policy_document._paragraph_text
+    monkeypatch.setattr(policy_document, "_paragraph_text", lambda p: read.append(p) or text_of(p))
+    with pytest.raises(InputTooLarge, match="超过 500 个字"):
+        read_policy_document(path)
+    assert len(read) < 20
+
+
+def test_pdf_text_cap_stops_at_the_page_that_passes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PDF is refused at the page where the text passes the cap; later pages are not read."""
+    path = _blank_pdf(tmp_path / "长.pdf", pages=30)
+    pages: list[object] = []
+
+    def lines_of(page: object) -> list[TextLine]:
+        pages.append(page)
+        return [TextLine("政务公开" * 50, 72.0, 700.0, 500.0, 12.0)]
+
+    monkeypatch.setattr(policy_document, "_page_lines", lines_of)
+    monkeypatch.setattr(policy_document, "MAX_TEXT_CHARS", 500)
+    with pytest.raises(InputTooLarge, match="超过 500 个字"):
+        read_policy_document(path)
+    assert len(pages) == 3
+
+
+def test_txt_text_cap_stops_the_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text file is refused once the lines read so far pass the cap."""
+    path = tmp_path / "长.txt"
+    path.write_text("\n".join(f"第{i}行" + "公开" * 20 for i in range(2000)), encoding="utf-8")
+    monkeypatch.setattr(policy_document, "MAX_TEXT_CHARS", 500)
+    seen: list[str] = []
+    normalise = policy_document.normalise_space
+    monkeypatch.setattr(
+        policy_document, "normalise_space", lambda t: seen.append(t) or normalise(t)
+    )
+    with pytest.raises(InputTooLarge, match="超过 500 个字"):
+        read_policy_document(path)
+    assert len(seen) < 20
+
+
+def test_txt_lines_split_like_splitlines(tmp_path: Path) -> None:
+    """Every line break str.splitlines knows (CR LF, CR, U+2028 …) separates paragraphs."""
+    path = tmp_path / "换行.txt"
+    path.write_text("第一行\r\n第二行\r第三行\u2028第四行\x0c\n\n第五行", encoding="utf-8")
+    assert read_policy_document(path).paragraphs == (
+        "第一行",
+        "第二行",
+        "第三行",
+        "第四行",
+        "第五行",
+    )
+
+
+def _numbered_docx(path: Path, fmt: str, start: str, override: str | None = None) -> Path:
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.append(
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="91"><w:lvl w:ilvl="0">'
+            f'<w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="%1."/>'
+            "</w:lvl></w:abstractNum>"
+        )
+    )
+    extra = (
+        f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{override}"/></w:lvlOverride>'
+        if override is not None
+        else ""
+    )
+    numbering.append(
+        parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="91"><w:abstractNumId w:val="91"/>{extra}</w:num>'
+        )
+    )
+    for title in ("总体要求", "主要任务"):
+        num_pr = document.add_paragraph(title)._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = 0
+        num_pr.get_or_add_numId().val = 91
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("fmt", "start", "override"),
+    [
+        ("upperLetter", "2000000000", None),
+        ("lowerLetter", "1", "1999999999"),
+        ("decimal", "-5", "99999999999999"),
+        ("chineseCounting", "123456789", None),
+    ],
+)
+def test_crafted_list_start_values_are_clamped(
+    tmp_path: Path, fmt: str, start: str, override: str | None
+) -> None:
+    """Huge list start values are clamped to 10000, so numbers stay short."""
+    path = _numbered_docx(tmp_path / "编号.docx", fmt, start, override)
+    assert read_policy_document(path).paragraphs == ("10000.总体要求", "10001.主要任务")
+
+
+def test_negative_list_start_counts_from_zero(tmp_path: Path) -> None:
+    """A negative start value is taken as 0, Word's lowest."""
+    path = _numbered_docx(tmp_path / "负数.docx", "decimal", "-5")
+    assert read_policy_document(path).paragraphs == ("0.总体要求", "1.主要任务")
+
+
+def test_letter_numbers_stay_as_word_writes_them(tmp_path: Path) -> None:
+    """Within the bounds, letter numbering reads as Word shows it (AA after Z)."""
+    path = _numbered_docx(tmp_path / "字母.docx", "upperLetter", "26")
+    assert read_policy_document(path).paragraphs == ("Z.总体要求", "AA.主要任务")

@@ -59,25 +59,8 @@ PAGES: list[PageSpec] = [
     PageSpec("items", "公开事项", "ui.ledger.items_page:ItemsPage"),
     PageSpec("documents", "规范性文件", "ui.ledger.documents_page:DocumentsPage"),
     PageSpec("interpretations", "政策解读", "ui.pages.interpretations:InterpretationsPage"),
-    PageSpec(
-        "decisions",
-        "决策与征求意见",
-        coming(
-            "重大行政决策记录公众参与、专家论证、风险评估、合法性审核、集体讨论决定五个法定程序及预公开日期。",
-            "公开征求意见：渠道、起止日期、收到和采纳意见情况；重大行政决策征求意见不少于 30 日，"
-            "规范性文件不少于 7 个工作日，采纳情况须公开；导出意见收集和采纳情况说明（Word）。",
-        ),
-    ),
-    PageSpec(
-        "engagement",
-        "新闻发布与回应",
-        coming(
-            "新闻发布会（每季度至少 1 次，分管领导每半年、主要负责同志每年至少出席 1 次）、"
-            "政务舆情回应（48 小时内回应，重大舆情 5 小时内发布权威信息、24 小时内举行发布会）、"
-            "网民留言和在线访谈等互动、人大代表建议和政协委员提案办理。",
-            "培训、主要负责同志听取政务公开工作汇报、专题研究部署，以及督查审计发现问题的整改情况。",
-        ),
-    ),
+    PageSpec("decisions", "决策与征求意见", "ui.pages.decisions:DecisionsPage"),
+    PageSpec("engagement", "新闻发布与回应", "ui.pages.engagement:EngagementPage"),
     PageSpec("requests", "依申请公开", "ui.pages.requests:RequestsPage"),
     PageSpec(
         "evaluation",

@@ -6,17 +6,24 @@ difference from the previous version of the policy side by side, and the terms t
 in 「」 or “” for 关键词诠释. Right: the interpretation's particulars, its dates with the
 synchronisation check, and the ten sections.
 
-While the user types, the sections are saved as a private draft every few seconds
-(``AUTOSAVE_IDLE_MS`` after the last keystroke, at least every ``AUTOSAVE_MAX_MS``): a crash loses
-seconds, not the morning. Opening the interpretation again offers that draft when it is newer
-than what was saved. 保存 stores the record (version-checked, audited) and drops the draft.
+While the user types in any field, the whole form is saved as a private draft every few seconds
+(``AUTOSAVE_IDLE_MS`` after the last change, at least every ``AUTOSAVE_MAX_MS``), with the version
+of the record it was typed on: a crash loses seconds, not the morning. Opening the interpretation
+again offers that draft when it differs from what is stored: plainly when the record is still at
+that version, as a conflict (both versions side by side, the user decides) when someone saved
+since. 保存 stores the record (version-checked, audited) and drops the draft. A record deleted
+elsewhere cannot be saved; what was typed can then be exported to a text file.
+
+Reading a policy document runs on the worker with a progress dialog, so a long PDF does not
+freeze the window; the difference of the old and new version is computed once per pair of texts.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QTextCursor
@@ -56,15 +63,21 @@ from gongkai_desktop.domain.policy_diff import (
     compare_versions,
     diff_summary,
 )
-from gongkai_desktop.errors import ConflictError, GongkaiError
+from gongkai_desktop.errors import Cancelled, ConflictError, GongkaiError, NotFound
+from gongkai_desktop.fileio import atomic_path
 from gongkai_desktop.services.calendar import calendar_of
-from gongkai_desktop.services.interpretations import InterpretationDetail, InterpretationService
+from gongkai_desktop.services.interpretations import (
+    InterpretationDetail,
+    InterpretationDraft,
+    InterpretationService,
+)
 
-from ..conflict import resolve_conflict, stored_version
+from ..conflict import Choice, resolve_conflict, stored_version
 from ..context import UiContext
 from ..files import ask_open_path, ask_save_path
 from ..messages import show_error, show_info
 from ..widgets import ErrorLabel
+from ..worker import run_with_progress
 from .requests_form import DateField
 
 log = logging.getLogger(__name__)
@@ -77,6 +90,16 @@ _FILLED = "●"
 _EMPTY = "○"
 DIFF_COLOURS = {"changed": "#fff4d6", "added": "#e3f4e1", "removed": "#fbe3e1", "same": "#ffffff"}
 DIFF_MARK = "#f5c451"
+TEXT_FILES = "文本文件 (*.txt)"
+# Characters Windows does not allow in file names (and control characters).
+_ILLEGAL_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def safe_file_name(name: str, fallback: str = "政策解读") -> str:
+    """``name`` usable as a file name on Windows: each forbidden character becomes "_", the
+    trailing dots and spaces Windows would drop are dropped, and it is kept short."""
+    cleaned = _ILLEGAL_IN_NAMES.sub("_", " ".join(name.split()))[:100].rstrip(". ")
+    return cleaned or fallback
 
 
 def paragraphs_html(paragraphs: tuple[str, ...]) -> str:
@@ -135,9 +158,15 @@ class InterpretationWorkbench(QWidget):
         self.calendar = calendar_of(ctx.db)
         self.tolerance = self.service.sync_tolerance()
         self.editable = self.detail.row.editable
+        # The version of the record the form is being typed on: what 保存 checks against and
+        # what an autosaved draft says it was typed on.
+        self.base_version = self.detail.row.version
         self.dirty = False
-        self._sections_dirty = False
+        self._draft_dirty = False  # changed since the last autosave
         self._loading = False
+        self.diff_rows: list[DiffRow] = []
+        self._diff_key: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+        self._shown_document: tuple[str, ...] | None = None
         self.since_autosave = QElapsedTimer()
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setSingleShot(True)
@@ -381,30 +410,19 @@ class InterpretationWorkbench(QWidget):
         self._loading = True
         try:
             self.detail = detail
+            self.base_version = detail.row.version
             row, fields = detail.row, detail.fields
             self.setWindowTitle(f"政策解读工作台 — {fields.title}")
             self.heading.setText(
-                f"{fields.title}　<span style='color:#5f6368;font-weight:normal'>"
+                f"{html.escape(fields.title)}　<span style='color:#5f6368;font-weight:normal'>"
                 f"{html.escape(row.division_name)}　{row.status.label}"
                 + ("" if self.editable else "　（只读）")
                 + "</span>"
             )
-            self.title.setText(fields.title)
-            self.document_title.setText(fields.document_title)
-            self.document_number.setText(fields.document_number)
-            for value, check in self.form_checks.items():
-                check.setChecked(value in fields.forms)
-            index = self.interpreter_role.findData(fields.interpreter_role)
-            self.interpreter_role.setCurrentIndex(max(index, 0))
-            self.interpreter.setText(fields.interpreter)
-            self.document_approved_on.set_value(fields.document_approved_on)
-            self.approved_on.set_value(fields.approved_on)
-            self.document_published_on.set_value(fields.document_published_on)
-            self.published_on.set_value(fields.published_on)
-            self.link.setText(fields.link)
-            self.notes.setPlainText(fields.notes)
-            self._set_sections(fields.sections)
-            self.document_view.setHtml(paragraphs_html(detail.document_text))
+            self._apply_fields(fields)
+            if detail.document_text != self._shown_document:
+                self.document_view.setHtml(paragraphs_html(detail.document_text))
+                self._shown_document = detail.document_text
             self.document_file.setText(detail.document_file or "（未导入）")
             self._show_diff()
             self.terms.clear()
@@ -414,10 +432,28 @@ class InterpretationWorkbench(QWidget):
         finally:
             self._loading = False
         self.dirty = False
-        self._sections_dirty = False
+        self._draft_dirty = False
         self._update_sync()
         self._mark_sections()
         self.autosave_label.setText("" if self.editable else "只读：您不能修改其他处室的解读。")
+
+    def _apply_fields(self, fields: InterpretationFields) -> None:
+        """Show ``fields`` in the form (the caller holds ``_loading``)."""
+        self.title.setText(fields.title)
+        self.document_title.setText(fields.document_title)
+        self.document_number.setText(fields.document_number)
+        for value, check in self.form_checks.items():
+            check.setChecked(value in fields.forms)
+        index = self.interpreter_role.findData(fields.interpreter_role)
+        self.interpreter_role.setCurrentIndex(max(index, 0))
+        self.interpreter.setText(fields.interpreter)
+        self.document_approved_on.set_value(fields.document_approved_on)
+        self.approved_on.set_value(fields.approved_on)
+        self.document_published_on.set_value(fields.document_published_on)
+        self.published_on.set_value(fields.published_on)
+        self.link.setText(fields.link)
+        self.notes.setPlainText(fields.notes)
+        self._set_sections(fields.sections)
 
     def _set_sections(self, sections: dict[str, str] | object) -> None:
         texts = dict(sections)  # type: ignore[call-overload]
@@ -425,19 +461,27 @@ class InterpretationWorkbench(QWidget):
             edit.setPlainText(texts.get(key, ""))
 
     def _show_diff(self) -> None:
+        """The old/new view; the difference is computed once per pair of texts (saving or
+        reloading the record does not compute it again)."""
         detail = self.detail
         if not detail.previous_text:
             self.diff_summary.setText("导入政策的旧版本后，这里并排显示新旧两版的差异。")
             self.diff_view.setHtml("")
             self.outline_button.setEnabled(False)
-            self.diff_rows: list[DiffRow] = []
+            self.diff_rows = []
+            self._diff_key = None
             return
-        self.diff_rows = compare_versions(detail.previous_text, detail.document_text)
+        key = (detail.previous_text, detail.document_text)
+        if key != self._diff_key:
+            self.diff_rows = compare_versions(detail.previous_text, detail.document_text)
+            self._diff_key = key
+            self.diff_view.setHtml(diff_html(self.diff_rows))
         self.diff_summary.setText(f"旧版本：{detail.previous_file}。{diff_summary(self.diff_rows)}")
-        self.diff_view.setHtml(diff_html(self.diff_rows))
         self.outline_button.setEnabled(self.editable and bool(detail.document_text))
 
     def _offer_draft(self) -> None:
+        """Offer the user's autosaved draft back: to restore when it was typed on the version
+        stored now, as a conflict with the stored version when someone saved since."""
         if not self.editable:
             return
         try:
@@ -447,25 +491,67 @@ class InterpretationWorkbench(QWidget):
             return
         if draft is None:
             return
+        if draft.base_version != self.detail.row.version:
+            self._draft_conflict(draft)
+            return
         answer = QMessageBox.question(
             self,
             "恢复草稿",
-            f"发现 {draft.saved_at:%Y-%m-%d %H:%M:%S} 自动保存的解读草稿，比上次保存的内容新。\n"
-            "是否恢复该草稿？（选择“否”将丢弃草稿）",
+            f"发现 {_local(draft.saved_at):%Y-%m-%d %H:%M:%S} 自动保存的解读草稿，"
+            "与已保存的内容不同。\n是否恢复该草稿？（选择“否”将丢弃草稿）",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self._loading = True
-            try:
-                self._set_sections(draft.sections)
-            finally:
-                self._loading = False
-            self.dirty = True
-            self._mark_sections()
-            self.autosave_label.setText(f"已恢复 {draft.saved_at:%H:%M:%S} 的草稿，尚未保存。")
+            self._restore(draft.fields, draft.base_version)
+            self.autosave_label.setText(
+                f"已恢复 {_local(draft.saved_at):%H:%M:%S} 的草稿，尚未保存。"
+            )
         else:
+            self._discard_draft()
+
+    def _draft_conflict(self, draft: InterpretationDraft) -> None:
+        """The draft was typed on an older version: show it beside the stored one. Keeping it
+        saves it over the current version; taking the stored one discards it; going back to
+        editing shows the draft, still on its old version (保存 asks again)."""
+        mine = draft.fields
+
+        def keep_mine(version: int) -> None:
+            self._restore(mine, version)
+            self._store(mine, version)
+
+        choice = resolve_conflict(
+            self,
+            self.detail.row.version,
+            _conflict_labels(),
+            _texts(mine),
+            _texts(self.detail.fields),
+            keep_mine,
+            self._discard_draft,
+        )
+        if choice is Choice.UNDECIDED:
+            self._restore(mine, draft.base_version)
+            self.autosave_label.setText(
+                "已恢复自动保存的草稿；它基于旧版本，他人已保存过新的内容，保存时将再次请您选择。"
+            )
+
+    def _restore(self, fields: InterpretationFields, base_version: int) -> None:
+        """Show a draft's fields, typed on ``base_version``, as unsaved work."""
+        self._loading = True
+        try:
+            self._apply_fields(fields)
+        finally:
+            self._loading = False
+        self.base_version = base_version
+        self.dirty = True
+        self._mark_sections()
+        self._update_sync()
+
+    def _discard_draft(self) -> None:
+        try:
             self.service.discard_draft(self.interpretation_id)
+        except GongkaiError as exc:
+            log.warning("draft not discarded: %s", exc)
 
     # -- editing ----------------------------------------------------------------------------
     def _on_edited(self, *_args: object) -> None:
@@ -473,13 +559,19 @@ class InterpretationWorkbench(QWidget):
             return
         self.dirty = True
         self._update_sync()
+        self._schedule_autosave()
 
     def _on_section_edited(self) -> None:
         if self._loading:
             return
         self.dirty = True
-        self._sections_dirty = True
         self._mark_sections()
+        self._schedule_autosave()
+
+    def _schedule_autosave(self) -> None:
+        """Autosave ``AUTOSAVE_IDLE_MS`` after the last change, and at least every
+        ``AUTOSAVE_MAX_MS`` while the user keeps typing."""
+        self._draft_dirty = True
         if not self.since_autosave.isValid():
             self.since_autosave.start()
         if self.since_autosave.elapsed() >= AUTOSAVE_MAX_MS:
@@ -581,17 +673,25 @@ class InterpretationWorkbench(QWidget):
 
     # -- storing ----------------------------------------------------------------------------
     def autosave(self) -> None:
-        """Keep the sections as the user's private draft (no version, no audit row)."""
+        """Keep the whole form as the user's private draft, with the version it was typed on
+        (no version change, no audit row)."""
         self.autosave_timer.stop()
-        if not self.editable or not self._sections_dirty:
+        if not self.editable or not self._draft_dirty:
             return
         try:
-            self.service.save_draft(self.interpretation_id, self.sections())
+            self.service.save_draft(self.interpretation_id, self.base_version, self.fields())
+        except NotFound:
+            self._draft_dirty = False
+            self.since_autosave.invalidate()
+            self.autosave_label.setText(
+                "这篇解读已被其他用户删除，无法再自动保存草稿；请把填写的内容导出保存。"
+            )
+            return
         except GongkaiError as exc:
             self.autosave_label.setText(f"草稿未能自动保存：{exc}")
             log.warning("autosave failed: %s", exc)
             return
-        self._sections_dirty = False
+        self._draft_dirty = False
         self.since_autosave.invalidate()
         self.autosave_label.setText(f"草稿已自动保存（{datetime.now():%H:%M:%S}），尚未正式保存。")
 
@@ -599,14 +699,18 @@ class InterpretationWorkbench(QWidget):
         """Store the record; True when it was stored."""
         if not self.editable:
             return False
-        return self._store(self.fields(), self.detail.row.version)
+        return self._store(self.fields(), self.base_version)
 
     def _store(self, fields: InterpretationFields, version: int) -> bool:
+        """Save ``fields`` over ``version``; True when they were stored (after a conflict too,
+        when the user kept their version and it was saved)."""
         self.autosave_timer.stop()
         try:
             detail = self.service.update(self.interpretation_id, version, fields)
         except ConflictError as exc:
-            self._resolve_conflict(exc, fields)
+            return self._resolve_conflict(exc, fields)
+        except NotFound:
+            self._record_gone(fields)
             return False
         except GongkaiError as exc:
             self.error.show_message(str(exc))
@@ -617,28 +721,80 @@ class InterpretationWorkbench(QWidget):
         self.saved.emit(self.interpretation_id)
         return True
 
-    def _resolve_conflict(self, exc: ConflictError, mine: InterpretationFields) -> None:
+    def _resolve_conflict(self, exc: ConflictError, mine: InterpretationFields) -> bool:
+        """Both versions side by side; True when the user kept theirs and it was saved. Taking
+        the stored version reloads it and discards the user's draft."""
         version = stored_version(exc)
         try:
             theirs = self.service.get(self.interpretation_id).fields
+        except NotFound:
+            self._record_gone(mine)
+            return False
         except GongkaiError:
             theirs = None
         if version is None or theirs is None:
             show_error(self, exc)
-            return
-        labels = dict(INTERPRETATION_FIELD_LABELS)
-        labels.update({f"section:{s.value}": s.label for s in InterpretationSection})
+            return False
+        stored: list[bool] = []
+
+        def take_theirs() -> None:
+            self._discard_draft()
+            self._load(self.service.get(self.interpretation_id))
+
         resolve_conflict(
             self,
             version,
-            labels,
+            _conflict_labels(),
             _texts(mine),
             _texts(theirs),
-            lambda stored: self._store(mine, stored),
-            lambda: self._load(self.service.get(self.interpretation_id)),
+            lambda current: stored.append(self._store(mine, current)),
+            take_theirs,
         )
+        return any(stored)
+
+    def _record_gone(self, fields: InterpretationFields) -> None:
+        """The record was deleted elsewhere: say so, and offer to export what was typed. The
+        window stays open either way, so nothing typed is lost."""
+        self.error.show_message("这篇政策解读已被其他用户删除，修改无法保存。")
+        answer = QMessageBox.question(
+            self,
+            "解读已被删除",
+            "这篇政策解读已被其他用户删除，您的修改无法保存到系统中。\n"
+            "是否把您填写的内容导出为文本文件（.txt）？\n"
+            "选择“否”时窗口保持打开，您可以复制其中的内容。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.export_text(fields)
+
+    def export_text(self, fields: InterpretationFields | None = None) -> bool:
+        """Write the form (or ``fields``) to a UTF-8 text file the user picks; True when written."""
+        fields = fields or self.fields()
+        path = ask_save_path(
+            self,
+            self.ctx.settings,
+            FOLDER_KEY,
+            "导出填写的内容",
+            f"{safe_file_name(fields.title)}.txt",
+            TEXT_FILES,
+            ".txt",
+        )
+        if path is None:
+            return False
+        try:
+            with atomic_path(path) as tmp:
+                # With a byte order mark: the Notepad of older Windows then reads it as UTF-8.
+                tmp.write_text(plain_text(fields), encoding="utf-8-sig")
+        except GongkaiError as exc:
+            show_error(self, exc)
+            return False
+        show_info(self, f"已导出：{path}")
+        return True
 
     def import_document(self, previous: bool) -> None:
+        """Read a policy document (or its previous version) into the record, on the worker
+        with a progress dialog; unsaved changes are saved first."""
         what = "旧版本" if previous else "政策文件"
         path = ask_open_path(
             self, self.ctx.settings, FOLDER_KEY, f"选择要导入的{what}", POLICY_FILES
@@ -647,10 +803,18 @@ class InterpretationWorkbench(QWidget):
             return
         if self.dirty and not self.save():
             return
+        service, record_id, version = self.service, self.interpretation_id, self.base_version
         try:
-            detail = self.service.attach_policy_document(
-                self.interpretation_id, self.detail.row.version, path, previous=previous
+            detail = run_with_progress(
+                self,
+                lambda cancel: service.attach_policy_document_job(
+                    record_id, version, path, previous, cancel
+                ),
+                f"导入{what}",
+                f"正在读取“{path.name}”……",
             )
+        except Cancelled:
+            return
         except GongkaiError as exc:
             show_error(self, exc)
             return
@@ -671,7 +835,7 @@ class InterpretationWorkbench(QWidget):
             self.ctx.settings,
             FOLDER_KEY,
             "导出政策解读",
-            f"{fields.title}.docx",
+            f"{safe_file_name(fields.title)}.docx",
             "Word 文档 (*.docx)",
             ".docx",
         )
@@ -725,14 +889,33 @@ class InterpretationWorkbench(QWidget):
         super().closeEvent(event)
 
 
+def _conflict_labels() -> dict[str, str]:
+    labels = dict(INTERPRETATION_FIELD_LABELS)
+    labels.pop("sections", None)
+    labels.update({f"section:{s.value}": s.label for s in InterpretationSection})
+    return labels
+
+
+def _label(enum: type[InterpretationForm] | type[InterpreterRole], value: str) -> str:
+    try:
+        return str(enum(value).label)
+    except ValueError:
+        return value
+
+
+def _local(stored: datetime) -> datetime:
+    """A time stored in UTC, on this PC's clock."""
+    return stored.replace(tzinfo=UTC).astimezone()
+
+
 def _texts(fields: InterpretationFields) -> dict[str, str]:
     """The fields as the conflict dialog shows them, one text per field and section."""
     texts = {
         "title": fields.title,
         "document_title": fields.document_title,
         "document_number": fields.document_number,
-        "forms": "、".join(InterpretationForm(f).label for f in fields.forms),
-        "interpreter_role": InterpreterRole(fields.interpreter_role).label
+        "forms": "、".join(_label(InterpretationForm, f) for f in fields.forms),
+        "interpreter_role": _label(InterpreterRole, fields.interpreter_role)
         if fields.interpreter_role
         else "",
         "interpreter": fields.interpreter,
@@ -750,3 +933,19 @@ def _texts(fields: InterpretationFields) -> dict[str, str]:
 
 def _d(value: date | None) -> str:
     return value.isoformat() if value else ""
+
+
+def plain_text(fields: InterpretationFields) -> str:
+    """The form as plain text: each filled particular on a line, then each filled section under
+    its name."""
+    texts = _texts(fields)
+    lines = [
+        f"{label}：{texts[key]}"
+        for key, label in INTERPRETATION_FIELD_LABELS.items()
+        if key in texts and texts[key].strip()
+    ]
+    for section in InterpretationSection:
+        text = texts[f"section:{section.value}"].strip()
+        if text:
+            lines += ["", f"【{section.label}】", text]
+    return "\n".join(lines) + "\n"

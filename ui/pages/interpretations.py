@@ -227,13 +227,29 @@ class InterpretationsPage(QWidget):
         self.delete_button.setVisible(role is not Role.LEADER)
 
     def _fill_filters(self) -> None:
-        self.year.addItem(ALL, None)
-        years = set(self.service.years()) | {date.today().year}
+        """(Re)build the year and division menus from the data, keeping the current choice (a
+        year chosen stays offered; a division no longer offered falls back to 全部)."""
+        chosen_year, chosen_division = self.year.currentData(), self.division.currentData()
+        try:
+            years = set(self.service.years())
+            divisions = self.service.divisions()
+        except GongkaiError as exc:
+            log.warning("filters not refreshed: %s", exc)
+            return
+        years |= {date.today().year}
+        if chosen_year is not None:
+            years.add(chosen_year)
+        for combo in (self.year, self.division):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(ALL, None)
         for year in sorted(years, reverse=True):
             self.year.addItem(f"{year}年", year)
-        self.division.addItem(ALL, None)
-        for division_id, name in self.service.divisions():
+        for division_id, name in divisions:
             self.division.addItem(name, division_id)
+        for combo, chosen in ((self.year, chosen_year), (self.division, chosen_division)):
+            combo.setCurrentIndex(max(combo.findData(chosen), 0))
+            combo.blockSignals(False)
         self.division.setVisible(self.ctx.actor.role is not Role.LIAISON)
 
     def _connect_signals(self) -> None:
@@ -250,6 +266,11 @@ class InterpretationsPage(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
 
     def page_shown(self) -> None:
+        self._fill_filters()
+        self.refresh()
+
+    def _on_workbench_saved(self) -> None:
+        self._fill_filters()
         self.refresh()
 
     def query(self) -> InterpretationQuery:
@@ -314,7 +335,7 @@ class InterpretationsPage(QWidget):
                 show_error(self, exc)
                 self.refresh()
                 return None
-            window.saved.connect(lambda _id: self.refresh())
+            window.saved.connect(lambda _id: self._on_workbench_saved())
             window.closed.connect(self._forget_workbench)
             self.workbenches[interpretation_id] = window
         window.show()

@@ -63,6 +63,27 @@ FIELDS: dict[str, SettingField] = {
         " 个工作日",
         note="公开征求意见不少于多少个工作日（默认 7）。",
     ),
+    "major_consultation_days": SettingField(
+        "重大行政决策征求意见期限",
+        1,
+        365,
+        " 日",
+        note="重大行政决策和规章公开征求意见不少于多少日（默认 30）。",
+    ),
+    "market_consultation_days": SettingField(
+        "涉及市场主体文件征求意见期限",
+        1,
+        365,
+        " 日",
+        note="与市场主体生产经营活动密切相关的规范性文件（默认 30）。",
+    ),
+    "consultation_result_workdays": SettingField(
+        "采纳情况公开期限",
+        1,
+        90,
+        " 个工作日",
+        note="征求意见截止后多少个工作日内公开意见采纳情况（默认 10）。",
+    ),
     "word_fonts": SettingField(
         "公文字体",
         choices=(

@@ -1,0 +1,75 @@
+"""The links of other modules to the 规范性文件 registry (SPEC §6): the documents a record may be
+about, and setting a document's 已解读 (§7) or 已征求意见 (§8) flag.
+
+Documents are found by their drafting division and 文号. Each document changed gets its own audit
+row, written in the transaction of the change that caused it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db.ledger_models import NormativeDocument
+from .base import Service
+
+DocumentFlag = Literal["consulted", "interpreted"]
+
+
+def registered_documents(session: Session, division_id: int | None) -> list[tuple[int, str, str]]:
+    """(id, 文号, 标题) of the live registered documents of a division (all when None), newest
+    first: the documents an interpretation or a consultation may be about."""
+    doc = NormativeDocument
+    stmt = select(doc.id, doc.doc_number, doc.title).where(doc.deleted_at.is_(None))
+    if division_id is not None:
+        stmt = stmt.where(doc.division_id == division_id)
+    return [
+        (i, n, t)
+        for i, n, t in session.execute(stmt.order_by(doc.written_on.desc(), doc.id.desc()))
+    ]
+
+
+def set_document_flag(
+    service: Service,
+    session: Session,
+    *,
+    division_id: int,
+    doc_number: str,
+    flag: DocumentFlag,
+    value: bool,
+    detail: str,
+) -> list[int]:
+    """Set ``flag`` to ``value`` on the live documents of a division numbered ``doc_number``
+    that do not have it yet, each with a ``document.update`` audit row saying ``detail``;
+    return their ids."""
+    doc_number = doc_number.strip()
+    if not doc_number:
+        return []
+    column = getattr(NormativeDocument, flag)
+    documents = session.scalars(
+        select(NormativeDocument)
+        .where(
+            NormativeDocument.division_id == division_id,
+            NormativeDocument.doc_number == doc_number,
+            NormativeDocument.deleted_at.is_(None),
+            column.is_(not value),
+        )
+        .order_by(NormativeDocument.id)
+    ).all()
+    for doc in documents:
+        setattr(doc, flag, value)
+        doc.updated_by = service.actor.user_id
+        session.flush()
+        service.audit(
+            session,
+            "document.update",
+            entity="normative_document",
+            entity_id=doc.uuid,
+            division_id=doc.division_id,
+            before={flag: not value},
+            after={flag: value},
+            detail=detail,
+        )
+    return [doc.id for doc in documents]
