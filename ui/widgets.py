@@ -1,10 +1,11 @@
 """Small building blocks the pages share: a sortable table view, an inline error label, a page
-heading, a password pair with a strength hint, and the base of the dialogs that save a form."""
+heading, a list page's filter and button rows, a password pair with a strength hint, and the
+base of the dialogs that save a form."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -109,6 +111,33 @@ def hint(text: str, parent: QWidget | None = None) -> QLabel:
     label.setObjectName("hintLabel")
     label.setWordWrap(True)
     return label
+
+
+def filter_bar(
+    parent: QWidget,
+    filters: Iterable[tuple[str, QWidget]],
+    extras: Iterable[QWidget],
+    search: QLineEdit,
+) -> QHBoxLayout:
+    """A list page's filter row: each filter after its label, then ``extras``, then the search
+    box taking the rest of the width."""
+    bar = QHBoxLayout()
+    for label, widget in filters:
+        bar.addWidget(QLabel(label, parent))
+        bar.addWidget(widget)
+    for widget in extras:
+        bar.addWidget(widget)
+    bar.addWidget(search, 1)
+    return bar
+
+
+def button_row(lead: QWidget, buttons: Iterable[QWidget]) -> QHBoxLayout:
+    """``lead`` (a summary, say) taking the width, then ``buttons`` at the right."""
+    row = QHBoxLayout()
+    row.addWidget(lead, 1)
+    for button in buttons:
+        row.addWidget(button)
+    return row
 
 
 class PasswordPair:

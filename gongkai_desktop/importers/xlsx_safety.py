@@ -7,7 +7,8 @@ This is enough because Python's ``zipfile`` never returns more bytes than a memb
 so the declared sizes checked here bound what openpyxl can inflate later. openpyxl must parse
 with defusedxml (no entity expansion, no external entities); ``require_defusedxml`` enforces it.
 Word files (.docx) are the same kind of package: ``check_package_limits`` with ``DOCX`` applies
-the same checks with messages that name Word.
+the same checks with messages that name Word, and ``check_package_stream`` applies them to an
+open file or to bytes already read.
 
 ``open_rows`` then checks the header row against a template's exact headers and yields the data
 rows; the ``parse_*_cell`` functions turn cell values into Python values or raise ``ValueError``
@@ -29,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
@@ -138,22 +139,41 @@ def check_package_limits(
     """Refuse an Office package (.xlsx, .docx) whose size, member count, inflated size, ratio or
     member names are unsafe; ``check_xlsx_limits`` describes the checks."""
     file = Path(path)
-    name = file.name
-    app = package.app
     try:
         size = file.stat().st_size
     except OSError as exc:
         raise _cannot_read(file, exc) from exc
     if size > max_bytes:
-        raise InputTooLarge(
-            f"文件“{name}”过大（{_mb(size)}），{app} 文件不能超过 {_mb(max_bytes)}",
-            path=str(file),
-            size=size,
-            limit=max_bytes,
+        raise _too_large(package.app, size, max_bytes, file)
+    try:
+        fh = open(file, "rb")  # closed by the with block below
+    except OSError as exc:
+        raise _cannot_read(file, exc) from exc
+    with fh:
+        return check_package_stream(
+            fh, size, file, package, max_bytes, max_entries, max_uncompressed, max_ratio
         )
+
+
+def check_package_stream(
+    fh: BinaryIO,
+    size: int,
+    file: Path,
+    package: OfficePackage,
+    max_bytes: int = MAX_BYTES,
+    max_entries: int = MAX_ENTRIES,
+    max_uncompressed: int = MAX_UNCOMPRESSED,
+    max_ratio: float = MAX_RATIO,
+) -> ZipSummary:
+    """``check_package_limits`` on an open, seekable package of ``size`` bytes, such as
+    ``io.BytesIO`` over bytes already read; ``file`` names it in the messages."""
+    name = file.name
+    app = package.app
+    if size > max_bytes:
+        raise _too_large(app, size, max_bytes, file)
     not_package = ValidationError(package.not_valid.format(name=name), path=str(file))
     try:
-        declared = _declared_entries(file, size)
+        declared = _declared_entries(fh, size)
     except OSError as exc:
         raise _cannot_read(file, exc) from exc
     if declared is None:
@@ -162,7 +182,7 @@ def check_package_limits(
         raise _too_many(app, name, declared, max_entries, file)
 
     try:
-        with zipfile.ZipFile(file) as archive:
+        with zipfile.ZipFile(fh) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
         raise not_package from exc
@@ -209,6 +229,15 @@ def _cannot_read(file: Path, exc: OSError) -> ValidationError:
     return ValidationError(f"无法读取文件“{file.name}”：{exc.strerror or exc}", path=str(file))
 
 
+def _too_large(app: str, size: int, limit: int, file: Path) -> InputTooLarge:
+    return InputTooLarge(
+        f"文件“{file.name}”过大（{_mb(size)}），{app} 文件不能超过 {_mb(limit)}",
+        path=str(file),
+        size=size,
+        limit=limit,
+    )
+
+
 def _too_many(app: str, name: str, count: int, limit: int, file: Path) -> InputTooLarge:
     return InputTooLarge(
         f"文件“{name}”内含 {count} 个部件，超过上限 {limit} 个，不像正常的 {app} 文件，已拒绝打开",
@@ -246,7 +275,7 @@ def _unsafe_member_name(member: str) -> bool:
     return ".." in re.split(r"[/\\]", member) or "\x00" in member
 
 
-def _declared_entries(file: Path, size: int) -> int | None:
+def _declared_entries(fh: BinaryIO, size: int) -> int | None:
     """The member count from the end-of-directory record, read without parsing the directory.
 
     A directory of a million tiny members would take seconds to parse; this refuses it at once.
@@ -254,29 +283,28 @@ def _declared_entries(file: Path, size: int) -> int | None:
     """
     if size < _EOCD_STRUCT.size:
         return None
-    with open(file, "rb") as fh:
-        tail_len = min(size, _EOCD_STRUCT.size + 0xFFFF)
-        fh.seek(size - tail_len)
-        tail = fh.read(tail_len)
-        pos = tail.rfind(_EOCD)
-        if pos < 0 or len(tail) - pos < _EOCD_STRUCT.size:
-            return None
-        fields = _EOCD_STRUCT.unpack_from(tail, pos)
-        entries, cd_size = fields[4], fields[5]
-        if entries != 0xFFFF and cd_size != 0xFFFFFFFF:
-            # A directory can hold no more entries than its byte size allows.
-            return max(entries, 0) if cd_size >= entries * _MIN_CENTRAL_ENTRY else None
-        loc = pos - _ZIP64_LOCATOR_STRUCT.size
-        if loc < 0 or tail[loc : loc + 4] != _ZIP64_LOCATOR:
-            return entries
-        offset = _ZIP64_LOCATOR_STRUCT.unpack_from(tail, loc)[2]
-        if offset + _ZIP64_EOCD_STRUCT.size > size:
-            return None
-        fh.seek(offset)
-        record = fh.read(_ZIP64_EOCD_STRUCT.size)
-        if record[:4] != _ZIP64_EOCD:
-            return None
-        return int(_ZIP64_EOCD_STRUCT.unpack(record)[7])
+    tail_len = min(size, _EOCD_STRUCT.size + 0xFFFF)
+    fh.seek(size - tail_len)
+    tail = fh.read(tail_len)
+    pos = tail.rfind(_EOCD)
+    if pos < 0 or len(tail) - pos < _EOCD_STRUCT.size:
+        return None
+    fields = _EOCD_STRUCT.unpack_from(tail, pos)
+    entries, cd_size = fields[4], fields[5]
+    if entries != 0xFFFF and cd_size != 0xFFFFFFFF:
+        # A directory can hold no more entries than its byte size allows.
+        return max(entries, 0) if cd_size >= entries * _MIN_CENTRAL_ENTRY else None
+    loc = pos - _ZIP64_LOCATOR_STRUCT.size
+    if loc < 0 or tail[loc : loc + 4] != _ZIP64_LOCATOR:
+        return entries
+    offset = _ZIP64_LOCATOR_STRUCT.unpack_from(tail, loc)[2]
+    if offset + _ZIP64_EOCD_STRUCT.size > size:
+        return None
+    fh.seek(offset)
+    record = fh.read(_ZIP64_EOCD_STRUCT.size)
+    if record[:4] != _ZIP64_EOCD:
+        return None
+    return int(_ZIP64_EOCD_STRUCT.unpack(record)[7])
 
 
 def require_defusedxml() -> None:

@@ -1,5 +1,5 @@
 """What every service shares: the actor, the permission check that audits refusals, snapshots,
-and the steps of changing or deleting a record of a division."""
+and the steps of creating, changing or deleting a record of a division."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from ..errors import ConflictError, NotFound, PermissionDenied
 log = logging.getLogger(__name__)
 
 R = TypeVar("R", bound=RecordMixin)
+V = TypeVar("V")
 
 
 def audit_actor(actor: Actor) -> audit.AuditActor:
@@ -134,6 +135,122 @@ class Service:
         with self.db.read() as session:
             record = session.get(model, record_id)
             return record.division_id if record is not None else None
+
+    def create_record(
+        self,
+        model: type[R],
+        division_id: int | None,
+        *,
+        what: str,
+        entity: str,
+        check: Callable[[Session, int | None], V],
+        assign: Callable[[Session, R, V], None],
+        detail: Callable[[R, V], str],
+        after: Callable[[Session, R], None] | None = None,
+        exclude: tuple[str, ...] = ("password_hash",),
+    ) -> int:
+        """Add a record of ``division_id`` (None: the actor's own division) if the actor may
+        change that division's records; returns its id.
+
+        ``check`` raises ValidationError or returns the checked values, which ``assign`` writes
+        into the new record and ``detail`` uses to describe it in the audit row; ``after`` runs
+        once the record is flushed, before it is audited; ``exclude`` is as for ``snapshot``.
+        """
+        if division_id is None:
+            division_id = self.actor.division_id
+        self.require(Action.EDIT_RECORD, division_id=division_id, what=what, entity=entity)
+        with self.db.write() as session:
+            checked = check(session, division_id)
+            assert division_id is not None
+            now = utcnow()
+            record = model(
+                division_id=division_id,
+                created_by=self.actor.user_id,
+                updated_by=self.actor.user_id,
+                created_at=now,
+                updated_at=now,
+            )
+            assign(session, record, checked)
+            session.add(record)
+            session.flush()
+            if after is not None:
+                after(session, record)
+            self.audit(
+                session,
+                what,
+                entity=entity,
+                entity_id=record.uuid,
+                division_id=division_id,
+                after=snapshot(record, exclude),
+                detail=detail(record, checked),
+            )
+            record_id: int = record.id  # type: ignore[attr-defined]
+        return record_id
+
+    def update_record(
+        self,
+        model: type[R],
+        record_id: int,
+        expected_version: int | None,
+        *,
+        what: str,
+        entity: str,
+        missing: str,
+        name: Callable[[R], str],
+        conflict: str,
+        check: Callable[[Session, int | None], V],
+        assign: Callable[[Session, R, V], None],
+        detail: Callable[[R, V], str],
+        move_to: int | None = None,
+        remember: Callable[[Session, R], Any] | None = None,
+        after: Callable[[Session, R, Any], None] | None = None,
+        exclude: tuple[str, ...] = ("password_hash",),
+    ) -> None:
+        """Save changes over a record the user had open at ``expected_version`` if the actor may
+        change its division's records (and, with ``move_to``, those of the division it moves to).
+
+        ``missing`` is the NotFound message; ``name`` names the record in the version conflict,
+        ``conflict`` in the conflict of a lost race. ``check`` (given the division the record
+        will belong to) raises ValidationError or returns the checked values, which ``assign``
+        writes and ``detail`` uses in the audit row. ``remember`` runs before the change and
+        what it returns is handed to ``after``, which runs once the change is flushed, before it
+        is audited; ``exclude`` is as for ``snapshot``.
+        """
+        current = self.division_of(model, record_id)
+        self.require_each(
+            Action.EDIT_RECORD,
+            (current, move_to if move_to is not None else current),
+            what=what,
+            entity=entity,
+            entity_id=record_id,
+        )
+        try:
+            with self.db.write() as session:
+                record = live_record(session, model, record_id, missing)
+                self.check_version(record, expected_version, name(record))
+                target = move_to if move_to is not None else record.division_id
+                checked = check(session, target)
+                before = snapshot(record, exclude)
+                remembered = remember(session, record) if remember is not None else None
+                assign(session, record, checked)
+                if move_to is not None:
+                    record.division_id = move_to
+                record.updated_by = self.actor.user_id
+                session.flush()
+                if after is not None:
+                    after(session, record, remembered)
+                self.audit(
+                    session,
+                    what,
+                    entity=entity,
+                    entity_id=record.uuid,
+                    division_id=record.division_id,
+                    before=before,
+                    after=changed_fields(before, snapshot(record, exclude)),
+                    detail=detail(record, checked),
+                )
+        except StaleDataError as exc:
+            raise self.lost_race(model, record_id, conflict) from exc
 
     def soft_delete(
         self,

@@ -525,13 +525,16 @@ class DecisionService(Service):
             )
 
     # --- decisions ---
-    def _check(
-        self, session: Session, fields: DecisionFields, division_id: int | None
-    ) -> list[Problem]:
+    @staticmethod
+    def _checked(
+        session: Session, fields: DecisionFields, division_id: int | None
+    ) -> DecisionFields:
         problems = validate_decision(fields)
         if division_id is None or session.get(Division, division_id) is None:
             problems.insert(0, Problem("division", "请选择责任处室"))
-        return problems
+        if problems:
+            raise problems_error(problems)
+        return fields
 
     @staticmethod
     def _assign(session: Session, record: Decision, fields: DecisionFields) -> None:
@@ -642,75 +645,36 @@ class DecisionService(Service):
 
     def create(self, division_id: int | None, fields: DecisionFields) -> DecisionDetail:
         """A new decision of ``division_id`` (None: the actor's own division)."""
-        if division_id is None:
-            division_id = self.actor.division_id
-        self.require(
-            Action.EDIT_RECORD, division_id=division_id, what="decision.create", entity=ENTITY
+        record_id = self.create_record(
+            Decision,
+            division_id,
+            what="decision.create",
+            entity=ENTITY,
+            check=lambda session, division: self._checked(session, fields, division),
+            assign=self._assign,
+            detail=lambda record, _fields: record.title,
         )
-        with self.db.write() as session:
-            problems = self._check(session, fields, division_id)
-            if problems:
-                raise problems_error(problems)
-            assert division_id is not None
-            now = utcnow()
-            record = Decision(
-                division_id=division_id,
-                created_by=self.actor.user_id,
-                updated_by=self.actor.user_id,
-                created_at=now,
-                updated_at=now,
-            )
-            self._assign(session, record, fields)
-            session.add(record)
-            session.flush()
-            self.audit(
-                session,
-                "decision.create",
-                entity=ENTITY,
-                entity_id=record.uuid,
-                division_id=division_id,
-                after=snapshot(record),
-                detail=record.title,
-            )
-            record_id = record.id
         return self.get(record_id)
 
     def update(
         self, decision_id: int, expected_version: int | None, fields: DecisionFields
     ) -> DecisionDetail:
         """Save the fields over the decision the user had open at ``expected_version``."""
-        self.require(
-            Action.EDIT_RECORD,
-            division_id=self.division_of(Decision, decision_id),
+        self.update_record(
+            Decision,
+            decision_id,
+            expected_version,
             what="decision.update",
             entity=ENTITY,
-            entity_id=decision_id,
+            missing=DECISION_MISSING,
+            name=lambda record: f"决策记录「{record.title}」",
+            conflict="该决策记录",
+            check=lambda session, division: self._checked(session, fields, division),
+            assign=self._assign,
+            detail=lambda record, _fields: record.title,
+            remember=self._counts_for,
+            after=self._link_documents,
         )
-        try:
-            with self.db.write() as session:
-                record = live_record(session, Decision, decision_id, DECISION_MISSING)
-                self.check_version(record, expected_version, f"决策记录「{record.title}」")
-                problems = self._check(session, fields, record.division_id)
-                if problems:
-                    raise problems_error(problems)
-                before = snapshot(record)
-                counted = self._counts_for(session, record)
-                self._assign(session, record, fields)
-                record.updated_by = self.actor.user_id
-                session.flush()
-                self._link_documents(session, record, counted)
-                self.audit(
-                    session,
-                    "decision.update",
-                    entity=ENTITY,
-                    entity_id=record.uuid,
-                    division_id=record.division_id,
-                    before=before,
-                    after=changed_fields(before, snapshot(record)),
-                    detail=record.title,
-                )
-        except StaleDataError as exc:
-            raise self.lost_race(Decision, decision_id, "该决策记录") from exc
         return self.get(decision_id)
 
     def delete(self, decision_id: int, expected_version: int | None) -> None:

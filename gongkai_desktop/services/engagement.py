@@ -23,9 +23,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from ..db.base import RecordMixin, utcnow
+from ..db.base import RecordMixin
 from ..db.engagement_models import (
     PressConference,
     Proposal,
@@ -69,7 +68,7 @@ from ..domain.permissions import Action, allowed
 from ..errors import ValidationError
 from ..search import contains_every_term
 from .admin import read_setting, write_setting
-from .base import Service, changed_fields, division_names, live_record, snapshot
+from .base import Service, division_names, live_record, snapshot
 
 log = logging.getLogger(__name__)
 
@@ -339,36 +338,15 @@ class EngagementService(Service):
     ) -> EngagementRecord:
         """A new record of ``kind`` for ``division_id`` (None: the actor's own division)."""
         spec = KINDS[kind]
-        entity = entity_of(kind)
-        if division_id is None:
-            division_id = self.actor.division_id
-        self.require(
-            Action.EDIT_RECORD, division_id=division_id, what=f"{entity}.create", entity=entity
+        record_id = self.create_record(
+            MODELS[kind],
+            division_id,
+            what=f"{entity_of(kind)}.create",
+            entity=entity_of(kind),
+            check=lambda session, division: self._checked(session, spec, values, division),
+            assign=lambda _session, obj, checked: self._assign(spec, obj, checked),
+            detail=lambda _obj, checked: f"{spec.label}「{spec.title_of(checked)}」",
         )
-        with self.db.write() as session:
-            checked = self._checked(session, spec, values, division_id)
-            assert division_id is not None
-            now = utcnow()
-            obj = MODELS[kind](
-                division_id=division_id,
-                created_by=self.actor.user_id,
-                updated_by=self.actor.user_id,
-                created_at=now,
-                updated_at=now,
-            )
-            self._assign(spec, obj, checked)
-            session.add(obj)
-            session.flush()
-            self.audit(
-                session,
-                f"{entity}.create",
-                entity=entity,
-                entity_id=obj.uuid,
-                division_id=division_id,
-                after=snapshot(obj),
-                detail=f"{spec.label}「{spec.title_of(checked)}」",
-            )
-            record_id = obj.id  # type: ignore[attr-defined]
         return self.get(kind, record_id)
 
     def update(
@@ -383,41 +361,22 @@ class EngagementService(Service):
         ``division_id`` the record moves to that division (which needs the right to change the
         records of both)."""
         spec = KINDS[kind]
-        model = MODELS[kind]
-        entity = entity_of(kind)
-        current = self.division_of(model, record_id)
-        target = division_id if division_id is not None else current
-        self.require_each(
-            Action.EDIT_RECORD,
-            (current, target),
-            what=f"{entity}.update",
-            entity=entity,
-            entity_id=record_id,
+        self.update_record(
+            MODELS[kind],
+            record_id,
+            expected_version,
+            what=f"{entity_of(kind)}.update",
+            entity=entity_of(kind),
+            missing=missing_message(spec),
+            name=lambda obj: (
+                f"{spec.label}「{spec.title_of(values_from_stored(spec, snapshot(obj)))}」"
+            ),
+            conflict=f"该{spec.label}记录",
+            check=lambda session, division: self._checked(session, spec, values, division),
+            assign=lambda _session, obj, checked: self._assign(spec, obj, checked),
+            detail=lambda _obj, checked: f"{spec.label}「{spec.title_of(checked)}」",
+            move_to=division_id,
         )
-        try:
-            with self.db.write() as session:
-                obj = live_record(session, model, record_id, missing_message(spec))
-                before = snapshot(obj)
-                label = f"{spec.label}「{spec.title_of(values_from_stored(spec, before))}」"
-                self.check_version(obj, expected_version, label)
-                checked = self._checked(session, spec, values, target)
-                self._assign(spec, obj, checked)
-                assert target is not None
-                obj.division_id = target
-                obj.updated_by = self.actor.user_id
-                session.flush()
-                self.audit(
-                    session,
-                    f"{entity}.update",
-                    entity=entity,
-                    entity_id=obj.uuid,
-                    division_id=obj.division_id,
-                    before=before,
-                    after=changed_fields(before, snapshot(obj)),
-                    detail=f"{spec.label}「{spec.title_of(checked)}」",
-                )
-        except StaleDataError as exc:
-            raise self.lost_race(model, record_id, f"该{spec.label}记录") from exc
         return self.get(kind, record_id)
 
     def delete(self, kind: EngagementKind, record_id: int, expected_version: int | None) -> None:

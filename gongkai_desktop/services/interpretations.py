@@ -463,16 +463,19 @@ class InterpretationService(Service):
             )
 
     # --- changes ---
-    def _check(
-        self, session: Session, fields: InterpretationFields, division_id: int | None
-    ) -> list[Problem]:
+    @staticmethod
+    def _checked(
+        session: Session, fields: InterpretationFields, division_id: int | None
+    ) -> InterpretationFields:
         problems = validate_interpretation(fields)
         if division_id is None or session.get(Division, division_id) is None:
             problems.insert(0, Problem("division", "请选择起草处室"))
-        return problems
+        if problems:
+            raise problems_error(problems)
+        return fields
 
     @staticmethod
-    def _assign(record: Interpretation, fields: InterpretationFields) -> None:
+    def _assign(session: Session, record: Interpretation, fields: InterpretationFields) -> None:
         chosen = set(fields.forms)
         record.title = fields.title.strip()
         record.document_title = fields.document_title.strip()
@@ -569,38 +572,21 @@ class InterpretationService(Service):
 
     def create(self, division_id: int | None, fields: InterpretationFields) -> InterpretationDetail:
         """A new interpretation of ``division_id`` (None: the actor's own division)."""
-        if division_id is None:
-            division_id = self.actor.division_id
-        self.require(
-            Action.EDIT_RECORD, division_id=division_id, what="interpretation.create", entity=ENTITY
-        )
-        with self.db.write() as session:
-            problems = self._check(session, fields, division_id)
-            if problems:
-                raise problems_error(problems)
-            assert division_id is not None
-            now = utcnow()
-            record = Interpretation(
-                division_id=division_id,
-                created_by=self.actor.user_id,
-                updated_by=self.actor.user_id,
-                created_at=now,
-                updated_at=now,
-            )
-            self._assign(record, fields)
-            session.add(record)
-            session.flush()
+
+        def mark(session: Session, record: Interpretation) -> None:
             self._mark_interpreted(session, record, None, self._counts_for(record), "已发布")
-            self.audit(
-                session,
-                "interpretation.create",
-                entity=ENTITY,
-                entity_id=record.uuid,
-                division_id=division_id,
-                after=snapshot(record, AUDIT_EXCLUDE),
-                detail=record.title,
-            )
-            record_id = record.id
+
+        record_id = self.create_record(
+            Interpretation,
+            division_id,
+            what="interpretation.create",
+            entity=ENTITY,
+            check=lambda session, division: self._checked(session, fields, division),
+            assign=self._assign,
+            detail=lambda record, _fields: record.title,
+            after=mark,
+            exclude=AUDIT_EXCLUDE,
+        )
         return self.get(record_id)
 
     def update(
@@ -608,41 +594,27 @@ class InterpretationService(Service):
     ) -> InterpretationDetail:
         """Save the fields (sections included) over the record the user had open at
         ``expected_version``; the actor's autosaved draft of it is dropped."""
-        self.require(
-            Action.EDIT_RECORD,
-            division_id=self.division_of(Interpretation, interpretation_id),
+
+        def follow_up(session: Session, record: Interpretation, counted: str | None) -> None:
+            self._drop_drafts(session, record.id)
+            self._mark_interpreted(session, record, counted, self._counts_for(record), "已修改")
+
+        self.update_record(
+            Interpretation,
+            interpretation_id,
+            expected_version,
             what="interpretation.update",
             entity=ENTITY,
-            entity_id=interpretation_id,
+            missing=INTERPRETATION_MISSING,
+            name=lambda record: f"政策解读「{record.title}」",
+            conflict="该政策解读",
+            check=lambda session, division: self._checked(session, fields, division),
+            assign=self._assign,
+            detail=lambda record, _fields: record.title,
+            remember=lambda _session, record: self._counts_for(record),
+            after=follow_up,
+            exclude=AUDIT_EXCLUDE,
         )
-        try:
-            with self.db.write() as session:
-                record = live_record(
-                    session, Interpretation, interpretation_id, INTERPRETATION_MISSING
-                )
-                self.check_version(record, expected_version, f"政策解读「{record.title}」")
-                problems = self._check(session, fields, record.division_id)
-                if problems:
-                    raise problems_error(problems)
-                before = snapshot(record, AUDIT_EXCLUDE)
-                counted = self._counts_for(record)
-                self._assign(record, fields)
-                record.updated_by = self.actor.user_id
-                session.flush()
-                self._drop_drafts(session, record.id)
-                self._mark_interpreted(session, record, counted, self._counts_for(record), "已修改")
-                self.audit(
-                    session,
-                    "interpretation.update",
-                    entity=ENTITY,
-                    entity_id=record.uuid,
-                    division_id=record.division_id,
-                    before=before,
-                    after=changed_fields(before, snapshot(record, AUDIT_EXCLUDE)),
-                    detail=record.title,
-                )
-        except StaleDataError as exc:
-            raise self.lost_race(Interpretation, interpretation_id, "该政策解读") from exc
         return self.get(interpretation_id)
 
     def delete(self, interpretation_id: int, expected_version: int | None) -> None:

@@ -69,7 +69,7 @@ from ..context import UiContext
 from ..files import ask_save_path
 from ..messages import confirm, show_error, show_info
 from ..models import Column, RowTableModel
-from ..widgets import ErrorLabel, FormDialog, RecordTable
+from ..widgets import ErrorLabel, FormDialog, RecordTable, button_row, filter_bar, hint
 from .requests_form import DateField
 
 log = logging.getLogger(__name__)
@@ -1069,7 +1069,6 @@ class DecisionsPage(QWidget):
 
     def _build_ui(self) -> None:
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
         self.year = QComboBox(self)
         self.division = QComboBox(self)
         self.decision_type = QComboBox(self)
@@ -1081,16 +1080,8 @@ class DecisionsPage(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("搜索决策事项、文号、备注")
         self.search.setClearButtonEnabled(True)
-        for label, widget in (
-            ("年度：", self.year),
-            ("处室：", self.division),
-            ("类型：", self.decision_type),
-        ):
-            bar.addWidget(QLabel(label, self))
-            bar.addWidget(widget)
-        bar.addWidget(self.with_problems)
-        bar.addWidget(self.search, 1)
-        layout.addLayout(bar)
+        filters = (("年度：", self.year), ("处室：", self.division), ("类型：", self.decision_type))
+        layout.addLayout(filter_bar(self, filters, (self.with_problems,), self.search))
         self._fill_filters()
 
         self.model = FindingsTableModel(COLUMNS, parent=self)
@@ -1098,17 +1089,12 @@ class DecisionsPage(QWidget):
         self.table.proxy.sort(-1)  # the service's order: most recently changed first
         layout.addWidget(self.table, 1)
 
-        second = QHBoxLayout()
-        self.summary = QLabel(self)
-        self.summary.setObjectName("hintLabel")
-        self.summary.setWordWrap(True)
-        second.addWidget(self.summary, 1)
+        self.summary = hint("", self)
         self.new_button = QPushButton("新建决策…", self)
         self.open_button = QPushButton("打开", self)
         self.delete_button = QPushButton("删除", self)
-        for button in (self.delete_button, self.open_button, self.new_button):
-            second.addWidget(button)
-        layout.addLayout(second)
+        buttons = (self.delete_button, self.open_button, self.new_button)
+        layout.addLayout(button_row(self.summary, buttons))
         leader = self.ctx.actor.role is Role.LEADER
         self.new_button.setVisible(not leader)
         self.delete_button.setVisible(not leader)

@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -41,7 +39,7 @@ from gongkai_desktop.services.interpretations import (
 from ..context import UiContext
 from ..messages import confirm, show_error
 from ..models import Column, RowTableModel
-from ..widgets import ErrorLabel, RecordTable
+from ..widgets import ErrorLabel, RecordTable, button_row, filter_bar, hint
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +185,6 @@ class InterpretationsPage(QWidget):
 
     def _build_ui(self) -> None:
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
         self.year = QComboBox(self)
         self.division = QComboBox(self)
         self.status = QComboBox(self)
@@ -198,12 +195,8 @@ class InterpretationsPage(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("搜索解读标题、文件名称、文号")
         self.search.setClearButtonEnabled(True)
-        for label, widget in (("年度：", self.year), ("处室：", self.division), ("状态：", self.status)):
-            bar.addWidget(QLabel(label, self))
-            bar.addWidget(widget)
-        bar.addWidget(self.out_of_sync)
-        bar.addWidget(self.search, 1)
-        layout.addLayout(bar)
+        filters = (("年度：", self.year), ("处室：", self.division), ("状态：", self.status))
+        layout.addLayout(filter_bar(self, filters, (self.out_of_sync,), self.search))
         self._fill_filters()
 
         self.model = InterpretationTableModel(COLUMNS, parent=self)
@@ -211,17 +204,12 @@ class InterpretationsPage(QWidget):
         self.table.proxy.sort(-1)  # the service's order: most recently changed first
         layout.addWidget(self.table, 1)
 
-        second = QHBoxLayout()
-        self.summary = QLabel(self)
-        self.summary.setObjectName("hintLabel")
-        self.summary.setWordWrap(True)
-        second.addWidget(self.summary, 1)
+        self.summary = hint("", self)
         self.new_button = QPushButton("新建解读…", self)
         self.open_button = QPushButton("打开工作台", self)
         self.delete_button = QPushButton("删除", self)
-        for button in (self.delete_button, self.open_button, self.new_button):
-            second.addWidget(button)
-        layout.addLayout(second)
+        buttons = (self.delete_button, self.open_button, self.new_button)
+        layout.addLayout(button_row(self.summary, buttons))
         role = self.ctx.actor.role
         self.new_button.setVisible(role is not Role.LEADER)
         self.delete_button.setVisible(role is not Role.LEADER)
