@@ -48,6 +48,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# The first count starts this long after the first paint: the window's first frames and the
+# user's first click must not compete with the count's imports for Python's interpreter lock.
+FIRST_COUNT_DELAY_MS = 300
 DEADLINE_EXAMPLES = (
     (5, "季度进展报送（默认）"),
     (7, "补正告知"),
@@ -307,7 +310,7 @@ class HomePage(QWidget):
             # The dashboard's modules and queries are real work: begin it once the window is on
             # the screen, so the program's start does not wait for the figures.
             self._painted = True
-            QTimer.singleShot(0, self.load_dashboard)
+            QTimer.singleShot(FIRST_COUNT_DELAY_MS, self.load_dashboard)
 
     def refresh(self, today: date | None = None) -> None:
         """Who is logged in, today's date and the working-day facts (cheap: no dashboard)."""
