@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
@@ -161,7 +161,10 @@ def test_a_liaison_creates_and_edits_a_conference_through_the_form(qtbot, ui_ctx
     shortcut(page, QKeySequence.StandardKey.New).activated.emit()
     assert tab.current is None and tab.title.text() == "新新闻发布会"
     form = tab.form
-    form.widgets["held_on"].set_value(date(YEAR, 1, 3))
+    held_on = form.widgets["held_on"]
+    # A required date is on and ready to type into, as a user meets it after 新增.
+    assert held_on.edit.isEnabled() and held_on.value() == date.today()
+    held_on.edit.setDate(QDate(YEAR, 1, 3))
     form.widgets["topic"].setText("防止返贫监测帮扶新闻发布会")
     speakers = form.widgets["speakers"]
     speakers.role.setCurrentIndex(speakers.role.findData(SpeakerRole.DEPUTY.value))

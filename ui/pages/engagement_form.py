@@ -36,7 +36,7 @@ from gongkai_desktop.domain.engagement import (
     display,
 )
 
-from .requests_form import DateField
+from .requests_form import DateField, SwitchableField
 
 log = logging.getLogger(__name__)
 
@@ -44,43 +44,30 @@ LONG_TEXT_HEIGHT = 52
 LIST_HEIGHT = 78
 
 
-class DateTimeField(QWidget):
-    """A date and clock time (to the minute) that may be empty: a check box turns it on."""
-
-    changed = Signal()
+class DateTimeField(SwitchableField):
+    """A date and clock time (to the minute) that may be empty."""
 
     def __init__(self, optional: bool = True, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.enabled = QCheckBox(self)
-        self.edit = QDateTimeEdit(self)
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.edit.setDateTime(QDateTime.currentDateTime())
-        layout.addWidget(self.enabled)
-        layout.addWidget(self.edit, 1)
-        self.enabled.setVisible(optional)
-        self.enabled.setChecked(not optional)
-        self.edit.setEnabled(not optional)
-        self.enabled.toggled.connect(self.edit.setEnabled)
-        self.enabled.toggled.connect(self.changed)
-        self.edit.dateTimeChanged.connect(self.changed)
+        edit = QDateTimeEdit()
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        super().__init__(edit, optional, parent)
+        edit.dateTimeChanged.connect(self.changed)
+
+    def show_now(self) -> None:
+        self.edit.setDateTime(QDateTime.currentDateTime())  # type: ignore[attr-defined]
+
+    def show_value(self, value: object) -> None:
+        assert isinstance(value, datetime)
+        self.edit.setDateTime(  # type: ignore[attr-defined]
+            QDateTime(QDate(value.year, value.month, value.day), QTime(value.hour, value.minute))
+        )
 
     def value(self) -> datetime | None:
         if not self.enabled.isChecked():
             return None
-        d, t = self.edit.date(), self.edit.time()
+        d, t = self.edit.date(), self.edit.time()  # type: ignore[attr-defined]
         return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
-
-    def set_value(self, value: datetime | None) -> None:
-        self.enabled.setChecked(value is not None)
-        if value is not None:
-            self.edit.setDateTime(
-                QDateTime(
-                    QDate(value.year, value.month, value.day), QTime(value.hour, value.minute)
-                )
-            )
 
 
 class SpeakersEdit(QWidget):

@@ -67,36 +67,62 @@ def from_qdate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
 
 
-class DateField(QWidget):
-    """A date that may be empty: a check box turns the date editor on."""
+class SwitchableField(QWidget):
+    """A value that may be empty: a check box turns the editor on. A required field hides the box
+    and stays on; given no value it shows today (or now), ready to be changed."""
 
     changed = Signal()
 
-    def __init__(self, optional: bool = True, parent: QWidget | None = None) -> None:
+    def __init__(self, edit: QWidget, optional: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.optional = optional
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.enabled = QCheckBox(self)
-        self.edit = QDateEdit(self)
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setDate(QDate.currentDate())
+        self.edit = edit
+        edit.setParent(self)
+        self.show_now()
         layout.addWidget(self.enabled)
-        layout.addWidget(self.edit, 1)
+        layout.addWidget(edit, 1)
         self.enabled.setVisible(optional)
         self.enabled.setChecked(not optional)
-        self.edit.setEnabled(not optional)
-        self.enabled.toggled.connect(self.edit.setEnabled)
+        edit.setEnabled(not optional)
+        self.enabled.toggled.connect(edit.setEnabled)
         self.enabled.toggled.connect(self.changed)
-        self.edit.dateChanged.connect(self.changed)
+
+    def show_now(self) -> None:
+        """Put today (or now) in the editor."""
+        raise NotImplementedError
+
+    def show_value(self, value: object) -> None:
+        raise NotImplementedError
+
+    def set_value(self, value: object) -> None:
+        self.enabled.setChecked(value is not None or not self.optional)
+        if value is None:
+            self.show_now()  # never another record's date left behind
+        else:
+            self.show_value(value)
+
+
+class DateField(SwitchableField):
+    """A date that may be empty."""
+
+    def __init__(self, optional: bool = True, parent: QWidget | None = None) -> None:
+        edit = QDateEdit()
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        super().__init__(edit, optional, parent)
+        edit.dateChanged.connect(self.changed)
+
+    def show_now(self) -> None:
+        self.edit.setDate(QDate.currentDate())  # type: ignore[attr-defined]
+
+    def show_value(self, value: object) -> None:
+        self.edit.setDate(to_qdate(value))  # type: ignore[attr-defined, arg-type]
 
     def value(self) -> date | None:
-        return from_qdate(self.edit.date()) if self.enabled.isChecked() else None
-
-    def set_value(self, value: date | None) -> None:
-        self.enabled.setChecked(value is not None)
-        if value is not None:
-            self.edit.setDate(to_qdate(value))
+        return from_qdate(self.edit.date()) if self.enabled.isChecked() else None  # type: ignore[attr-defined]
 
 
 class RequestForm(QWidget):
