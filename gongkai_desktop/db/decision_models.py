@@ -6,6 +6,8 @@
   earliest step or consultation, else of the record's creation, so the list filters by year in SQL.
 - ``Consultation``: one round of consultation on a decision (zero or more per decision), in the
   decision's division. ``channels`` holds the ``ConsultationChannel`` values separated by commas.
+- ``ConsultedMark``: a registered 规范性文件 whose 已征求意见 flag was set by this module, so that
+  only such a flag is cleared again; one set by hand or by import is never cleared here.
 """
 
 from __future__ import annotations
@@ -96,4 +98,15 @@ class Consultation(RecordMixin, Base):
             name="result_after_end",
         ),
         Index("ix_consultation_ended_on", "ended_on"),
+    )
+
+
+class ConsultedMark(Base):
+    """A document whose 已征求意见 flag a decision with a consultation set (see
+    ``services.decisions``)."""
+
+    __tablename__ = "consulted_mark"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("normative_document.id", ondelete="CASCADE"), primary_key=True
     )

@@ -31,7 +31,7 @@ class PressConference(RecordMixin, Base):
     held_on: Mapped[date] = mapped_column(Date, nullable=False)
     topic: Mapped[str] = mapped_column(String(300), nullable=False)
     speakers: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
-    involved_divisions: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    involved_divisions: Mapped[str] = mapped_column(Text, nullable=False, default="")
     link: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
 

@@ -24,6 +24,7 @@ why (``CalendarMissing``'s own message).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -79,6 +80,11 @@ DEFAULT_NORMATIVE_WORKDAYS = 7
 DEFAULT_RESULT_WORKDAYS = 10
 MAX_PERIOD_DAYS = 365
 MAX_WORKDAYS = 90
+
+# Characters an XML 1.0 document (a .docx part, an export) cannot carry: control characters
+# other than tab and line breaks, lone surrogates and the two non-characters.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+ILLEGAL_TEXT = "含有无法保存的控制字符（多由复制粘贴带入），请删除后再保存"
 
 TITLE_MAX = 300
 NUMBER_MAX = 64
@@ -235,6 +241,8 @@ def _text_problems(
         problems.append(Problem(name, required))
     elif len(value) > limit:
         problems.append(Problem(name, f"不能超过 {limit} 个字"))
+    elif XML_ILLEGAL.search(value):
+        problems.append(Problem(name, ILLEGAL_TEXT))
 
 
 def validate_decision(fields: DecisionFields) -> list[Problem]:
@@ -248,8 +256,8 @@ def validate_decision(fields: DecisionFields) -> list[Problem]:
     for key, entry in fields.steps.items():
         if key not in known:
             problems.append(Problem("steps", f"「{key}」不是法定程序"))
-        elif len(entry.note) > NOTE_MAX:
-            problems.append(Problem(f"{key}_note", f"不能超过 {NOTE_MAX} 个字"))
+        else:
+            _text_problems(problems, f"{key}_note", entry.note, NOTE_MAX)
     _text_problems(problems, "notes", fields.notes, 4000)
     return problems
 
@@ -364,6 +372,30 @@ def opinion_problems(consultation: ConsultationFields) -> list[str]:
         )
     if c.not_adopted > 0 and not c.reasons.strip():
         problems.append(f"有 {c.not_adopted} 条意见未采纳，尚未说明不予采纳的理由")
+    return problems
+
+
+def explanation_problems(decision: DecisionFields, consultation: ConsultationFields) -> list[str]:
+    """Why the 意见收集和采纳情况说明 of a consultation cannot be written yet: opinion counts that
+    do not account for those received, text a Word document cannot hold."""
+    c = consultation
+    problems: list[str] = []
+    if c.handled > c.received:
+        problems.append(
+            f"采纳、部分采纳、未采纳合计 {c.handled} 条，多于收到的 {c.received} 条意见"
+        )
+    elif c.handled < c.received:
+        problems.append(
+            f"收到 {c.received} 条意见，采纳、部分采纳、未采纳合计只有 {c.handled} 条，"
+            f"尚有 {c.received - c.handled} 条未说明处理情况"
+        )
+    texts = {
+        DECISION_FIELD_LABELS["title"]: decision.title,
+        **{CONSULTATION_FIELD_LABELS[n]: getattr(c, n) for n in ("subject", "link", "reasons")},
+    }
+    for label, text in texts.items():
+        if XML_ILLEGAL.search(text):
+            problems.append(f"「{label}」{ILLEGAL_TEXT}")
     return problems
 
 

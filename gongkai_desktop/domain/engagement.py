@@ -110,6 +110,7 @@ class FieldSpec:
     max_length: int | None = None
     listed: bool = False
     hint: str = ""
+    not_after_now: bool = False  # a moment that has happened: never later than now
 
 
 @dataclass(frozen=True)
@@ -300,12 +301,16 @@ def _unreadable(f: FieldSpec) -> str:
     }.get(f.type, "无法识别")
 
 
-def validate(spec: KindSpec, values: Values) -> list[Problem]:
-    """Every problem of normalised ``values`` (empty when the record can be saved)."""
+def validate(spec: KindSpec, values: Values, now: datetime | None = None) -> list[Problem]:
+    """Every problem of normalised ``values`` (empty when the record can be saved); ``now``
+    (default: the clock's) bounds the moments that must already have happened."""
+    now = now or datetime.now()
     problems: list[Problem] = []
     for f in spec.fields:
         value = values.get(f.name)
         problem = _field_problem(f, value)
+        if not problem and f.not_after_now and value is not None and value > now:
+            problem = f"不能晚于当前时间（{now:%Y-%m-%d %H:%M}）"
         if problem:
             problems.append(Problem(f.name, problem))
     if spec.check is not None and not problems:
@@ -641,15 +646,20 @@ PUBLIC_OPINION = KindSpec(
         FieldSpec("emergency", "突发事件", B, listed=True),
         FieldSpec("judgement", "研判情况", LT),
         FieldSpec("reported_to", "报告情况", T, max_length=200, hint="向谁报告、何时报告"),
-        FieldSpec("responded_at", "回应时间", DT, listed=True, hint="应在发现后 48 小时内回应"),
+        FieldSpec(
+            "responded_at", "回应时间", DT, listed=True, hint="应在发现后 48 小时内回应",
+            not_after_now=True,
+        ),
         FieldSpec("response_channel", "回应渠道", T, max_length=200, hint="如：门户网站、官方微博"),
         FieldSpec(
             "authoritative_at", "权威信息发布时间", DT,
             hint="重大、特别重大突发事件应在 5 小时内发布权威信息",
+            not_after_now=True,
         ),
         FieldSpec(
             "conference_at", "新闻发布会时间", DT,
             hint="重大、特别重大突发事件应在 24 小时内举行新闻发布会",
+            not_after_now=True,
         ),
         FieldSpec("notes", "备注", LT),
     ),

@@ -128,8 +128,14 @@ def build_explanation(
 
     doc.heading("未采纳意见及理由", 1, numbered=True)
     reasons = list(_lines(c.reasons))
+    rest = c.received - c.handled
     if c.not_adopted <= 0 and not reasons:
-        doc.paragraph("收到的意见建议均已采纳或部分采纳，无未采纳的意见。")
+        if c.received <= 0:
+            doc.paragraph("征求意见期间未收到意见建议，无未采纳的意见。")
+        elif rest > 0:
+            doc.paragraph(f"无未采纳的意见；另有{rest}条意见的处理情况尚未说明。")
+        else:
+            doc.paragraph("收到的意见建议均已采纳或部分采纳，无未采纳的意见。")
     elif reasons:
         for line in reasons:
             doc.paragraph(line)

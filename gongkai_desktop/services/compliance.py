@@ -378,8 +378,10 @@ class ComplianceService(Service):
             for check in opinion.checks:
                 due = check.due.date()
                 days = _working_days_left(calendar, today, due)
-                if check.verdict is Verdict.MISSED and due < today and days is not None:
-                    days = min(days, -1)  # due on a weekend or holiday: still overdue
+                if check.verdict is Verdict.MISSED and days is not None:
+                    # Past its hour limit: overdue even when the limit ran out earlier today or
+                    # on a weekend or holiday, never 「今日到期」.
+                    days = min(days, -1)
                 attention.append(
                     AttentionRow(
                         "engagement",

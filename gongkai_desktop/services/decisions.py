@@ -5,11 +5,13 @@ it and its consultations; leaders read. Every row carries what the rules of
 ``domain.decisions`` find, judged against the working calendar, the business settings and today:
 breaches (``problems``) and what is at risk (``warnings``, an adoption result still due).
 
-A registered 规范性文件 of the decision's division with its 文号 is 已征求意见 (SPEC §6) once a
-consultation of a 规范性文件 (or 规章-level) decision carrying that 文号 is over; a change that ends
-this (the consultation or the decision deleted, the 文号 or the type changed) clears the flag
-unless another decision still carries it. Each change of a document is audited in the
-transaction that caused it.
+A registered 规范性文件 of the decision's division with its 文号 is 已征求意见 (SPEC §6) as soon as a
+consultation of a 规范性文件 (or 规章-level) decision carrying that 文号 is recorded: the flag follows
+from the stored records alone, not from the day they were saved, so a consultation that is still
+running when recorded needs no later save to count. A change that ends this (the consultation or
+the decision deleted, the 文号 or the type changed) clears the flag unless another decision still
+carries it, and only where this module set it (``ConsultedMark``): a flag set by hand or by
+import stays. Each change of a document is audited in the transaction that caused it.
 """
 
 from __future__ import annotations
@@ -23,13 +25,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..calendar import WorkingCalendar
 from ..db.base import utcnow
-from ..db.decision_models import Consultation, Decision
+from ..db.decision_models import Consultation, ConsultedMark, Decision
 from ..db.ledger_models import NormativeDocument
 from ..db.models import Division
 from ..domain.compliance import Verdict
@@ -56,6 +58,7 @@ from ..domain.decisions import (
     StepEntry,
     consultation_findings,
     decision_findings,
+    explanation_problems,
     has_ended,
     minimum_period,
     period_length,
@@ -580,19 +583,18 @@ class DecisionService(Service):
     @staticmethod
     def _counts_for(session: Session, record: Decision) -> str | None:
         """The 文号 a decision makes 已征求意见 (None: none): its own, while it is a live
-        规范性文件 (or 规章) with a live consultation that is over."""
+        规范性文件 (or 规章) with a live consultation."""
         if record.deleted_at is not None or not record.document_number:
             return None
         if record.decision_type != DecisionType.NORMATIVE.value and not record.rule_level:
             return None
-        ended = session.scalar(
+        consulted = session.scalar(
             select(func.count(Consultation.id)).where(
                 Consultation.decision_id == record.id,
                 Consultation.deleted_at.is_(None),
-                Consultation.ended_on < date.today(),
             )
         )
-        return record.document_number if ended else None
+        return record.document_number if consulted else None
 
     @staticmethod
     def _others_count(session: Session, record: Decision, number: str) -> bool:
@@ -608,7 +610,6 @@ class DecisionService(Service):
                 d.deleted_at.is_(None),
                 or_(d.decision_type == DecisionType.NORMATIVE.value, d.rule_level.is_(True)),
                 c.deleted_at.is_(None),
-                c.ended_on < date.today(),
             )
         )
         return bool(found)
@@ -618,11 +619,12 @@ class DecisionService(Service):
         counts for now (``_counts_for``) is 已征求意见; the one it counted for ``before`` the
         change is no longer, unless another decision still counts for it.
 
-        Only these documents are touched, so a flag set by hand on another one stays.
+        Only these documents are touched, and a flag is cleared only where this module set it
+        (``ConsultedMark``), so one set by hand or by import stays.
         """
         after = self._counts_for(session, record)
         if after:
-            set_document_flag(
+            marked = set_document_flag(
                 self,
                 session,
                 division_id=record.division_id,
@@ -631,7 +633,25 @@ class DecisionService(Service):
                 value=True,
                 detail=f"「{record.title}」已公开征求意见，规范性文件「{after}」标记为已征求意见",
             )
+            known = set(
+                session.scalars(
+                    select(ConsultedMark.document_id).where(ConsultedMark.document_id.in_(marked))
+                )
+            )
+            session.add_all(ConsultedMark(document_id=i) for i in marked if i not in known)
+            session.flush()
         if before and before != after and not self._others_count(session, record, before):
+            documents = select(NormativeDocument.id).where(
+                NormativeDocument.division_id == record.division_id,
+                NormativeDocument.doc_number == before,
+            )
+            ours = set(
+                session.scalars(
+                    select(ConsultedMark.document_id).where(
+                        ConsultedMark.document_id.in_(documents.scalar_subquery())
+                    )
+                )
+            )
             set_document_flag(
                 self,
                 session,
@@ -639,9 +659,12 @@ class DecisionService(Service):
                 doc_number=before,
                 flag="consulted",
                 value=False,
-                detail=f"「{record.title}」不再有已结束的征求意见，"
+                detail=f"「{record.title}」不再有征求意见记录，"
                 f"规范性文件「{before}」取消已征求意见标记",
+                only=ours,
             )
+            if ours:
+                session.execute(delete(ConsultedMark).where(ConsultedMark.document_id.in_(ours)))
 
     def create(self, division_id: int | None, fields: DecisionFields) -> DecisionDetail:
         """A new decision of ``division_id`` (None: the actor's own division)."""
@@ -881,6 +904,12 @@ class DecisionService(Service):
         consultation = next((c for c in detail.consultations if c.id == consultation_id), None)
         if consultation is None:
             raise NotFound(CONSULTATION_MISSING)
+        problems = explanation_problems(detail.fields, consultation.fields)
+        if problems:
+            raise ValidationError(
+                "意见收集和采纳情况说明未导出：请先在征求意见记录中更正以下问题。",
+                problems=problems,
+            )
         with self.db.read() as session:
             fonts = document_fonts(session)
             unit = str(read_setting(session, "unit_name") or "")

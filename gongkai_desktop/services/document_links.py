@@ -7,6 +7,7 @@ row, written in the transaction of the change that caused it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Literal
 
 from sqlalchemy import select
@@ -40,24 +41,24 @@ def set_document_flag(
     flag: DocumentFlag,
     value: bool,
     detail: str,
+    only: Collection[int] | None = None,
 ) -> list[int]:
     """Set ``flag`` to ``value`` on the live documents of a division numbered ``doc_number``
-    that do not have it yet, each with a ``document.update`` audit row saying ``detail``;
-    return their ids."""
+    that do not have it yet (and are among the ids ``only``, when given), each with a
+    ``document.update`` audit row saying ``detail``; return their ids."""
     doc_number = doc_number.strip()
-    if not doc_number:
+    if not doc_number or (only is not None and not only):
         return []
     column = getattr(NormativeDocument, flag)
-    documents = session.scalars(
-        select(NormativeDocument)
-        .where(
-            NormativeDocument.division_id == division_id,
-            NormativeDocument.doc_number == doc_number,
-            NormativeDocument.deleted_at.is_(None),
-            column.is_(not value),
-        )
-        .order_by(NormativeDocument.id)
-    ).all()
+    stmt = select(NormativeDocument).where(
+        NormativeDocument.division_id == division_id,
+        NormativeDocument.doc_number == doc_number,
+        NormativeDocument.deleted_at.is_(None),
+        column.is_(not value),
+    )
+    if only is not None:
+        stmt = stmt.where(NormativeDocument.id.in_(list(only)))
+    documents = session.scalars(stmt.order_by(NormativeDocument.id)).all()
     for doc in documents:
         setattr(doc, flag, value)
         doc.updated_by = service.actor.user_id

@@ -307,13 +307,25 @@ class EngagementService(Service):
 
     # --- changes ---
     def _checked(
-        self, session: Session, spec: KindSpec, raw: Mapping[str, Any], division_id: int | None
+        self,
+        session: Session,
+        spec: KindSpec,
+        raw: Mapping[str, Any],
+        division_id: int | None,
+        kept_division: int | None = None,
     ) -> dict[str, Any]:
+        """The normalised values, or ValidationError. The division must be active unless it is
+        ``kept_division``, the one an edited record already belongs to."""
         values, problems = normalise(spec, raw)
         unreadable = {p.field for p in problems}
         problems += [p for p in validate(spec, values) if p.field not in unreadable]
-        if division_id is None or session.get(Division, division_id) is None:
+        division = session.get(Division, division_id) if division_id is not None else None
+        if division is None:
             problems.insert(0, Problem(DIVISION_FIELD, f"请选择{spec.division_label}"))
+        elif not division.active and division_id != kept_division:
+            problems.insert(
+                0, Problem(DIVISION_FIELD, f"「{division.name}」已停用，请选择其他{spec.division_label}")
+            )
         for f in spec.fields:
             if f.type is FieldType.DIVISIONS and values[f.name]:
                 known = set(
@@ -372,12 +384,19 @@ class EngagementService(Service):
                 f"{spec.label}「{spec.title_of(values_from_stored(spec, snapshot(obj)))}」"
             ),
             conflict=f"该{spec.label}记录",
-            check=lambda session, division: self._checked(session, spec, values, division),
+            check=lambda session, division: self._checked(
+                session, spec, values, division, self._division_of_record(session, kind, record_id)
+            ),
             assign=lambda _session, obj, checked: self._assign(spec, obj, checked),
             detail=lambda _obj, checked: f"{spec.label}「{spec.title_of(checked)}」",
             move_to=division_id,
         )
         return self.get(kind, record_id)
+
+    @staticmethod
+    def _division_of_record(session: Session, kind: EngagementKind, record_id: int) -> int | None:
+        record = session.get(MODELS[kind], record_id)
+        return record.division_id if record is not None else None
 
     def delete(self, kind: EngagementKind, record_id: int, expected_version: int | None) -> None:
         """Mark the record deleted (the row stays, for the audit log and package merging)."""

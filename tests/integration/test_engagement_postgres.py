@@ -77,5 +77,18 @@ def test_engagement_records_on_postgres(tmp_path, pg_url):
         assert topics(division_id=office + 1000) == []
         ev = service.evaluate(2021, today=date(2021, 12, 31), now=datetime(2021, 12, 31, 12))
         assert ev.conferences == 1 and len(ev.opinions) == 1
+        admin_service = AdminService(ctx.db, admin)
+        many = [admin_service.add_division(f"参与处室{i:02d}").id for i in range(80)]
+        crowded = service.create(
+            EngagementKind.PRESS_CONFERENCE,
+            {
+                "held_on": date(2020, 6, 1),
+                "topic": "多处室参加的新闻发布会",
+                "speakers": [Speaker(SpeakerRole.SPOKESPERSON, "王建华")],
+                "involved_divisions": many,
+            },
+        )
+        assert len(",".join(map(str, many))) > 200
+        assert crowded["involved_divisions"] == tuple(many)
     finally:
         ctx.close()

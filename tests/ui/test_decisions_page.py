@@ -408,3 +408,70 @@ def test_keyboard_opens_a_decision_and_saves_it(
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     stored = DecisionService(page.ctx.db, liaison).get(decision.row.id)
     assert stored.fields.notes == "用键盘保存"
+
+
+def test_closing_the_consultation_dialog_with_unsaved_changes_asks(
+    qtbot, ui_ctx, liaison, decision, message_boxes
+):
+    """Closing an edited consultation asks; 取消 keeps it, 放弃 drops the edits, 保存 stores."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.pages.decisions import ConsultationDialog
+
+    dialog = dialog_of(qtbot, ui_ctx, liaison, decision.row.id)
+    [row] = dialog.detail.consultations
+
+    def opened() -> ConsultationDialog:
+        current = dialog.service.get_consultation(row.id)
+        c = ConsultationDialog(
+            dialog.service,
+            decision.row.id,
+            dialog.fields(),
+            current,
+            dialog.calendar,
+            dialog.rules,
+            parent=dialog,
+        )
+        qtbot.addWidget(c)
+        c.show()
+        qtbot.waitExposed(c)
+        return c
+
+    c = opened()
+    c.close()  # nothing edited: closes without asking
+    assert not c.isVisible() and message_boxes.calls == []
+
+    c = opened()
+    c.counts["received"].setValue(30)
+    message_boxes.answer = QMessageBox.StandardButton.Cancel
+    qtbot.keyClick(c, Qt.Key.Key_Escape)
+    assert c.isVisible() and message_boxes.last()[1] == "关闭征求意见"
+    message_boxes.answer = QMessageBox.StandardButton.Discard
+    c.close()
+    assert not c.isVisible()
+    assert dialog.service.get_consultation(row.id).fields.received == 20
+
+    c = opened()
+    c.counts["received"].setValue(30)
+    message_boxes.answer = QMessageBox.StandardButton.Save
+    c.buttons.button(c.buttons.StandardButton.Cancel).click()
+    assert not c.isVisible() and c.result() == c.DialogCode.Accepted
+    assert dialog.service.get_consultation(row.id).fields.received == 30
+
+
+def test_export_refused_for_inconsistent_counts_is_shown(
+    qtbot, ui_ctx, liaison, decision, tmp_path, monkeypatch, message_boxes
+):
+    """导出说明 of a consultation whose counts do not add up shows why, and writes nothing."""
+    [row] = decision.consultations
+    DecisionService(ui_ctx(liaison).db, liaison).update_consultation(
+        row.id, row.version, replace(row.fields, received=25)
+    )
+    target = tmp_path / "说明.docx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    dialog = dialog_of(qtbot, ui_ctx, liaison, decision.row.id)
+    dialog.consultation_table.select_first()
+    dialog.export_explanation()
+    kind, _title, text = message_boxes.last()
+    assert kind == "warning" and "尚有 5 条未说明处理情况" in text
+    assert not target.exists()

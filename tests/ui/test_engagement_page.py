@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QPlainTextEdit
 
 from gongkai_desktop.domain.engagement import KINDS, EngagementKind, Speaker, SpeakerRole
 from gongkai_desktop.domain.labels import Role
@@ -84,17 +84,30 @@ def records(app_ctx, admin, division):  # type: ignore[no-untyped-def]
         ),
         K.PROPOSAL: service.create(
             K.PROPOSAL,
-            {"proposal_type": "npc", "number": "第12号", "title": "关于加强产业帮扶的建议", "received_on": date(YEAR, 1, 2)},
+            {
+                "proposal_type": "npc",
+                "number": "第12号",
+                "title": "关于加强产业帮扶的建议",
+                "received_on": date(YEAR, 1, 2),
+            },
             kf,
         ),
         K.MEETING: service.create(
             K.MEETING,
-            {"meeting_kind": "deployment", "held_on": date(YEAR, 1, 2), "subject": "专题研究部署政务公开工作"},
+            {
+                "meeting_kind": "deployment",
+                "held_on": date(YEAR, 1, 2),
+                "subject": "专题研究部署政务公开工作",
+            },
             kf,
         ),
         K.RECTIFICATION: service.create(
             K.RECTIFICATION,
-            {"source": "inspection", "problem": "政策解读栏目更新不及时", "found_on": date(YEAR, 1, 2)},
+            {
+                "source": "inspection",
+                "problem": "政策解读栏目更新不及时",
+                "found_on": date(YEAR, 1, 2),
+            },
             kf,
         ),
     }
@@ -138,7 +151,9 @@ def test_each_tab_lists_its_kind(qtbot, ui_ctx, admin, records, styled, shots):
     """The six tabs carry the kinds' labels; each lists its record with the kind's own columns
     and shows the selected one in its form."""
     page = page_for(qtbot, ui_ctx, admin)
-    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == [s.label for s in KINDS.values()]
+    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == [
+        s.label for s in KINDS.values()
+    ]
     for i, (kind, record) in enumerate(records.items()):
         page.tabs.setCurrentIndex(i)
         tab = page.kind_tabs[i]
@@ -180,7 +195,9 @@ def test_a_liaison_creates_and_edits_a_conference_through_the_form(qtbot, ui_ctx
 
     form.widgets["topic"].setText("防止返贫监测帮扶工作新闻发布会")
     shortcut(page, QKeySequence.StandardKey.Save).activated.emit()
-    stored = EngagementService(app_ctx.db, liaison).list_records(EngagementQuery(K.PRESS_CONFERENCE))
+    stored = EngagementService(app_ctx.db, liaison).list_records(
+        EngagementQuery(K.PRESS_CONFERENCE)
+    )
     assert [(r["topic"], r.version) for r in stored] == [("防止返贫监测帮扶工作新闻发布会", 2)]
     assert tab.model.rows[0]["topic"] == "防止返贫监测帮扶工作新闻发布会"
 
@@ -255,7 +272,9 @@ def test_another_divisions_record_is_read_only_for_a_liaison(qtbot, ui_ctx, make
     assert tab.new_button.isVisible()  # their own division's records they may add
 
 
-def test_a_version_clash_opens_the_conflict_dialog(qtbot, ui_ctx, liaison, app_ctx, records, conflict_answers):
+def test_a_version_clash_opens_the_conflict_dialog(
+    qtbot, ui_ctx, liaison, app_ctx, records, conflict_answers
+):
     """Saving over a record changed meanwhile shows both versions; 保留我的修改 saves the user's
     text over the stored version."""
     page = page_for(qtbot, ui_ctx, liaison)
@@ -319,3 +338,90 @@ def test_the_page_fits_1366x768_with_demo_data(qtbot, app_ctx, admin, ui_ctx, st
         assert tab.model.rowCount() > 0, tab.spec.label
         qtbot.wait(20)
         window.grab().save(str(shots / f"engagement-demo-{tab.spec.kind.value}.png"))
+
+
+def _edit_other_opinion(page):  # type: ignore[no-untyped-def]
+    """Open the 舆情 tab, note the shown record and change its subject without saving."""
+    tab = open_tab(page, K.PUBLIC_OPINION)
+    editing = tab.current
+    tab.form.widgets["subject"].setText("改过但没有保存的事项")
+    assert tab.dirty
+    return tab, editing
+
+
+def test_cancel_keeps_unsaved_edits_when_another_row_is_chosen(
+    qtbot, ui_ctx, admin, records, message_boxes
+):
+    """Choosing another row with unsaved edits asks; 取消 keeps the edits and the row selected."""
+    page = page_for(qtbot, ui_ctx, admin)
+    tab, editing = _edit_other_opinion(page)
+    message_boxes.answer = QMessageBox.StandardButton.Cancel
+    tab.table.select_where(lambda r: r.id != editing.id)
+    assert message_boxes.last()[0] == "question" and "尚未保存" in message_boxes.last()[2]
+    assert tab.current.id == editing.id and tab.table.selected().id == editing.id
+    assert tab.form.widgets["subject"].text() == "改过但没有保存的事项" and tab.dirty
+
+
+def test_discard_and_save_answers_when_another_row_is_chosen(
+    qtbot, ui_ctx, admin, app_ctx, records, message_boxes
+):
+    """放弃 shows the other row and stores nothing; 保存 stores the edits first."""
+    page = page_for(qtbot, ui_ctx, admin)
+    tab, editing = _edit_other_opinion(page)
+    message_boxes.answer = QMessageBox.StandardButton.Discard
+    tab.table.select_where(lambda r: r.id != editing.id)
+    assert tab.current.id != editing.id and not tab.dirty
+    service = EngagementService(app_ctx.db, admin)
+    assert service.get(K.PUBLIC_OPINION, editing.id).version == editing.version
+
+    tab.table.select_where(lambda r: r.id == editing.id)
+    tab.form.widgets["subject"].setText("改过并保存的事项")
+    message_boxes.answer = QMessageBox.StandardButton.Save
+    tab.table.select_where(lambda r: r.id != editing.id)
+    assert tab.current.id != editing.id and not tab.dirty
+    assert tab.table.selected().id == tab.current.id
+    assert service.get(K.PUBLIC_OPINION, editing.id)["subject"] == "改过并保存的事项"
+
+
+def test_new_filters_tabs_and_closing_ask_before_dropping_edits(
+    qtbot, ui_ctx, admin, records, message_boxes
+):
+    """Ctrl+N, 只看不符合规则的, the year, another tab, coming back to the page and closing all ask;
+    取消 leaves everything as it was."""
+    page = page_for(qtbot, ui_ctx, admin)
+    tab, editing = _edit_other_opinion(page)
+    message_boxes.answer = QMessageBox.StandardButton.Cancel
+    shortcut(page, QKeySequence.StandardKey.New).activated.emit()
+    page.problems_only.setChecked(True)
+    all_years = page.year.findData(None)
+    page.year.setCurrentIndex(all_years)
+    page.tabs.setCurrentWidget(page.tab_of(K.MEETING))
+    page.page_shown()
+    assert not page.close_windows()
+    assert len(message_boxes.texts("question")) == 6
+    assert not page.problems_only.isChecked() and page.year.currentIndex() != all_years
+    assert page.current_tab() is tab and tab.current.id == editing.id
+    assert tab.form.widgets["subject"].text() == "改过但没有保存的事项" and tab.dirty
+
+    message_boxes.answer = QMessageBox.StandardButton.Discard
+    page.problems_only.setChecked(True)
+    assert not tab.dirty and [r["subject"] for r in tab.model.rows] == [
+        "网传某县脱贫户被取消帮扶资格"
+    ]
+    assert page.close_windows()
+
+
+def test_closing_the_main_window_asks_about_unsaved_edits(
+    qtbot, main_window, admin, records, message_boxes
+):
+    """The main window stays open when the user cancels leaving an edited record."""
+    window = main_window(admin)
+    window.show_page("engagement")
+    page = window.page("engagement")
+    tab, _editing = _edit_other_opinion(page)
+    message_boxes.answer = QMessageBox.StandardButton.Cancel
+    window.close()
+    assert window.isVisible() and tab.dirty
+    message_boxes.answer = QMessageBox.StandardButton.Discard
+    window.close()
+    assert not window.isVisible()

@@ -298,6 +298,32 @@ def test_engagement_rules_are_tallied_and_overdue_opinions_listed(app_ctx, admin
     assert counts["press_conference_quarterly"] == (1, 1, 1)
 
 
+def test_an_opinion_past_its_hour_limit_earlier_today_is_overdue(app_ctx, admin, bureau):
+    """A 5-hour limit that ran out this morning makes the to-do row overdue, not 「今日到期」."""
+    from gongkai_desktop.domain.engagement import EngagementKind
+    from gongkai_desktop.services.engagement import EngagementService
+
+    seen = datetime(2021, 7, 20, 3, 0)
+    EngagementService(app_ctx.db, admin).create(
+        EngagementKind.PUBLIC_OPINION,
+        {
+            "subject": "凌晨突发事件",
+            "source": "微博",
+            "level": "major",
+            "emergency": True,
+            "first_seen_at": seen,
+            "responded_at": datetime(2021, 7, 20, 4, 0),
+            "response_channel": "门户网站",
+        },
+        bureau["kf"],
+    )
+    dashboard = ComplianceService(app_ctx.db, admin).dashboard(2021, None, TODAY, NOW)
+    rows = [a for a in dashboard.attention if a.title == "凌晨突发事件"]
+    late = [a for a in rows if a.due == TODAY and "5" in a.state]
+    assert late, [(a.state, a.due, a.days_left) for a in rows]
+    assert all(a.days_left is not None and a.days_left < 0 for a in late)
+
+
 def test_consultations_are_tallied_by_period_and_published_result(app_ctx, admin, bureau):
     """A 规范性文件 consulted for 7 working days with its result published is met twice; one of
     3 days whose result was never published misses both rules."""

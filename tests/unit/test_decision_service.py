@@ -381,10 +381,10 @@ def test_divisions_offered_follow_the_role(app_ctx, service, liaison, kf):
 # --- the link to the 规范性文件 registry -----------------------------------------------------------
 
 
-def test_finished_consultation_marks_the_registered_document_consulted(app_ctx, service, kf):
-    """A consultation of a 规范性文件 decision with the document's 文号 sets 是否征求意见 once it
-    is over, in the same transaction with its own audit row; a running one does not, nor does
-    a decision of another type."""
+def test_recorded_consultation_marks_the_registered_document_consulted(app_ctx, service, kf):
+    """A consultation of a 规范性文件 decision with the document's 文号 sets 是否征求意见 when it
+    is recorded, even one still running (it needs no later save once it runs out), in the same
+    transaction with its own audit row; a decision of another type does not."""
     documents = DocumentService(app_ctx.db, service.actor)
     doc = documents.create_document(
         kf, DocumentFields(NUMBER, "防止返贫动态监测和帮扶管理办法", "normative", date(2021, 5, 6))
@@ -394,15 +394,11 @@ def test_finished_consultation_marks_the_registered_document_consulted(app_ctx, 
     assert not documents.get_document(doc.id).row.consulted
     decision = service.create(kf, normative()).row
     assert decision.normative_document_id == doc.id
-    running = service.create_consultation(
+    service.create_consultation(
         decision.id, consultation(date.today(), date.today().replace(year=date.today().year + 1))
     )
-    assert not documents.get_document(doc.id).row.consulted
-    service.update_consultation(
-        running.id, running.version, consultation(date(2021, 3, 1), date(2021, 3, 12))
-    )
     assert documents.get_document(doc.id).row.consulted
-    assert audit_actions(app_ctx)[-2:] == ["document.update", "consultation.update"]
+    assert audit_actions(app_ctx)[-2:] == ["document.update", "consultation.create"]
     with app_ctx.db.read() as session:
         detail = session.scalars(
             select(AuditEntry.detail).where(AuditEntry.action == "document.update")
@@ -457,9 +453,40 @@ def test_the_flag_follows_the_number_and_clears_when_nothing_counts(app_ctx, ser
             .order_by(AuditEntry.id)
         ).all()
     assert details[-1] == (
-        "「防止返贫动态监测和帮扶管理办法」不再有已结束的征求意见，"
+        "「防止返贫动态监测和帮扶管理办法」不再有征求意见记录，"
         "规范性文件「赣乡振规〔2021〕4号」取消已征求意见标记"
     )
+
+
+def test_a_flag_set_by_hand_is_never_cleared_by_a_decision(app_ctx, service, kf):
+    """A document already 已征求意见 (by hand or by import) keeps the flag when the decision
+    that also counted for it loses its consultation or its 文号; one this module set is cleared."""
+    documents = DocumentService(app_ctx.db, service.actor)
+    by_hand = documents.create_document(
+        kf,
+        DocumentFields(
+            NUMBER, "防止返贫动态监测和帮扶管理办法", "normative", date(2021, 5, 6), consulted=True
+        ),
+    )
+    decision = service.create(kf, normative()).row
+    c = service.create_consultation(decision.id, consultation(date(2021, 3, 1), date(2021, 3, 12)))
+    service.delete_consultation(c.id, c.version)
+    assert documents.get_document(by_hand.id).row.consulted
+    service.create_consultation(decision.id, consultation(date(2021, 3, 1), date(2021, 3, 12)))
+    moved = service.update(
+        decision.id, decision.version, normative(document_number="赣乡振规〔2021〕9号")
+    )
+    assert documents.get_document(by_hand.id).row.consulted
+    ours = documents.create_document(
+        kf, DocumentFields("赣乡振规〔2021〕4号", "帮扶项目管理办法", "normative", date(2021, 5, 6))
+    )
+    again = service.update(
+        decision.id, moved.row.version, normative(document_number="赣乡振规〔2021〕4号")
+    )
+    assert documents.get_document(ours.id).row.consulted
+    service.delete(decision.id, again.row.version)
+    assert not documents.get_document(ours.id).row.consulted
+    assert documents.get_document(by_hand.id).row.consulted
 
 
 # --- demo data -------------------------------------------------------------------------------
@@ -548,3 +575,27 @@ def test_explanation_exported_in_the_official_layout(app_ctx, service, kf, tmp_p
     assert title_font == "方正小标宋简体"
     with pytest.raises(NotFound):
         service.export_explanation(decision.id, c.id + 99, tmp_path / "x.docx")
+
+
+def test_explanation_refused_while_the_counts_do_not_account_for_the_opinions(
+    service, kf, tmp_path: Path
+):
+    """The explanation is not written while adopted + partly + not adopted differs from those
+    received (either way); with none received part 三 says so instead of 均已采纳."""
+    decision = service.create(kf, normative()).row
+    start, end = date(2021, 3, 1), date(2021, 3, 12)
+    for counts, words in (
+        ({"received": 5, "adopted": 6}, "多于收到的 5 条意见"),
+        ({"received": 5, "adopted": 3}, "尚有 2 条未说明处理情况"),
+    ):
+        c = service.create_consultation(decision.id, consultation(start, end, **counts))
+        target = tmp_path / "说明.docx"
+        with pytest.raises(ValidationError) as raised:
+            service.export_explanation(decision.id, c.id, target)
+        assert "未导出" in str(raised.value) and words in str(raised.value)
+        assert not target.exists()
+    c = service.create_consultation(decision.id, consultation(start, end))
+    path = service.export_explanation(decision.id, c.id, tmp_path / "无意见.docx")
+    texts = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert "征求意见期间未收到意见建议，无未采纳的意见。" in texts
+    assert not any("均已采纳" in t for t in texts)

@@ -317,3 +317,21 @@ def test_decision_findings_name_the_consultation_when_there_are_several():
     assert single.problems[0].startswith("征求意见期限不足") and single.warnings == ()
     both = consultation_findings(MAJOR, short, CALENDAR, RULES, date(2021, 3, 15))
     assert both.problems and both.warnings  # too short, and its result now due
+
+
+def test_characters_xml_cannot_hold_are_refused_in_chinese():
+    """Control characters pasted into any text are refused before saving, the field named."""
+    bad = "办法\x0b（征求意见稿）"
+    decision = DecisionFields(
+        bad, DecisionType.NORMATIVE.value, steps={"expert": StepEntry(None, "论证\x01")}
+    )
+    assert {p.field for p in validate_decision(decision)} == {"title", "expert_note"}
+    assert "控制字符" in validate_decision(decision)[0].message
+    c = consultation(date(2021, 3, 1), date(2021, 3, 12), reasons="理由\x00", link="http://a\x1f")
+    assert {p.field for p in validate_consultation(c)} == {"reasons", "link"}
+    assert (
+        validate_consultation(
+            consultation(date(2021, 3, 1), date(2021, 3, 12), reasons="一\n二\t三")
+        )
+        == []
+    )

@@ -332,3 +332,39 @@ def test_values_survive_storage_and_snapshots():
     assert loaded(speakers, "not json") == ()
     assert hours_text(timedelta(hours=3, minutes=20)) == "3 小时 20 分钟"
     assert hours_text(timedelta(days=9, hours=5)) == "9 天"
+
+
+def test_moments_of_a_reply_cannot_lie_in_the_future():
+    """A response, authoritative information or press conference later than now is refused."""
+    spec = KINDS[EngagementKind.PUBLIC_OPINION]
+    now = datetime(2021, 3, 2, 12, 0)
+    values, _ = normalise(
+        spec,
+        {
+            "subject": "网传某事",
+            "source": "微博",
+            "first_seen_at": SEEN,
+            "level": "major",
+            "emergency": True,
+            "responded_at": now + timedelta(minutes=1),
+            "response_channel": "门户网站",
+            "authoritative_at": now + timedelta(days=1),
+            "conference_at": now,
+        },
+    )
+    found = {p.field: p.message for p in validate(spec, values, now)}
+    assert found == {
+        "responded_at": "不能晚于当前时间（2021-03-02 12:00）",
+        "authoritative_at": "不能晚于当前时间（2021-03-02 12:00）",
+    }
+
+
+def test_the_involved_divisions_column_holds_any_number_of_ids():
+    """The joined 参与处室 ids are not cut off by a column length."""
+    from gongkai_desktop.db.engagement_models import PressConference
+
+    column = PressConference.__table__.c.involved_divisions
+    assert getattr(column.type, "length", None) is None
+    ids = tuple(range(1000, 1100))
+    field = KINDS[EngagementKind.PRESS_CONFERENCE].field("involved_divisions")
+    assert loaded(field, stored(field, ids)) == ids

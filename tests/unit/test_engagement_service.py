@@ -186,6 +186,25 @@ def test_the_admin_moves_a_record_between_divisions(app_ctx, admin, divisions):
     assert len(service.editable_divisions()) == len(service.divisions())
 
 
+def test_an_inactive_division_takes_no_new_or_moved_records(app_ctx, admin, divisions):
+    """A deactivated division is refused for a new record and as a move's target; its own
+    records can still be corrected."""
+    service = EngagementService(app_ctx.db, admin)
+    kept = service.create(K.RECTIFICATION, SAMPLES[K.RECTIFICATION][0], divisions["开发指导处"])
+    other = service.create(K.RECTIFICATION, SAMPLES[K.RECTIFICATION][0], divisions["社会帮扶处"])
+    AdminService(app_ctx.db, admin).update_division(divisions["开发指导处"], active=False)
+    with pytest.raises(ValidationError, match="已停用"):
+        service.create(K.RECTIFICATION, SAMPLES[K.RECTIFICATION][0], divisions["开发指导处"])
+    with pytest.raises(ValidationError, match="已停用"):
+        service.update(
+            K.RECTIFICATION, other.id, other.version, other.values, divisions["开发指导处"]
+        )
+    changed = service.update(
+        K.RECTIFICATION, kept.id, kept.version, kept.values, divisions["开发指导处"]
+    )
+    assert changed.division_name == "开发指导处"
+
+
 def test_a_stale_version_is_a_conflict_carrying_the_stored_record(app_ctx, liaison):
     """Saving over a record someone else changed meanwhile raises ConflictError with the stored
     values, which read back into the kind's values."""

@@ -275,6 +275,7 @@ class ConsultationDialog(FormDialog):
         self.rules = rules
         self.editable = editable
         self.saved_row: ConsultationRow | None = None
+        self.dirty = False
         self.setWindowTitle("征求意见" if row is None else "征求意见：" + _period(row.fields))
         self._build_ui()
         if row is not None:
@@ -361,6 +362,18 @@ class ConsultationDialog(FormDialog):
         for spin in self.counts.values():
             spin.valueChanged.connect(self.update_check)
         self.reasons.textChanged.connect(self.update_check)
+        for check in self.channel_checks.values():
+            check.toggled.connect(self._on_edited)
+        for field in (self.started_on, self.ended_on, self.result_published_on):
+            field.changed.connect(self._on_edited)
+        for spin in self.counts.values():
+            spin.valueChanged.connect(self._on_edited)
+        for line in (self.subject, self.link, self.result_link):
+            line.textEdited.connect(self._on_edited)
+        self.reasons.textChanged.connect(self._on_edited)
+
+    def _on_edited(self, *_args: object) -> None:
+        self.dirty = True
 
     def set_read_only(self, read_only: bool) -> None:
         for line in (self.subject, self.link, self.result_link):
@@ -450,12 +463,34 @@ class ConsultationDialog(FormDialog):
             return
         except self.closing_errors as exc:
             show_error(self, exc)
+            self.dirty = False
             self.reject()
             return
         except GongkaiError as exc:
             self.error.show_message(str(exc))
             return
+        self.dirty = False
         QDialog.accept(self)
+
+    def reject(self) -> None:
+        # Esc, 关闭 and the window's close button all come here.
+        if self.editable and self.dirty:
+            answer = QMessageBox.question(
+                self,
+                "关闭征求意见",
+                "征求意见记录有尚未保存的修改。是否保存？",
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Save:
+                # Saved, the dialog closes as accepted; a problem keeps it open to correct.
+                self.accept()
+                return
+        QDialog.reject(self)
 
     def _resolve_conflict(self, exc: ConflictError) -> None:
         version = stored_version(exc)
@@ -472,12 +507,14 @@ class ConsultationDialog(FormDialog):
 
         def keep_mine(stored: int) -> None:
             self._save(stored)
+            self.dirty = False
             QDialog.accept(self)
 
         def take_theirs() -> None:
             self.row = self.service.get_consultation(row.id)
             self.load(self.row.fields)
             self.update_check()
+            self.dirty = False
 
         resolve_conflict(
             self,

@@ -7,12 +7,18 @@ Everything goes through ``EngagementService``, which enforces the permissions (l
 their own division's records, the admin all, leaders read) and the optimistic version check; the
 page only hides what cannot work. Keys: Ctrl+N 新增, Ctrl+S 保存, Delete 删除 (in the list),
 Ctrl+F 搜索.
+
+A form with unsaved edits is never replaced silently: choosing another record, 新增, a filter, a
+tab, coming back to the page or closing the main window first asks 保存 / 放弃 / 取消, and 取消
+leaves the user where they were.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -26,6 +32,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -160,7 +167,9 @@ class KindTab(QWidget):
         self.names = names
         self.current: EngagementRecord | None = None
         self.query = EngagementQuery(spec.kind)
-        self.dirty = True
+        self.stale = True  # the query changed since the list was read
+        self.dirty = False  # the form holds edits not yet saved
+        self._quiet = 0
         self.can_edit = ctx.actor.role is not Role.LEADER
         self._build_ui(divisions)
         self._connect_signals()
@@ -223,6 +232,7 @@ class KindTab(QWidget):
         self.save_button.clicked.connect(self.save)
         self.delete_button.clicked.connect(self.delete)
         self.table.selectionModel().selectionChanged.connect(self._on_select)
+        self.form.changed.connect(self._on_changed)
         delete_key = QShortcut(QKeySequence.StandardKey.Delete, self.table)
         delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete_key.activated.connect(self.delete)
@@ -230,7 +240,54 @@ class KindTab(QWidget):
     # --- data ---
     def set_query(self, query: EngagementQuery) -> None:
         self.query = query
-        self.dirty = True
+        self.stale = True
+
+    @contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Selection and form changes made by the program itself, not the user."""
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
+
+    def _on_changed(self) -> None:
+        if not self._quiet and self.can_edit and self.save_button.isEnabled():
+            self.dirty = True
+
+    def confirm_leave(self) -> bool:
+        """Before the form is replaced: True when it holds no unsaved edits or the user saved
+        (successfully) or discarded them; False when they chose 取消 or saving failed."""
+        if not self.dirty:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "尚未保存",
+            f"{self.spec.label}有尚未保存的修改。是否保存？",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self._save()
+        if answer == QMessageBox.StandardButton.Discard:
+            self._revert()
+            return True
+        return False
+
+    def _revert(self) -> None:
+        """Put the stored values back into the form."""
+        if self.current is not None:
+            self.show_record(self.current)
+        else:
+            self._show_blank()
+
+    def _restore_selection(self) -> None:
+        """Select again the row being edited (none for a new record)."""
+        with self._quietly():
+            if self.current is None or not self.select_record(self.current.id):
+                self.table.clearSelection()
 
     def refresh(self) -> None:
         keep = self.current.id if self.current is not None else None
@@ -239,8 +296,9 @@ class KindTab(QWidget):
         except GongkaiError as exc:
             show_error(self, exc)
             return
-        self.dirty = False
-        self.model.set_rows(rows)
+        self.stale = False
+        with self._quietly():
+            self.model.set_rows(rows)
         broken = sum(1 for r in rows if r.problems)
         owed = sum(1 for r in rows if r.pending and not r.problems)
         text = f"共 {len(rows)} 条"
@@ -250,12 +308,14 @@ class KindTab(QWidget):
             text += f"，期限未到、尚待办理 {owed} 条（黄色）"
         self.summary.setText(text)
         self.table.fit_columns(self._widths())
-        if keep is not None and self.table.select_where(lambda r: r.id == keep):
-            return
-        if rows:
-            self.table.select_first()
+        with self._quietly():
+            if keep is None or not self.table.select_where(lambda r: r.id == keep):
+                self.table.select_first()
+        row = self.table.selected()
+        if row is not None:
+            self.show_record(row)
         else:
-            self.new_record()
+            self._show_blank()
 
     def _widths(self) -> dict[int, int]:
         widths: dict[int, int] = {}
@@ -269,16 +329,31 @@ class KindTab(QWidget):
         return widths
 
     def _on_select(self) -> None:
+        if self._quiet:
+            return
         row = self.table.selected()
-        if row is not None:
-            self.show_record(row)
+        if row is None:
+            return
+        if self.current is not None and row.id == self.current.id and self.dirty:
+            return
+        if not self.confirm_leave():
+            self._restore_selection()
+            return
+        shown = self.table.selected()
+        if shown is None or shown.id != row.id:  # saving re-read the list
+            with self._quietly():
+                self.select_record(row.id)
+            shown = self.table.selected()
+        self.show_record(shown if shown is not None and shown.id == row.id else row)
 
     def show_record(self, record: EngagementRecord) -> None:
         self.current = record
-        self.form.load(record.values, record.division_id, record.division_name)
+        with self._quietly():
+            self.form.load(record.values, record.division_id, record.division_name)
+            self.form.set_editable(record.editable, self.ctx.actor.is_admin)
+        self.dirty = False
         self.title.setText(f"{self.spec.label}：{record.title}")
         self.error.clear_message()
-        self.form.set_editable(record.editable, self.ctx.actor.is_admin)
         self.save_button.setEnabled(record.editable)
         self.delete_button.setEnabled(record.editable)
         if self.ctx.actor.role is Role.LEADER:
@@ -289,10 +364,18 @@ class KindTab(QWidget):
             self.read_only.setText("")
 
     def new_record(self) -> None:
+        if not self.confirm_leave():
+            self._restore_selection()
+            return
+        self._show_blank()
+
+    def _show_blank(self) -> None:
         self.current = None
-        self.table.clearSelection()
-        self.form.clear(self.ctx.actor.division_id)
-        self.form.set_editable(self.can_edit, self.ctx.actor.is_admin)
+        with self._quietly():
+            self.table.clearSelection()
+            self.form.clear(self.ctx.actor.division_id)
+            self.form.set_editable(self.can_edit, self.ctx.actor.is_admin)
+        self.dirty = False
         self.title.setText(f"新{self.spec.label}")
         self.error.clear_message()
         self.read_only.setText("领导账号只能查看。" if not self.can_edit else "")
@@ -303,12 +386,16 @@ class KindTab(QWidget):
         return self.table.select_where(lambda r: r.id == record_id)
 
     def save(self) -> None:
-        if not self.can_edit or not self.save_button.isEnabled():
-            return
-        version = self.current.version if self.current is not None else None
-        self._store(self.form.values(), self.form.division_id(), version)
+        self._save()
 
-    def _store(self, values: dict[str, Any], division_id: int | None, version: int | None) -> None:
+    def _save(self) -> bool:
+        """Store the form; True when it was stored."""
+        if not self.can_edit or not self.save_button.isEnabled():
+            return False
+        version = self.current.version if self.current is not None else None
+        return self._store(self.form.values(), self.form.division_id(), version)
+
+    def _store(self, values: dict[str, Any], division_id: int | None, version: int | None) -> bool:
         kind = self.spec.kind
         try:
             if self.current is None:
@@ -317,18 +404,21 @@ class KindTab(QWidget):
                 record = self.service.update(kind, self.current.id, version, values, division_id)
         except ConflictError as exc:
             self._resolve_conflict(exc, values, division_id)
-            return
+            return not self.dirty
         except GongkaiError as exc:
             self.error.show_message(str(exc))
-            return
+            return False
         self.current = record
+        self.dirty = False
         self.refresh()
         shown = self.table.selected()
         if shown is None or shown.id != record.id:
             # Saved outside the filters (another year, say): keep it in the form all the same.
-            self.table.clearSelection()
+            with self._quietly():
+                self.table.clearSelection()
             self.show_record(record)
         self.saved.emit()
+        return True
 
     def _resolve_conflict(
         self, exc: ConflictError, mine: dict[str, Any], division_id: int | None
@@ -376,6 +466,7 @@ class KindTab(QWidget):
             self.refresh()
             return
         self.current = None
+        self.dirty = False
         self.refresh()
         self.saved.emit()
 
@@ -461,7 +552,9 @@ class EngagementPage(QWidget):
         self.names = self.service.division_names()
         self._build_ui()
         self._connect_signals()
-        self.refresh()
+        self._tab_index = self.tabs.currentIndex()
+        self._filters = self._filter_state()
+        self._refresh()
 
     def _build_ui(self) -> None:
         layout = QVBoxLayout(self)
@@ -509,7 +602,9 @@ class EngagementPage(QWidget):
         self.rules.roster_button.clicked.connect(self.edit_roster)
         for tab in self.kind_tabs:
             tab.saved.connect(self.refresh_rules)
-        QShortcut(QKeySequence.StandardKey.New, self, activated=lambda: self.current_tab().new_record())
+        QShortcut(
+            QKeySequence.StandardKey.New, self, activated=lambda: self.current_tab().new_record()
+        )
         QShortcut(QKeySequence.StandardKey.Save, self, activated=lambda: self.current_tab().save())
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
 
@@ -526,7 +621,45 @@ class EngagementPage(QWidget):
     def page_shown(self) -> None:
         self.refresh()
 
+    def _filter_state(self) -> tuple[int, int, bool, str]:
+        return (
+            self.year.currentIndex(),
+            self.division.currentIndex(),
+            self.problems_only.isChecked(),
+            self.search.text(),
+        )
+
+    def _restore_filters(self) -> None:
+        year, division, problems_only, text = self._filters
+        widgets = (self.year, self.division, self.problems_only, self.search)
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            self.year.setCurrentIndex(year)
+            self.division.setCurrentIndex(division)
+            self.problems_only.setChecked(problems_only)
+            self.search.setText(text)
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+
+    def confirm_leave(self) -> bool:
+        """Ask about the unsaved edits of any tab; False when the user stays."""
+        return all(tab.confirm_leave() for tab in self.kind_tabs if tab.dirty)
+
+    def close_windows(self) -> bool:
+        """Called before the main window closes: False keeps it open."""
+        return self.confirm_leave()
+
     def refresh(self) -> None:
+        """Read the lists again under the filters, once unsaved edits are saved or discarded."""
+        if not self.confirm_leave():
+            self._restore_filters()
+            return
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self._filters = self._filter_state()
         for tab in self.kind_tabs:
             tab.set_query(
                 EngagementQuery(
@@ -552,8 +685,18 @@ class EngagementPage(QWidget):
         self.rules.show_evaluation(evaluation)
 
     def _on_tab(self, index: int) -> None:
+        previous = (
+            self.kind_tabs[self._tab_index] if 0 <= self._tab_index < len(self.kind_tabs) else None
+        )
+        if previous is not None and previous is not self.kind_tabs[index]:
+            if not previous.confirm_leave():
+                self.tabs.blockSignals(True)
+                self.tabs.setCurrentIndex(self._tab_index)
+                self.tabs.blockSignals(False)
+                return
+        self._tab_index = index
         tab = self.kind_tabs[index]
-        if tab.dirty:
+        if tab.stale:
             tab.refresh()
 
     def edit_roster(self) -> None:

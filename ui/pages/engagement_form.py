@@ -175,13 +175,18 @@ class DivisionsEdit(QListWidget):
             self.scrollToItem(target, QListWidget.ScrollHint.PositionAtTop)
 
     def set_editable(self, editable: bool) -> None:
-        for i in range(self.count()):
-            item = self.item(i)
-            flags = item.flags()
-            if editable:
-                item.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
-            else:
-                item.setFlags(flags & ~Qt.ItemFlag.ItemIsUserCheckable)
+        # Changing an item's flags emits itemChanged, which is not a change of the value.
+        self.blockSignals(True)
+        try:
+            for i in range(self.count()):
+                item = self.item(i)
+                flags = item.flags()
+                if editable:
+                    item.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
+                else:
+                    item.setFlags(flags & ~Qt.ItemFlag.ItemIsUserCheckable)
+        finally:
+            self.blockSignals(False)
 
 
 class EngagementForm(QWidget):
@@ -346,4 +351,3 @@ class EngagementForm(QWidget):
         for f in spec.fields:
             out[f.name] = display(f, values.get(f.name), names)
         return out
-

@@ -94,8 +94,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_consultation_division_id'), ['division_id'], unique=False)
         batch_op.create_index('ix_consultation_ended_on', ['ended_on'], unique=False)
 
+    op.create_table('consulted_mark',
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['document_id'], ['normative_document.id'], name=op.f('fk_consulted_mark_document_id_normative_document'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('document_id', name=op.f('pk_consulted_mark')),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table('consulted_mark')
     with op.batch_alter_table('consultation', schema=None) as batch_op:
         batch_op.drop_index('ix_consultation_ended_on')
         batch_op.drop_index(batch_op.f('ix_consultation_division_id'))

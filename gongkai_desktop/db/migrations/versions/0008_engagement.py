@@ -48,7 +48,7 @@ def _tables() -> dict[str, tuple[list[sa.Column], dict[str, str], str]]:
                 sa.Column('held_on', sa.Date(), nullable=False),
                 sa.Column('topic', sa.String(length=300), nullable=False),
                 sa.Column('speakers', sa.Text(), nullable=False),
-                sa.Column('involved_divisions', sa.String(length=200), nullable=False),
+                sa.Column('involved_divisions', sa.Text(), nullable=False),
                 sa.Column('link', sa.String(length=500), nullable=False),
                 sa.Column('notes', sa.Text(), nullable=False),
             ],
