@@ -73,3 +73,16 @@ def confirm(parent: QWidget | None, text: str, title: str = "请确认") -> bool
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_save_changes(parent: QWidget | None, title: str, what: str) -> QMessageBox.StandardButton:
+    """"{what}有尚未保存的修改。是否保存？" with 保存 (the default), 放弃 and 取消; the button chosen."""
+    return QMessageBox.question(
+        parent,
+        title,
+        f"{what}有尚未保存的修改。是否保存？",
+        QMessageBox.StandardButton.Save
+        | QMessageBox.StandardButton.Discard
+        | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Save,
+    )

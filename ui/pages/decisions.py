@@ -67,7 +67,7 @@ from gongkai_desktop.services.decisions import (
 from ..conflict import resolve_conflict, stored_version
 from ..context import UiContext
 from ..files import ask_save_path
-from ..messages import confirm, show_error, show_info
+from ..messages import ask_save_changes, confirm, show_error, show_info
 from ..models import Column, RowTableModel
 from ..widgets import ErrorLabel, FormDialog, RecordTable, button_row, filter_bar, hint
 from .requests_form import DateField
@@ -475,15 +475,7 @@ class ConsultationDialog(FormDialog):
     def reject(self) -> None:
         # Esc, 关闭 and the window's close button all come here.
         if self.editable and self.dirty:
-            answer = QMessageBox.question(
-                self,
-                "关闭征求意见",
-                "征求意见记录有尚未保存的修改。是否保存？",
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Save,
-            )
+            answer = ask_save_changes(self, "关闭征求意见", "征求意见记录")
             if answer == QMessageBox.StandardButton.Cancel:
                 return
             if answer == QMessageBox.StandardButton.Save:
@@ -1065,15 +1057,7 @@ class DecisionDialog(QDialog):
     # -- closing ----------------------------------------------------------------------------
     def reject(self) -> None:
         if self.editable and self.dirty:
-            answer = QMessageBox.question(
-                self,
-                "关闭决策",
-                "决策信息有尚未保存的修改。是否保存？",
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Save,
-            )
+            answer = ask_save_changes(self, "关闭决策", "决策信息")
             if answer == QMessageBox.StandardButton.Cancel:
                 return
             if answer == QMessageBox.StandardButton.Save and not self.save():

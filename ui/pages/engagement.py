@@ -62,7 +62,7 @@ from gongkai_desktop.services.engagement import (
 
 from ..conflict import resolve_conflict, stored_version
 from ..context import UiContext
-from ..messages import confirm, show_error
+from ..messages import ask_save_changes, confirm, show_error
 from ..models import Column, RowTableModel
 from ..widgets import ErrorLabel, FormDialog, RecordTable, hint
 from .engagement_form import EngagementForm
@@ -260,15 +260,7 @@ class KindTab(QWidget):
         (successfully) or discarded them; False when they chose 取消 or saving failed."""
         if not self.dirty:
             return True
-        answer = QMessageBox.question(
-            self,
-            "尚未保存",
-            f"{self.spec.label}有尚未保存的修改。是否保存？",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
+        answer = ask_save_changes(self, "尚未保存", self.spec.label)
         if answer == QMessageBox.StandardButton.Save:
             return self._save()
         if answer == QMessageBox.StandardButton.Discard:

@@ -75,7 +75,7 @@ from gongkai_desktop.services.interpretations import (
 from ..conflict import Choice, resolve_conflict, stored_version
 from ..context import UiContext
 from ..files import ask_open_path, ask_save_path
-from ..messages import show_error, show_info
+from ..messages import ask_save_changes, show_error, show_info
 from ..widgets import ErrorLabel
 from ..worker import run_with_progress
 from .requests_form import DateField
@@ -862,15 +862,7 @@ class InterpretationWorkbench(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.editable and self.dirty:
-            answer = QMessageBox.question(
-                self,
-                "关闭解读",
-                "解读有尚未保存的修改。是否保存？",
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Save,
-            )
+            answer = ask_save_changes(self, "关闭解读", "解读")
             if answer == QMessageBox.StandardButton.Cancel:
                 event.ignore()
                 return
