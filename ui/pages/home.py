@@ -151,8 +151,9 @@ class HomePage(QWidget):
         side.addWidget(self._build_deadlines())
         side.addStretch(1)
         middle.addLayout(side, 2)
-        layout.addLayout(middle)
-        layout.addWidget(self._build_attention(), 1)
+        # The rules and the to-do list share the height; each scrolls when it has more rows.
+        layout.addLayout(middle, 3)
+        layout.addWidget(self._build_attention(), 2)
 
     def _box(self, title: str) -> tuple[QFrame, QVBoxLayout]:
         box = QFrame(self)
@@ -236,7 +237,10 @@ class HomePage(QWidget):
         header.resizeSection(1, 150)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
-        inner.addWidget(self.rules)
+        self.rules.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.rules.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.rules.setMinimumHeight(140)
+        inner.addWidget(self.rules, 1)
         return box
 
     def _build_quarters(self) -> QFrame:
@@ -452,7 +456,6 @@ class HomePage(QWidget):
             verdict.setForeground(QColor(VERDICT_COLOURS[tally.verdict]))
             verdict.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             self.rules.setItem(row, 3, verdict)
-        _fit_height(self.rules)
 
     def _fill_quarters(self, quarters: tuple[QuarterProgress, ...]) -> None:
         for row, progress in enumerate(quarters):
