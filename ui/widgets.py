@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -129,6 +131,40 @@ def filter_bar(
         bar.addWidget(widget)
     bar.addWidget(search, 1)
     return bar
+
+
+def fill_year_and_division(
+    ctx: Any, year: QComboBox, division: QComboBox, years: Callable[[], Iterable[int]]
+) -> None:
+    """(Re)fill a list page's 年度 and 处室 menus (全部 first), keeping the current choice: the year
+    chosen stays offered, a division no longer offered falls back to 全部. Every active division
+    is offered (a leader records for none but reads all); a liaison sees their own division only,
+    so gets no menu. Signals are held back, so refilling does not re-run the page's query."""
+    from gongkai_desktop.domain.labels import Role
+    from gongkai_desktop.services.admin import AdminService
+
+    try:
+        offered = set(years()) | {date.today().year}
+        divisions = [(d.id, d.name) for d in AdminService(ctx.db, ctx.actor).list_divisions()]
+    except GongkaiError as exc:
+        log.warning("filters not refreshed: %s", exc)
+        return
+    chosen_year, chosen_division = year.currentData(), division.currentData()
+    if chosen_year is not None:
+        offered.add(chosen_year)
+    items = (
+        (year, [(f"{y}年", y) for y in sorted(offered, reverse=True)], chosen_year),
+        (division, [(name, i) for i, name in divisions], chosen_division),
+    )
+    for combo, entries, chosen in items:
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("全部", None)
+        for text, data in entries:
+            combo.addItem(text, data)
+        combo.setCurrentIndex(max(combo.findData(chosen), 0))
+        combo.blockSignals(False)
+    division.setVisible(ctx.actor.role is not Role.LIAISON)
 
 
 def button_row(lead: QWidget, buttons: Iterable[QWidget]) -> QHBoxLayout:

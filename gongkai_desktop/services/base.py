@@ -129,6 +129,26 @@ class Service:
                 action, division_id=division_id, what=what, entity=entity, entity_id=entity_id
             )
 
+    def writable_divisions(self) -> list[tuple[int, str]]:
+        """(id, name) of the active divisions the actor may record for: all for an admin, their
+        own for a liaison, none for a leader."""
+        stmt = select(Division.id, Division.name).where(Division.active.is_(True))
+        if not self.actor.is_admin:
+            if not allowed(self.actor, Action.EDIT_RECORD, self.actor.division_id):
+                return []
+            stmt = stmt.where(Division.id == self.actor.division_id)
+        with self.db.read() as session:
+            return [(i, n) for i, n in session.execute(stmt.order_by(Division.sort_order))]
+
+    def record_years(self, model: type[RecordMixin], year: Any) -> list[int]:
+        """The distinct values of a live record's ``year`` column, newest first."""
+        with self.db.read() as session:
+            return list(
+                session.scalars(
+                    select(year).where(model.deleted_at.is_(None)).distinct().order_by(year.desc())
+                )
+            )
+
     def division_of(self, model: type[RecordMixin], record_id: int) -> int | None:
         """The division a record (deleted or not) belongs to, for the permission check before
         changing it; None if there is no such record."""

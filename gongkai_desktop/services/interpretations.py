@@ -414,26 +414,12 @@ class InterpretationService(Service):
 
     def years(self) -> list[int]:
         """Years that have interpretations, newest first."""
-        with self.db.read() as session:
-            return list(
-                session.scalars(
-                    select(Interpretation.year)
-                    .where(Interpretation.deleted_at.is_(None))
-                    .distinct()
-                    .order_by(Interpretation.year.desc())
-                )
-            )
+        return self.record_years(Interpretation, Interpretation.year)
 
     def divisions(self) -> list[tuple[int, str]]:
         """The active divisions the actor may write interpretations for: all for an admin, their
         own for a liaison, none for a leader."""
-        stmt = select(Division.id, Division.name).where(Division.active.is_(True))
-        if not self.actor.is_admin:
-            if not allowed(self.actor, Action.EDIT_RECORD, self.actor.division_id):
-                return []
-            stmt = stmt.where(Division.id == self.actor.division_id)
-        with self.db.read() as session:
-            return [(i, n) for i, n in session.execute(stmt.order_by(Division.sort_order))]
+        return self.writable_divisions()
 
     def division_documents(self, division_id: int | None) -> list[tuple[int, str, str]]:
         """(id, 文号, 标题) of the registered 规范性文件 of a division (all when None), newest

@@ -295,6 +295,9 @@ def test_leader_reads_only(qtbot, ui_ctx, interpretation, make_user):
     assert not window.save()
     page = page_of(qtbot, ui_ctx, leader)
     assert not page.new_button.isVisible() and not page.delete_button.isVisible()
+    # A leader writes for no division but reads them all, so can filter by each.
+    offered = [page.division.itemText(i) for i in range(page.division.count())]
+    assert page.division.isVisible() and "开发指导处" in offered and "综合处" in offered
 
 
 def test_main_window_keeps_open_while_a_workbench_has_unsaved_work(

@@ -54,7 +54,6 @@ from gongkai_desktop.domain.decisions import (
 )
 from gongkai_desktop.domain.labels import Role
 from gongkai_desktop.errors import ConflictError, GongkaiError, PermissionDenied
-from gongkai_desktop.services.admin import AdminService
 from gongkai_desktop.services.calendar import calendar_of
 from gongkai_desktop.services.decisions import (
     ConsultationRow,
@@ -69,7 +68,15 @@ from ..context import UiContext
 from ..files import ask_save_path
 from ..messages import ask_save_changes, confirm, show_error, show_info
 from ..models import Column, RowTableModel
-from ..widgets import ErrorLabel, FormDialog, RecordTable, button_row, filter_bar, hint
+from ..widgets import (
+    ErrorLabel,
+    FormDialog,
+    RecordTable,
+    button_row,
+    fill_year_and_division,
+    filter_bar,
+    hint,
+)
 from .requests_form import DateField
 
 log = logging.getLogger(__name__)
@@ -1121,15 +1128,7 @@ class DecisionsPage(QWidget):
         self.delete_button.setVisible(not leader)
 
     def _fill_filters(self) -> None:
-        self.year.addItem(ALL, None)
-        years = set(self.service.years()) | {date.today().year}
-        for year in sorted(years, reverse=True):
-            self.year.addItem(f"{year}年", year)
-        self.division.addItem(ALL, None)
-        # Every division to filter by (a leader records none but reads all).
-        for division in AdminService(self.ctx.db, self.ctx.actor).list_divisions():
-            self.division.addItem(division.name, division.id)
-        self.division.setVisible(self.ctx.actor.role is not Role.LIAISON)
+        fill_year_and_division(self.ctx, self.year, self.division, self.service.years)
 
     def _connect_signals(self) -> None:
         for combo in (self.year, self.division, self.decision_type):
@@ -1147,6 +1146,7 @@ class DecisionsPage(QWidget):
         QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.delete_selected)
 
     def page_shown(self) -> None:
+        self._fill_filters()
         self.refresh()
 
     def query(self) -> DecisionQuery:

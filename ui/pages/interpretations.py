@@ -39,7 +39,7 @@ from gongkai_desktop.services.interpretations import (
 from ..context import UiContext
 from ..messages import confirm, show_error
 from ..models import Column, RowTableModel
-from ..widgets import ErrorLabel, RecordTable, button_row, filter_bar, hint
+from ..widgets import ErrorLabel, RecordTable, button_row, fill_year_and_division, filter_bar, hint
 
 log = logging.getLogger(__name__)
 
@@ -215,30 +215,7 @@ class InterpretationsPage(QWidget):
         self.delete_button.setVisible(role is not Role.LEADER)
 
     def _fill_filters(self) -> None:
-        """(Re)build the year and division menus from the data, keeping the current choice (a
-        year chosen stays offered; a division no longer offered falls back to 全部)."""
-        chosen_year, chosen_division = self.year.currentData(), self.division.currentData()
-        try:
-            years = set(self.service.years())
-            divisions = self.service.divisions()
-        except GongkaiError as exc:
-            log.warning("filters not refreshed: %s", exc)
-            return
-        years |= {date.today().year}
-        if chosen_year is not None:
-            years.add(chosen_year)
-        for combo in (self.year, self.division):
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(ALL, None)
-        for year in sorted(years, reverse=True):
-            self.year.addItem(f"{year}年", year)
-        for division_id, name in divisions:
-            self.division.addItem(name, division_id)
-        for combo, chosen in ((self.year, chosen_year), (self.division, chosen_division)):
-            combo.setCurrentIndex(max(combo.findData(chosen), 0))
-            combo.blockSignals(False)
-        self.division.setVisible(self.ctx.actor.role is not Role.LIAISON)
+        fill_year_and_division(self.ctx, self.year, self.division, self.service.years)
 
     def _connect_signals(self) -> None:
         for combo in (self.year, self.division, self.status):
