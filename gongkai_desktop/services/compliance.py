@@ -273,10 +273,7 @@ class ComplianceService(Service):
     # --- 依申请公开 ---
     def _requests(self, year, scope, today, attention):  # type: ignore[no-untyped-def]
         service = RequestService(self.db, self.actor)
-        rows = [
-            r
-            for r in service.list_requests(year=year, division_id=scope, today=today)
-        ]
+        rows = service.list_requests(year=year, division_id=scope, today=today)
         states = [r.state for r in rows]
         answered = _tally(
             "request_20_workdays",
@@ -412,21 +409,18 @@ class ComplianceService(Service):
                     counts[q][state] += 1
                     report = a.report(q)
                     due = overview.due_dates.get(q)
+                    due_soon = (
+                        state is ReportState.PENDING
+                        and due is not None
+                        and (due - today).days <= REPORT_SOON_DAYS
+                    )
                     if state is ReportState.OVERDUE or (report is not None and report.late):
                         missed += 1
                     elif state in (ReportState.PASSED, ReportState.SUBMITTED):
                         met += 1
-                    elif state is ReportState.RECTIFY or (
-                        state is ReportState.PENDING
-                        and due is not None
-                        and (due - today).days <= REPORT_SOON_DAYS
-                    ):
+                    elif state is ReportState.RECTIFY or due_soon:
                         at_risk += 1
-                    if state in (ReportState.OVERDUE, ReportState.RECTIFY) or (
-                        state is ReportState.PENDING
-                        and due is not None
-                        and (due - today).days <= REPORT_SOON_DAYS
-                    ):
+                    if state in (ReportState.OVERDUE, ReportState.RECTIFY) or due_soon:
                         # A report to rectify is late by its review, not by the quarter's date.
                         days = (
                             None
