@@ -55,20 +55,21 @@ def sync_text(row: InterpretationRow) -> str:
     return "⚠ " + "；".join(row.sync_problems) if row.sync_problems else "同步"
 
 
+# The sync check comes right after who and what, so it is on screen at 1366×768.
 COLUMNS = (
     Column("解读标题", lambda r: r.title),
     Column("政策文件", lambda r: r.document_title),
     Column("文号", lambda r: r.document_number),
     Column("处室", lambda r: r.division_name),
-    Column("解读形式", lambda r: "、".join(f.label for f in r.forms)),
+    Column("状态", lambda r: r.status.label),
+    Column("同步检查", sync_text, tooltip=sync_text),
     Column("文件审签", lambda r: _d(r.document_approved_on), lambda r: r.document_approved_on),
     Column("解读审签", lambda r: _d(r.approved_on), lambda r: r.approved_on),
     Column("文件发布", lambda r: _d(r.document_published_on), lambda r: r.document_published_on),
     Column("解读发布", lambda r: _d(r.published_on), lambda r: r.published_on),
-    Column("状态", lambda r: r.status.label),
-    Column("同步检查", sync_text, tooltip=sync_text),
+    Column("解读形式", lambda r: "、".join(f.label for f in r.forms)),
 )
-SYNC_COLUMN = 10
+SYNC_COLUMN = 5
 
 
 class InterpretationTableModel(RowTableModel):
@@ -264,7 +265,7 @@ class InterpretationsPage(QWidget):
             f"共 {len(rows)} 篇，已发布 {published} 篇，不同步 {problems} 篇"
             f"（规则：解读与文件同日审签，{rule}发布）"
         )
-        self.table.fit_columns({0: 260, 1: 260, SYNC_COLUMN: 240})
+        self.table.fit_columns({0: 240, 1: 220, SYNC_COLUMN: 260})
         if selected is not None:
             self.table.select_where(lambda r: r.id == selected.id)
         self._on_select()
