@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from gongkai_desktop.errors import GongkaiError, PermissionDenied, ValidationError
 from gongkai_desktop.services.auth import check_password_strength
 
+from .dates import check_dates
 from .messages import show_error
 from .models import ROW_ROLE, SORT_ROLE, RowTableModel
 
@@ -260,6 +261,7 @@ class FormDialog(QDialog):
 
     def accept(self) -> None:
         try:
+            check_dates(self)
             self.submit()
         except self.closing_errors as exc:
             show_error(self, exc)

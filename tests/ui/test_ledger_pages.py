@@ -129,12 +129,11 @@ def test_form_shows_validation_errors_in_chinese(qtbot, ui_ctx, admin, app_ctx, 
 def test_form_shows_the_deadline_as_dates_are_typed(qtbot, ui_ctx, admin, app_ctx):
     """Choosing 主动公开 and a formation date shows the working-day deadline."""
     from ui.ledger.item_form import ItemDialog
-    from ui.ledger.widgets import to_qdate
 
     dialog = build(qtbot, ItemDialog(ui_ctx(admin), LedgerService(app_ctx.db, admin)))
     dialog.category.setCurrentText("执行公开")
     dialog.attribute.setCurrentText("主动公开")
-    dialog.formed_on.setDate(to_qdate(date(2021, 9, 28)))
+    dialog.formed_on.setDate(date(2021, 9, 28))
     assert dialog.computed.text().startswith("2021-11-01（形成后 20 个工作日）")
     assert "门户网站" in dialog.warning.text()
     dialog.channels.boxes["门户网站"].setChecked(True)

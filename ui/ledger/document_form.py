@@ -38,7 +38,7 @@ from gongkai_desktop.services.ledger_documents import (
 from ..conflict import fields_from_snapshot
 from ..context import UiContext
 from .attachments import AttachmentPanel
-from .widgets import OptionalDate, RecordDialog, date_edit, from_qdate, to_qdate
+from .widgets import OptionalDate, RecordDialog, date_edit
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ class DocumentDialog(RecordDialog):
         valid = self.status.currentData() == DocumentStatus.VALID.value
         self.status_changed_on.setEnabled(not valid and not self.read_only)
         if not valid and self.status_changed_on.value() is None:
-            self.status_changed_on.set_value(from_qdate(self.written_on.date()))
+            self.status_changed_on.set_value(self.written_on.value())
 
     def load(self, detail: DocumentDetail | None) -> None:
         if detail is None:
@@ -176,7 +176,7 @@ class DocumentDialog(RecordDialog):
         self.title.setText(row.title)
         self.level.setCurrentIndex(self.level.findData(row.level.value))
         self.show_division(row.division_id, row.division_name)
-        self.written_on.setDate(to_qdate(row.written_on))
+        self.written_on.setDate(row.written_on)
         self.published_on.set_value(row.published_on)
         self.status.setCurrentIndex(self.status.findData(row.status.value))
         self.status_changed_on.set_value(row.status_changed_on)
@@ -191,7 +191,7 @@ class DocumentDialog(RecordDialog):
             doc_number=self.doc_number.text().strip(),
             title=self.title.text().strip(),
             level=str(self.level.currentData()),
-            written_on=from_qdate(self.written_on.date()),
+            written_on=self.written_on.value(),
             published_on=self.published_on.value(),
             status=status,
             status_changed_on=(
@@ -209,11 +209,7 @@ class DocumentDialog(RecordDialog):
         division_id = self.division_id()
         if division_id is None:
             problems.insert(0, Problem("division", "请选择制发处室"))
-        if problems:
-            self.show_problems(
-                [f"「{DOCUMENT_FIELD_LABELS[p.field]}」：{p.message}" for p in problems],
-                [p.field for p in problems],
-            )
+        if self.refuse(problems, DOCUMENT_FIELD_LABELS):
             return
         assert division_id is not None
         if self.detail is None:

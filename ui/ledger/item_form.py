@@ -51,8 +51,6 @@ from .widgets import (
     OptionalDate,
     RecordDialog,
     date_edit,
-    from_qdate,
-    to_qdate,
 )
 
 log = logging.getLogger(__name__)
@@ -193,7 +191,7 @@ class ItemDialog(RecordDialog):
         self.attribute.setCurrentText(item.attribute.label)
         self.ground.setCurrentText(item.ground or "")
         self.show_division(item.division_id, item.division_name)
-        self.formed_on.setDate(to_qdate(item.formed_on))
+        self.formed_on.setDate(item.formed_on)
         self.published_on.set_value(item.published_on)
         self.channels.set_value(item.channels)
         self.link.setText(item.link)
@@ -212,7 +210,7 @@ class ItemDialog(RecordDialog):
             category="" if category == CHOOSE else category,
             attribute=attribute,
             ground=self.ground.currentText() or None,
-            formed_on=from_qdate(self.formed_on.date()),
+            formed_on=self.formed_on.value(),
             published_on=self.published_on.value(),
             channels=self.channels.value(),
             link=self.link.text().strip(),
@@ -266,14 +264,7 @@ class ItemDialog(RecordDialog):
         problems = validate_item(f, self.service.categories())
         if self.division_id() is None:
             problems.insert(0, Problem("division", "请选择责任处室"))
-        if problems:
-            self.show_problems(
-                [f"「{FIELD_LABELS[p.field]}」：{p.message}" for p in problems],
-                [p.field for p in problems],
-            )
-            return False
-        self.show_problems([], [])
-        return True
+        return not self.refuse(problems, FIELD_LABELS)
 
     def save(self, expected_version: int | None = None) -> None:
         if not self.validate():

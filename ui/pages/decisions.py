@@ -65,6 +65,7 @@ from gongkai_desktop.services.decisions import (
 
 from ..conflict import resolve_conflict, stored_version
 from ..context import UiContext
+from ..dates import check_dates
 from ..files import ask_save_path
 from ..messages import ask_save_changes, confirm, show_error, show_info
 from ..models import Column, RowTableModel
@@ -454,6 +455,7 @@ class ConsultationDialog(FormDialog):
         self._save(self.row.version if self.row is not None else None)
 
     def _save(self, version: int | None) -> None:
+        check_dates(self)
         fields = self.fields()
         if self.row is None:
             self.saved_row = self.service.create_consultation(self.decision_id, fields)
@@ -944,6 +946,7 @@ class DecisionDialog(QDialog):
 
     def _store(self, fields: DecisionFields, version: int | None) -> bool:
         try:
+            check_dates(self)
             if self.detail is None:
                 detail = self.service.create(self.division.currentData(), fields)
             else:
