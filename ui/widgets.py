@@ -85,6 +85,13 @@ class RecordTable(QTableView):
             self.setColumnWidth(column, width)
 
 
+def open_on_activation(view: QAbstractItemView, open_row: Callable[[], None]) -> None:
+    """Open the current row when it is activated: a double click, Enter, or a single click where
+    the desktop is set so. ``activated`` alone covers all three; connecting ``doubleClicked`` too
+    would open a double-clicked row twice (the dialog coming back after Esc)."""
+    view.activated.connect(lambda _index: open_row())
+
+
 class ErrorLabel(QLabel):
     """An inline message under a form: red, word-wrapped, hidden while empty."""
 

@@ -77,6 +77,7 @@ from ..widgets import (
     fill_year_and_division,
     filter_bar,
     hint,
+    open_on_activation,
 )
 from .requests_form import DateField
 
@@ -1139,8 +1140,7 @@ class DecisionsPage(QWidget):
         self.with_problems.toggled.connect(self.refresh)
         self.search.returnPressed.connect(self.refresh)
         self.search.textChanged.connect(lambda text: text or self.refresh())
-        self.table.doubleClicked.connect(lambda _index: self.open_selected())
-        self.table.activated.connect(lambda _index: self.open_selected())
+        open_on_activation(self.table, self.open_selected)
         self.table.selectionModel().selectionChanged.connect(self._on_select)
         self.new_button.clicked.connect(self.new_decision)
         self.open_button.clicked.connect(self.open_selected)
