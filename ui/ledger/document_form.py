@@ -142,6 +142,7 @@ class DocumentDialog(RecordDialog):
         self.doc_number.textEdited.connect(self._guess_level)
         self.level.activated.connect(lambda _i: setattr(self, "level_touched", True))
         self.status.currentIndexChanged.connect(lambda _i: self._status_changed())
+        self.recheck_when_edited()
         if row is not None:
             self.load(detail)
         self._status_changed()
@@ -203,14 +204,16 @@ class DocumentDialog(RecordDialog):
             notes=self.notes.toPlainText().strip(),
         )
 
-    def save(self, expected_version: int | None = None) -> None:
-        f = self.fields()
-        problems = validate_document(f)
-        division_id = self.division_id()
-        if division_id is None:
+    def validate(self) -> bool:
+        problems = validate_document(self.fields())
+        if self.division_id() is None:
             problems.insert(0, Problem("division", "请选择制发处室"))
-        if self.refuse(problems, DOCUMENT_FIELD_LABELS):
+        return not self.refuse(problems, DOCUMENT_FIELD_LABELS)
+
+    def save(self, expected_version: int | None = None) -> None:
+        if not self.validate():
             return
+        f, division_id = self.fields(), self.division_id()
         assert division_id is not None
         if self.detail is None:
             saved = self.store(lambda: self.service.create_document(division_id, f))

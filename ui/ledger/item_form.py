@@ -163,6 +163,8 @@ class ItemDialog(RecordDialog):
         self.formed_on.dateChanged.connect(lambda _d: self._update_computed())
         self.published_on.changed.connect(self._update_computed)
         self.channels.changed.connect(self._update_computed)
+        self.doc_number.textChanged.connect(lambda _t: self._update_computed())
+        self.recheck_when_edited()
 
     def _set_read_only(self, read_only: bool) -> None:
         if read_only and self.item is not None:
@@ -224,7 +226,7 @@ class ItemDialog(RecordDialog):
         self.ground.setEnabled(withheld and not self.read_only)
         if not withheld and self.ground.currentIndex() != 0:
             self.ground.setCurrentIndex(0)
-        warnings = item_warnings(f.attribute, f.channels)
+        warnings = item_warnings(f.attribute, f.channels, f.doc_number)
         self.warning.setText("⚠ " + "；".join(warnings) if warnings else "")
         self.warning.setVisible(bool(warnings))
         self.computed.setToolTip("")

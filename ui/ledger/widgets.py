@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QTableView,
     QWidget,
 )
@@ -162,6 +164,28 @@ class RecordDialog(QDialog):
             self.errors.show_message("未保存，请改正：\n" + "\n".join(f"· {m}" for m in messages))
         else:
             self.errors.clear_message()
+
+    def validate(self) -> bool:
+        """Check the form as it is and show what stops it from being saved; True when nothing."""
+        raise NotImplementedError
+
+    def recheck_when_edited(self) -> None:
+        """Once problems are listed, every edit checks the form again, so a problem fixed
+        leaves the list (and the list goes when all are)."""
+        for child in self.findChildren(QWidget):
+            signal = None
+            if isinstance(child, (QLineEdit, QPlainTextEdit)):
+                signal = child.textChanged
+            elif isinstance(child, QComboBox):
+                signal = child.currentIndexChanged
+            elif isinstance(child, QCheckBox):
+                signal = child.toggled
+            if signal is not None:
+                signal.connect(self._recheck)
+
+    def _recheck(self, *_args: object) -> None:
+        if self.errors.isVisible():
+            self.validate()
 
     def refuse(self, problems: Sequence[Problem], labels: Mapping[str, str]) -> bool:
         """Show what stops the form from being saved: date fields whose text is not a date, then
