@@ -37,6 +37,7 @@ from gongkai_desktop.services.ledger_documents import (
 
 from ..conflict import fields_from_snapshot
 from ..context import UiContext
+from ..fit import scrolling
 from .attachments import AttachmentPanel
 from .widgets import OptionalDate, RecordDialog, date_edit
 
@@ -105,8 +106,11 @@ class DocumentDialog(RecordDialog):
             "status": self.status,
             "status_changed_on": self.status_changed_on,
         }
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.banner)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
         if detail is not None:
             history = QGroupBox("状态历史")
@@ -137,8 +141,10 @@ class DocumentDialog(RecordDialog):
                 )
             )
             layout.addWidget(box)
-        layout.addWidget(self.errors)
-        layout.addWidget(self.buttons)
+        # The fields, the history and the attachments scroll; the problems and 保存/关闭 stay.
+        outer.addWidget(scrolling(body), 1)
+        outer.addWidget(self.errors)
+        outer.addWidget(self.buttons)
         self.doc_number.textEdited.connect(self._guess_level)
         self.level.activated.connect(lambda _i: setattr(self, "level_touched", True))
         self.status.currentIndexChanged.connect(lambda _i: self._status_changed())
