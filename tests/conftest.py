@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen, on the usable part of a 1366×768 office screen (less its 40-pixel task bar).
+_SCREEN = os.path.join(os.path.dirname(__file__), "screen-1366x728.json")
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN}")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 from collections.abc import Callable, Iterator  # noqa: E402

@@ -37,6 +37,7 @@ from gongkai_desktop.services.auth import AuthService
 
 from . import clock
 from .context import UiContext, ui_settings
+from .fit import install_window_fitting
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -74,6 +75,7 @@ def create_application(argv: Sequence[str]) -> QApplication:
     install_translations(app)
     apply_font(app)
     apply_style(app)
+    install_window_fitting(app)
     return app
 
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from gongkai_desktop.errors import GongkaiError, PermissionDenied, ValidationError
 from gongkai_desktop.services.auth import check_password_strength
 
+from .dates import check_dates
 from .messages import show_error
 from .models import ROW_ROLE, SORT_ROLE, RowTableModel
 
@@ -82,6 +83,13 @@ class RecordTable(QTableView):
         self.resizeColumnsToContents()
         for column, width in (widths or {}).items():
             self.setColumnWidth(column, width)
+
+
+def open_on_activation(view: QAbstractItemView, open_row: Callable[[], None]) -> None:
+    """Open the current row when it is activated: a double click, Enter, or a single click where
+    the desktop is set so. ``activated`` alone covers all three; connecting ``doubleClicked`` too
+    would open a double-clicked row twice (the dialog coming back after Esc)."""
+    view.activated.connect(lambda _index: open_row())
 
 
 class ErrorLabel(QLabel):
@@ -260,6 +268,7 @@ class FormDialog(QDialog):
 
     def accept(self) -> None:
         try:
+            check_dates(self)
             self.submit()
         except self.closing_errors as exc:
             show_error(self, exc)

@@ -31,6 +31,7 @@ from datetime import date, timedelta
 
 from ..calendar import WorkingCalendar
 from ..errors import CalendarMissing
+from .checks import doc_number_problem, link_problem
 from .disclosure import Problem
 from .labels import LabelledEnum
 
@@ -252,6 +253,10 @@ def validate_decision(fields: DecisionFields) -> list[Problem]:
     if fields.kind() is None:
         problems.append(Problem("decision_type", "请选择决策类型"))
     _text_problems(problems, "document_number", fields.document_number, NUMBER_MAX)
+    if len(fields.document_number) <= NUMBER_MAX and (
+        problem := doc_number_problem(fields.document_number)
+    ):
+        problems.append(Problem("document_number", problem))
     known = {s.value for s in DecisionStep}
     for key, entry in fields.steps.items():
         if key not in known:
@@ -283,6 +288,7 @@ def validate_consultation(fields: ConsultationFields) -> list[Problem]:
     ):
         problems.append(Problem("ended_on", "截止日期不能早于开始日期"))
     _text_problems(problems, "link", fields.link, LINK_MAX)
+    _link_problems(problems, "link", fields.link)
     for name in ("received", "adopted", "partly_adopted", "not_adopted"):
         value = getattr(fields, name)
         if isinstance(value, bool) or not isinstance(value, int):
@@ -295,7 +301,13 @@ def validate_consultation(fields: ConsultationFields) -> list[Problem]:
     ):
         problems.append(Problem("result_published_on", "采纳情况应在征求意见截止后公开"))
     _text_problems(problems, "result_link", fields.result_link, LINK_MAX)
+    _link_problems(problems, "result_link", fields.result_link)
     return problems
+
+
+def _link_problems(problems: list[Problem], name: str, link: str) -> None:
+    if len(link) <= LINK_MAX and (problem := link_problem(link)):
+        problems.append(Problem(name, problem))
 
 
 # --- the rules -------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 
 from ..calendar import WorkingCalendar
 from ..errors import CalendarMissing
+from .checks import doc_number_problem, doc_number_warnings, future_problem, link_problem
 from .labels import LabelledEnum
 
 # ----- categories, attributes, grounds, channels -------------------------------------------------
@@ -279,8 +280,12 @@ FIELD_LABELS = {
 }
 
 
-def validate_item(fields: ItemFields, categories: Sequence[str]) -> list[Problem]:
-    """Every rule a 公开事项 breaks, in field order; empty when it may be saved."""
+def validate_item(
+    fields: ItemFields, categories: Sequence[str], today: date | None = None
+) -> list[Problem]:
+    """Every rule a 公开事项 breaks, in field order; empty when it may be saved. The formation
+    date cannot lie after ``today``, nor the publication before it (so no item published before
+    it was formed can count as 按时公开)."""
     problems: list[Problem] = []
 
     def bad(field: str, message: str) -> None:
@@ -312,6 +317,8 @@ def validate_item(fields: ItemFields, categories: Sequence[str]) -> list[Problem
         bad("ground", "只有不予公开的事项才填写不公开依据")
     if fields.formed_on is None:
         bad("formed_on", "形成日期不能为空")
+    elif future := future_problem("形成日期", fields.formed_on, today):
+        bad("formed_on", future)
     if fields.published_on is not None:
         if attribute is DisclosureAttribute.WITHHELD:
             bad("published_on", "不予公开的事项不能有公开日期")
@@ -322,18 +329,23 @@ def validate_item(fields: ItemFields, categories: Sequence[str]) -> list[Problem
             bad("channels", f"「{channel}」不是有效的公开渠道")
     if len(fields.link) > TEXT_MAX:
         bad("link", f"链接不能超过 {TEXT_MAX} 个字符")
+    elif problem := link_problem(fields.link):
+        bad("link", problem)
     if len(fields.doc_number) > NUMBER_MAX:
         bad("doc_number", f"文号不能超过 {NUMBER_MAX} 个字")
+    elif problem := doc_number_problem(fields.doc_number):
+        bad("doc_number", problem)
     if len(fields.notes) > NOTES_MAX:
         bad("notes", f"备注不能超过 {NOTES_MAX} 个字")
     return problems
 
 
-def item_warnings(attribute: str, channels: Iterable[str]) -> list[str]:
+def item_warnings(attribute: str, channels: Iterable[str], doc_number: str = "") -> list[str]:
     """Rules that flag an item without refusing it."""
+    warnings = doc_number_warnings(doc_number)
     if attribute == DisclosureAttribute.PROACTIVE.value and PORTAL not in set(channels):
-        return ["主动公开事项应以门户网站为第一平台，公开渠道中没有「门户网站」"]
-    return []
+        warnings.insert(0, "主动公开事项应以门户网站为第一平台，公开渠道中没有「门户网站」")
+    return warnings
 
 
 # ----- normative documents -----------------------------------------------------------------------
@@ -393,7 +405,8 @@ DOCUMENT_FIELD_LABELS = {
 }
 
 
-def validate_document(fields: DocumentFields) -> list[Problem]:
+def validate_document(fields: DocumentFields, today: date | None = None) -> list[Problem]:
+    """Every rule a 规范性文件 breaks; empty when it may be saved."""
     problems: list[Problem] = []
 
     def bad(field: str, message: str) -> None:
@@ -403,6 +416,8 @@ def validate_document(fields: DocumentFields) -> list[Problem]:
         bad("doc_number", "文号不能为空")
     elif len(fields.doc_number) > NUMBER_MAX:
         bad("doc_number", f"文号不能超过 {NUMBER_MAX} 个字")
+    elif problem := doc_number_problem(fields.doc_number):
+        bad("doc_number", problem)
     if not fields.title.strip():
         bad("title", "标题不能为空")
     elif len(fields.title) > TITLE_MAX:
@@ -413,6 +428,8 @@ def validate_document(fields: DocumentFields) -> list[Problem]:
         bad("level", f"「{fields.level}」不是有效的层级（规章或行政规范性文件）")
     if fields.written_on is None:
         bad("written_on", "成文日期不能为空")
+    elif future := future_problem("成文日期", fields.written_on, today):
+        bad("written_on", future)
     if (
         fields.published_on is not None
         and fields.written_on is not None
@@ -433,6 +450,10 @@ def validate_document(fields: DocumentFields) -> list[Problem]:
         and fields.status_changed_on < fields.written_on
     ):
         bad("status_changed_on", "状态变更日期不能早于成文日期")
+    if len(fields.link) > TEXT_MAX:
+        bad("link", f"链接不能超过 {TEXT_MAX} 个字符")
+    elif problem := link_problem(fields.link):
+        bad("link", problem)
     return problems
 
 

@@ -15,6 +15,7 @@ from datetime import date
 
 from ..calendar import WorkingCalendar
 from ..errors import CalendarMissing
+from .checks import doc_number_problem, link_problem
 from .disclosure import Problem
 from .labels import LabelledEnum
 
@@ -150,6 +151,10 @@ def validate_interpretation(fields: InterpretationFields) -> list[Problem]:
     else:
         check_length("document_title")
     check_length("document_number")
+    if _too_long(fields, "document_number") is None and (
+        problem := doc_number_problem(fields.document_number)
+    ):
+        problems.append(Problem("document_number", problem))
     if not fields.forms:
         problems.append(Problem("forms", "至少选择一种解读形式"))
     for form in fields.forms:
@@ -164,6 +169,8 @@ def validate_interpretation(fields: InterpretationFields) -> list[Problem]:
             problems.append(Problem("interpreter_role", f"「{fields.interpreter_role}」不是有效的身份"))
     check_length("interpreter")
     check_length("link")
+    if _too_long(fields, "link") is None and (problem := link_problem(fields.link)):
+        problems.append(Problem("link", problem))
     texts = {name: getattr(fields, name) for name in (*MAX_LENGTHS, "notes")}
     texts.update({f"sections:{k}": v for k, v in fields.sections.items()})
     for name, text in texts.items():

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ..db.base import utcnow
 from ..db.ledger_models import CatalogueEntry, Repost
 from ..db.models import Division
+from ..domain.checks import doc_number_problem, link_problem
 from ..domain.disclosure import (
     CATALOGUE_AUDIENCES,
     CATALOGUE_MODES,
@@ -107,6 +108,10 @@ def validate_repost(f: RepostFields) -> list[str]:
         problems.append("「发布时间」：不能为空")
     elif f.reposted_at is not None and f.reposted_at < f.released_at:
         problems.append("「转载时间」：不能早于发布时间")
+    if problem := doc_number_problem(f.doc_number):
+        problems.append(f"「文号」：{problem}")
+    if problem := link_problem(f.link):
+        problems.append(f"「链接」：{problem}")
     return problems
 
 

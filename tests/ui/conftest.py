@@ -19,6 +19,29 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, Q
 MESSAGE_KINDS = ("information", "warning", "critical", "question", "about")
 
 
+@pytest.fixture
+def cjk_font(qapp):  # type: ignore[no-untyped-def]
+    """The program's font and style sheet on the application; restored afterwards."""
+    from PySide6.QtGui import QFont
+
+    from ui import startup as ui_startup
+
+    before, sheet = QFont(qapp.font()), qapp.styleSheet()
+    family = ui_startup.apply_font(qapp)
+    assert ui_startup.apply_style(qapp)
+    yield family
+    qapp.setFont(before)
+    qapp.setStyleSheet(sheet)
+
+
+@pytest.fixture(autouse=True)
+def windows_fit_the_screen(qapp) -> None:  # type: ignore[no-untyped-def]
+    """As in the program (ui.startup.create_application): every window shown fits the screen."""
+    from ui.fit import install_window_fitting
+
+    install_window_fitting(qapp)
+
+
 @pytest.fixture(autouse=True)
 def no_native_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     """A guard, not a window: an unexpected message box or file dialog fails the test at once

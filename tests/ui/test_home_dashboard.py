@@ -66,7 +66,7 @@ def test_dashboard_shows_every_rule_and_the_overdue_item(
     assert window.height() <= 768  # and the window was not forced taller than the screen
     page.attention.selectRow(0)
     index = page.attention.model().index(0, 1)
-    page.attention.doubleClicked.emit(index)
+    page.attention.activated.emit(index)
     assert window.current_key() == "items"
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
 from gongkai_desktop.demo import DemoContext, foundation_step
@@ -129,12 +130,11 @@ def test_form_shows_validation_errors_in_chinese(qtbot, ui_ctx, admin, app_ctx, 
 def test_form_shows_the_deadline_as_dates_are_typed(qtbot, ui_ctx, admin, app_ctx):
     """Choosing 主动公开 and a formation date shows the working-day deadline."""
     from ui.ledger.item_form import ItemDialog
-    from ui.ledger.widgets import to_qdate
 
     dialog = build(qtbot, ItemDialog(ui_ctx(admin), LedgerService(app_ctx.db, admin)))
     dialog.category.setCurrentText("执行公开")
     dialog.attribute.setCurrentText("主动公开")
-    dialog.formed_on.setDate(to_qdate(date(2021, 9, 28)))
+    dialog.formed_on.setDate(date(2021, 9, 28))
     assert dialog.computed.text().startswith("2021-11-01（形成后 20 个工作日）")
     assert "门户网站" in dialog.warning.text()
     dialog.channels.boxes["门户网站"].setChecked(True)
@@ -325,3 +325,34 @@ def test_documents_list_pages_rows_in_and_sorts_in_sql(qtbot, ui_ctx, admin, app
     documents.search.setText("第7项")
     qtbot.waitUntil(lambda: model.rowCount() == 1)
     assert model.rows[0].doc_number.endswith("〕7号") and "共 1 件" in documents.summary.text()
+
+
+def test_form_refuses_a_bad_link_and_number_and_clears_the_list_once_fixed(
+    qtbot, ui_ctx, admin, app_ctx
+):
+    """保存 with 链接 「www.gov.cn」 and 文号 「？？？」 lists both; each fix leaves the list as it
+    is typed, and an unusual 文号 is saved with a warning shown."""
+    from ui.ledger.item_form import ItemDialog
+
+    service = LedgerService(app_ctx.db, admin)
+    dialog = build(qtbot, ItemDialog(ui_ctx(admin), service))
+    dialog.resize(760, 640)
+    dialog.title.setText("衔接资金分配结果")
+    dialog.category.setCurrentText("结果公开")
+    dialog.attribute.setCurrentText("主动公开")
+    dialog.formed_on.setDate(date(2021, 3, 1))
+    dialog.channels.boxes["门户网站"].setChecked(True)
+    qtbot.keyClicks(dialog.link, "www.gov.cn")
+    dialog.doc_number.setText("？？？")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "「链接」：「www.gov.cn」不是网址" in dialog.errors.text()
+    assert "「文号」：文号「？？？」不符合" in dialog.errors.text()
+    dialog.link.selectAll()
+    qtbot.keyClicks(dialog.link, "https://www.gov.cn/a.html")
+    assert "链接" not in dialog.errors.text() and dialog.errors.isVisible()
+    dialog.doc_number.setText("赣乡振发[2021]3号")
+    assert not dialog.errors.isVisible()
+    assert "六角括号" in dialog.warning.text() and dialog.warning.isVisible()
+    assert service.count_items(ItemQuery()) == 0
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert service.list_items(ItemQuery())[0].doc_number == "赣乡振发[2021]3号"

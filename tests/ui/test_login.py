@@ -70,3 +70,45 @@ def test_login_requires_user_name(login_dialog) -> None:  # type: ignore[no-unty
     dialog = login_dialog()
     dialog.submit()
     assert dialog.error.text() == "请输入用户名。"
+
+
+def _failed_logins(app_ctx, admin) -> list[object]:  # type: ignore[no-untyped-def]
+    from gongkai_desktop.services.admin import AdminService
+
+    rows = AdminService(app_ctx.db, admin).audit_log(action="login")
+    return [r for r in rows if r.outcome != "ok"]
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter])
+def test_one_enter_is_one_attempt(qtbot, login_dialog, app_ctx, admin, key) -> None:  # type: ignore[no-untyped-def]
+    """Enter in the password field with a typo counts as one failed attempt in the audit log."""
+    before = len(_failed_logins(app_ctx, admin))
+    dialog = login_dialog()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClicks(dialog.username, "admin")
+    qtbot.keyClicks(dialog.password, "wrong-password-1")
+    qtbot.keyClick(dialog.password, key)
+    assert len(_failed_logins(app_ctx, admin)) == before + 1
+    assert dialog.error.text() == "用户名或密码错误，还可尝试 4 次。"
+    qtbot.keyClicks(dialog.password, "wrong-password-2")
+    qtbot.keyClick(dialog.password, key)
+    assert len(_failed_logins(app_ctx, admin)) == before + 2
+    assert dialog.error.text() == "用户名或密码错误，还可尝试 3 次。"
+
+
+def test_enter_in_the_user_name_goes_to_the_password(qtbot, login_dialog, app_ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    """Enter after the user name with no password yet asks for it and tries nothing."""
+    before = len(_failed_logins(app_ctx, admin))
+    dialog = login_dialog()
+    dialog.username.clear()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.username.setFocus()
+    qtbot.keyClicks(dialog.username, "admin")
+    qtbot.keyClick(dialog.username, Qt.Key.Key_Return)
+    assert dialog.password.hasFocus()
+    assert len(_failed_logins(app_ctx, admin)) == before
+    qtbot.keyClicks(dialog.password, ADMIN_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted

@@ -23,7 +23,7 @@ from gongkai_desktop.services.plan import PlanService
 
 SEED = Path(__file__).resolve().parents[2] / "resources" / "samples" / "plan-2021.txt"
 DAY = date(2021, 7, 20)
-SCREEN = (1366, 768)
+SCREEN = (1366, 728)  # a 1366×768 screen less its task bar
 
 
 def _screenshot(widget, tmp_path: Path, name: str) -> Path:  # type: ignore[no-untyped-def]

@@ -11,7 +11,6 @@ from PySide6.QtGui import QFont, QFontMetrics, QImage
 from PySide6.QtWidgets import QWidget
 
 from gongkai_desktop.progress import run_job
-from ui import startup as ui_startup
 from ui.context import ui_settings
 from ui.dialogs.login import LoginDialog
 from ui.dialogs.wizard import FirstRunWizard
@@ -26,17 +25,6 @@ def shots_dir(tmp_path: Path) -> Path:
     folder = Path(os.environ.get("GONGKAI_SHOTS_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-@pytest.fixture
-def cjk_font(qapp):  # type: ignore[no-untyped-def]
-    """The program's font and style sheet on the application; restored afterwards."""
-    before, sheet = QFont(qapp.font()), qapp.styleSheet()
-    family = ui_startup.apply_font(qapp)
-    assert ui_startup.apply_style(qapp)
-    yield family
-    qapp.setFont(before)
-    qapp.setStyleSheet(sheet)
 
 
 def shoot(widget: QWidget, folder: Path, name: str) -> QImage:
@@ -103,8 +91,8 @@ def test_main_window_pages_render_at_1366x768(  # type: ignore[no-untyped-def]
     run_job(demo_job(app_ctx, admin, scale=10))
     window = MainWindow(ui_ctx(admin))
     qtbot.addWidget(window)
-    window.resize(SCREEN_W, SCREEN_H)
     window.show()
+    window.resize(SCREEN_W, SCREEN_H)  # as large as the screen, as a maximised window
     assert_fits(window, "main window")
     assert_not_blank(shoot(window, shots_dir, "main-home"), "首页")
     window.show_page("items")
@@ -135,3 +123,32 @@ def test_notice_import_dialog_renders(qtbot, ui_ctx, admin, cjk_font, shots_dir:
     assert dialog.preview.rowCount() == 3
     assert_not_blank(shoot(dialog, shots_dir, "notice-import"), "导入通知")
     assert_fits(dialog, "导入通知")
+
+
+SIZES = ((1366, 768), (1920, 1080))
+
+
+@pytest.mark.parametrize("role", ["admin", "liaison"])
+def test_every_page_at_1366x768_and_1920x1080(  # type: ignore[no-untyped-def]
+    qtbot, app_ctx, admin, liaison, ui_ctx, cjk_font, shots_dir: Path, role: str
+) -> None:
+    """Every page the user can reach, with demo data, at both screen sizes: written to
+    ``page-<role>-<page>-<width>.png``, not blank, and as wide and tall as the window."""
+    from gongkai_desktop.demo import demo_job
+    from ui.pages import PAGES
+
+    run_job(demo_job(app_ctx, admin, scale=10))
+    actor = admin if role == "admin" else liaison
+    window = MainWindow(ui_ctx(actor))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    keys = [spec.key for spec in PAGES if not (spec.admin_only and role != "admin")]
+    for width, height in SIZES:
+        window.resize(width, height)
+        for key in keys:
+            window.show_page(key)
+            qtbot.wait(30)  # let a page's first query and layout land
+            image = shoot(window, shots_dir, f"page-{role}-{key}-{width}")
+            assert (image.width(), image.height()) == (width, height)
+            assert_not_blank(image, f"{key} at {width}")

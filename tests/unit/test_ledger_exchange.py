@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -19,6 +19,7 @@ from gongkai_desktop.db.ledger_models import (
     NormativeDocumentStatus,
 )
 from gongkai_desktop.db.models import AuditEntry, Division
+from gongkai_desktop.domain import checks
 from gongkai_desktop.exchange import template_division_names
 from gongkai_desktop.importers.ledger_xlsx import preview_job
 from gongkai_desktop.progress import run_job
@@ -240,9 +241,10 @@ def test_document_without_status_date_is_refused(cli, app_ctx, tmp_path):
     assert count(app_ctx, NormativeDocument) == 0
 
 
-def test_item_whose_deadline_needs_an_unknown_year_imports_without_deadline(cli, app_ctx, items_template, tmp_path):
+def test_item_whose_deadline_needs_an_unknown_year_imports_without_deadline(cli, app_ctx, items_template, tmp_path, monkeypatch):
     """A row formed 2026-12-04 while 2027 has no holiday data is imported with no deadline and a
     note naming 2027; its export shows 无法计算."""
+    monkeypatch.setattr(checks, "today", lambda: date(2026, 12, 10))
     row = ["跨年事项", "决策公开", "主动公开", None, "开发指导处", "2026-12-04", None, "门户网站", None, None, None]
     code, out, err = cli("import", "items", str(fill(items_template, tmp_path / "y.xlsx", [row])))
     assert (code, err) == (0, "") and "新增 1" in out and "2027年" in out
@@ -344,3 +346,22 @@ def test_items_template_offers_categories_the_admin_added(app_ctx, admin, run_cl
     assert run_cli("template", "items", "-o", str(path))[0] == 0
     offered = list_values(path, "B")
     assert "驻村帮扶" in offered and "决策公开" in offered and offered[-1] == "驻村帮扶"
+
+
+def test_import_refuses_bad_links_numbers_and_dates(cli, app_ctx, items_template, tmp_path):
+    """A link that is no web address, a 文号 「？？？」, a formation date after today and a
+    publication before formation are row errors; nothing is stored."""
+    tomorrow = date.today() + timedelta(days=1)
+    rows = [
+        ["甲", "决策公开", "主动公开", None, "开发指导处", "2021-03-01", None, "门户网站", "www.gov.cn", None, None],
+        ["乙", "决策公开", "主动公开", None, "开发指导处", "2021-03-01", None, "门户网站", None, "？？？", None],
+        ["丙", "决策公开", "主动公开", None, "开发指导处", tomorrow.isoformat(), None, "门户网站", None, None, None],
+        ["丁", "决策公开", "主动公开", None, "开发指导处", "2021-03-10", "2021-03-01", "门户网站", None, None, None],
+    ]  # fmt: skip
+    code, _, err = cli("import", "items", str(fill(items_template, tmp_path / "bad.xlsx", rows)))
+    assert code == 1
+    assert "第2行「链接」：「www.gov.cn」不是网址" in err
+    assert "第3行「文号」：文号「？？？」不符合" in err
+    assert f"第4行「形成日期」：形成日期（{tomorrow.isoformat()}）晚于今天" in err
+    assert "第5行「公开日期」：公开日期不能早于形成日期" in err
+    assert count(app_ctx, DisclosureItem) == 0

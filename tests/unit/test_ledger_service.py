@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from gongkai_desktop.db.ledger_models import DisclosureItem
 from gongkai_desktop.db.models import AuditEntry
+from gongkai_desktop.domain import checks
 from gongkai_desktop.domain.disclosure import DeadlineState, DisclosureAttribute, ItemFields
 from gongkai_desktop.domain.labels import Role
 from gongkai_desktop.errors import ConflictError, PermissionDenied, ValidationError
@@ -208,10 +209,11 @@ def test_deadlines_follow_a_holiday_change(app_ctx, admin, ledger):
     assert ledger.refresh_deadlines() == 0
 
 
-def test_item_whose_deadline_needs_an_unknown_year_is_saved_without_deadline(app_ctx, admin, ledger):
+def test_item_whose_deadline_needs_an_unknown_year_is_saved_without_deadline(app_ctx, admin, ledger, monkeypatch):
     """Without 2027's arrangement an item formed 2026-12-04 is stored with state 无法计算 (the
     message naming 2027), filtered apart from the open states, and gets its deadline once the
     arrangement is entered."""
+    monkeypatch.setattr(checks, "today", lambda: date(2026, 12, 10))
     assert not ledger.calendar().has_year(2027)
     kf = division_id(app_ctx, admin, "开发指导处")
     item = ledger.create_item(kf, fields("跨年事项", formed_on=date(2026, 12, 4)))
@@ -232,8 +234,9 @@ def test_item_whose_deadline_needs_an_unknown_year_is_saved_without_deadline(app
     assert row.state is not DeadlineState.UNKNOWN
 
 
-def test_due_soon_at_year_end_without_next_years_calendar(app_ctx, admin, ledger):
+def test_due_soon_at_year_end_without_next_years_calendar(app_ctx, admin, ledger, monkeypatch):
     """On 2026-12-28 (no 2027 data, 3 working days left in the year) an item due 2026-12-31 is 临期."""
+    monkeypatch.setattr(checks, "today", lambda: date(2026, 12, 28))
     kf = division_id(app_ctx, admin, "开发指导处")
     item = ledger.create_item(kf, fields("年末事项", formed_on=date(2026, 12, 3)))
     assert item.deadline == date(2026, 12, 31)

@@ -99,23 +99,22 @@ class LoginDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def _connect_signals(self) -> None:
+        # Enter in either field reaches the dialog's default button (登录) and nothing else: a
+        # field's returnPressed connected too would make one press two attempts.
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
-        self.username.returnPressed.connect(self._username_entered)
-        self.password.returnPressed.connect(self.submit)
-
-    def _username_entered(self) -> None:
-        if self.password.text():
-            self.submit()
-        else:
-            self.password.setFocus()
 
     def submit(self) -> None:
-        """Check the password with the core; stay open with its message when it fails."""
+        """Check the password with the core; stay open with its message when it fails. Without a
+        password nothing is tried: the cursor goes to the password field."""
         username = self.username.text().strip()
         if not username:
             self.error.show_message("请输入用户名。")
             self.username.setFocus()
+            return
+        if not self.password.text():
+            self.error.show_message("请输入密码。" if not self.username.hasFocus() else "")
+            self.password.setFocus()
             return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:

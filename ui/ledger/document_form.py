@@ -37,8 +37,9 @@ from gongkai_desktop.services.ledger_documents import (
 
 from ..conflict import fields_from_snapshot
 from ..context import UiContext
+from ..fit import scrolling
 from .attachments import AttachmentPanel
-from .widgets import OptionalDate, RecordDialog, date_edit, from_qdate, to_qdate
+from .widgets import OptionalDate, RecordDialog, date_edit
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +106,11 @@ class DocumentDialog(RecordDialog):
             "status": self.status,
             "status_changed_on": self.status_changed_on,
         }
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.banner)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
         if detail is not None:
             history = QGroupBox("状态历史")
@@ -137,11 +141,14 @@ class DocumentDialog(RecordDialog):
                 )
             )
             layout.addWidget(box)
-        layout.addWidget(self.errors)
-        layout.addWidget(self.buttons)
+        # The fields, the history and the attachments scroll; the problems and 保存/关闭 stay.
+        outer.addWidget(scrolling(body), 1)
+        outer.addWidget(self.errors)
+        outer.addWidget(self.buttons)
         self.doc_number.textEdited.connect(self._guess_level)
         self.level.activated.connect(lambda _i: setattr(self, "level_touched", True))
         self.status.currentIndexChanged.connect(lambda _i: self._status_changed())
+        self.recheck_when_edited()
         if row is not None:
             self.load(detail)
         self._status_changed()
@@ -165,7 +172,7 @@ class DocumentDialog(RecordDialog):
         valid = self.status.currentData() == DocumentStatus.VALID.value
         self.status_changed_on.setEnabled(not valid and not self.read_only)
         if not valid and self.status_changed_on.value() is None:
-            self.status_changed_on.set_value(from_qdate(self.written_on.date()))
+            self.status_changed_on.set_value(self.written_on.value())
 
     def load(self, detail: DocumentDetail | None) -> None:
         if detail is None:
@@ -176,7 +183,7 @@ class DocumentDialog(RecordDialog):
         self.title.setText(row.title)
         self.level.setCurrentIndex(self.level.findData(row.level.value))
         self.show_division(row.division_id, row.division_name)
-        self.written_on.setDate(to_qdate(row.written_on))
+        self.written_on.setDate(row.written_on)
         self.published_on.set_value(row.published_on)
         self.status.setCurrentIndex(self.status.findData(row.status.value))
         self.status_changed_on.set_value(row.status_changed_on)
@@ -191,7 +198,7 @@ class DocumentDialog(RecordDialog):
             doc_number=self.doc_number.text().strip(),
             title=self.title.text().strip(),
             level=str(self.level.currentData()),
-            written_on=from_qdate(self.written_on.date()),
+            written_on=self.written_on.value(),
             published_on=self.published_on.value(),
             status=status,
             status_changed_on=(
@@ -203,18 +210,16 @@ class DocumentDialog(RecordDialog):
             notes=self.notes.toPlainText().strip(),
         )
 
-    def save(self, expected_version: int | None = None) -> None:
-        f = self.fields()
-        problems = validate_document(f)
-        division_id = self.division_id()
-        if division_id is None:
+    def validate(self) -> bool:
+        problems = validate_document(self.fields())
+        if self.division_id() is None:
             problems.insert(0, Problem("division", "请选择制发处室"))
-        if problems:
-            self.show_problems(
-                [f"「{DOCUMENT_FIELD_LABELS[p.field]}」：{p.message}" for p in problems],
-                [p.field for p in problems],
-            )
+        return not self.refuse(problems, DOCUMENT_FIELD_LABELS)
+
+    def save(self, expected_version: int | None = None) -> None:
+        if not self.validate():
             return
+        f, division_id = self.fields(), self.division_id()
         assert division_id is not None
         if self.detail is None:
             saved = self.store(lambda: self.service.create_document(division_id, f))

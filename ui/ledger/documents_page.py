@@ -38,13 +38,14 @@ from gongkai_desktop.services.ledger_documents import (
 )
 
 from ..context import UiContext
+from ..dates import accept_when_dates_valid
 from ..messages import confirm, show_error, show_info
 from ..models import ROW_ROLE, Column, RowTableModel
 from ..widgets import RecordTable, heading
 from .document_form import DocumentDialog
 from .exchange import ImportDialog, export_ledger, save_template
 from .paged_model import PagedColumn, PagedTableModel
-from .widgets import DatabaseSortedList, date_edit, from_qdate, paged_table
+from .widgets import DatabaseSortedList, date_edit, paged_table
 
 log = logging.getLogger(__name__)
 
@@ -266,7 +267,7 @@ class NewCampaignDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(accept_when_dates_valid(self))
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
@@ -382,7 +383,7 @@ class CleanupPanel(QWidget):
             return
         try:
             self.service.create_campaign(
-                dialog.name.text(), dialog.year.value(), from_qdate(dialog.started_on.date())
+                dialog.name.text(), dialog.year.value(), dialog.started_on.value()
             )
         except GongkaiError as exc:
             show_error(self, exc)
@@ -403,14 +404,14 @@ class CleanupPanel(QWidget):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(dialog.accept)
+        buttons.accepted.connect(accept_when_dates_valid(dialog))
         buttons.rejected.connect(dialog.reject)
         form.addRow(buttons)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         try:
             changed = self.service.publish_campaign(
-                campaign.id, from_qdate(published_on.date()), link.text()
+                campaign.id, published_on.value(), link.text()
             )
         except GongkaiError as exc:
             show_error(self, exc)

@@ -51,8 +51,6 @@ from .widgets import (
     OptionalDate,
     RecordDialog,
     date_edit,
-    from_qdate,
-    to_qdate,
 )
 
 log = logging.getLogger(__name__)
@@ -165,6 +163,8 @@ class ItemDialog(RecordDialog):
         self.formed_on.dateChanged.connect(lambda _d: self._update_computed())
         self.published_on.changed.connect(self._update_computed)
         self.channels.changed.connect(self._update_computed)
+        self.doc_number.textChanged.connect(lambda _t: self._update_computed())
+        self.recheck_when_edited()
 
     def _set_read_only(self, read_only: bool) -> None:
         if read_only and self.item is not None:
@@ -193,7 +193,7 @@ class ItemDialog(RecordDialog):
         self.attribute.setCurrentText(item.attribute.label)
         self.ground.setCurrentText(item.ground or "")
         self.show_division(item.division_id, item.division_name)
-        self.formed_on.setDate(to_qdate(item.formed_on))
+        self.formed_on.setDate(item.formed_on)
         self.published_on.set_value(item.published_on)
         self.channels.set_value(item.channels)
         self.link.setText(item.link)
@@ -212,7 +212,7 @@ class ItemDialog(RecordDialog):
             category="" if category == CHOOSE else category,
             attribute=attribute,
             ground=self.ground.currentText() or None,
-            formed_on=from_qdate(self.formed_on.date()),
+            formed_on=self.formed_on.value(),
             published_on=self.published_on.value(),
             channels=self.channels.value(),
             link=self.link.text().strip(),
@@ -226,7 +226,7 @@ class ItemDialog(RecordDialog):
         self.ground.setEnabled(withheld and not self.read_only)
         if not withheld and self.ground.currentIndex() != 0:
             self.ground.setCurrentIndex(0)
-        warnings = item_warnings(f.attribute, f.channels)
+        warnings = item_warnings(f.attribute, f.channels, f.doc_number)
         self.warning.setText("⚠ " + "；".join(warnings) if warnings else "")
         self.warning.setVisible(bool(warnings))
         self.computed.setToolTip("")
@@ -266,14 +266,7 @@ class ItemDialog(RecordDialog):
         problems = validate_item(f, self.service.categories())
         if self.division_id() is None:
             problems.insert(0, Problem("division", "请选择责任处室"))
-        if problems:
-            self.show_problems(
-                [f"「{FIELD_LABELS[p.field]}」：{p.message}" for p in problems],
-                [p.field for p in problems],
-            )
-            return False
-        self.show_problems([], [])
-        return True
+        return not self.refuse(problems, FIELD_LABELS)
 
     def save(self, expected_version: int | None = None) -> None:
         if not self.validate():

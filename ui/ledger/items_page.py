@@ -29,13 +29,14 @@ from gongkai_desktop.errors import GongkaiError
 from gongkai_desktop.services.ledger import ItemQuery, ItemRow, LedgerService
 
 from ..context import UiContext
+from ..dates import accept_when_dates_valid
 from ..messages import confirm, show_error, show_info
 from ..models import ROW_ROLE
 from ..widgets import heading
 from .exchange import ImportDialog, export_ledger, save_template
 from .item_form import ItemDialog
 from .item_model import ItemPagedModel
-from .widgets import DatabaseSortedList, date_edit, from_qdate, paged_table
+from .widgets import DatabaseSortedList, date_edit, paged_table
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class MarkPublishedDialog(QDialog):
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(accept_when_dates_valid(self))
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
@@ -330,7 +331,7 @@ class ItemsList(DatabaseSortedList, QWidget):
         try:
             count = self.service.mark_published(
                 [r.id for r in rows],
-                from_qdate(dialog.published_on.date()),
+                dialog.published_on.value(),
                 dialog.link.text(),
                 dialog.add_portal.isChecked(),
             )

@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -28,6 +27,7 @@ from gongkai_desktop.services.ledger import LedgerService
 from gongkai_desktop.services.ledger_catalogue import RepostFields, RepostRow, RepostService
 
 from ..context import UiContext
+from ..dates import DateTimeEdit, date_problems
 from ..messages import confirm, show_error
 from ..models import Column, RowTableModel
 from ..widgets import ErrorLabel, RecordTable
@@ -37,14 +37,6 @@ log = logging.getLogger(__name__)
 
 def _dt(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-def _to_qdt(value: datetime) -> QDateTime:
-    return QDateTime.fromString(value.strftime("%Y-%m-%d %H:%M"), "yyyy-MM-dd HH:mm")
-
-
-def _from_qdt(value: QDateTime) -> datetime:
-    return datetime.strptime(value.toString("yyyy-MM-dd HH:mm"), "%Y-%m-%d %H:%M")
 
 
 REPOST_COLUMNS = (
@@ -99,17 +91,9 @@ class RepostDialog(QDialog):
             self.division.addItem(name, division_id)
         wanted = row.division_id if row else default_division
         self.division.setCurrentIndex(max(self.division.findData(wanted), 0))
-        self.released = QDateTimeEdit()
-        self.released.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.released.setCalendarPopup(True)
-        self.released.setDateTime(_to_qdt(row.released_at if row else datetime.now()))
+        self.released = DateTimeEdit(row.released_at if row else None)
         self.reposted_check = QCheckBox("已转载，转载时间：")
-        self.reposted = QDateTimeEdit()
-        self.reposted.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.reposted.setCalendarPopup(True)
-        self.reposted.setDateTime(
-            _to_qdt(row.reposted_at if row and row.reposted_at else datetime.now())
-        )
+        self.reposted = DateTimeEdit(row.reposted_at if row else None)
         self.reposted_check.setChecked(bool(row and row.reposted_at))
         self.reposted.setEnabled(self.reposted_check.isChecked())
         self.reposted_check.toggled.connect(self.reposted.setEnabled)
@@ -142,14 +126,16 @@ class RepostDialog(QDialog):
         self.resize(560, 380)
 
     def save(self) -> None:
+        problems = date_problems(self)
+        if problems:
+            self.errors.show_message("\n".join(problems))
+            return
         data = RepostFields(
             title=self.title.text(),
             issuer=self.issuer.text(),
             source_level=str(self.source.currentData()),
-            released_at=_from_qdt(self.released.dateTime()),
-            reposted_at=(
-                _from_qdt(self.reposted.dateTime()) if self.reposted_check.isChecked() else None
-            ),
+            released_at=self.released.value(),
+            reposted_at=self.reposted.value() if self.reposted_check.isChecked() else None,
             doc_number=self.doc_number.text(),
             link=self.link.text(),
         )

@@ -8,27 +8,30 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, QDate, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QTableView,
     QWidget,
 )
 
+from gongkai_desktop.domain.disclosure import Problem
 from gongkai_desktop.errors import ConflictError, GongkaiError, ValidationError
 from gongkai_desktop.services.ledger import LedgerService
 
 from ..conflict import resolve_conflict, stored_version
 from ..context import UiContext
+from ..dates import DateEdit, check_dates, date_problems
 from ..messages import show_error
 from ..widgets import ErrorLabel
 
@@ -42,20 +45,8 @@ ASCENDING_FIRST = frozenset({"title", "state", "doc_number"})
 INVALID_STYLE = "border: 1px solid #c0392b; background: #fff4f2;"
 
 
-def to_qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def from_qdate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
-def date_edit(value: date | None = None) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(to_qdate(value or date.today()))
-    return edit
+def date_edit(value: date | None = None) -> DateEdit:
+    return DateEdit(value)
 
 
 class OptionalDate(QWidget):
@@ -77,12 +68,12 @@ class OptionalDate(QWidget):
         self.edit.dateChanged.connect(lambda _d: self.changed.emit())
 
     def value(self) -> date | None:
-        return from_qdate(self.edit.date()) if self.check.isChecked() else None
+        return self.edit.value() if self.check.isChecked() else None
 
     def set_value(self, value: date | None) -> None:
         self.check.setChecked(value is not None)
         if value is not None:
-            self.edit.setDate(to_qdate(value))
+            self.edit.setDate(value)
 
     def set_read_only(self, read_only: bool) -> None:
         self.check.setEnabled(not read_only)
@@ -174,6 +165,35 @@ class RecordDialog(QDialog):
         else:
             self.errors.clear_message()
 
+    def validate(self) -> bool:
+        """Check the form as it is and show what stops it from being saved; True when nothing."""
+        raise NotImplementedError
+
+    def recheck_when_edited(self) -> None:
+        """Once problems are listed, every edit checks the form again, so a problem fixed
+        leaves the list (and the list goes when all are)."""
+        for child in self.findChildren(QWidget):
+            signal = None
+            if isinstance(child, (QLineEdit, QPlainTextEdit)):
+                signal = child.textChanged
+            elif isinstance(child, QComboBox):
+                signal = child.currentIndexChanged
+            elif isinstance(child, QCheckBox):
+                signal = child.toggled
+            if signal is not None:
+                signal.connect(self._recheck)
+
+    def _recheck(self, *_args: object) -> None:
+        if self.errors.isVisible():
+            self.validate()
+
+    def refuse(self, problems: Sequence[Problem], labels: Mapping[str, str]) -> bool:
+        """Show what stops the form from being saved: date fields whose text is not a date, then
+        the rules broken (each under its field's label); True when anything does."""
+        messages = date_problems(self) + [f"「{labels[p.field]}」：{p.message}" for p in problems]
+        self.show_problems(messages, [p.field for p in problems])
+        return bool(messages)
+
     # ----- saving ------------------------------------------------------------------------------
     def save(self, expected_version: int | None = None) -> None:
         raise NotImplementedError
@@ -191,6 +211,7 @@ class RecordDialog(QDialog):
     def store(self, call: Callable[[], T]) -> T | None:
         """Run one service call; None when it did not save (the reason is already shown)."""
         try:
+            check_dates(self)
             return call()
         except ValidationError as exc:
             self.show_problems(exc.problems or [exc.message], list(exc.params.get("fields", [])))

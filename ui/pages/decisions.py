@@ -65,6 +65,7 @@ from gongkai_desktop.services.decisions import (
 
 from ..conflict import resolve_conflict, stored_version
 from ..context import UiContext
+from ..dates import check_dates
 from ..files import ask_save_path
 from ..messages import ask_save_changes, confirm, show_error, show_info
 from ..models import Column, RowTableModel
@@ -76,6 +77,7 @@ from ..widgets import (
     fill_year_and_division,
     filter_bar,
     hint,
+    open_on_activation,
 )
 from .requests_form import DateField
 
@@ -454,6 +456,7 @@ class ConsultationDialog(FormDialog):
         self._save(self.row.version if self.row is not None else None)
 
     def _save(self, version: int | None) -> None:
+        check_dates(self)
         fields = self.fields()
         if self.row is None:
             self.saved_row = self.service.create_consultation(self.decision_id, fields)
@@ -944,6 +947,7 @@ class DecisionDialog(QDialog):
 
     def _store(self, fields: DecisionFields, version: int | None) -> bool:
         try:
+            check_dates(self)
             if self.detail is None:
                 detail = self.service.create(self.division.currentData(), fields)
             else:
@@ -1136,8 +1140,7 @@ class DecisionsPage(QWidget):
         self.with_problems.toggled.connect(self.refresh)
         self.search.returnPressed.connect(self.refresh)
         self.search.textChanged.connect(lambda text: text or self.refresh())
-        self.table.doubleClicked.connect(lambda _index: self.open_selected())
-        self.table.activated.connect(lambda _index: self.open_selected())
+        open_on_activation(self.table, self.open_selected)
         self.table.selectionModel().selectionChanged.connect(self._on_select)
         self.new_button.clicked.connect(self.new_decision)
         self.open_button.clicked.connect(self.open_selected)

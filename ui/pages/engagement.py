@@ -385,7 +385,12 @@ class KindTab(QWidget):
         if not self.can_edit or not self.save_button.isEnabled():
             return False
         version = self.current.version if self.current is not None else None
-        return self._store(self.form.values(), self.form.division_id(), version)
+        try:
+            values = self.form.values()
+        except GongkaiError as exc:
+            self.error.show_message(str(exc))
+            return False
+        return self._store(values, self.form.division_id(), version)
 
     def _store(self, values: dict[str, Any], division_id: int | None, version: int | None) -> bool:
         kind = self.spec.kind

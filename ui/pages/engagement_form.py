@@ -9,11 +9,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -36,6 +35,7 @@ from gongkai_desktop.domain.engagement import (
     display,
 )
 
+from ..dates import DateTimeEdit, check_dates
 from .requests_form import DateField, SwitchableField
 
 log = logging.getLogger(__name__)
@@ -48,26 +48,21 @@ class DateTimeField(SwitchableField):
     """A date and clock time (to the minute) that may be empty."""
 
     def __init__(self, optional: bool = True, parent: QWidget | None = None) -> None:
-        edit = QDateTimeEdit()
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        edit = DateTimeEdit()
         super().__init__(edit, optional, parent)
         edit.dateTimeChanged.connect(self.changed)
 
     def show_now(self) -> None:
-        self.edit.setDateTime(QDateTime.currentDateTime())  # type: ignore[attr-defined]
+        self.edit.setDateTime(datetime.now())  # type: ignore[attr-defined]
 
     def show_value(self, value: object) -> None:
         assert isinstance(value, datetime)
-        self.edit.setDateTime(  # type: ignore[attr-defined]
-            QDateTime(QDate(value.year, value.month, value.day), QTime(value.hour, value.minute))
-        )
+        self.edit.setDateTime(value)  # type: ignore[attr-defined]
 
     def value(self) -> datetime | None:
         if not self.enabled.isChecked():
             return None
-        d, t = self.edit.date(), self.edit.time()  # type: ignore[attr-defined]
-        return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+        return self.edit.value()  # type: ignore[attr-defined, no-any-return]
 
 
 class SpeakersEdit(QWidget):
@@ -304,6 +299,8 @@ class EngagementForm(QWidget):
                 widget.set_value(value or ())
 
     def values(self) -> dict[str, Any]:
+        """The field values; ValidationError when a date field holds text that is not a date."""
+        check_dates(self)
         out: dict[str, Any] = {}
         for f in self.spec.fields:
             widget = self.widgets[f.name]

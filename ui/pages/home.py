@@ -41,7 +41,7 @@ from gongkai_desktop.services.calendar import calendar_of
 from ..context import UiContext
 from ..formatting import long_date, weekday
 from ..models import Column, RowTableModel
-from ..widgets import RecordTable
+from ..widgets import RecordTable, open_on_activation
 
 if TYPE_CHECKING:
     from gongkai_desktop.services.compliance import Dashboard, QuarterProgress
@@ -297,8 +297,7 @@ class HomePage(QWidget):
         self.year.currentIndexChanged.connect(self.load_dashboard)
         self.scope.currentIndexChanged.connect(self.load_dashboard)
         self.refresh_button.clicked.connect(self.load_dashboard)
-        self.attention.doubleClicked.connect(self._open_selected)
-        self.attention.activated.connect(self._open_selected)
+        open_on_activation(self.attention, self._open_selected)
 
     # -- data -------------------------------------------------------------------------------
     def page_shown(self) -> None:

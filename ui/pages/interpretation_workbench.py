@@ -74,6 +74,7 @@ from gongkai_desktop.services.interpretations import (
 
 from ..conflict import Choice, resolve_conflict, stored_version
 from ..context import UiContext
+from ..dates import check_dates
 from ..files import ask_open_path, ask_save_path
 from ..messages import ask_save_changes, show_error, show_info
 from ..widgets import ErrorLabel
@@ -706,6 +707,7 @@ class InterpretationWorkbench(QWidget):
         when the user kept their version and it was saved)."""
         self.autosave_timer.stop()
         try:
+            check_dates(self)
             detail = self.service.update(self.interpretation_id, version, fields)
         except ConflictError as exc:
             return self._resolve_conflict(exc, fields)

@@ -39,7 +39,15 @@ from gongkai_desktop.services.interpretations import (
 from ..context import UiContext
 from ..messages import confirm, show_error
 from ..models import Column, RowTableModel
-from ..widgets import ErrorLabel, RecordTable, button_row, fill_year_and_division, filter_bar, hint
+from ..widgets import (
+    ErrorLabel,
+    RecordTable,
+    button_row,
+    fill_year_and_division,
+    filter_bar,
+    hint,
+    open_on_activation,
+)
 
 log = logging.getLogger(__name__)
 
@@ -224,8 +232,7 @@ class InterpretationsPage(QWidget):
         self.out_of_sync.toggled.connect(self.refresh)
         self.search.returnPressed.connect(self.refresh)
         self.search.textChanged.connect(lambda text: text or self.refresh())
-        self.table.doubleClicked.connect(lambda _index: self.open_selected())
-        self.table.activated.connect(lambda _index: self.open_selected())
+        open_on_activation(self.table, self.open_selected)
         self.table.selectionModel().selectionChanged.connect(self._on_select)
         self.new_button.clicked.connect(self.new_interpretation)
         self.open_button.clicked.connect(self.open_selected)

@@ -45,6 +45,7 @@ from gongkai_desktop.services.requests import (
 
 from ..conflict import fields_from_snapshot, resolve_conflict, shown, stored_version
 from ..context import UiContext
+from ..dates import check_dates
 from ..files import ask_open_path
 from ..ledger.exchange import EXCEL_FILES, export_ledger, save_template
 from ..messages import confirm, show_error, show_info
@@ -570,6 +571,11 @@ class CasesTab(QWidget):
         request_id = self.service.find_request_id(reg_no) if reg_no else None
         if reg_no and request_id is None:
             self.error.show_message(f"没有登记编号为「{reg_no}」的申请。")
+            return
+        try:
+            check_dates(self)
+        except GongkaiError as exc:
+            self.error.show_message(str(exc))
             return
         received = self.received.value()
         assert received is not None

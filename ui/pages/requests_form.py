@@ -7,11 +7,10 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,6 +32,7 @@ from gongkai_desktop.errors import ValidationError
 from gongkai_desktop.services.requests import RequestInput
 
 from ..conflict import shown
+from ..dates import DateEdit, check_dates
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +57,6 @@ FIELD_LABELS = {
     "notes": "备注",
 }
 NOT_CLOSED = "（尚未办结）"
-
-
-def to_qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def from_qdate(q: QDate) -> date:
-    return date(q.year(), q.month(), q.day())
 
 
 class SwitchableField(QWidget):
@@ -109,20 +101,18 @@ class DateField(SwitchableField):
     """A date that may be empty."""
 
     def __init__(self, optional: bool = True, parent: QWidget | None = None) -> None:
-        edit = QDateEdit()
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
+        edit = DateEdit()
         super().__init__(edit, optional, parent)
         edit.dateChanged.connect(self.changed)
 
     def show_now(self) -> None:
-        self.edit.setDate(QDate.currentDate())  # type: ignore[attr-defined]
+        self.edit.setDate(date.today())  # type: ignore[attr-defined]
 
     def show_value(self, value: object) -> None:
-        self.edit.setDate(to_qdate(value))  # type: ignore[attr-defined, arg-type]
+        self.edit.setDate(value)  # type: ignore[attr-defined, arg-type]
 
     def value(self) -> date | None:
-        return from_qdate(self.edit.date()) if self.enabled.isChecked() else None  # type: ignore[attr-defined]
+        return self.edit.value() if self.enabled.isChecked() else None  # type: ignore[attr-defined]
 
 
 class RequestForm(QWidget):
@@ -231,7 +221,7 @@ class RequestForm(QWidget):
         for child in self.findChildren(QWidget):
             if isinstance(child, (QLineEdit, QPlainTextEdit)):
                 child.setReadOnly(not editable)
-            elif isinstance(child, (QComboBox, QSpinBox, QDateEdit, QCheckBox)):
+            elif isinstance(child, (QComboBox, QSpinBox, QCheckBox)):
                 child.setEnabled(editable)
         if editable:
             for field in (self.notice, self.corrected, self.approved_on, self.answer):
@@ -283,6 +273,7 @@ class RequestForm(QWidget):
         }
 
     def values(self) -> RequestInput:
+        check_dates(self)
         fee_text = self.fee.text().strip().removesuffix("元")
         fee_cents = None
         if fee_text:

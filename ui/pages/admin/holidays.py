@@ -10,11 +10,10 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -39,6 +38,7 @@ from gongkai_desktop.errors import GongkaiError, ValidationError
 from gongkai_desktop.services.calendar import CalendarService, OverrideInfo
 
 from ...context import UiContext
+from ...dates import DateEdit
 from ...files import ask_open_path
 from ...formatting import weekday
 from ...messages import confirm, show_error, show_info
@@ -228,12 +228,8 @@ class OverrideDialog(FormDialog):
         self.setMinimumWidth(380)
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.day = QDateEdit(self)
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
         today = date.today()
-        start = today if today.year == year else date(year, 1, 1)
-        self.day.setDate(QDate(start.year, start.month, start.day))
+        self.day = DateEdit(today if today.year == year else date(year, 1, 1), self)
         self.kind = QComboBox(self)
         self.kind.addItem("放假（不是工作日）", False)
         self.kind.addItem("调休上班（是工作日）", True)
@@ -247,7 +243,7 @@ class OverrideDialog(FormDialog):
         self.add_footer(layout)
 
     def submit(self) -> None:
-        day = self.day.date().toPython()
+        day = self.day.value()
         is_workday = bool(self.kind.currentData())
         name = self.name.text().strip() or ("调休上班" if is_workday else "")
         CalendarService(self.ctx.db, self.ctx.actor).set_override(day, is_workday, name)
