@@ -14,7 +14,7 @@ import logging
 from collections import Counter
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,12 +27,13 @@ from ..db.ledger_models import NormativeDocument
 from ..db.request_models import AnnualReport, DisclosureCase, DisclosureRequest
 from ..domain import annual_report as ar
 from ..domain.permissions import Action
+from ..domain.request_clock import correction_notice_late
 from ..domain.requests import (
+    OUTCOME_NO_CORRECTION,
     ApplicantType,
     CaseResult,
     CaseType,
     Channel,
-    correction_notice_late,
 )
 from ..errors import CalendarMissing, ConflictError, ValidationError
 from ..progress import CancelToken, Progress
@@ -106,16 +107,27 @@ def _tables_json(data: AnnualReportData) -> str:
 
 
 def request_facts(session: Session, year: int) -> list[ar.RequestFacts]:
+    """What table 三 needs of each request of the year's work.
+
+    A request whose 补正期限 passed with no corrected request and no answer recorded is, as 条例
+    第三十条 says, given up by the applicant: by default it counts as closed the day after the
+    补正期限 under 「其他处理-申请人无正当理由逾期不补正…」 instead of being carried over for ever.
+    """
     q = select(
         DisclosureRequest.receipt_date,
         DisclosureRequest.applicant_type,
         DisclosureRequest.answer_date,
         DisclosureRequest.outcome,
+        DisclosureRequest.correction_notice_date,
+        DisclosureRequest.correction_received_date,
+        DisclosureRequest.correction_due_date,
     ).where(DisclosureRequest.deleted_at.is_(None), year_filter(year))
-    return [
-        ar.RequestFacts(receipt, ApplicantType(kind), answer, outcome)
-        for receipt, kind, answer, outcome in session.execute(q)
-    ]
+    facts = []
+    for receipt, kind, answer, outcome, notice, corrected, due in session.execute(q):
+        if answer is None and notice is not None and corrected is None and due is not None:
+            answer, outcome = due + timedelta(days=1), OUTCOME_NO_CORRECTION
+        facts.append(ar.RequestFacts(receipt, ApplicantType(kind), answer, outcome))
+    return facts
 
 
 def case_facts(session: Session, year: int) -> list[ar.CaseFacts]:

@@ -280,7 +280,9 @@ class ComplianceService(Service):
             states.count(RequestState.CLOSED_ON_TIME)
             + states.count(RequestState.OPEN)
             + states.count(RequestState.AWAITING_CORRECTION),
-            states.count(RequestState.DUE_SOON) + states.count(RequestState.UNKNOWN),
+            states.count(RequestState.DUE_SOON)
+            + states.count(RequestState.UNKNOWN)
+            + states.count(RequestState.CORRECTION_OVERDUE),
             states.count(RequestState.OVERDUE) + states.count(RequestState.CLOSED_LATE),
             f"{year}年收到的申请 {len(rows)} 件",
         )

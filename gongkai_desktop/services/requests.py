@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
 from sqlalchemy import and_, or_, select
@@ -22,20 +22,22 @@ from ..db.models import Division
 from ..db.request_models import DisclosureCase, DisclosureRequest
 from ..domain.labels import DivisionKind
 from ..domain.permissions import Action
+from ..domain.request_clock import (
+    ClockStatus,
+    RequestClock,
+    TimelineEvent,
+    clock_problems,
+    request_status,
+    request_timeline,
+)
 from ..domain.requests import (
     STATE_PRIORITY,
     ApplicantType,
     CaseResult,
     CaseType,
     Channel,
-    ClockStatus,
-    RequestClock,
     RequestState,
-    TimelineEvent,
     case_problems,
-    clock_problems,
-    request_status,
-    request_timeline,
 )
 from ..errors import CalendarMissing, ConflictError, NotFound, ValidationError
 from .base import Service, division_names, live_record, snapshot
@@ -68,17 +70,16 @@ class RequestInput:
     outcome: str | None = None
     fee_cents: int | None = None
     notes: str = ""
+    correction_due_date: date | None = None
+    consultation_sent_on: date | None = None
+    consultation_answered_on: date | None = None
+    delay_reason: str = ""
+    delay_until: date | None = None
 
     @property
     def clock(self) -> RequestClock:
-        return RequestClock(
-            self.receipt_date,
-            self.correction_notice_date,
-            self.correction_received_date,
-            self.consultation_days,
-            self.extension_days,
-            self.answer_date,
-        )
+        # Every field of the clock is a field of the request under the same name.
+        return RequestClock(**{f.name: getattr(self, f.name) for f in fields(RequestClock)})
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,11 @@ def input_of(r: DisclosureRequest) -> RequestInput:
         outcome=r.outcome,
         fee_cents=r.fee_cents,
         notes=r.notes,
+        correction_due_date=r.correction_due_date,
+        consultation_sent_on=r.consultation_sent_on,
+        consultation_answered_on=r.consultation_answered_on,
+        delay_reason=r.delay_reason,
+        delay_until=r.delay_until,
     )
 
 
@@ -168,8 +174,6 @@ def status_of(calendar: WorkingCalendar, data: RequestInput, today: date) -> Clo
     except CalendarMissing as exc:
         year = exc.params.get("year")
         return ClockStatus(None, RequestState.UNKNOWN, None, (f"缺少{year}年节假日安排",))
-    if data.extension_days and not (data.extension_approved_by and data.extension_approved_on):
-        status = replace(status, flags=(*status.flags, "延期未登记审批"))
     return status
 
 
@@ -242,8 +246,6 @@ def validate_request(
             data.clock,
             data.outcome,
             data.fee_cents,
-            extension_approved_on=data.extension_approved_on,
-            extension_approved_by=data.extension_approved_by,
             require_extension_approval=require_extension_approval,
         )
     )
@@ -333,9 +335,8 @@ class RequestService(Service):
                 data.clock,
                 data.channel,
                 outcome=data.outcome,
-                extension_approved_by=data.extension_approved_by,
-                extension_approved_on=data.extension_approved_on,
                 fee_cents=data.fee_cents,
+                today=today,
             )
         except CalendarMissing as exc:
             events = [TimelineEvent(data.receipt_date, f"收到申请（{data.channel.label}）")]
@@ -485,6 +486,7 @@ class RequestService(Service):
             extension_approved_by=data.extension_approved_by.strip(),
             outcome=outcome,
             notes=data.notes.strip(),
+            delay_reason=data.delay_reason.strip(),
         )
 
     @staticmethod
@@ -514,6 +516,11 @@ class RequestService(Service):
         r.outcome = d.outcome
         r.fee_cents = d.fee_cents
         r.notes = d.notes
+        r.correction_due_date = d.correction_due_date
+        r.consultation_sent_on = d.consultation_sent_on
+        r.consultation_answered_on = d.consultation_answered_on
+        r.delay_reason = d.delay_reason
+        r.delay_until = d.delay_until
 
     @staticmethod
     def _sync_case_divisions(session: Session, r: DisclosureRequest) -> None:
