@@ -83,6 +83,7 @@ class AnnualReportData:
     version: int | None = None
     exported_at: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    published_on: date | None = None
 
     def section(self, key: str) -> str:
         """The text of a section: the user's edit, else the draft from the data."""
@@ -244,6 +245,7 @@ def compute_report(session: Session, year: int) -> AnnualReportData:
         version=row.version if row is not None else None,
         exported_at=row.exported_at.isoformat() if row and row.exported_at else None,
         notes=tuple(notes),
+        published_on=row.published_on if row is not None else None,
     )
 
 
@@ -329,6 +331,42 @@ class AnnualReportService(Service):
                 entity_id=year,
                 before=before,
                 after=after,
+            )
+            return compute_report(session, year)
+
+    def record_publication(
+        self, year: int, published_on: date | None, today: date | None = None
+    ) -> AnnualReportData:
+        """Record the day the report on ``year`` was first made public (报告公开日期), or clear
+        it. 条例第四十九条's 31 January is judged on this day, not on when a file was exported."""
+        self.require(
+            Action.REPORT, what="report.annual.publish", entity="annual_report", entity_id=year
+        )
+        today = today or date.today()
+        if published_on is not None:
+            if published_on <= date(year, 12, 31):
+                raise ValidationError(
+                    f"{year}年度报告的公开日期应在{year}年结束之后（{year + 1}年1月1日起）。"
+                )
+            if published_on > today:
+                raise ValidationError(f"公开日期{published_on:%Y-%m-%d}晚于今天，请登记实际公开之日。")
+        with self.db.write() as session:
+            row = session.scalar(select(AnnualReport).where(AnnualReport.year == year))
+            if row is None:
+                row = AnnualReport(year=year, sections="{}", updated_by=self.actor.user_id)
+                session.add(row)
+                session.flush()
+            before = row.published_on.isoformat() if row.published_on else None
+            row.published_on = published_on
+            row.updated_by = self.actor.user_id
+            session.flush()
+            self.audit(
+                session,
+                "report.annual.publish",
+                entity="annual_report",
+                entity_id=year,
+                before={"published_on": before},
+                after={"published_on": published_on.isoformat() if published_on else None},
             )
             return compute_report(session, year)
 
