@@ -83,3 +83,16 @@ def run_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capt
         return code, out.out, out.err
 
     return run
+
+
+NOTICES = Path(__file__).parent / "fixtures" / "notices"
+
+
+@pytest.fixture
+def notice_text() -> Callable[[str], str]:
+    """The text of a holiday notice kept in tests/fixtures/notices (e.g. ``"notice-2024"``)."""
+
+    def read(name: str) -> str:
+        return (NOTICES / f"{name}.txt").read_text(encoding="utf-8")
+
+    return read

@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 from ..app import is_initialized
-from ..calendar import parse_holiday_notice, read_notice_file
+from ..calendar import read_notice_file
 from ..domain.labels import DivisionKind, Role
 from ..errors import ValidationError
+from ..notices import require_complete
 from ..progress import run_job
 from ..services.admin import AdminService
 from ..services.calendar import CalendarService, calendar_of
@@ -54,6 +55,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a = csub.add_parser("import-notice", help="导入国务院办公厅节假日安排通知")
     a.add_argument("file", type=Path, metavar="FILE")
     a.add_argument("--year", type=int, required=True)
+    a.add_argument(
+        "--amendment", action="store_true", help="调整通知（如延长春节假期），作为该年安排的调整保存"
+    )
     a.add_argument("--dry-run", action="store_true", help="只显示解析结果，不保存")
     a.set_defaults(handler=cmd_import_notice)
 
@@ -122,17 +126,25 @@ def cmd_workday_after(ctx: CliContext) -> int:
 
 def cmd_import_notice(ctx: CliContext) -> int:
     text = read_notice_file(ctx.args.file)
-    notice = parse_holiday_notice(text, ctx.args.year)
+    service = CalendarService(ctx.app.db, ctx.actor)
+    if ctx.args.amendment:
+        notice = service.preview_amendment(text, ctx.args.year)
+    else:
+        notice = service.preview_notice(text, ctx.args.year)
     for period in notice.holidays:
         days = (period.end - period.start).days + 1
         print(f"放假：{period.name}\t{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}（{days} 天）")
     for d in notice.workdays:
         print(f"调休上班：{d:%Y-%m-%d}")
+    for sentence in notice.unused:
+        print(f"未使用（不产生日期）：{sentence}")
+    require_complete(notice)
     if ctx.args.dry_run:
         print("（试运行，未保存）")
         return 0
-    count = CalendarService(ctx.app.db, ctx.actor).store_notice(notice, source=text)
-    print(f"已保存 {ctx.args.year} 年节假日安排：{count} 天。")
+    count = service.store_notice(notice, source=text)
+    what = "节假日调整通知" if ctx.args.amendment else "节假日安排"
+    print(f"已保存 {ctx.args.year} 年{what}：{count} 天。")
     return 0
 
 

@@ -1,6 +1,7 @@
 """``gongkai report KIND``: the documents built from a year's data.
 
-``report annual --year Y -o F.docx [--json]`` writes the statutory annual report. Other modules add
+``report annual --year Y -o F.docx [--json]`` writes the statutory annual report; ``report publish
+--year Y --date D`` records the day it was first made public. Other modules add
 their own kinds (``report evaluation``) by listing their module in ``REPORT_MODULES``; each such
 module has ``register_report(subparsers)`` adding one sub-command with its handler.
 """
@@ -10,12 +11,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from datetime import date
 from pathlib import Path
 
 from ..errors import ValidationError
 from ..progress import run_job
 from ..services.annual_report import AnnualReportService
-from .common import CliContext, print_json
+from .common import CliContext, parse_date_arg, print_json
 
 # Modules that add a ``report KIND`` sub-command, each with ``register_report(subparsers)``.
 REPORT_MODULES: list[str] = [__name__]
@@ -36,6 +38,12 @@ def register_report(rsub: argparse._SubParsersAction) -> None:  # type: ignore[t
     a.add_argument("-o", dest="output", type=Path, required=True, metavar="FILE.docx")
     a.add_argument("--json", action="store_true", help="同时以 JSON 输出表二、表三、表四的数字")
     a.set_defaults(handler=cmd_report_annual)
+    a = rsub.add_parser(
+        "publish", help="登记年度报告的公开日期（1月31日的期限以此日为准）"
+    )
+    a.add_argument("--year", type=int, required=True, metavar="YYYY", help="报告所属年度")
+    a.add_argument("--date", metavar="YYYY-MM-DD", help="首次公开之日；省略则清除已登记的日期")
+    a.set_defaults(handler=cmd_report_publish)
 
 
 def cmd_report_annual(ctx: CliContext) -> int:
@@ -56,4 +64,17 @@ def cmd_report_annual(ctx: CliContext) -> int:
         print(f"已生成{year}年政府信息公开工作年度报告：{ctx.args.output}")
     for note in data.notes:
         print(note, file=sys.stderr)
+    return 0
+
+
+def cmd_report_publish(ctx: CliContext) -> int:
+    year = ctx.args.year
+    published = parse_date_arg(ctx.args.date) if ctx.args.date else None
+    data = AnnualReportService(ctx.app.db, ctx.actor).record_publication(year, published)
+    if data.published_on is None:
+        print(f"已清除{year}年度报告的公开日期。")
+    else:
+        due = date(year + 1, 1, 31)
+        verdict = "按期" if data.published_on <= due else f"晚于{due:%Y-%m-%d}"
+        print(f"已登记{year}年度报告公开日期：{data.published_on:%Y-%m-%d}（{verdict}）")
     return 0

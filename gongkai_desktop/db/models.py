@@ -81,8 +81,39 @@ class HolidayYear(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
 
 
+class HolidayNotice(Base):
+    """A stored State Council notice: a year's arrangement (``kind`` 'notice', one per year) or an
+    amendment to it ('amendment'). Its days are kept with it, so re-importing one notice replaces
+    only the days it set itself."""
+
+    __tablename__ = "holiday_notice"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    source: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    by_hand: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+
+    __table_args__ = (CheckConstraint("kind IN ('notice', 'amendment')", name="kind"),)
+
+
+class HolidayNoticeDay(Base):
+    """One holiday or make-up working day that a notice sets."""
+
+    __tablename__ = "holiday_notice_day"
+
+    notice_id: Mapped[int] = mapped_column(
+        ForeignKey("holiday_notice.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    name: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+
+
 class HolidayOverride(Base):
-    """One day whose status differs from chinesecalendar's, or a day of a year it does not cover."""
+    """One day the admin marked by hand; it wins over every notice and over chinesecalendar."""
 
     __tablename__ = "holiday_override"
 

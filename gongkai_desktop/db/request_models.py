@@ -40,10 +40,15 @@ class DisclosureRequest(RecordMixin, Base):
     content: Mapped[str] = mapped_column(Text, nullable=False, default="")
     correction_notice_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     correction_received_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    correction_due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     consultation_days: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    consultation_sent_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    consultation_answered_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     extension_days: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     extension_approved_by: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     extension_approved_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    delay_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    delay_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     answer_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(80), nullable=True)
     fee_cents: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -117,6 +122,7 @@ class AnnualReport(Timestamped, Base):
     fees_cents: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     exported_tables: Mapped[str | None] = mapped_column(Text, nullable=True)
     exported_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    published_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
 
     __table_args__ = (

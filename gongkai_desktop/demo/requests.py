@@ -18,8 +18,10 @@ from ..calendar import WorkingCalendar
 from ..db.models import Division
 from ..db.request_models import DisclosureRequest
 from ..domain.labels import DivisionKind
+from ..domain.request_clock import REGULATION_2019_IN_FORCE
 from ..domain.requests import (
     OUTCOME_LABELS,
+    OUTCOME_NO_CORRECTION,
     ApplicantType,
     CaseResult,
     CaseType,
@@ -172,6 +174,7 @@ def requests_step(ctx: DemoContext) -> Generator[Progress, None, list[str]]:
                 continue
             notice = corrected = None
             consult = extension = 0
+            consult_sent: date | None = None
             approved_by, approved_on = "", None
             roll = rng.random()
             carry_over = receipt >= date(year, 12, 20) and year < ctx.year
@@ -184,8 +187,11 @@ def requests_step(ctx: DemoContext) -> Generator[Progress, None, list[str]]:
                 corrected = _after(cal, notice, rng.randint(3, 10)) if notice else None
             elif roll < 0.25:
                 consult = rng.randint(3, 15)
+                consult_sent = _after(cal, receipt, rng.randint(1, 4))
             elif roll < 0.33:
-                extension = rng.choice((10, 15, 20))
+                extension = rng.choice(
+                    (10, 15, 20) if receipt >= REGULATION_2019_IN_FORCE else (10, 15)
+                )
                 approved_by, approved_on = "综合处负责人", _after(cal, receipt, 15)
             start = corrected or (notice if corrected is None and notice else receipt)
             answer = _after(
@@ -201,7 +207,7 @@ def requests_step(ctx: DemoContext) -> Generator[Progress, None, list[str]]:
                 # Only recent requests are still open; an old one waiting for a correction that
                 # never came was closed as 逾期不补正.
                 if notice is not None and corrected is None:
-                    outcome = OUTCOME_LABELS[18]
+                    outcome = OUTCOME_NO_CORRECTION
                     answer = _after(cal, notice, 16)
                 else:
                     answer = _after(cal, start, 20 + consult + extension)
@@ -216,6 +222,18 @@ def requests_step(ctx: DemoContext) -> Generator[Progress, None, list[str]]:
                 # The December ones are answered in January of the next year.
                 answer = _after(cal, date(year + 1, 1, 1), rng.randint(2, 8))
                 outcome_value = outcome if answer else None
+            # The applicant was given 10 working days to correct; closing as 逾期不补正 is lawful
+            # only after them.
+            due = _after(cal, notice, 10) if notice is not None else None
+            if outcome_value == OUTCOME_NO_CORRECTION and (
+                due is None or corrected is not None or answer is None or answer <= due
+            ):
+                outcome_value = "予以公开"
+            consult_answered = _after(cal, consult_sent, consult) if consult_sent else None
+            if consult_answered is not None and (
+                consult_answered >= today or (answer is not None and consult_answered > answer)
+            ):
+                consult_sent = consult_answered = None
             fee = (
                 rng.choice((1000, 2000, 5000))
                 if outcome_value == "予以公开" and rng.random() < 0.1
@@ -231,8 +249,10 @@ def requests_step(ctx: DemoContext) -> Generator[Progress, None, list[str]]:
                     applicant=rng.choice(APPLICANTS[kind]),
                     content=rng.choice(CONTENTS).format(y=year - 1),
                     correction_notice_date=notice,
+                    correction_due_date=due,
                     correction_received_date=corrected,
-                    consultation_days=consult,
+                    consultation_sent_on=consult_sent,
+                    consultation_answered_on=consult_answered,
                     extension_days=extension,
                     extension_approved_by=approved_by,
                     extension_approved_on=approved_on,

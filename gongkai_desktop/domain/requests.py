@@ -4,20 +4,16 @@ Outcomes are stored as their exact labels: they are the rows of the national ann
 (国办公开办函〔2021〕30号), group and item joined by ``-``. Applicant types, channels, case types and
 results are ``LabelledEnum`` members (the database stores the English value).
 
-The clock (条例第三十三条): the answer is due 20 working days after the receipt date, or after the
-date the corrected request arrived when a 补正 notice was sent; working days spent consulting a
-third party or another organ are added, and so are approved extension days (at most 20). The
-count follows the law's rule (:meth:`WorkingCalendar.working_day_after`): the start day is not
-counted.
+The clock itself (deadlines, states, the rules of 第三十条–第三十五条) is
+:mod:`gongkai_desktop.domain.request_clock`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from ..calendar import WorkingCalendar
 from .labels import LabelledEnum
 
 ANSWER_WORKING_DAYS = 20
@@ -47,19 +43,28 @@ class Channel(LabelledEnum):
     OTHER = ("other", "其他")
 
 
-# 条例第三十一条: which day is the receipt date, by channel.
+# 条例第三十一条: which day is the receipt date, by channel, in the law's words.
 RECEIPT_DATE_RULES: dict[Channel, str] = {
-    Channel.IN_PERSON: "申请人当面提交申请之日",
-    Channel.POST: "行政机关签收申请之日",
-    Channel.ONLINE: "双方确认收到申请之日",
-    Channel.FAX: "双方确认收到申请之日",
-    Channel.OTHER: "行政机关实际收到申请之日",
+    Channel.IN_PERSON: "当面提交的，以提交之日为收到申请之日",
+    Channel.POST: (
+        "以邮寄方式提交的，以行政机关签收之日为收到申请之日；以平常信函等无需签收的邮寄方式提交的，"
+        "政府信息公开工作机构应当于收到申请的当日与申请人确认，确认之日为收到申请之日"
+    ),
+    Channel.ONLINE: "通过互联网渠道提交的，以双方确认之日为收到申请之日",
+    Channel.FAX: "通过政府信息公开工作机构的传真提交的，以双方确认之日为收到申请之日",
+    Channel.OTHER: "条例第三十一条只规定了当面、邮寄、互联网渠道和传真四种方式的收到日期",
 }
+RECEIPT_DATE_LAW = (
+    "条例第三十一条：（一）当面提交的，以提交之日为收到申请之日；（二）以邮寄方式提交的，以行政机关"
+    "签收之日为收到申请之日；以平常信函等无需签收的邮寄方式提交的，政府信息公开工作机构应当于收到申请"
+    "的当日与申请人确认，确认之日为收到申请之日；（三）通过互联网渠道或者政府信息公开工作机构的传真"
+    "提交的，以双方确认之日为收到申请之日。"
+)
 
 
 def receipt_date_rule(channel: Channel) -> str:
     """The text shown beside the receipt date: which day the law takes for this channel."""
-    return f"以{RECEIPT_DATE_RULES[channel]}为收到申请之日"
+    return RECEIPT_DATE_RULES[channel] + "（条例第三十一条）"
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,7 @@ class RequestState(LabelledEnum):
     CLOSED_ON_TIME = ("closed_on_time", "按期办结")
     CLOSED_LATE = ("closed_late", "逾期办结")
     AWAITING_CORRECTION = ("awaiting_correction", "待补正")
+    CORRECTION_OVERDUE = ("correction_overdue", "逾期未补正")
     UNKNOWN = ("unknown", "无法计算")
 
     @property
@@ -170,6 +176,7 @@ class RequestState(LabelledEnum):
             RequestState.DUE_SOON,
             RequestState.OVERDUE,
             RequestState.AWAITING_CORRECTION,
+            RequestState.CORRECTION_OVERDUE,
         )
 
 
@@ -177,173 +184,13 @@ class RequestState(LabelledEnum):
 STATE_PRIORITY: dict[RequestState, int] = {
     RequestState.OVERDUE: 0,
     RequestState.DUE_SOON: 1,
-    RequestState.UNKNOWN: 2,
-    RequestState.OPEN: 3,
-    RequestState.AWAITING_CORRECTION: 4,
-    RequestState.CLOSED_LATE: 5,
-    RequestState.CLOSED_ON_TIME: 6,
+    RequestState.CORRECTION_OVERDUE: 2,
+    RequestState.UNKNOWN: 3,
+    RequestState.OPEN: 4,
+    RequestState.AWAITING_CORRECTION: 5,
+    RequestState.CLOSED_LATE: 6,
+    RequestState.CLOSED_ON_TIME: 7,
 }
-
-
-@dataclass(frozen=True)
-class RequestClock:
-    """The dates and day counts of one request that decide its deadline and state."""
-
-    receipt_date: date
-    correction_notice_date: date | None = None
-    correction_received_date: date | None = None
-    consultation_days: int = 0
-    extension_days: int = 0
-    answer_date: date | None = None
-
-    @property
-    def awaiting_correction(self) -> bool:
-        """A 补正 notice went out and the corrected request has not arrived: the clock waits."""
-        return self.correction_notice_date is not None and self.correction_received_date is None
-
-    @property
-    def period_start(self) -> date:
-        """The day the 20-working-day period runs from."""
-        return self.correction_received_date or self.receipt_date
-
-    @property
-    def added_days(self) -> int:
-        return max(0, self.consultation_days) + max(0, self.extension_days)
-
-
-def answer_deadline(calendar: WorkingCalendar, clock: RequestClock) -> date | None:
-    """答复期限: 20 working days after the period start, plus consultation and extension days.
-
-    ``None`` while the request waits for the applicant's correction (the period has not started).
-    Raises :class:`CalendarMissing` when the count runs into a year without holiday data.
-    """
-    if clock.awaiting_correction:
-        return None
-    return calendar.working_day_after(clock.period_start, ANSWER_WORKING_DAYS + clock.added_days)
-
-
-def correction_notice_deadline(calendar: WorkingCalendar, receipt_date: date) -> date:
-    """The last day a 补正 notice may go out: 7 working days after receipt."""
-    return calendar.working_day_after(receipt_date, CORRECTION_NOTICE_WORKING_DAYS)
-
-
-def correction_notice_late(calendar: WorkingCalendar, clock: RequestClock) -> bool:
-    if clock.correction_notice_date is None:
-        return False
-    return clock.correction_notice_date > correction_notice_deadline(calendar, clock.receipt_date)
-
-
-@dataclass(frozen=True)
-class ClockStatus:
-    """Deadline, state and working days left (negative when overdue) of a request on a day."""
-
-    deadline: date | None
-    state: RequestState
-    days_left: int | None
-    flags: tuple[str, ...] = field(default_factory=tuple)
-
-
-def request_status(calendar: WorkingCalendar, clock: RequestClock, today: date) -> ClockStatus:
-    """The state of a request on ``today`` (SPEC §10.1).
-
-    Answered: 按期办结 when answered on or before the deadline, else 逾期办结 (a request closed while
-    waiting for a correction that never came was never late; :func:`clock_problems` allows that
-    only with the outcome :data:`OUTCOME_NO_CORRECTION`). Open: 逾期 after the deadline, 临期
-    with at most 3 working days left, otherwise 办理中; 待补正 while the clock waits.
-    """
-    flags: list[str] = []
-    if correction_notice_late(calendar, clock):
-        flags.append("补正告知超过7个工作日")
-    deadline = answer_deadline(calendar, clock)
-    if clock.answer_date is not None:
-        if deadline is None or clock.answer_date <= deadline:
-            return ClockStatus(deadline, RequestState.CLOSED_ON_TIME, None, tuple(flags))
-        flags.append("超期答复")
-        return ClockStatus(deadline, RequestState.CLOSED_LATE, None, tuple(flags))
-    if deadline is None:
-        return ClockStatus(None, RequestState.AWAITING_CORRECTION, None, tuple(flags))
-    left = calendar.working_days_between(today, deadline)
-    if today > deadline:
-        flags.append("已超过答复期限")
-        return ClockStatus(deadline, RequestState.OVERDUE, left, tuple(flags))
-    if left <= DUE_SOON_WORKING_DAYS:
-        return ClockStatus(deadline, RequestState.DUE_SOON, left, tuple(flags))
-    return ClockStatus(deadline, RequestState.OPEN, left, tuple(flags))
-
-
-def clock_problems(
-    clock: RequestClock,
-    outcome: str | None,
-    fee_cents: int | None = None,
-    *,
-    extension_approved_on: date | None = None,
-    extension_approved_by: str = "",
-    require_extension_approval: bool = False,
-) -> list[tuple[str, str]]:
-    """What makes a request's data impossible, as (column header, reason) pairs.
-
-    These are the rules the register and the import share: dates in their natural order, day
-    counts in range, an outcome from the list exactly when there is an answer date.
-    """
-    problems: list[tuple[str, str]] = []
-    c = clock
-    if c.correction_notice_date is not None and c.correction_notice_date < c.receipt_date:
-        problems.append(("补正告知日期", "补正告知日期早于收到日期"))
-    if c.correction_received_date is not None:
-        if c.correction_notice_date is None:
-            problems.append(("补正收到日期", "有补正收到日期却没有补正告知日期"))
-        elif c.correction_received_date < c.correction_notice_date:
-            problems.append(("补正收到日期", "补正收到日期早于补正告知日期"))
-    if c.consultation_days < 0:
-        problems.append(("征求意见工作日数", "征求意见工作日数不能为负数"))
-    if c.extension_days < 0:
-        problems.append(("延期工作日数", "延期工作日数不能为负数"))
-    elif c.extension_days > MAX_EXTENSION_WORKING_DAYS:
-        problems.append(
-            (
-                "延期工作日数",
-                f"延期不得超过{MAX_EXTENSION_WORKING_DAYS}个工作日（填写了{c.extension_days}）",
-            )
-        )
-    elif c.extension_days > 0 and require_extension_approval:
-        if extension_approved_on is None or not extension_approved_by.strip():
-            problems.append(
-                ("延期工作日数", "延期须经政府信息公开工作机构负责人同意：请填写批准人和批准日期")
-            )
-        elif extension_approved_on < c.receipt_date:
-            problems.append(("延期批准日期", "延期批准日期早于收到日期"))
-    if c.answer_date is not None:
-        if c.answer_date < c.receipt_date:
-            problems.append(("答复日期", "答复日期早于收到日期"))
-        elif c.correction_received_date is not None and c.answer_date < c.correction_received_date:
-            problems.append(("答复日期", "答复日期早于补正收到日期"))
-        elif c.correction_notice_date is not None and c.answer_date < c.correction_notice_date:
-            problems.append(("答复日期", "答复日期早于补正告知日期"))
-    outcome = (outcome or "").strip()
-    if outcome and not is_outcome(outcome):
-        problems.append(("办理结果", f"「{outcome}」不是规定的办理结果"))
-    if (
-        c.answer_date is not None
-        and c.awaiting_correction
-        and is_outcome(outcome)
-        and outcome != OUTCOME_NO_CORRECTION
-    ):
-        # Without the corrected request's date the answer period has no start: only closing the
-        # request because the applicant never corrected it leaves that date empty.
-        problems.append(
-            (
-                "补正收到日期",
-                "已发出补正告知并已答复，须填写补正收到日期；"
-                f"申请人未补正的，办理结果应为「{OUTCOME_NO_CORRECTION}」",
-            )
-        )
-    if c.answer_date is not None and not outcome:
-        problems.append(("办理结果", "已有答复日期，必须选择办理结果"))
-    if outcome and c.answer_date is None:
-        problems.append(("答复日期", "已选择办理结果，必须填写答复日期"))
-    if fee_cents is not None and fee_cents < 0:
-        problems.append(("收费金额", "收费金额不能为负数"))
-    return problems
 
 
 def case_problems(
@@ -358,101 +205,3 @@ def case_problems(
     if closed is None and result is not None:
         problems.append(("审结日期", "填写了结果，必须填写审结日期"))
     return problems
-
-
-@dataclass(frozen=True)
-class TimelineEvent:
-    """One event of a request's clock, for the detail page's timeline."""
-
-    day: date | None
-    title: str
-    detail: str = ""
-    warning: bool = False
-
-
-def request_timeline(
-    calendar: WorkingCalendar,
-    clock: RequestClock,
-    channel: Channel,
-    *,
-    outcome: str | None = None,
-    extension_approved_by: str = "",
-    extension_approved_on: date | None = None,
-    fee_cents: int | None = None,
-) -> list[TimelineEvent]:
-    """The events of a request in the order they happen, with the deadline among them.
-
-    Raises :class:`CalendarMissing` when a deadline falls in a year without holiday data.
-    """
-    c = clock
-    events = [
-        TimelineEvent(c.receipt_date, f"收到申请（{channel.label}）", receipt_date_rule(channel))
-    ]
-    if c.correction_notice_date is not None:
-        last = correction_notice_deadline(calendar, c.receipt_date)
-        late = c.correction_notice_date > last
-        events.append(
-            TimelineEvent(
-                c.correction_notice_date,
-                "发出补正告知",
-                f"应于{last:%Y-%m-%d}前告知（收到后{CORRECTION_NOTICE_WORKING_DAYS}个工作日内）"
-                + ("，已超期" if late else ""),
-                warning=late,
-            )
-        )
-    if c.correction_received_date is not None:
-        events.append(
-            TimelineEvent(
-                c.correction_received_date,
-                "收到补正后的申请",
-                f"{ANSWER_WORKING_DAYS}个工作日的答复期限自此日起算",
-            )
-        )
-    elif c.awaiting_correction:
-        events.append(TimelineEvent(None, "等待申请人补正", "补正期间不计入答复期限"))
-    if c.consultation_days:
-        events.append(
-            TimelineEvent(
-                None,
-                f"征求第三方或其他机关意见 {c.consultation_days} 个工作日",
-                "所需时间不计入答复期限，期限相应顺延",
-            )
-        )
-    if c.extension_days:
-        approval = (
-            f"{extension_approved_by}于{extension_approved_on:%Y-%m-%d}批准"
-            if extension_approved_by and extension_approved_on
-            else "未登记审批"
-        )
-        events.append(
-            TimelineEvent(
-                extension_approved_on,
-                f"延期答复 {c.extension_days} 个工作日",
-                approval,
-                warning=not (extension_approved_by and extension_approved_on),
-            )
-        )
-    deadline = answer_deadline(calendar, c)
-    deadline_event = (
-        TimelineEvent(
-            deadline,
-            "答复期限",
-            f"{c.period_start:%Y-%m-%d}后第{ANSWER_WORKING_DAYS + c.added_days}个工作日",
-        )
-        if deadline is not None
-        else None
-    )
-    answer_event = None
-    if c.answer_date is not None:
-        fee = f"，收取信息处理费{fee_cents / 100:.2f}元" if fee_cents else ""
-        late = deadline is not None and c.answer_date > deadline
-        answer_event = TimelineEvent(
-            c.answer_date,
-            "答复" + ("（超期）" if late else ""),
-            f"办理结果：{outcome or '—'}{fee}",
-            warning=late,
-        )
-    tail = [e for e in (deadline_event, answer_event) if e is not None]
-    tail.sort(key=lambda e: (e.day or date.max, e is deadline_event))
-    events.extend(tail)
-    return events

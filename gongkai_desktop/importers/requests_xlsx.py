@@ -49,6 +49,7 @@ from ..services.base import Service, audit_actor, snapshot
 from ..services.requests import (
     CaseInput,
     RequestInput,
+    RequestRow,
     RequestService,
     input_of,
     validate_request,
@@ -79,25 +80,43 @@ def _key_cell(errors: RowErrors, seen: dict[str, int], row: int, header: str, va
     return key
 
 
-# The RequestInput fields a row of the template carries (one per column of REQUEST_HEADERS).
-# Updating a known 登记编号 replaces only these: what the template has no column for (the
-# extension's approver and approval date) stays as recorded.
-TEMPLATE_FIELDS: tuple[str, ...] = (
-    "reg_no",
-    "receipt_date",
-    "channel",
-    "applicant_type",
-    "applicant",
-    "content",
-    "division_id",
-    "correction_notice_date",
-    "correction_received_date",
-    "consultation_days",
-    "extension_days",
-    "answer_date",
-    "outcome",
-    "fee_cents",
-    "notes",
+# The RequestInput field of each column of the template (REQUEST_HEADERS), by header.
+COLUMN_FIELDS: dict[str, str] = {
+    "登记编号": "reg_no",
+    "收到日期": "receipt_date",
+    "申请方式": "channel",
+    "申请人类型": "applicant_type",
+    "申请人": "applicant",
+    "申请内容": "content",
+    "承办处室": "division_id",
+    "补正告知日期": "correction_notice_date",
+    "补正期限": "correction_due_date",
+    "补正收到日期": "correction_received_date",
+    "征求意见发出日期": "consultation_sent_on",
+    "征求意见答复日期": "consultation_answered_on",
+    "征求意见工作日数": "consultation_days",
+    "延期工作日数": "extension_days",
+    "延期审批人": "extension_approved_by",
+    "延期审批日期": "extension_approved_on",
+    "延迟答复原因": "delay_reason",
+    "延迟答复期限": "delay_until",
+    "答复日期": "answer_date",
+    "办理结果": "outcome",
+    "收费金额": "fee_cents",
+    "备注": "notes",
+}
+assert tuple(COLUMN_FIELDS) == tuple(REQUEST_HEADERS)
+# Updating a known 登记编号 replaces only the fields the template has a column for.
+TEMPLATE_FIELDS: tuple[str, ...] = tuple(COLUMN_FIELDS.values())
+_DATE_COLUMNS = (
+    "补正告知日期",
+    "补正期限",
+    "补正收到日期",
+    "征求意见发出日期",
+    "征求意见答复日期",
+    "延期审批日期",
+    "延迟答复期限",
+    "答复日期",
 )
 
 
@@ -117,37 +136,47 @@ def _parse_requests(
 ) -> Generator[Progress, None, list[_ParsedRequest]]:
     parsed: list[_ParsedRequest] = []
     seen: dict[str, int] = {}
-    for number, v in open_rows(path, REQUEST_HEADERS):
+    for number, values in open_rows(path, REQUEST_HEADERS):
         if number % PROGRESS_EVERY == 0:
             cancel.check()
             yield Progress(number, 0, f"检查第{number}行")
+        v = dict(zip(REQUEST_HEADERS, values, strict=False))
         before = len(errors)
-        reg_no = _key_cell(errors, seen, number, "登记编号", v[0])
-        receipt = errors.parse(number, "收到日期", parse_date_cell, v[1], required=True)
+        reg_no = _key_cell(errors, seen, number, "登记编号", v["登记编号"])
+        receipt = errors.parse(number, "收到日期", parse_date_cell, v["收到日期"], required=True)
         channel = errors.parse(
-            number, "申请方式", parse_choice_cell, v[2], Channel.labels(), required=True
+            number, "申请方式", parse_choice_cell, v["申请方式"], Channel.labels(), required=True
         )
         kind = errors.parse(
-            number, "申请人类型", parse_choice_cell, v[3], ApplicantType.labels(), required=True
+            number,
+            "申请人类型",
+            parse_choice_cell,
+            v["申请人类型"],
+            ApplicantType.labels(),
+            required=True,
         )
-        division_name = text_cell(v[6])
+        division_name = text_cell(v["承办处室"])
         division_id = divisions.get(division_name)
         if not division_name:
             errors.add(number, "承办处室", "必填，不能为空")
         elif division_id is None:
             errors.add(number, "承办处室", f"系统中没有名为「{division_name}」的处室")
-        notice = errors.parse(number, "补正告知日期", parse_date_cell, v[7])
-        corrected = errors.parse(number, "补正收到日期", parse_date_cell, v[8])
-        consult = errors.parse(number, "征求意见工作日数", parse_int_cell, v[9]) or 0
+        dates = {
+            COLUMN_FIELDS[h]: errors.parse(number, h, parse_date_cell, v[h]) for h in _DATE_COLUMNS
+        }
+        consult = errors.parse(number, "征求意见工作日数", parse_int_cell, v["征求意见工作日数"]) or 0
         extension = (
             errors.parse(
-                number, "延期工作日数", parse_int_cell, v[10], maximum=MAX_EXTENSION_WORKING_DAYS
+                number,
+                "延期工作日数",
+                parse_int_cell,
+                v["延期工作日数"],
+                maximum=MAX_EXTENSION_WORKING_DAYS,
             )
             or 0
         )
-        answer = errors.parse(number, "答复日期", parse_date_cell, v[11])
-        outcome = errors.parse(number, "办理结果", parse_choice_cell, v[12], OUTCOME_LABELS)
-        fee = errors.parse(number, "收费金额", parse_money_cell, v[13])
+        outcome = errors.parse(number, "办理结果", parse_choice_cell, v["办理结果"], OUTCOME_LABELS)
+        fee = errors.parse(number, "收费金额", parse_money_cell, v["收费金额"])
         if len(errors) > before or receipt is None or channel is None or kind is None:
             continue
         assert division_id is not None
@@ -157,16 +186,16 @@ def _parse_requests(
             channel=Channel.from_label(channel),  # type: ignore[arg-type]
             applicant_type=ApplicantType.from_label(kind),  # type: ignore[arg-type]
             division_id=division_id,
-            applicant=text_cell(v[4])[:200],
-            content=text_cell(v[5]),
-            correction_notice_date=notice,
-            correction_received_date=corrected,
+            applicant=text_cell(v["申请人"])[:200],
+            content=text_cell(v["申请内容"]),
             consultation_days=consult,
             extension_days=extension,
-            answer_date=answer,
+            extension_approved_by=text_cell(v["延期审批人"])[:64],
+            delay_reason=text_cell(v["延迟答复原因"]),
             outcome=outcome,
             fee_cents=int(fee * 100) if fee is not None else None,
-            notes=text_cell(v[14]),
+            notes=text_cell(v["备注"]),
+            **dates,
         )
         problems = validate_request(data, require_extension_approval=False)
         for column, reason in problems:
@@ -367,6 +396,18 @@ def import_cases_job(
     return ImportResult("cases", len(parsed), created, updated)
 
 
+def _export_value(row: RequestRow, name: str) -> object:
+    """A request's value in the column of field ``name``, as the template takes it back."""
+    if name == "division_id":
+        return row.division_name
+    value = getattr(row.data, name)
+    if name in ("channel", "applicant_type"):
+        return value.label
+    if name == "fee_cents":
+        return yuan(value)
+    return "" if value is None and name == "outcome" else value
+
+
 def export_requests(
     db: Database, actor: Actor, path: Path, year: int | None, cancel: CancelToken | None
 ) -> Generator[Progress, None, int]:
@@ -375,21 +416,7 @@ def export_requests(
     rows.sort(key=lambda r: (r.data.receipt_date, r.data.reg_no))
     cells = [
         (
-            r.data.reg_no,
-            r.data.receipt_date,
-            r.data.channel.label,
-            r.data.applicant_type.label,
-            r.data.applicant,
-            r.data.content,
-            r.division_name,
-            r.data.correction_notice_date,
-            r.data.correction_received_date,
-            r.data.consultation_days,
-            r.data.extension_days,
-            r.data.answer_date,
-            r.data.outcome or "",
-            yuan(r.data.fee_cents),
-            r.data.notes,
+            *(_export_value(r, COLUMN_FIELDS[h]) for h in REQUEST_HEADERS),
             r.deadline,
             r.state.label,
         )

@@ -14,7 +14,7 @@ import logging
 from collections import Counter
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,12 +27,13 @@ from ..db.ledger_models import NormativeDocument
 from ..db.request_models import AnnualReport, DisclosureCase, DisclosureRequest
 from ..domain import annual_report as ar
 from ..domain.permissions import Action
+from ..domain.request_clock import correction_notice_late
 from ..domain.requests import (
+    OUTCOME_NO_CORRECTION,
     ApplicantType,
     CaseResult,
     CaseType,
     Channel,
-    correction_notice_late,
 )
 from ..errors import CalendarMissing, ConflictError, ValidationError
 from ..progress import CancelToken, Progress
@@ -82,6 +83,7 @@ class AnnualReportData:
     version: int | None = None
     exported_at: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    published_on: date | None = None
 
     def section(self, key: str) -> str:
         """The text of a section: the user's edit, else the draft from the data."""
@@ -106,16 +108,27 @@ def _tables_json(data: AnnualReportData) -> str:
 
 
 def request_facts(session: Session, year: int) -> list[ar.RequestFacts]:
+    """What table 三 needs of each request of the year's work.
+
+    A request whose 补正期限 passed with no corrected request and no answer recorded is, as 条例
+    第三十条 says, given up by the applicant: by default it counts as closed the day after the
+    补正期限 under 「其他处理-申请人无正当理由逾期不补正…」 instead of being carried over for ever.
+    """
     q = select(
         DisclosureRequest.receipt_date,
         DisclosureRequest.applicant_type,
         DisclosureRequest.answer_date,
         DisclosureRequest.outcome,
+        DisclosureRequest.correction_notice_date,
+        DisclosureRequest.correction_received_date,
+        DisclosureRequest.correction_due_date,
     ).where(DisclosureRequest.deleted_at.is_(None), year_filter(year))
-    return [
-        ar.RequestFacts(receipt, ApplicantType(kind), answer, outcome)
-        for receipt, kind, answer, outcome in session.execute(q)
-    ]
+    facts = []
+    for receipt, kind, answer, outcome, notice, corrected, due in session.execute(q):
+        if answer is None and notice is not None and corrected is None and due is not None:
+            answer, outcome = due + timedelta(days=1), OUTCOME_NO_CORRECTION
+        facts.append(ar.RequestFacts(receipt, ApplicantType(kind), answer, outcome))
+    return facts
 
 
 def case_facts(session: Session, year: int) -> list[ar.CaseFacts]:
@@ -232,6 +245,7 @@ def compute_report(session: Session, year: int) -> AnnualReportData:
         version=row.version if row is not None else None,
         exported_at=row.exported_at.isoformat() if row and row.exported_at else None,
         notes=tuple(notes),
+        published_on=row.published_on if row is not None else None,
     )
 
 
@@ -317,6 +331,42 @@ class AnnualReportService(Service):
                 entity_id=year,
                 before=before,
                 after=after,
+            )
+            return compute_report(session, year)
+
+    def record_publication(
+        self, year: int, published_on: date | None, today: date | None = None
+    ) -> AnnualReportData:
+        """Record the day the report on ``year`` was first made public (报告公开日期), or clear
+        it. 条例第四十九条's 31 January is judged on this day, not on when a file was exported."""
+        self.require(
+            Action.REPORT, what="report.annual.publish", entity="annual_report", entity_id=year
+        )
+        today = today or date.today()
+        if published_on is not None:
+            if published_on <= date(year, 12, 31):
+                raise ValidationError(
+                    f"{year}年度报告的公开日期应在{year}年结束之后（{year + 1}年1月1日起）。"
+                )
+            if published_on > today:
+                raise ValidationError(f"公开日期{published_on:%Y-%m-%d}晚于今天，请登记实际公开之日。")
+        with self.db.write() as session:
+            row = session.scalar(select(AnnualReport).where(AnnualReport.year == year))
+            if row is None:
+                row = AnnualReport(year=year, sections="{}", updated_by=self.actor.user_id)
+                session.add(row)
+                session.flush()
+            before = row.published_on.isoformat() if row.published_on else None
+            row.published_on = published_on
+            row.updated_by = self.actor.user_id
+            session.flush()
+            self.audit(
+                session,
+                "report.annual.publish",
+                entity="annual_report",
+                entity_id=year,
+                before={"published_on": before},
+                after={"published_on": published_on.isoformat() if published_on else None},
             )
             return compute_report(session, year)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -280,7 +280,9 @@ class ComplianceService(Service):
             states.count(RequestState.CLOSED_ON_TIME)
             + states.count(RequestState.OPEN)
             + states.count(RequestState.AWAITING_CORRECTION),
-            states.count(RequestState.DUE_SOON) + states.count(RequestState.UNKNOWN),
+            states.count(RequestState.DUE_SOON)
+            + states.count(RequestState.UNKNOWN)
+            + states.count(RequestState.CORRECTION_OVERDUE),
             states.count(RequestState.OVERDUE) + states.count(RequestState.CLOSED_LATE),
             f"{year}年收到的申请 {len(rows)} 件",
         )
@@ -453,22 +455,28 @@ class ComplianceService(Service):
 
     # --- 年度报告 ---
     def _annual_report(self, year: int, today: date) -> RuleTally:
-        """The report on ``year - 1``, due 31 January of ``year``; exporting it counts as its
-        publication (the app cannot see the portal)."""
+        """The report on ``year - 1``, due 31 January of ``year``, judged on the day it was first
+        made public as the user recorded it on the 报表 page (the app cannot see the portal;
+        exporting a file is not publishing it)."""
         due = date(year, 1, 31)
         with self.db.read() as session:
-            exported = session.scalar(
-                select(AnnualReport.exported_at).where(AnnualReport.year == year - 1)
-            )
-        last_moment = datetime.combine(due, time.max).astimezone(UTC).replace(tzinfo=None)
-        note = f"{year - 1}年度报告，应于{due:%Y年%m月%d日}前公布（以导出正式报告为准）"
-        if exported is not None:
-            on_time = exported <= last_moment
-            when = f"已于 {_local(exported):%Y-%m-%d} 导出"
-            return _tally("annual_report_by_january_31", int(on_time), 0, int(not on_time), note, when)
+            row = session.execute(
+                select(AnnualReport.published_on, AnnualReport.exported_at).where(
+                    AnnualReport.year == year - 1
+                )
+            ).first()
+        published, exported = row if row is not None else (None, None)
+        rule = "annual_report_by_january_31"
+        note = f"{year - 1}年度报告，应于{due:%Y年%m月%d日}前公布（以「报表」页登记的报告公开日期为准）"
+        if published is not None:
+            on_time = published <= due
+            return _tally(rule, int(on_time), 0, int(not on_time), note, f"已于 {published:%Y-%m-%d} 公开")
+        exported_note = (
+            f"已于 {_local(exported):%Y-%m-%d} 导出，尚未登记公开日期" if exported else "尚未登记公开日期"
+        )
         if today <= due:
-            return _tally("annual_report_by_january_31", 0, 1, 0, note, "尚未导出")
-        return _tally("annual_report_by_january_31", 0, 0, 1, note, "逾期未导出")
+            return _tally(rule, 0, 1, 0, note, exported_note)
+        return _tally(rule, 0, 0, 1, note, f"逾期：{exported_note}")
 
 
 def _local(moment: datetime) -> datetime:

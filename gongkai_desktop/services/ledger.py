@@ -11,7 +11,6 @@ saved with no deadline (state 无法计算) and gets one when that year's arrang
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -36,7 +35,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..calendar import WorkingCalendar
 from ..db.ledger_models import DisclosureCategory, DisclosureItem
-from ..db.models import Division, HolidayOverride, HolidayYear
+from ..db.models import Division
 from ..db.paging import SortOrder, nullable
 from ..domain.disclosure import (
     CHANNEL_BITS,
@@ -61,7 +60,7 @@ from ..errors import CalendarMissing, ConflictError, NotFound, ValidationError
 from ..search import item_text_filter
 from .admin import read_setting, write_setting
 from .base import Service, changed_fields, division_names, live_record, snapshot
-from .calendar import load_calendar
+from .calendar import calendar_fingerprint, load_calendar
 
 log = logging.getLogger(__name__)
 
@@ -309,18 +308,6 @@ def sort_order(query: ItemQuery, today: Today) -> tuple[SortOrder, Callable[[Ite
         column = state_expression(today, state_rank)
     order = SortOrder(column, DisclosureItem.id, query.descending, nullable(column))
     return order, value_of
-
-
-def calendar_fingerprint(session: Session) -> str:
-    """A hash of the holiday tables: when it changes, stored deadlines must be recomputed."""
-    h = hashlib.sha256()
-    for day, working in session.execute(
-        select(HolidayOverride.day, HolidayOverride.is_workday).order_by(HolidayOverride.day)
-    ):
-        h.update(f"{day}:{int(working)};".encode())
-    for (year,) in session.execute(select(HolidayYear.year).order_by(HolidayYear.year)):
-        h.update(f"Y{year};".encode())
-    return h.hexdigest()
 
 
 def today_bounds(calendar: WorkingCalendar, today: date) -> Today:

@@ -9,8 +9,8 @@ meanwhile raises :class:`ConflictError`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
 from sqlalchemy import and_, or_, select
@@ -20,31 +20,48 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..calendar import WorkingCalendar
 from ..db.models import Division
 from ..db.request_models import DisclosureCase, DisclosureRequest
-from ..domain.labels import DivisionKind
 from ..domain.permissions import Action
-from ..domain.requests import (
-    STATE_PRIORITY,
-    ApplicantType,
-    CaseResult,
-    CaseType,
-    Channel,
+from ..domain.request_clock import (
     ClockStatus,
     RequestClock,
-    RequestState,
     TimelineEvent,
-    case_problems,
     clock_problems,
     request_status,
     request_timeline,
 )
-from ..errors import CalendarMissing, ConflictError, NotFound, ValidationError
-from .base import Service, division_names, live_record, snapshot
+from ..domain.requests import (
+    STATE_PRIORITY,
+    ApplicantType,
+    Channel,
+    RequestState,
+)
+from ..errors import CalendarMissing, NotFound, ValidationError
+from .base import division_names, live_record, snapshot
 from .calendar import load_calendar
+from .request_cases import (
+    CaseInput,
+    CaseRegister,
+    CaseRow,
+    deleted_number,
+    raise_problems,
+)
+
+__all__ = [
+    "CaseInput",
+    "CaseRow",
+    "RequestDetail",
+    "RequestInput",
+    "RequestRow",
+    "RequestService",
+    "input_of",
+    "status_of",
+    "validate_request",
+    "year_filter",
+]
 
 log = logging.getLogger(__name__)
 
 REQUEST_MISSING = "该申请不存在或已删除。"
-CASE_MISSING = "该案件不存在或已删除。"
 
 
 @dataclass(frozen=True)
@@ -68,17 +85,16 @@ class RequestInput:
     outcome: str | None = None
     fee_cents: int | None = None
     notes: str = ""
+    correction_due_date: date | None = None
+    consultation_sent_on: date | None = None
+    consultation_answered_on: date | None = None
+    delay_reason: str = ""
+    delay_until: date | None = None
 
     @property
     def clock(self) -> RequestClock:
-        return RequestClock(
-            self.receipt_date,
-            self.correction_notice_date,
-            self.correction_received_date,
-            self.consultation_days,
-            self.extension_days,
-            self.answer_date,
-        )
+        # Every field of the clock is a field of the request under the same name.
+        return RequestClock(**{f.name: getattr(self, f.name) for f in fields(RequestClock)})
 
 
 @dataclass(frozen=True)
@@ -103,33 +119,6 @@ class RequestRow:
     @property
     def state(self) -> RequestState:
         return self.status.state
-
-
-@dataclass(frozen=True)
-class CaseInput:
-    case_no: str
-    case_type: CaseType
-    received_date: date
-    closed_date: date | None = None
-    result: CaseResult | None = None
-    request_id: int | None = None
-    division_id: int | None = None  # only when no request is linked; else the request's division
-    notes: str = ""
-
-
-@dataclass(frozen=True)
-class CaseRow:
-    id: int
-    uuid: str
-    version: int
-    division_id: int
-    division_name: str
-    request_reg_no: str
-    data: CaseInput
-
-    @property
-    def case_no(self) -> str:
-        return self.data.case_no
 
 
 @dataclass(frozen=True)
@@ -158,6 +147,11 @@ def input_of(r: DisclosureRequest) -> RequestInput:
         outcome=r.outcome,
         fee_cents=r.fee_cents,
         notes=r.notes,
+        correction_due_date=r.correction_due_date,
+        consultation_sent_on=r.consultation_sent_on,
+        consultation_answered_on=r.consultation_answered_on,
+        delay_reason=r.delay_reason,
+        delay_until=r.delay_until,
     )
 
 
@@ -168,8 +162,6 @@ def status_of(calendar: WorkingCalendar, data: RequestInput, today: date) -> Clo
     except CalendarMissing as exc:
         year = exc.params.get("year")
         return ClockStatus(None, RequestState.UNKNOWN, None, (f"缺少{year}年节假日安排",))
-    if data.extension_days and not (data.extension_approved_by and data.extension_approved_on):
-        status = replace(status, flags=(*status.flags, "延期未登记审批"))
     return status
 
 
@@ -184,19 +176,6 @@ def _row_of(
         division_names.get(r.division_id, ""),
         data,
         status_of(calendar, data, today),
-    )
-
-
-def case_input_of(c: DisclosureCase) -> CaseInput:
-    return CaseInput(
-        case_no=c.case_no,
-        case_type=CaseType(c.case_type),
-        received_date=c.received_date,
-        closed_date=c.closed_date,
-        result=CaseResult(c.result) if c.result else None,
-        request_id=c.request_id,
-        division_id=c.division_id,
-        notes=c.notes,
     )
 
 
@@ -221,11 +200,6 @@ def year_filter(year: int):  # type: ignore[no-untyped-def]
     )
 
 
-def _deleted_number(number: str, record_id: int) -> str:
-    """The number a deleted request or case keeps: marked, so the number is free for a new one."""
-    return f"{number}#deleted-{record_id}"[:64]
-
-
 def validate_request(
     data: RequestInput, *, require_extension_approval: bool
 ) -> list[tuple[str, str]]:
@@ -242,32 +216,16 @@ def validate_request(
             data.clock,
             data.outcome,
             data.fee_cents,
-            extension_approved_on=data.extension_approved_on,
-            extension_approved_by=data.extension_approved_by,
             require_extension_approval=require_extension_approval,
         )
     )
     return problems
 
 
-def _raise_problems(what: str, problems: Sequence[tuple[str, str]]) -> None:
-    if problems:
-        raise ValidationError(
-            f"{what}的内容有误，未保存。",
-            problems=[f"「{col}」：{reason}" for col, reason in problems],
-        )
-
-
-class RequestService(Service):
+class RequestService(CaseRegister):
     """The register of requests and of review / litigation cases."""
 
     # -- reading --------------------------------------------------------------------------
-    def _visible_division(self) -> int | None:
-        """The only division a liaison may see; None for admin and leader (all divisions)."""
-        from ..domain.labels import Role
-
-        return self.actor.division_id if self.actor.role is Role.LIAISON else None
-
     def list_requests(
         self,
         *,
@@ -333,9 +291,8 @@ class RequestService(Service):
                 data.clock,
                 data.channel,
                 outcome=data.outcome,
-                extension_approved_by=data.extension_approved_by,
-                extension_approved_on=data.extension_approved_on,
                 fee_cents=data.fee_cents,
+                today=today,
             )
         except CalendarMissing as exc:
             events = [TimelineEvent(data.receipt_date, f"收到申请（{data.channel.label}）")]
@@ -378,7 +335,7 @@ class RequestService(Service):
             entity_id=data.reg_no,
         )
         data = self._normalised(data)
-        _raise_problems("申请登记", validate_request(data, require_extension_approval=True))
+        raise_problems("申请登记", validate_request(data, require_extension_approval=True))
         with self.db.write() as session:
             self._check_division(session, data.division_id)
             self._check_unique(session, data.reg_no, None)
@@ -411,7 +368,7 @@ class RequestService(Service):
             entity_id=current.uuid,
         )
         data = self._normalised(data)
-        _raise_problems("申请登记", validate_request(data, require_extension_approval=True))
+        raise_problems("申请登记", validate_request(data, require_extension_approval=True))
         try:
             with self.db.write() as session:
                 r = live_record(session, DisclosureRequest, request_id, REQUEST_MISSING)
@@ -448,7 +405,7 @@ class RequestService(Service):
                 raise ValidationError(
                     f"申请「{r.reg_no}」关联了复议或诉讼案件（{linked}），请先删除或改挂案件。"
                 )
-            r.reg_no = _deleted_number(r.reg_no, r.id)
+            r.reg_no = deleted_number(r.reg_no, r.id)
 
         self.soft_delete(
             DisclosureRequest,
@@ -460,11 +417,6 @@ class RequestService(Service):
             name=lambda r: f"申请「{r.reg_no}」",
             before_delete=refuse_if_cases_linked,
         )
-
-    def _conflict(
-        self, model: type[DisclosureRequest] | type[DisclosureCase], record_id: int, what: str
-    ) -> ConflictError:
-        return self.lost_race(model, record_id, what)
 
     def _row(self, request_id: int) -> RequestRow:
         with self.db.read() as session:
@@ -485,6 +437,7 @@ class RequestService(Service):
             extension_approved_by=data.extension_approved_by.strip(),
             outcome=outcome,
             notes=data.notes.strip(),
+            delay_reason=data.delay_reason.strip(),
         )
 
     @staticmethod
@@ -514,180 +467,14 @@ class RequestService(Service):
         r.outcome = d.outcome
         r.fee_cents = d.fee_cents
         r.notes = d.notes
+        r.correction_due_date = d.correction_due_date
+        r.consultation_sent_on = d.consultation_sent_on
+        r.consultation_answered_on = d.consultation_answered_on
+        r.delay_reason = d.delay_reason
+        r.delay_until = d.delay_until
 
     @staticmethod
     def _sync_case_divisions(session: Session, r: DisclosureRequest) -> None:
         for c in session.scalars(select(DisclosureCase).where(DisclosureCase.request_id == r.id)):
             if c.division_id != r.division_id:
                 c.division_id = r.division_id
-
-    # -- cases ----------------------------------------------------------------------------
-    @staticmethod
-    def _case_row(c: DisclosureCase, names: dict[int, str], reg_nos: dict[int, str]) -> CaseRow:
-        return CaseRow(
-            c.id,
-            c.uuid,
-            c.version,
-            c.division_id,
-            names.get(c.division_id, ""),
-            reg_nos.get(c.request_id, "") if c.request_id else "",
-            case_input_of(c),
-        )
-
-    def list_cases(
-        self, *, year: int | None = None, request_id: int | None = None
-    ) -> list[CaseRow]:
-        q = select(DisclosureCase).where(DisclosureCase.deleted_at.is_(None))
-        own = self._visible_division()
-        if own is not None:
-            q = q.where(DisclosureCase.division_id == own)
-        if request_id is not None:
-            q = q.where(DisclosureCase.request_id == request_id)
-        if year is not None:
-            start, end = date(year, 1, 1), date(year, 12, 31)
-            q = q.where(
-                DisclosureCase.received_date <= end,
-                or_(DisclosureCase.closed_date.is_(None), DisclosureCase.closed_date >= start),
-            )
-        q = q.order_by(DisclosureCase.received_date.desc(), DisclosureCase.id.desc())
-        with self.db.read() as session:
-            names = division_names(session)
-            cases = list(session.scalars(q))
-            ids = {c.request_id for c in cases if c.request_id}
-            reg_nos: dict[int, str] = {}
-            if ids:
-                q_nos = select(DisclosureRequest.id, DisclosureRequest.reg_no).where(
-                    DisclosureRequest.id.in_(ids)
-                )
-                reg_nos = {i: no for i, no in session.execute(q_nos)}
-            return [self._case_row(c, names, reg_nos) for c in cases]
-
-    def _case_division(self, session: Session, data: CaseInput) -> int:
-        if data.request_id is not None:
-            r = session.get(DisclosureRequest, data.request_id)
-            if r is None or r.deleted_at is not None:
-                raise ValidationError("关联的申请不存在或已删除。")
-            return r.division_id
-        if data.division_id is not None:
-            return data.division_id
-        office = session.scalar(
-            select(Division.id).where(Division.kind == DivisionKind.OPENNESS_OFFICE.value)
-        )
-        assert office is not None
-        return office
-
-    def _validate_case(self, data: CaseInput) -> CaseInput:
-        data = replace(data, case_no=data.case_no.strip(), notes=data.notes.strip())
-        problems = [] if data.case_no else [("案件编号", "必填，不能为空")]
-        problems += case_problems(data.received_date, data.closed_date, data.result)
-        _raise_problems("案件登记", problems)
-        return data
-
-    def create_case(self, data: CaseInput) -> CaseRow:
-        # The permission check comes first: a refused user learns nothing about their data.
-        with self.db.read() as session:
-            division_id = self._case_division(session, data)
-        self.require(
-            Action.EDIT_RECORD,
-            division_id=division_id,
-            what="case.create",
-            entity="disclosure_case",
-            entity_id=data.case_no,
-        )
-        data = self._validate_case(data)
-        with self.db.write() as session:
-            if session.scalar(
-                select(DisclosureCase.id).where(DisclosureCase.case_no == data.case_no)
-            ):
-                raise ValidationError(f"案件编号「{data.case_no}」已存在。")
-            c = DisclosureCase(created_by=self.actor.user_id, updated_by=self.actor.user_id)
-            self._apply_case(c, data, division_id)
-            session.add(c)
-            session.flush()
-            self.audit(
-                session,
-                "case.create",
-                entity="disclosure_case",
-                entity_id=c.uuid,
-                division_id=division_id,
-                after=snapshot(c),
-                detail=c.case_no,
-            )
-            case_id = c.id
-        return self._case(case_id)
-
-    def update_case(self, case_id: int, data: CaseInput, expected_version: int | None) -> CaseRow:
-        with self.db.read() as session:
-            current = live_record(session, DisclosureCase, case_id, CASE_MISSING)
-            division_id = self._case_division(session, data)
-        self.require_each(
-            Action.EDIT_RECORD,
-            (current.division_id, division_id),
-            what="case.update",
-            entity="disclosure_case",
-            entity_id=current.uuid,
-        )
-        data = self._validate_case(data)
-        try:
-            with self.db.write() as session:
-                c = live_record(session, DisclosureCase, case_id, CASE_MISSING)
-                self.check_version(c, expected_version, f"案件「{c.case_no}」")
-                other = session.scalar(
-                    select(DisclosureCase.id).where(DisclosureCase.case_no == data.case_no)
-                )
-                if other is not None and other != c.id:
-                    raise ValidationError(f"案件编号「{data.case_no}」已存在。")
-                before = snapshot(c)
-                self._apply_case(c, data, division_id)
-                c.updated_by = self.actor.user_id
-                session.flush()
-                self.audit(
-                    session,
-                    "case.update",
-                    entity="disclosure_case",
-                    entity_id=c.uuid,
-                    division_id=division_id,
-                    before=before,
-                    after=snapshot(c),
-                    detail=c.case_no,
-                )
-        except StaleDataError as exc:
-            raise self._conflict(DisclosureCase, case_id, "该案件") from exc
-        return self._case(case_id)
-
-    def delete_case(self, case_id: int, expected_version: int | None) -> None:
-        def free_number(_session: Session, c: DisclosureCase) -> None:
-            c.case_no = _deleted_number(c.case_no, c.id)
-
-        self.soft_delete(
-            DisclosureCase,
-            case_id,
-            what="case.delete",
-            entity="disclosure_case",
-            missing=CASE_MISSING,
-            expected_version=expected_version,
-            name=lambda c: f"案件「{c.case_no}」",
-            before_delete=free_number,
-        )
-
-    def _case(self, case_id: int) -> CaseRow:
-        with self.db.read() as session:
-            c = session.get(DisclosureCase, case_id)
-            assert c is not None
-            names = division_names(session)
-            reg_nos = {}
-            if c.request_id:
-                r = session.get(DisclosureRequest, c.request_id)
-                reg_nos = {r.id: r.reg_no} if r else {}
-            return self._case_row(c, names, reg_nos)
-
-    @staticmethod
-    def _apply_case(c: DisclosureCase, d: CaseInput, division_id: int) -> None:
-        c.case_no = d.case_no
-        c.case_type = d.case_type.value
-        c.received_date = d.received_date
-        c.closed_date = d.closed_date
-        c.result = d.result.value if d.result else None
-        c.request_id = d.request_id
-        c.division_id = division_id
-        c.notes = d.notes

@@ -137,3 +137,26 @@ def test_leader_reads_without_editing(qtbot, ui_ctx, year_data, make_user) -> No
     page = build_page(qtbot, ui_ctx, make_user("boss", "综合处", Role.LEADER))
     assert page.table3.item(3, 9).text() == "3"
     assert not page.export_button.isVisible() and page.text.isReadOnly()
+
+
+def test_publication_date_is_recorded_on_the_page(qtbot, ui_ctx, admin, app_ctx) -> None:  # type: ignore[no-untyped-def]
+    """登记公开日期 stores the date the dashboard's 1月31日 rule reads; a date inside the year is
+    refused on the page and nothing is stored."""
+    from PySide6.QtCore import QDate
+
+    from gongkai_desktop.services.compliance import ComplianceService
+
+    page = build_page(qtbot, ui_ctx, admin, 2021)
+    assert "尚未登记" in page.published_hint.text() and page.publish_button.isVisible()
+    page.published_on.enabled.setChecked(True)
+    page.published_on.edit.setDate(QDate(2021, 12, 20))
+    page.publish_button.click()
+    assert "2021年结束之后" in page.error.text()
+    assert AnnualReportService(app_ctx.db, admin).report(2021).published_on is None
+    page.published_on.edit.setDate(QDate(2022, 1, 25))
+    page.publish_button.click()
+    assert "已登记：2022-01-25" in page.published_hint.text()
+    board = ComplianceService(app_ctx.db, admin).dashboard(2022, None, date(2022, 3, 1))
+    tally = next(t for t in board.tallies if t.rule.id == "annual_report_by_january_31")
+    assert (tally.met, tally.missed) == (1, 0)
+    assert "已于 2022-01-25 公开" in tally.notes

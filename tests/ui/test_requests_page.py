@@ -147,7 +147,7 @@ def test_invalid_form_shows_reasons_and_saves_nothing(
     tab.form.reg_no.setText("R-BAD")
     tab.form.extension.setValue(10)
     tab.save()
-    assert tab.error.isVisible() and "批准人" in tab.error.text()
+    assert tab.error.isVisible() and "审批人" in tab.error.text()
     assert "R-BAD" not in {r.reg_no for r in RequestService(app_ctx.db, admin).list_requests()}
 
 
@@ -311,3 +311,49 @@ def test_cases_tab_links_a_case_to_a_request(qtbot, ui_ctx, admin, register) -> 
     cases.request_no.setText("NOPE")
     cases.save()
     assert "没有登记编号为「NOPE」的申请" in cases.error.text()
+
+
+def test_lapsed_correction_offers_the_no_correction_outcome(  # type: ignore[no-untyped-def]
+    qtbot, ui_ctx, admin, app_ctx
+) -> None:
+    """A request past its 补正期限 shows 逾期未补正 and a button that fills in the 逾期不补正
+    outcome; 保存 then closes it. A request still inside its period shows no such button."""
+    from gongkai_desktop.domain.requests import OUTCOME_NO_CORRECTION
+
+    kf = AdminService(app_ctx.db, admin).division_by_name("开发指导处").id
+    service = RequestService(app_ctx.db, admin)
+    today = date.today()
+    lapsed = service.create_request(
+        RequestInput(
+            "R-LAPSED",
+            today - timedelta(days=40),
+            Channel.POST,
+            ApplicantType.NATURAL_PERSON,
+            kf,
+            correction_notice_date=today - timedelta(days=38),
+            correction_due_date=today - timedelta(days=20),
+        )
+    )
+    waiting = service.create_request(
+        RequestInput(
+            "R-WAIT",
+            today - timedelta(days=3),
+            Channel.POST,
+            ApplicantType.NATURAL_PERSON,
+            kf,
+            correction_notice_date=today - timedelta(days=1),
+            correction_due_date=today + timedelta(days=14),
+        )
+    )
+    page = build_page(qtbot, ui_ctx, admin)
+    tab = page.requests
+    tab.show_request(waiting.id)
+    assert "待补正" in tab.title.text() and not tab.no_correction_button.isVisible()
+    tab.show_request(lapsed.id)
+    assert "逾期未补正" in tab.title.text() and tab.no_correction_button.isVisible()
+    tab.no_correction_button.click()
+    assert tab.form.outcome.currentData() == OUTCOME_NO_CORRECTION
+    tab.save()
+    row = service.get_request(lapsed.id).row
+    assert row.data.outcome == OUTCOME_NO_CORRECTION and row.data.answer_date == today
+    assert row.state is RequestState.CLOSED_ON_TIME

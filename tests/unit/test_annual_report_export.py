@@ -9,7 +9,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from gongkai_desktop.db.ledger_models import NormativeDocument
 from gongkai_desktop.domain.annual_report import YearInputs
 from gongkai_desktop.domain.requests import (
     OUTCOME_LABELS,
+    OUTCOME_NO_CORRECTION,
     ApplicantType,
     CaseResult,
     CaseType,
@@ -97,6 +98,8 @@ def loaded(app_ctx, admin) -> Iterator[list[Req]]:  # type: ignore[no-untyped-de
     data = dataset()
     ids = []
     for n, r in enumerate(data, 1):
+        # 逾期不补正 is lawful only after a 补正 notice whose period has passed.
+        uncorrected = r.outcome == OUTCOME_NO_CORRECTION
         row = service.create_request(
             RequestInput(
                 f"YSQ-{n:03d}",
@@ -108,6 +111,8 @@ def loaded(app_ctx, admin) -> Iterator[list[Req]]:  # type: ignore[no-untyped-de
                 answer_date=r.answer,
                 outcome=r.outcome,
                 fee_cents=1000 if n == 8 else None,
+                correction_notice_date=r.receipt + timedelta(days=2) if uncorrected else None,
+                correction_due_date=r.receipt + timedelta(days=16) if uncorrected else None,
             )
         )
         ids.append(row.id)

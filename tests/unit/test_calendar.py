@@ -394,15 +394,24 @@ def test_notice_file_in_another_encoding_is_refused(tmp_path) -> None:
         read_notice_file(path)
 
 
-def test_days_off_written_without_fangjia_are_holidays() -> None:
-    """「与周末连休」 (2024 端午) and 「补休」 (2017 元旦) mark days off just as 「放假」 does."""
-    dragon_boat = parse_holiday_notice("五、端午节：6月10日与周末连休。", 2024).overrides()
+def test_days_off_written_as_bu_xiu_are_holidays() -> None:
+    """「放假，与周末连休」 (2024 端午) and 「补休」 (2017 元旦) mark days off."""
+    dragon_boat = parse_holiday_notice("五、端午节：6月10日放假，与周末连休。", 2024).overrides()
     new_year = parse_holiday_notice("一、元旦：1月1日放假，1月2日（星期一）补休。", 2017).overrides()
-    assert dragon_boat[date(2024, 6, 10)] is False
+    assert dragon_boat == {date(2024, 6, 10): False}
     assert new_year[date(2017, 1, 1)] is False and new_year[date(2017, 1, 2)] is False
 
 
 def test_a_dated_clause_that_is_neither_rest_nor_work_is_reported() -> None:
-    """A date with no 放假/上班-like word is a problem, not silently dropped."""
+    """In a sentence that arranges days, a date with no 放假/上班-like word is a problem."""
     with pytest.raises(ValidationError, match="无法判断"):
-        parse_holiday_notice("二、春节：2月10日至17日放假调休，共8天。2月4日（星期日）值班。", 2024)
+        parse_holiday_notice("二、春节：2月10日至17日放假调休，共8天，2月4日（星期日）值班。", 2024)
+
+
+def test_a_sentence_without_arrangement_makes_no_day_and_is_listed() -> None:
+    """A sentence of a festival line with no 放假/补休/上班 makes no day and is listed as unused."""
+    notice = parse_holiday_notice(
+        "二、春节：2月10日至17日放假调休，共8天。2月4日（星期日）值班。", 2024
+    )
+    assert set(notice.overrides()) == set(notice.holidays[0].dates())
+    assert notice.unused == ("春节：2月4日（星期日）值班。",)

@@ -25,30 +25,59 @@ def test_workday_after_examples_of_the_acceptance_list(run_cli):
     assert run_cli("calendar", "workday-after", "2021-12-31", "20")[1].strip() == "2022-01-29"
 
 
-def test_year_without_arrangement_fails_then_works_after_notice_import(run_cli, tmp_path):
+def test_year_without_arrangement_fails_then_works_after_notice_import(run_cli, tmp_path, notice_text):
     """A 2027 date exits 1 naming 2027 until the 2027 notice is imported, then it computes."""
     _init(run_cli)
-    code, out, err = run_cli("calendar", "workday-after", "2027-02-05", "1")
+    code, out, err = run_cli("calendar", "workday-after", "2027-02-04", "1")
     assert code == 1 and "2027" in err and out == ""
     notice = tmp_path / "notice.txt"
-    notice.write_text(NOTICE_2027, encoding="utf-8")
+    notice.write_text(notice_text("notice-2027"), encoding="utf-8")
     code, out, err = run_cli("--as", "boss", "calendar", "import-notice", str(notice), "--year",
                              "2027", password=ADMIN_PASSWORD)
     assert code == 0, err
-    assert "2027-02-14" in out
-    # Friday 5 Feb 2027 -> the holiday runs 6–13 Feb, Sunday 14 Feb is a make-up working day.
-    assert run_cli("calendar", "workday-after", "2027-02-05", "1")[1].strip() == "2027-02-14"
-    assert run_cli("calendar", "workday-after", "2027-02-05", "2")[1].strip() == "2027-02-15"
+    assert "2027-02-20" in out
+    # Thursday 4 Feb 2027 -> the holiday runs 5–13 Feb; Saturday 20 Feb is a make-up working day.
+    assert run_cli("calendar", "workday-after", "2027-02-04", "1")[1].strip() == "2027-02-15"
+    assert run_cli("calendar", "workday-after", "2027-02-19", "1")[1].strip() == "2027-02-20"
 
 
-def test_notice_import_is_refused_to_a_liaison(run_cli, tmp_path):
+def test_notice_missing_festivals_exits_1_naming_them(run_cli, tmp_path):
+    """A notice of two festivals exits 1 naming the five missing ones, and stores nothing."""
+    _init(run_cli)
+    notice = tmp_path / "notice.txt"
+    notice.write_text(NOTICE_2027, encoding="utf-8")
+    code, _out, err = run_cli("--as", "boss", "calendar", "import-notice", str(notice), "--year",
+                              "2027", password=ADMIN_PASSWORD)
+    assert code == 1
+    assert "清明节、劳动节、端午节、中秋节、国庆节" in err
+    assert run_cli("calendar", "workday-after", "2027-01-04", "1")[0] == 1
+
+
+def test_amendment_is_stored_and_survives_reimport_of_the_notice(run_cli, tmp_path, notice_text):
+    """The 2020 extension imported with --amendment stays after the 2020 notice is re-imported."""
+    _init(run_cli)
+    notice, amendment = tmp_path / "notice.txt", tmp_path / "amendment.txt"
+    notice.write_text(notice_text("notice-2020"), encoding="utf-8")
+    amendment.write_text(notice_text("amendment-2020"), encoding="utf-8")
+    args = ("--as", "boss", "calendar", "import-notice")
+    assert run_cli(*args, str(notice), "--year", "2020", password=ADMIN_PASSWORD)[0] == 0
+    code, out, err = run_cli(*args, str(amendment), "--year", "2020", "--amendment",
+                             password=ADMIN_PASSWORD)
+    assert code == 0, err
+    assert "2020-01-31 至 2020-02-02" in out and "未使用（不产生日期）：二、各类高校" in out
+    assert run_cli(*args, str(notice), "--year", "2020", password=ADMIN_PASSWORD)[0] == 0
+    # 23 January 2020 (Thursday, the last day before 春节) + 1 working day: 3 February, not 31 January.
+    assert run_cli("calendar", "workday-after", "2020-01-23", "1")[1].strip() == "2020-02-03"
+
+
+def test_notice_import_is_refused_to_a_liaison(run_cli, tmp_path, notice_text):
     """Only an admin stores a holiday arrangement; the liaison's attempt exits 1 and is audited."""
     _init(run_cli)
     assert run_cli("--as", "boss", "division", "add", "开发指导处", password=ADMIN_PASSWORD)[0] == 0
     assert run_cli("--as", "boss", "user", "add", "lly", "--division", "开发指导处", "--role",
                    "liaison", password=ADMIN_PASSWORD, new_password="lly-pass-1")[0] == 0
     notice = tmp_path / "notice.txt"
-    notice.write_text(NOTICE_2027, encoding="utf-8")
+    notice.write_text(notice_text("notice-2027"), encoding="utf-8")
     code, _out, err = run_cli("--as", "lly", "calendar", "import-notice", str(notice), "--year",
                               "2027", password="lly-pass-1")
     assert code == 1 and "管理员" in err

@@ -175,15 +175,44 @@ def test_quarterly_progress_counts_reports_by_state(app_ctx, admin, bureau):
     assert ReportState.OVERDUE not in q3.counts
 
 
-def test_annual_report_is_at_risk_until_31_january_and_met_when_exported(app_ctx, admin, bureau):
-    """The previous year's report: at risk in January, met once exported by the 31st."""
+def test_annual_report_is_judged_on_its_recorded_publication_date(app_ctx, admin, bureau):
+    """The previous year's report: at risk in January; an export alone does not meet the rule
+    (missed after 31 January); the first publication date recorded decides, re-exports do not."""
+    from gongkai_desktop.services.annual_report import AnnualReportService
+
     service = ComplianceService(app_ctx.db, admin)
     january = service.dashboard(2021, None, date(2021, 1, 15), datetime(2021, 1, 15, 9))
     assert tallies(january)["annual_report_by_january_31"] == (0, 1, 0)
     with app_ctx.db.write() as session:
         session.add(AnnualReport(year=2020, exported_at=datetime(2021, 1, 20, 2, 0)))
-    later = service.dashboard(2021, None, TODAY, NOW)
-    assert tallies(later)["annual_report_by_january_31"] == (1, 0, 0)
+    exported_only = service.dashboard(2021, None, TODAY, NOW)
+    assert tallies(exported_only)["annual_report_by_january_31"] == (0, 0, 1)
+    reports = AnnualReportService(app_ctx.db, admin)
+    reports.record_publication(2020, date(2021, 1, 28), today=date(2021, 2, 1))
+    with app_ctx.db.write() as session:  # exported again in March: publication stays 28 January
+        session.execute(
+            AnnualReport.__table__.update().values(exported_at=datetime(2021, 3, 3, 2, 0))
+        )
+    on_time = service.dashboard(2021, None, TODAY, NOW)
+    assert tallies(on_time)["annual_report_by_january_31"] == (1, 0, 0)
+    reports.record_publication(2020, date(2021, 2, 3), today=date(2021, 2, 4))
+    assert tallies(service.dashboard(2021, None, TODAY, NOW))["annual_report_by_january_31"] == (0, 0, 1)
+
+
+def test_publication_date_is_checked_and_audited(app_ctx, admin, liaison, bureau):
+    """A date inside the reported year or in the future is refused; a liaison may not record."""
+    from gongkai_desktop.errors import PermissionDenied, ValidationError
+    from gongkai_desktop.services.annual_report import AnnualReportService
+
+    reports = AnnualReportService(app_ctx.db, admin)
+    with pytest.raises(ValidationError, match="2020年结束之后"):
+        reports.record_publication(2020, date(2020, 12, 30), today=date(2021, 2, 1))
+    with pytest.raises(ValidationError, match="晚于今天"):
+        reports.record_publication(2020, date(2021, 2, 2), today=date(2021, 2, 1))
+    with pytest.raises(PermissionDenied):
+        AnnualReportService(app_ctx.db, liaison).record_publication(2020, date(2021, 1, 20))
+    data = reports.record_publication(2020, date(2021, 1, 20), today=date(2021, 2, 1))
+    assert data.published_on == date(2021, 1, 20)
 
 
 def test_an_empty_year_is_not_applicable(app_ctx, admin, bureau):
@@ -345,3 +374,34 @@ def test_consultations_are_tallied_by_period_and_published_result(app_ctx, admin
     counts = tallies(dashboard)
     assert counts["consultation_period"] == (1, 0, 1)
     assert counts["consultation_result_published"] == (1, 0, 1)
+
+
+def test_publication_date_from_the_command_line(app_ctx, admin, bureau, run_cli):
+    """`report publish` records the date (exit 0), refuses a bad one (exit 1) and can clear it."""
+    from gongkai_desktop.services.annual_report import AnnualReportService
+    from tests.conftest import ADMIN_PASSWORD
+
+    args = ("--as", "admin", "report", "publish", "--year", "2020")
+    code, out, err = run_cli(*args, "--date", "2021-01-29", password=ADMIN_PASSWORD)
+    assert code == 0, err
+    assert "已登记2020年度报告公开日期：2021-01-29（按期）" in out
+    code, _out, err = run_cli(*args, "--date", "2020-06-01", password=ADMIN_PASSWORD)
+    assert code == 1 and "2020年结束之后" in err
+    assert AnnualReportService(app_ctx.db, admin).report(2020).published_on == date(2021, 1, 29)
+    code, out, _err = run_cli(*args, password=ADMIN_PASSWORD)
+    assert code == 0 and "已清除" in out
+    assert AnnualReportService(app_ctx.db, admin).report(2020).published_on is None
+
+
+def test_rule_sources_name_the_law_of_each_period():
+    """规章 30 days from 《规章制定程序条例》, market entities from 《优化营商环境条例》第六十二条,
+    budgets from 预算法第十四条, and the 2008 条例 for requests received before 2019-05-15."""
+    from gongkai_desktop.domain.compliance import RULES_BY_ID
+
+    consultation = RULES_BY_ID["consultation_period"].source
+    assert "规章：《规章制定程序条例》" in consultation
+    assert "《优化营商环境条例》第六十二条" in consultation
+    assert "《重大行政决策程序暂行条例》第十五条" in consultation
+    assert "《中华人民共和国预算法》第十四条" in RULES_BY_ID["proactive_20_workdays"].source
+    assert "2008年" in RULES_BY_ID["request_20_workdays"].source
+    assert "报告公开日期" in RULES_BY_ID["annual_report_by_january_31"].text

@@ -209,7 +209,9 @@ def test_deadlines_follow_a_holiday_change(app_ctx, admin, ledger):
     assert ledger.refresh_deadlines() == 0
 
 
-def test_item_whose_deadline_needs_an_unknown_year_is_saved_without_deadline(app_ctx, admin, ledger, monkeypatch):
+def test_item_whose_deadline_needs_an_unknown_year_is_saved_without_deadline(
+    app_ctx, admin, ledger, notice_text, monkeypatch
+):
     """Without 2027's arrangement an item formed 2026-12-04 is stored with state 无法计算 (the
     message naming 2027), filtered apart from the open states, and gets its deadline once the
     arrangement is entered."""
@@ -227,7 +229,7 @@ def test_item_whose_deadline_needs_an_unknown_year_is_saved_without_deadline(app
     assert [r.id for r in ledger.list_items(ItemQuery(state=DeadlineState.UNKNOWN), today=today)] == [item.id]
     assert ledger.state_counts(ItemQuery(), today).by_state == {DeadlineState.UNKNOWN: 1}
     calendars = CalendarService(app_ctx.db, admin)
-    calendars.store_notice(calendars.preview_notice("一、元旦：1月1日（周五）至3日（周日）放假调休，共3天。", 2027))
+    calendars.store_notice(calendars.preview_notice(notice_text("notice-2027"), 2027))
     assert ledger.refresh_deadlines() == 1
     row = ledger.get_item(item.id)
     assert row.deadline == date(2027, 1, 5) and row.deadline_problem == ""

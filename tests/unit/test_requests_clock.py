@@ -12,20 +12,22 @@ from datetime import date
 import pytest
 
 from gongkai_desktop.calendar import WorkingCalendar
-from gongkai_desktop.domain.requests import (
-    OUTCOME_LABELS,
-    OUTCOME_NO_CORRECTION,
-    Channel,
+from gongkai_desktop.domain.request_clock import (
     RequestClock,
-    RequestState,
     answer_deadline,
     clock_problems,
     correction_notice_deadline,
     correction_notice_late,
-    is_outcome,
-    receipt_date_rule,
     request_status,
     request_timeline,
+)
+from gongkai_desktop.domain.requests import (
+    OUTCOME_LABELS,
+    OUTCOME_NO_CORRECTION,
+    Channel,
+    RequestState,
+    is_outcome,
+    receipt_date_rule,
 )
 from gongkai_desktop.errors import CalendarMissing
 
@@ -85,15 +87,22 @@ def test_corrected_request_restarts_the_period(cal: WorkingCalendar) -> None:
 
 
 def test_consultation_and_extension_days_are_added(cal: WorkingCalendar) -> None:
-    """5 consultation + 10 extension working days make the deadline the 35th working day."""
+    """5 consultation + 10 approved extension working days make the deadline the 35th working
+    day; without a recorded approval the extension moves nothing."""
     clock = RequestClock(
         date(2021, 9, 1),
         date(2021, 9, 3),
         date(2021, 9, 24),
         consultation_days=5,
         extension_days=10,
+        extension_approved_by="王主任",
+        extension_approved_on=date(2021, 10, 20),
     )
     assert answer_deadline(cal, clock) == date(2021, 11, 17)
+    unapproved = RequestClock(
+        date(2021, 9, 1), date(2021, 9, 3), date(2021, 9, 24), consultation_days=5, extension_days=10
+    )
+    assert answer_deadline(cal, unapproved) == date(2021, 11, 3)
 
 
 def test_awaiting_correction_has_no_deadline(cal: WorkingCalendar) -> None:
@@ -187,7 +196,12 @@ def test_valid_clock_has_no_problems() -> None:
 
 def test_answer_without_corrected_request_only_when_never_corrected() -> None:
     """Answered after a 补正 notice with no corrected-request date: only 逾期不补正 is valid."""
-    clock = RequestClock(date(2021, 3, 1), date(2021, 3, 3), answer_date=date(2021, 4, 1))
+    clock = RequestClock(
+        date(2021, 3, 1),
+        date(2021, 3, 3),
+        answer_date=date(2021, 4, 1),
+        correction_due_date=date(2021, 3, 17),
+    )
     problems = clock_problems(clock, "予以公开")
     assert [c for c, _ in problems] == ["补正收到日期"]
     assert OUTCOME_NO_CORRECTION in problems[0][1]
@@ -200,28 +214,28 @@ def test_extension_needs_approval_when_required() -> None:
     """Extension days need an approver and an approval date on the register form."""
     clock = RequestClock(date(2021, 3, 1), extension_days=5)
     assert clock_problems(clock, None, require_extension_approval=True)
-    assert not clock_problems(
-        clock,
-        None,
-        require_extension_approval=True,
+    approved = RequestClock(
+        date(2021, 3, 1),
+        extension_days=5,
         extension_approved_by="王主任",
         extension_approved_on=date(2021, 3, 20),
     )
+    assert not clock_problems(approved, None, require_extension_approval=True)
 
 
 def test_timeline_orders_events_and_flags_late_answer(cal: WorkingCalendar) -> None:
     """The timeline lists receipt, 补正, consultation, extension, deadline and a late answer."""
     clock = RequestClock(
-        date(2021, 9, 1), date(2021, 9, 3), date(2021, 9, 24), 5, 10, date(2021, 11, 18)
-    )
-    events = request_timeline(
-        cal,
-        clock,
-        Channel.POST,
-        outcome="予以公开",
+        date(2021, 9, 1),
+        date(2021, 9, 3),
+        date(2021, 9, 24),
+        5,
+        10,
+        date(2021, 11, 18),
         extension_approved_by="王主任",
         extension_approved_on=date(2021, 10, 20),
     )
+    events = request_timeline(cal, clock, Channel.POST, outcome="予以公开")
     titles = [e.title for e in events]
     assert titles[0] == "收到申请（邮寄）"
     assert "签收" in events[0].detail

@@ -21,9 +21,16 @@ REQUEST_HEADERS = [
     "申请内容",
     "承办处室",
     "补正告知日期",
+    "补正期限",
     "补正收到日期",
+    "征求意见发出日期",
+    "征求意见答复日期",
     "征求意见工作日数",
     "延期工作日数",
+    "延期审批人",
+    "延期审批日期",
+    "延迟答复原因",
+    "延迟答复期限",
     "答复日期",
     "办理结果",
     "收费金额",
@@ -113,6 +120,8 @@ def test_import_stores_all_rows_then_updates_by_number(app_ctx, admin, run_cli, 
                 补正收到日期=date(2021, 9, 24),
                 征求意见工作日数=5,
                 延期工作日数=10,
+                延期审批人="王主任",
+                延期审批日期="2021-10-20",
                 答复日期=date(2021, 11, 10),
                 办理结果="部分公开",
                 收费金额=12.5,
@@ -285,8 +294,9 @@ def test_export_has_computed_deadline_and_state(app_ctx, admin, run_cli, tmp_pat
     assert list(rows[0]) == [*REQUEST_HEADERS, "答复期限", "办理状态"]
     body = {r[0]: r for r in rows[1:]}
     assert set(body) == {"E-1", "E-2"}
-    assert body["E-1"][15].date() == date(2021, 10, 27) and body["E-1"][16] == "逾期办结"
-    assert body["E-2"][15].date() == date(2021, 3, 12) and body["E-2"][16] == "按期办结"
+    n = len(REQUEST_HEADERS)
+    assert body["E-1"][n].date() == date(2021, 10, 27) and body["E-1"][n + 1] == "逾期办结"
+    assert body["E-2"][n].date() == date(2021, 3, 12) and body["E-2"][n + 1] == "按期办结"
     assert body["E-1"][2] == "网络" and body["E-1"][6] == "开发指导处"
 
 
@@ -301,42 +311,40 @@ def test_leader_cannot_import(app_ctx, admin, make_user, run_cli, tmp_path, kind
     assert code == 1 and "领导" in err
 
 
-def test_import_update_keeps_fields_the_template_has_no_column_for(
+def test_import_without_extension_approval_does_not_move_the_deadline(
     app_ctx, admin, run_cli, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    """Re-importing a known 登记编号 keeps the recorded extension approval (no template column)."""
-    from gongkai_desktop.domain.requests import ApplicantType, Channel
-    from gongkai_desktop.services.admin import AdminService
-    from gongkai_desktop.services.requests import RequestInput
+    """An imported extension moves the deadline only with 延期审批人 and 延期审批日期 in time;
+    the annual report's on-time rate follows (50%, not 75%)."""
+    from gongkai_desktop.services.annual_report import AnnualReportService
 
-    kf = AdminService(app_ctx.db, admin).division_by_name("开发指导处").id
-    RequestService(app_ctx.db, admin).create_request(
-        RequestInput(
-            reg_no="E-1",
-            receipt_date=date(2021, 3, 1),
-            channel=Channel.ONLINE,
-            applicant_type=ApplicantType.NATURAL_PERSON,
-            division_id=kf,
-            applicant="张三",
-            extension_days=10,
-            extension_approved_by="李处长",
-            extension_approved_on=date(2021, 3, 20),
-        )
-    )
+    approved = dict(延期工作日数=10, 延期审批人="李处长", 延期审批日期=date(2021, 3, 20))
+    # 2021-03-01 + 20 working days = 2021-03-29; + 10 approved (清明 4月3日至5日 off) = 2021-04-13.
     path = workbook(
         tmp_path / "e.xlsx",
         REQUEST_HEADERS,
-        [request_row("E-1", date(2021, 3, 1), 申请人="王五", 延期工作日数=10)],
+        [
+            request_row("E-1", date(2021, 3, 1), 答复日期=date(2021, 4, 9), 办理结果="予以公开",
+                        **approved),
+            request_row("E-2", date(2021, 3, 1), 答复日期=date(2021, 4, 9), 办理结果="予以公开",
+                        延期工作日数=10),
+            request_row("E-3", date(2021, 3, 1), 答复日期=date(2021, 4, 9), 办理结果="予以公开",
+                        **{**approved, "延期审批日期": date(2021, 3, 30)}),
+            request_row("E-4", date(2021, 3, 1), 答复日期=date(2021, 3, 20), 办理结果="予以公开"),
+        ],
     )
     code, out, err = run_cli(
         "--as", "admin", "import", "requests", str(path), password=ADMIN_PASSWORD
     )
-    assert code == 0 and "更新 1" in out, err
-    [row] = RequestService(app_ctx.db, admin).list_requests()
-    assert row.data.applicant == "王五"
-    assert row.data.extension_approved_by == "李处长"
-    assert row.data.extension_approved_on == date(2021, 3, 20)
-    assert "延期未登记审批" not in row.status.flags
+    assert code == 0, err
+    rows = {r.reg_no: r for r in RequestService(app_ctx.db, admin).list_requests()}
+    assert rows["E-1"].deadline == date(2021, 4, 13) and rows["E-1"].state.label == "按期办结"
+    assert rows["E-2"].deadline == date(2021, 3, 29) and rows["E-2"].state.label == "逾期办结"
+    assert "延期未登记审批，按原期限计算" in rows["E-2"].status.flags
+    assert rows["E-3"].deadline == date(2021, 3, 29) and rows["E-3"].state.label == "逾期办结"
+    assert any("晚于原答复期限" in f for f in rows["E-3"].status.flags)
+    stats = AnnualReportService(app_ctx.db, admin).report(2021).stats
+    assert (stats.answered, stats.answered_on_time) == (4, 2)
 
 
 def test_template_fields_match_the_template_columns() -> None:
@@ -353,7 +361,7 @@ def test_import_refuses_answer_after_correction_notice_without_corrected_date(
     unless its outcome is 逾期不补正."""
     from gongkai_desktop.domain.requests import OUTCOME_NO_CORRECTION
 
-    noticed = dict(补正告知日期=date(2021, 3, 3), 答复日期=date(2021, 4, 1))
+    noticed = dict(补正告知日期=date(2021, 3, 3), 补正期限=date(2021, 3, 17), 答复日期=date(2021, 4, 1))
     path = workbook(
         tmp_path / "c.xlsx",
         REQUEST_HEADERS,

@@ -125,7 +125,7 @@ def test_invalid_clock_is_refused_with_reasons(app_ctx, admin) -> None:  # type:
     with pytest.raises(ValidationError) as err:
         service.create_request(bad)
     text = str(err.value)
-    assert "答复日期早于收到日期" in text and "不是规定的办理结果" in text and "批准人" in text
+    assert "答复日期早于收到日期" in text and "不是规定的办理结果" in text and "审批人" in text
     assert service.list_requests() == []
 
 
@@ -221,14 +221,16 @@ def test_answer_after_unanswered_correction_notice_is_refused_unless_never_corre
 
     kf = division_id(app_ctx, admin, "开发指导处")
     service = RequestService(app_ctx.db, admin)
-    noticed = dict(correction_notice_date=date(2021, 9, 26))
+    noticed = dict(correction_notice_date=date(2021, 9, 26), correction_due_date=date(2021, 10, 26))
     with pytest.raises(ValidationError) as refused:
         service.create_request(
             make_input(kf, answer_date=date(2021, 12, 1), outcome="予以公开", **noticed)
         )
     assert any("「补正收到日期」" in p for p in refused.value.problems)
     waiting = service.create_request(make_input(kf, "2021-002", **noticed))
-    assert waiting.state is RequestState.AWAITING_CORRECTION
+    assert service.get_request(waiting.id, today=date(2021, 10, 26)).row.state is (
+        RequestState.AWAITING_CORRECTION
+    )
     with pytest.raises(ValidationError):
         service.update_request(
             waiting.id,

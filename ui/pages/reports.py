@@ -52,6 +52,7 @@ from ..files import ask_save_path
 from ..messages import show_error, show_info
 from ..widgets import ErrorLabel, heading, hint
 from ..worker import run_with_progress
+from .requests_form import DateField
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +146,17 @@ class ReportsPage(QWidget):
         bar.addWidget(self.save_button)
         bar.addWidget(self.export_button)
         layout.addLayout(bar)
+        published = QHBoxLayout()
+        published.addWidget(QLabel("报告公开日期：", self))
+        self.published_on = DateField(parent=self)
+        self.published_on.setToolTip("报告首次在门户网站等公开之日；1月31日的期限以此日为准")
+        published.addWidget(self.published_on)
+        self.publish_button = QPushButton("登记公开日期", self)
+        published.addWidget(self.publish_button)
+        self.published_hint = QLabel(self)
+        self.published_hint.setObjectName("hintLabel")
+        published.addWidget(self.published_hint, 1)
+        layout.addLayout(published)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         left = QWidget(splitter)
@@ -213,8 +225,9 @@ class ReportsPage(QWidget):
         splitter.setSizes([700, 640])
         layout.addWidget(splitter, 1)
 
-        for w in (self.save_button, self.export_button, self.restore_button):
+        for w in (self.save_button, self.export_button, self.restore_button, self.publish_button):
             w.setVisible(self.can_edit)
+        self.published_on.setEnabled(self.can_edit)
         for w in (self.licences, self.penalties, self.enforcement, self.fees):
             w.setEnabled(self.can_edit)
         self.text.setReadOnly(not self.can_edit)
@@ -227,6 +240,7 @@ class ReportsPage(QWidget):
         self.restore_button.clicked.connect(self.restore_draft)
         self.save_button.clicked.connect(self.save)
         self.export_button.clicked.connect(self.export)
+        self.publish_button.clicked.connect(self.record_publication)
 
     # -- data -------------------------------------------------------------------------------
     def load(self) -> None:
@@ -274,6 +288,19 @@ class ReportsPage(QWidget):
             else "尚未导出"
         )
         self.status.setText(exported)
+        self.published_on.set_value(data.published_on)
+        due = date(data.year + 1, 1, 31)
+        if data.published_on is None:
+            self.published_hint.setText(
+                f"尚未登记。条例第四十九条：应于{due:%Y年%m月%d日}前公布；导出文件不等于公开。"
+            )
+        else:
+            late = "，已超过" if data.published_on > due else "，在"
+            self.published_hint.setText(
+                f"已登记：{data.published_on:%Y-%m-%d}{late}{due:%Y年%m月%d日}的期限"
+                + ("" if data.published_on > due else "内")
+                + "。"
+            )
         self.current_key = None
         row = max(self.sections.currentRow(), 0)
         self.sections.setCurrentRow(-1)
@@ -338,6 +365,15 @@ class ReportsPage(QWidget):
             return False
         self._show(data)
         return True
+
+    def record_publication(self) -> None:
+        """Store the day the report was first made public (or clear it)."""
+        try:
+            data = self.service.record_publication(self.year.value(), self.published_on.value())
+        except GongkaiError as exc:
+            self.error.show_message(str(exc))
+            return
+        self._show(data)
 
     def export(self) -> None:
         if not self.save():

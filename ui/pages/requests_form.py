@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gongkai_desktop.domain.request_clock import TimelineEvent
 from gongkai_desktop.domain.requests import (
     MAX_EXTENSION_WORKING_DAYS,
     OUTCOME_LABELS,
+    RECEIPT_DATE_LAW,
     ApplicantType,
     Channel,
-    TimelineEvent,
     receipt_date_rule,
 )
 from gongkai_desktop.errors import ValidationError
@@ -46,11 +47,16 @@ FIELD_LABELS = {
     "content": "申请内容",
     "division_id": "承办处室",
     "correction_notice_date": "补正告知日期",
+    "correction_due_date": "补正期限",
     "correction_received_date": "补正收到日期",
-    "consultation_days": "征求意见",
+    "consultation_sent_on": "征求意见发出日期",
+    "consultation_answered_on": "征求意见答复日期",
+    "consultation_days": "征求意见（未登记日期）",
     "extension_days": "延期",
-    "extension_approved_by": "延期批准人",
-    "extension_approved_on": "延期批准日期",
+    "extension_approved_by": "延期审批人",
+    "extension_approved_on": "延期审批日期",
+    "delay_reason": "延迟答复原因",
+    "delay_until": "延迟答复期限",
     "answer_date": "答复日期",
     "outcome": "办理结果",
     "fee_cents": "信息处理费（元）",
@@ -144,15 +150,22 @@ class RequestForm(QWidget):
         for division_id, name in divisions:
             self.division.addItem(name, division_id)
         self.notice = DateField(parent=self)
+        self.correction_due = DateField(parent=self)
         self.corrected = DateField(parent=self)
+        self.consult_sent = DateField(parent=self)
+        self.consult_answered = DateField(parent=self)
         self.consult = QSpinBox(self)
         self.consult.setRange(0, 365)
         self.consult.setSuffix(" 个工作日")
+        self.consult.setToolTip("只在没有征求意见书发出和答复日期时填写；有日期的，工作日数按日期计算")
+        self.delay_reason = QLineEdit(self)
+        self.delay_reason.setPlaceholderText("条例第三十五条：申请数量、频次明显超过合理范围的理由")
+        self.delay_until = DateField(parent=self)
         self.extension = QSpinBox(self)
         self.extension.setRange(0, MAX_EXTENSION_WORKING_DAYS)
         self.extension.setSuffix(" 个工作日")
         self.approved_by = QLineEdit(self)
-        self.approved_by.setPlaceholderText("批准人（政府信息公开工作机构负责人）")
+        self.approved_by.setPlaceholderText("审批人（政府信息公开工作机构负责人）")
         self.approved_on = DateField(parent=self)
         self.answer = DateField(parent=self)
         self.outcome = QComboBox(self)
@@ -178,11 +191,16 @@ class RequestForm(QWidget):
             "content": self.content,
             "division_id": self.division,
             "correction_notice_date": self.notice,
+            "correction_due_date": self.correction_due,
             "correction_received_date": self.corrected,
+            "consultation_sent_on": self.consult_sent,
+            "consultation_answered_on": self.consult_answered,
             "consultation_days": self.consult,
             "extension_days": self.extension,
             "extension_approved_by": self.approved_by,
             "extension_approved_on": self.approved_on,
+            "delay_reason": self.delay_reason,
+            "delay_until": self.delay_until,
             "answer_date": self.answer,
             "outcome": self.outcome,
             "fee_cents": self.fee,
@@ -201,6 +219,7 @@ class RequestForm(QWidget):
             self.fee.textChanged,
             self.notes.textChanged,
             self.approved_by.textChanged,
+            self.delay_reason.textChanged,
             self.channel.currentIndexChanged,
             self.applicant_type.currentIndexChanged,
             self.division.currentIndexChanged,
@@ -209,13 +228,28 @@ class RequestForm(QWidget):
             self.extension.valueChanged,
         ):
             signal.connect(self.changed)
-        for field in (self.receipt, self.notice, self.corrected, self.approved_on, self.answer):
+        for field in self._date_fields():
             field.changed.connect(self.changed)
+
+    def _date_fields(self) -> tuple[DateField, ...]:
+        return (
+            self.receipt,
+            self.notice,
+            self.correction_due,
+            self.corrected,
+            self.consult_sent,
+            self.consult_answered,
+            self.approved_on,
+            self.delay_until,
+            self.answer,
+        )
 
     def _update_rule(self) -> None:
         channel = self.channel.currentData()
         if channel is not None:
             self.receipt_rule.setText(receipt_date_rule(Channel(channel)))
+            self.receipt_rule.setWordWrap(True)
+            self.receipt_rule.setToolTip(RECEIPT_DATE_LAW)
 
     def set_editable(self, editable: bool) -> None:
         for child in self.findChildren(QWidget):
@@ -224,7 +258,7 @@ class RequestForm(QWidget):
             elif isinstance(child, (QComboBox, QSpinBox, QCheckBox)):
                 child.setEnabled(editable)
         if editable:
-            for field in (self.notice, self.corrected, self.approved_on, self.answer):
+            for field in self._date_fields()[1:]:
                 field.edit.setEnabled(field.enabled.isChecked())
 
     def clear(self, division_id: int | None) -> None:
@@ -248,8 +282,13 @@ class RequestForm(QWidget):
         index = self.division.findData(data.division_id)
         self.division.setCurrentIndex(max(index, 0))
         self.notice.set_value(data.correction_notice_date)
+        self.correction_due.set_value(data.correction_due_date)
         self.corrected.set_value(data.correction_received_date)
+        self.consult_sent.set_value(data.consultation_sent_on)
+        self.consult_answered.set_value(data.consultation_answered_on)
         self.consult.setValue(data.consultation_days)
+        self.delay_reason.setText(data.delay_reason)
+        self.delay_until.set_value(data.delay_until)
         self.extension.setValue(data.extension_days)
         self.approved_by.setText(data.extension_approved_by)
         self.approved_on.set_value(data.extension_approved_on)
@@ -295,7 +334,12 @@ class RequestForm(QWidget):
             applicant=self.applicant.text(),
             content=self.content.toPlainText(),
             correction_notice_date=self.notice.value(),
+            correction_due_date=self.correction_due.value(),
             correction_received_date=self.corrected.value(),
+            consultation_sent_on=self.consult_sent.value(),
+            consultation_answered_on=self.consult_answered.value(),
+            delay_reason=self.delay_reason.text(),
+            delay_until=self.delay_until.value(),
             consultation_days=self.consult.value(),
             extension_days=self.extension.value(),
             extension_approved_by=self.approved_by.text(),

@@ -8,6 +8,7 @@ and only then stored. Single days can also be marked by hand (e.g. a local arran
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 
 from PySide6.QtCore import QSettings, Qt
@@ -33,14 +34,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gongkai_desktop.calendar import HolidayNotice, builtin_years, read_notice_file
+from gongkai_desktop.calendar import HolidayNotice, HolidayPeriod, builtin_years, read_notice_file
 from gongkai_desktop.errors import GongkaiError, ValidationError
-from gongkai_desktop.services.calendar import CalendarService, OverrideInfo
+from gongkai_desktop.notices import AMENDMENT, FESTIVALS, NOTICE
+from gongkai_desktop.services.calendar import MANUAL, CalendarService, OverrideInfo
 
 from ...context import UiContext
 from ...dates import DateEdit
 from ...files import ask_open_path
 from ...formatting import weekday
+from ...ledger.widgets import date_edit
 from ...messages import confirm, show_error, show_info
 from ...models import Column, RowTableModel
 from ...widgets import FormDialog, RecordTable, hint
@@ -56,6 +59,7 @@ COLUMNS = (
     Column("星期", lambda o: weekday(o.day), lambda o: o.day.toordinal()),
     Column("安排", lambda o: "调休上班" if o.is_workday else "放假"),
     Column("名称", lambda o: o.name),
+    Column("来源", lambda o: o.source_label),
 )
 
 
@@ -68,8 +72,63 @@ def year_status(service: CalendarService, year: int) -> str:
     return f"{year}年：缺少节假日安排，该年的工作日期限无法计算，请导入通知"
 
 
+class FestivalDaysDialog(FormDialog):
+    """Add by hand a festival the pasted notice lacks: its days off and its make-up days."""
+
+    def __init__(
+        self, notice: HolidayNotice, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.notice = notice
+        self.result_notice: HolidayNotice | None = None
+        self._build_ui()
+
+    def _build_ui(self) -> None:
+        self.setWindowTitle("补充节日安排")
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.festival = QComboBox(self)
+        missing = self.notice.missing_festivals()
+        for name in missing or FESTIVALS:
+            self.festival.addItem(name)
+        year = self.notice.year
+        self.start = date_edit(date(year, 1, 1))
+        self.end = date_edit(date(year, 1, 1))
+        self.start.dateChanged.connect(
+            lambda d: self.end.setDate(d) if self.end.date() < d else None
+        )
+        self.workdays = QLineEdit(self)
+        self.workdays.setPlaceholderText("如 2027-10-09、2027-09-26；没有则留空")
+        form.addRow("节日：", self.festival)
+        form.addRow("放假开始：", self.start)
+        form.addRow("放假结束：", self.end)
+        form.addRow("调休上班日：", self.workdays)
+        layout.addLayout(form)
+        layout.addWidget(
+            hint("按通知原文填写。补充的日期与通知一起保存，并记入审计日志。", self)
+        )
+        self.add_footer(layout)
+
+    def submit(self) -> None:
+        start, end = self.start.date().toPython(), self.end.date().toPython()
+        if end < start:
+            raise ValidationError("放假结束日期早于开始日期。")
+        days: list[date] = []
+        for part in re.split(r"[、,，;；\s]+", self.workdays.text().strip()):
+            if not part:
+                continue
+            try:
+                days.append(date.fromisoformat(part))
+            except ValueError:
+                raise ValidationError(f"「{part}」不是 YYYY-MM-DD 格式的日期。") from None
+        period = HolidayPeriod(self.festival.currentText(), start, end)
+        self.result_notice = self.notice.with_days(period, days)
+
+
 class NoticeImportDialog(FormDialog):
-    """Paste or open the notice, 解析 → preview of every holiday and make-up day → 保存."""
+    """Paste or open the notice, 解析 → preview of every holiday and make-up day, the sentences
+    that made no day, and what is missing → (补充节日) → 保存."""
 
     def __init__(
         self, ctx: UiContext, year: int, settings: QSettings, parent: QWidget | None = None
@@ -88,7 +147,7 @@ class NoticeImportDialog(FormDialog):
 
     def _build_ui(self, year: int) -> None:
         self.setWindowTitle("导入国务院办公厅节假日安排通知")
-        self.resize(900, 620)
+        self.resize(960, 640)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel("年份：", self))
@@ -96,6 +155,11 @@ class NoticeImportDialog(FormDialog):
         self.year.setRange(YEAR_MIN, YEAR_MAX)
         self.year.setValue(year)
         top.addWidget(self.year)
+        top.addWidget(QLabel("通知类型：", self))
+        self.kind = QComboBox(self)
+        self.kind.addItem("年度节假日安排通知", NOTICE)
+        self.kind.addItem("调整通知（如延长假期）", AMENDMENT)
+        top.addWidget(self.kind)
         self.open_button = QPushButton("打开文本文件…", self)
         self.parse_button = QPushButton("解析", self)
         for button in (self.open_button, self.parse_button):
@@ -105,8 +169,9 @@ class NoticeImportDialog(FormDialog):
         layout.addLayout(top)
         layout.addWidget(
             hint(
-                "把《国务院办公厅关于某年部分节假日安排的通知》全文粘贴到左侧（或打开保存的 .txt 文件），"
-                "点击「解析」，核对右侧的放假和调休上班日期无误后点击「保存」。保存会替换该年已有的安排。",
+                "把通知全文粘贴到左侧（或打开保存的 .txt 文件），点击「解析」。只有编号节日条目中的"
+                "放假、调休、上班安排产生日期；其余文字列在右下方，请核对。保存只替换这份通知"
+                "自己的日期，不影响其他年份的通知、调整通知和手工调整。",
                 self,
             )
         )
@@ -117,34 +182,58 @@ class NoticeImportDialog(FormDialog):
             "二、春节：2月6日（农历除夕、周六）至2月14日（农历正月初八、周日）放假调休，共9天。"
             "2月20日（周六）上班。"
         )
-        self.preview = QTableWidget(0, 4, splitter)
+        right = QWidget(splitter)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.preview = QTableWidget(0, 4, right)
         self.preview.setHorizontalHeaderLabels(["安排", "名称", "日期", "天数"])
         self.preview.verticalHeader().setVisible(False)
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        right_layout.addWidget(self.preview, 3)
+        self.missing = QLabel(right)
+        self.missing.setObjectName("missingFestivals")
+        self.missing.setWordWrap(True)
+        self.missing.setStyleSheet("color: #b00020;")
+        self.add_festival_button = QPushButton("补充节日…", right)
+        self.add_festival_button.setAutoDefault(False)
+        missing_row = QHBoxLayout()
+        missing_row.addWidget(self.missing, 1)
+        missing_row.addWidget(self.add_festival_button)
+        right_layout.addLayout(missing_row)
+        right_layout.addWidget(QLabel("未使用的文字（不产生任何日期）：", right))
+        self.unused = QListWidget(right)
+        self.unused.setWordWrap(True)
+        right_layout.addWidget(self.unused, 2)
         splitter.addWidget(self.text)
-        splitter.addWidget(self.preview)
-        splitter.setSizes([420, 440])
+        splitter.addWidget(right)
+        splitter.setSizes([420, 520])
         layout.addWidget(splitter, 1)
         self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         buttons = QDialogButtonBox(self)
         self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.setEnabled(False)
         self.add_footer(layout, buttons)
+        self._show_missing()
 
     def _connect_signals(self) -> None:
         self.open_button.clicked.connect(self.open_file)
         self.parse_button.clicked.connect(self.parse)
+        self.add_festival_button.clicked.connect(self.add_festival)
         self.text.textChanged.connect(self._invalidate)
         self.year.valueChanged.connect(self._invalidate)
+        self.kind.currentIndexChanged.connect(self._invalidate)
 
     def _invalidate(self) -> None:
         if self.notice is not None:
             self.notice = None
             self.preview.setRowCount(0)
+            self.unused.clear()
             self.summary.clear()
+        self._show_missing()
         self.save_button.setEnabled(False)
 
     def open_file(self) -> None:
@@ -169,14 +258,42 @@ class NoticeImportDialog(FormDialog):
             self.error.show_message("请先粘贴通知全文或打开通知文本文件。")
             return
         try:
-            notice = self.service().preview_notice(text, self.year.value())
+            if self.kind.currentData() == AMENDMENT:
+                notice = self.service().preview_amendment(text, self.year.value())
+            else:
+                notice = self.service().preview_notice(text, self.year.value())
         except ValidationError as exc:
             self.error.show_message(str(exc))
             return
         self.error.clear_message()
+        self._set_notice(notice)
+
+    def _set_notice(self, notice: HolidayNotice) -> None:
         self.notice = notice
         self._show_preview(notice)
-        self.save_button.setEnabled(True)
+        self.unused.clear()
+        self.unused.addItems(list(notice.unused))
+        self._show_missing()
+        self.save_button.setEnabled(not notice.missing_festivals())
+
+    def _show_missing(self) -> None:
+        missing = self.notice.missing_festivals() if self.notice is not None else ()
+        if missing:
+            self.missing.setText(
+                f"通知缺少以下节日的安排，不能保存：{'、'.join(missing)}。"
+                "请粘贴通知全文，或点击「补充节日…」按通知原文手工补充。"
+            )
+        else:
+            self.missing.clear()
+        self.missing.setVisible(bool(missing))
+        self.add_festival_button.setVisible(bool(missing))
+
+    def add_festival(self) -> None:
+        if self.notice is None:
+            return
+        dialog = FestivalDaysDialog(self.notice, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_notice is not None:
+            self._set_notice(dialog.result_notice)
 
     def _show_preview(self, notice: HolidayNotice) -> None:
         rows: list[tuple[str, str, str, str]] = []
@@ -199,9 +316,10 @@ class NoticeImportDialog(FormDialog):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.preview.setItem(r, c, item)
         self.preview.resizeColumnsToContents()
+        by_hand = f"其中手工补充 {len(notice.by_hand)} 项。" if notice.by_hand else ""
         self.summary.setText(
             f"识别出 {len(notice.holidays)} 个节日、共 {sum(len(p.dates()) for p in notice.holidays)} 天放假，"
-            f"{len(notice.workdays)} 个调休上班日。请核对后保存。"
+            f"{len(notice.workdays)} 个调休上班日；{len(notice.unused)} 句文字未使用。{by_hand}请核对后保存。"
         )
 
     def accept(self) -> None:
@@ -298,7 +416,8 @@ class HolidaysTab(AdminTab):
         layout.addLayout(body, 1)
         layout.addWidget(
             hint(
-                "左表列出本年在数据库中的调整（导入的通知或手工调整），它们优先于内置数据。"
+                "左表列出本年在数据库中的安排及来源：手工调整优先于调整通知，调整通知优先于年度通知，"
+                "它们都优先于内置数据。"
                 "工作日期限遇到缺少安排的年份时会提示，而不会按普通周末计算。",
                 self,
             )
@@ -334,13 +453,16 @@ class HolidaysTab(AdminTab):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        self.remove_button.setEnabled(self.table.selected() is not None)
+        current: OverrideInfo | None = self.table.selected()
+        # Days of a notice change only by importing it again; only hand-made marks are removed.
+        self.remove_button.setEnabled(current is not None and current.source == MANUAL)
 
     def import_notice(self) -> None:
         dialog = NoticeImportDialog(self.ctx, self.year.value(), self.ctx.settings, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.notice is not None:
             year = dialog.notice.year
-            show_info(self, f"已保存{year}年的节假日安排（{dialog.stored_days} 天）。")
+            what = "调整通知" if dialog.notice.kind == AMENDMENT else "节假日安排"
+            show_info(self, f"已保存{year}年的{what}（{dialog.stored_days} 天）。")
             if self.year.value() != year:
                 self.year.setValue(year)  # reloads
                 return
@@ -352,7 +474,7 @@ class HolidaysTab(AdminTab):
 
     def remove_override(self) -> None:
         current: OverrideInfo | None = self.table.selected()
-        if current is None:
+        if current is None or current.source != MANUAL:
             return
         what = "调休上班" if current.is_workday else "放假"
         if not confirm(
