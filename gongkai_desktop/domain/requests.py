@@ -23,6 +23,10 @@ from .labels import LabelledEnum
 ANSWER_WORKING_DAYS = 20
 CORRECTION_NOTICE_WORKING_DAYS = 7
 MAX_EXTENSION_WORKING_DAYS = 20
+# 第三方 has 15 working days to give its opinion (条例第三十二条); consulting other organs has no
+# fixed term, so the register only refuses what no real consultation takes: over a working year.
+MAX_CONSULTATION_WORKING_DAYS = 250
+MAX_FEE_CENTS = 100_000_000  # 100 万元: far above any 信息处理费, below any typing slip like 1e30
 DUE_SOON_WORKING_DAYS = 3
 
 
@@ -296,6 +300,14 @@ def clock_problems(
             problems.append(("补正收到日期", "补正收到日期早于补正告知日期"))
     if c.consultation_days < 0:
         problems.append(("征求意见工作日数", "征求意见工作日数不能为负数"))
+    elif c.consultation_days > MAX_CONSULTATION_WORKING_DAYS:
+        problems.append(
+            (
+                "征求意见工作日数",
+                f"征求意见工作日数不能超过{MAX_CONSULTATION_WORKING_DAYS}个工作日"
+                f"（填写了{c.consultation_days}）",
+            )
+        )
     if c.extension_days < 0:
         problems.append(("延期工作日数", "延期工作日数不能为负数"))
     elif c.extension_days > MAX_EXTENSION_WORKING_DAYS:
@@ -343,6 +355,8 @@ def clock_problems(
         problems.append(("答复日期", "已选择办理结果，必须填写答复日期"))
     if fee_cents is not None and fee_cents < 0:
         problems.append(("收费金额", "收费金额不能为负数"))
+    elif fee_cents is not None and fee_cents > MAX_FEE_CENTS:
+        problems.append(("收费金额", f"收费金额不能超过 {MAX_FEE_CENTS // 100} 元"))
     return problems
 
 

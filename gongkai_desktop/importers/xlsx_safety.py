@@ -39,6 +39,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import GongkaiError, InputTooLarge, ValidationError
+from ..reports.excel._text import MAX_CELL_CHARS, unguard_text
 
 log = logging.getLogger(__name__)
 
@@ -539,17 +540,33 @@ def _number_text(value: object) -> str:
 
 
 def text_cell(value: object) -> str:
-    """A text column: numbers typed into it (a 文号 like 12) come back as 12, not 12.0."""
+    """A text column: numbers typed into it (a 文号 like 12) come back as 12, not 12.0.
+
+    The apostrophe the exports put before text starting with ``=`` ``+`` ``-`` ``@`` is dropped.
+    """
     if value is None:
         return ""
-    return _number_text(value).strip()
+    return unguard_text(_number_text(value).strip())
 
 
-def parse_int_cell(value: object, *, minimum: int | None = 0, maximum: int | None = None) -> int:
+def parse_text_cell(value: object, max_chars: int = MAX_CELL_CHARS) -> str:
+    """A text column of at most ``max_chars`` characters: longer text is refused, never cut."""
+    text = text_cell(value)
+    if len(text) > max_chars:
+        raise ValueError(f"不能超过 {max_chars} 个字符（实际 {len(text)} 个）")
+    return text
+
+
+# Every whole-number column has a range; this is the widest any column allows.
+MAX_INT = 1_000_000_000
+
+
+def parse_int_cell(value: object, *, minimum: int | None = 0, maximum: int = MAX_INT) -> int:
     """A whole number from a number cell (``3`` or ``3.0``) or text such as ``"3"``/``"1,200"``.
 
     By default negative numbers are refused (counts and working days); pass ``minimum=None`` to
-    allow them.
+    allow them. Numbers above ``maximum`` (at most ``MAX_INT``) are refused as well, so that a
+    value such as 1e30 is a row error and never reaches the clock or the database.
     """
     if is_blank(value):
         raise ValueError("不能为空")
@@ -561,29 +578,40 @@ def parse_int_cell(value: object, *, minimum: int | None = 0, maximum: int | Non
     elif isinstance(value, float | Decimal):
         finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
         if not finite or value != int(value):
-            raise ValueError(f"应为整数，实际为「{_number_text(value)}」")
+            raise ValueError(f"应为整数，实际为「{_shown(_number_text(value))}」")
         number = int(value)
     elif isinstance(value, str):
         text = _text(value).replace(",", "")
         if not re.fullmatch(r"[+-]?\d+(?:\.0+)?", text):
-            raise ValueError(f"应为整数，实际为「{value.strip()}」")
-        number = int(text.split(".")[0])
+            raise ValueError(f"应为整数，实际为「{_shown(value)}」")
+        digits = text.split(".")[0]
+        if len(digits.lstrip("+-0")) > 18:
+            raise ValueError(f"数值过大，不能大于 {maximum}")
+        number = int(digits)
     else:
         raise ValueError("应为整数")
     if minimum is not None and number < minimum:
-        raise ValueError(f"不能小于 {minimum}，实际为 {number}")
-    if maximum is not None and number > maximum:
-        raise ValueError(f"不能大于 {maximum}，实际为 {number}")
+        raise ValueError(f"不能小于 {minimum}，实际为 {_shown(number)}")
+    if number > min(maximum, MAX_INT):
+        raise ValueError(f"不能大于 {min(maximum, MAX_INT)}，实际为 {_shown(number)}")
     return number
 
 
+def _shown(value: object, limit: int = 30) -> str:
+    """A cell value in a message, cut to ``limit`` characters (a huge number stays readable)."""
+    text = str(value).strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 _CENT = Decimal("0.01")
+MAX_MONEY = Decimal("1000000")
 
 
-def parse_money_cell(value: object) -> Decimal:
+def parse_money_cell(value: object, maximum: Decimal = MAX_MONEY) -> Decimal:
     """A non-negative amount in yuan with at most two decimals, as ``Decimal`` (e.g. ``12.50``).
 
-    Number cells and text such as ``"1,200.5"``, ``"¥30"`` or ``"30元"`` are accepted.
+    Number cells and text such as ``"1,200.5"``, ``"¥30"`` or ``"30元"`` are accepted; amounts
+    above ``maximum`` yuan are refused.
     """
     if is_blank(value):
         raise ValueError("不能为空")
@@ -597,6 +625,8 @@ def parse_money_cell(value: object) -> Decimal:
     elif isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError("应为金额（数字）")
+        if value > maximum:
+            raise ValueError(f"金额不能超过 {maximum} 元，实际为 {_shown(value)}")
         amount = Decimal(repr(value))
         # A value computed in Excel may carry binary noise such as 0.30000000000000004.
         if abs(amount - amount.quantize(_CENT)) < Decimal("1e-9"):
@@ -605,15 +635,17 @@ def parse_money_cell(value: object) -> Decimal:
         text = _text(value).replace(",", "").replace(" ", "")
         text = text.removeprefix("¥").removesuffix("元")
         try:
-            amount = Decimal(text)
+            amount = Decimal(text) if len(text) <= 40 else Decimal("NaN")
         except InvalidOperation:
-            raise ValueError(f"应为金额（数字），实际为「{value.strip()}」") from None
+            raise ValueError(f"应为金额（数字），实际为「{_shown(value)}」") from None
     else:
         raise ValueError("应为金额（数字）")
     if not amount.is_finite():
         raise ValueError("应为金额（数字）")
+    if amount > maximum:
+        raise ValueError(f"金额不能超过 {maximum} 元，实际为 {_shown(amount)}")
     if amount < 0:
-        raise ValueError(f"金额不能为负数，实际为 {amount}")
+        raise ValueError(f"金额不能为负数，实际为 {_shown(amount)}")
     if amount != amount.quantize(_CENT):
         raise ValueError(f"金额最多两位小数，实际为 {amount}")
     return amount.quantize(_CENT)

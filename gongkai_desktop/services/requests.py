@@ -38,6 +38,7 @@ from ..domain.requests import (
     request_timeline,
 )
 from ..errors import CalendarMissing, ConflictError, NotFound, ValidationError
+from ..reports.excel._text import MAX_CELL_CHARS
 from .base import Service, division_names, live_record, snapshot
 from .calendar import load_calendar
 
@@ -237,6 +238,9 @@ def validate_request(
         problems.append(("登记编号", "不能超过64个字符"))
     if len(data.applicant) > 200:
         problems.append(("申请人", "不能超过200个字符"))
+    for column, text in (("申请内容", data.content), ("备注", data.notes)):
+        if len(text) > MAX_CELL_CHARS:
+            problems.append((column, f"不能超过{MAX_CELL_CHARS}个字符（Excel 单元格的上限）"))
     problems.extend(
         clock_problems(
             data.clock,
