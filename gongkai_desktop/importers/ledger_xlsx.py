@@ -173,7 +173,7 @@ def _check_rows(
     parsed: list[RowT] = []
     seen: dict[Hashable, int] = {}
     count = 0
-    for count, (row, values) in enumerate(open_rows(path, headers), 1):
+    for count, (row, values) in enumerate(open_rows(path, headers, cancel=cancel), 1):
         record = parse(_RowReader(errors, row), values)
         if record is not None:
             first = seen.setdefault(key(record), row)

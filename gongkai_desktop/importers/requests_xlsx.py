@@ -123,7 +123,7 @@ def _parse_requests(
 ) -> Generator[Progress, None, list[_ParsedRequest]]:
     parsed: list[_ParsedRequest] = []
     seen: dict[str, int] = {}
-    for number, v in open_rows(path, REQUEST_HEADERS):
+    for number, v in open_rows(path, REQUEST_HEADERS, cancel=cancel):
         if number % PROGRESS_EVERY == 0:
             cancel.check()
             yield Progress(number, 0, f"检查第{number}行")
@@ -331,7 +331,7 @@ def import_cases_job(
     seen: dict[str, int] = {}
     denied = False
     edits = EditCheck(path, errors, "案件编号", actor.user_id)
-    for number, v in open_rows(path, CASE_HEADERS):
+    for number, v in open_rows(path, CASE_HEADERS, cancel=cancel):
         if number % PROGRESS_EVERY == 0:
             cancel.check()
             yield Progress(number, 0, f"检查第{number}行")
