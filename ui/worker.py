@@ -60,6 +60,16 @@ def call_job(fn: Callable[[], Any], message: str) -> JobFactory:
     return factory
 
 
+def cancellable_call(fn: Callable[[CancelToken], Any], message: str) -> JobFactory:
+    """Wrap a call that checks the worker's cancel token itself (a reader of a big file)."""
+
+    def factory(cancel: CancelToken) -> Generator[Progress, None, Any]:
+        yield Progress(0, 0, message)
+        return fn(cancel)
+
+    return factory
+
+
 class WorkerSignals(QObject):
     """Signals of a worker; lives in the GUI thread, emitted from the worker thread."""
 

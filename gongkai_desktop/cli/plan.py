@@ -12,7 +12,7 @@ from pathlib import Path
 from ..app import is_initialized
 from ..domain.labels import DivisionKind
 from ..domain.plan import QUARTER_LABELS, QUARTER_SHORT, QUARTERS, ReviewResult, TaskStatus
-from ..errors import ValidationError
+from ..errors import ConflictError, ValidationError
 from ..importers.plan import ParsedTask, parse_plan_file
 from ..progress import run_job
 from ..services.plan import (
@@ -86,6 +86,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.add_argument("--link", action="append", default=[], metavar="URL", help="佐证链接（可重复）")
     a.add_argument(
         "--file", action="append", default=[], type=Path, metavar="FILE", help="佐证文件（可重复）"
+    )
+    a.add_argument(
+        "--replace-reviewed",
+        action="store_true",
+        help="该季度进展已审核时仍覆盖（覆盖后需重新审核）",
     )
     a.set_defaults(handler=cmd_report)
 
@@ -270,17 +275,26 @@ def cmd_report(ctx: CliContext) -> int:
     service = PlanService(ctx.app.db, actor)
     division = args.division or actor.division_name
     assignment = service.find_assignment(args.year, args.task, division)
-    report = service.save_report(
-        assignment.id,
-        args.quarter,
-        progress=args.progress,
-        status=next(s for s in TaskStatus if s.label == args.status),
-        links=args.link,
-        expected_version=None,
-    )
+    missing = [str(file) for file in args.file if not file.is_file()]
+    if missing:
+        raise ValidationError("佐证文件不存在，进展未保存：", problems=missing)
+    try:
+        report = service.save_report(
+            assignment.id,
+            args.quarter,
+            progress=args.progress,
+            status=next(s for s in TaskStatus if s.label == args.status),
+            links=args.link,
+            expected_version=None,
+            replace_reviewed=args.replace_reviewed,
+        )
+    except ConflictError as exc:
+        if "review" not in exc.params:
+            raise
+        raise ConflictError(
+            exc.message.split("；")[0] + "；确需覆盖请加 --replace-reviewed", **exc.params
+        ) from exc
     for file in args.file:
-        if not file.is_file():
-            raise ValidationError(f"佐证文件不存在：{file}（进展已保存，文件未添加）")
         report = service.add_evidence_file(report.id, file, ctx.app.paths.attachments_dir)
     late = "（逾期报送）" if report.late else ""
     print(

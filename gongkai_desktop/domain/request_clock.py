@@ -29,7 +29,9 @@ from .requests import (
     ANSWER_WORKING_DAYS,
     CORRECTION_NOTICE_WORKING_DAYS,
     DUE_SOON_WORKING_DAYS,
+    MAX_CONSULTATION_WORKING_DAYS,
     MAX_EXTENSION_WORKING_DAYS,
+    MAX_FEE_CENTS,
     OUTCOME_NO_CORRECTION,
     Channel,
     RequestState,
@@ -318,6 +320,14 @@ def _consultation_problems(c: RequestClock) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     if c.consultation_days < 0:
         problems.append(("征求意见工作日数", "征求意见工作日数不能为负数"))
+    elif c.consultation_days > MAX_CONSULTATION_WORKING_DAYS:
+        problems.append(
+            (
+                "征求意见工作日数",
+                f"征求意见工作日数不能超过{MAX_CONSULTATION_WORKING_DAYS}个工作日"
+                f"（填写了{c.consultation_days}）",
+            )
+        )
     if c.consultation_answered_on is not None and c.consultation_sent_on is None:
         problems.append(("征求意见答复日期", "有征求意见答复日期却没有发出日期"))
     if c.consultation_sent_on is not None:
@@ -394,6 +404,8 @@ def clock_problems(
         problems.append(("答复日期", "已选择办理结果，必须填写答复日期"))
     if fee_cents is not None and fee_cents < 0:
         problems.append(("收费金额", "收费金额不能为负数"))
+    elif fee_cents is not None and fee_cents > MAX_FEE_CENTS:
+        problems.append(("收费金额", f"收费金额不能超过 {MAX_FEE_CENTS // 100} 元"))
     return problems
 
 

@@ -19,6 +19,10 @@ from .labels import LabelledEnum
 ANSWER_WORKING_DAYS = 20
 CORRECTION_NOTICE_WORKING_DAYS = 7
 MAX_EXTENSION_WORKING_DAYS = 20
+# 第三方 has 15 working days to give its opinion (条例第三十二条); consulting other organs has no
+# fixed term, so the register only refuses what no real consultation takes: over a working year.
+MAX_CONSULTATION_WORKING_DAYS = 250
+MAX_FEE_CENTS = 100_000_000  # 100 万元: far above any 信息处理费, below any typing slip like 1e30
 DUE_SOON_WORKING_DAYS = 3
 
 

@@ -34,10 +34,14 @@ class ListNumbering:
         self.abstracts, self.nums = numbering_definitions(document)
         self.counters: dict[str, list[int | None]] = {}
         self.seen_nums: set[str] = set()
+        # The numbering each paragraph style gives, looked up once per style: python-docx's own
+        # style lookup searches the styles part on every call (seconds over thousands of
+        # paragraphs).
+        self._by_style: dict[str | None, tuple[Any, ...]] = {}
 
     def prefix(self, paragraph: Any) -> str:
         """The number Word shows before ``paragraph`` ("" when it is not in a numbered list)."""
-        ref = _num_ref(paragraph)
+        ref = self._num_ref(paragraph)
         if ref is None or ref[0] not in self.nums:
             return ""
         num_id, level_index = ref
@@ -51,6 +55,15 @@ class ListNumbering:
             for overridden, start in num.start_overrides.items():
                 state[overridden] = start - 1
         return _next_number(levels, state, level_index)
+
+    def _num_ref(self, paragraph: Any) -> tuple[str, int] | None:
+        """(numId, level) of a paragraph's numbering, set directly or through its style chain."""
+        ppr = paragraph._p.pPr
+        style_id = ppr.pStyle.val if ppr is not None and ppr.pStyle is not None else None
+        chain = self._by_style.get(style_id)
+        if chain is None:
+            chain = self._by_style[style_id] = _style_chain(paragraph)
+        return _first_num_ref((ppr, *chain))
 
 
 @dataclass(frozen=True)
@@ -114,15 +127,19 @@ def numbering_definitions(document: Any) -> tuple[dict[str, dict[int, _Level]], 
     return abstracts, nums
 
 
-def _num_ref(paragraph: Any) -> tuple[str, int] | None:
-    """(numId, level) of a paragraph's numbering, set directly or through its style chain."""
-    candidates: list[Any] = [paragraph._p.pPr]
+def _style_chain(paragraph: Any) -> tuple[Any, ...]:
+    """The paragraph properties of a paragraph's style and the styles it is based on."""
+    candidates: list[Any] = []
     style = paragraph.style
     for _ in range(20):  # a basedOn chain is short; a cycle must not hang the import
         if style is None:
             break
         candidates.append(style.element.pPr)
         style = style.base_style
+    return tuple(candidates)
+
+
+def _first_num_ref(candidates: tuple[Any, ...]) -> tuple[str, int] | None:
     for ppr in candidates:
         if ppr is None:
             continue

@@ -53,6 +53,7 @@ from ..services.base import changed_fields, snapshot
 from ..services.calendar import load_calendar
 from ..services.ledger import categories_of
 from ..services.ledger_documents import level_from_number
+from .record_versions import EditCheck
 from .xlsx_safety import (
     RowErrors,
     is_blank,
@@ -172,7 +173,7 @@ def _check_rows(
     parsed: list[RowT] = []
     seen: dict[Hashable, int] = {}
     count = 0
-    for count, (row, values) in enumerate(open_rows(path, headers), 1):
+    for count, (row, values) in enumerate(open_rows(path, headers, cancel=cancel), 1):
         record = parse(_RowReader(errors, row), values)
         if record is not None:
             first = seen.setdefault(key(record), row)
@@ -388,6 +389,29 @@ def insert_items(session: Any, rows: list[dict[str, Any]]) -> None:
     session.connection().exec_driver_sql(sql, values)
 
 
+def _item_changes(item: DisclosureItem, f: ItemFields) -> bool:
+    """True when storing ``f`` over ``item`` changes what the user sees."""
+    return (
+        item.category,
+        item.attribute,
+        item.ground,
+        item.published_on,
+        item.channels,
+        item.link,
+        item.doc_number,
+        item.notes,
+    ) != (
+        f.category,
+        f.attribute,
+        f.ground,
+        f.published_on,
+        channels_to_mask(f.channels),
+        f.link,
+        f.doc_number,
+        f.notes,
+    )
+
+
 def _store_items(
     db: Database, actor: Actor, path: Path, parsed: list[_ItemRow], dry_run: bool
 ) -> tuple[int, int]:
@@ -441,6 +465,17 @@ def _store_items(
                     "version": 1,
                 }
             )
+        changed_items: list[tuple[DisclosureItem, _ItemRow]] = []
+        if to_update:
+            edits = EditCheck(path, RowErrors(path.name), ITEM_HEADERS[0], actor.user_id)
+            for item in session.scalars(
+                select(DisclosureItem).where(DisclosureItem.id.in_(list(to_update)))
+            ):
+                p = to_update[item.id]
+                if _item_changes(item, p.fields):
+                    edits.check(p.row, f"公开事项「{item.title}」", item, True)
+                    changed_items.append((item, p))
+            edits.errors.raise_if_any()
         if dry_run:
             return len(inserts), len(to_update)
         if inserts:
@@ -454,57 +489,32 @@ def _store_items(
                 analyze_items(session)  # (the bulk load analyses by itself)
         audit_actor = AuditActor(actor.user_id, actor.username)
         updated_uuids = []
-        if to_update:
-            for item in session.scalars(
-                select(DisclosureItem).where(DisclosureItem.id.in_(list(to_update)))
-            ):
-                p = to_update[item.id]
-                f = p.fields
-                changed = (
-                    item.category,
-                    item.attribute,
-                    item.ground,
-                    item.published_on,
-                    item.channels,
-                    item.link,
-                    item.doc_number,
-                    item.notes,
-                ) != (
-                    f.category,
-                    f.attribute,
-                    f.ground,
-                    f.published_on,
-                    channels_to_mask(f.channels),
-                    f.link,
-                    f.doc_number,
-                    f.notes,
-                )
-                if not changed:
-                    continue
-                before = snapshot(item)
-                item.category = f.category
-                item.attribute = f.attribute
-                item.ground = f.ground
-                item.published_on = f.published_on
-                item.deadline = p.deadline
-                item.channels = channels_to_mask(f.channels)
-                item.link = f.link
-                item.doc_number = f.doc_number
-                item.notes = f.notes
-                item.updated_by = actor.user_id
-                session.flush()
-                record(
-                    session,
-                    audit_actor,
-                    "item.update",
-                    entity="disclosure_item",
-                    entity_id=item.uuid,
-                    division_id=item.division_id,
-                    before=before,
-                    after=changed_fields(before, snapshot(item)),
-                    detail=f"导入文件「{path.name}」第{p.row}行更新",
-                )
-                updated_uuids.append(item.uuid)
+        for item, p in changed_items:
+            f = p.fields
+            before = snapshot(item)
+            item.category = f.category
+            item.attribute = f.attribute
+            item.ground = f.ground
+            item.published_on = f.published_on
+            item.deadline = p.deadline
+            item.channels = channels_to_mask(f.channels)
+            item.link = f.link
+            item.doc_number = f.doc_number
+            item.notes = f.notes
+            item.updated_by = actor.user_id
+            session.flush()
+            record(
+                session,
+                audit_actor,
+                "item.update",
+                entity="disclosure_item",
+                entity_id=item.uuid,
+                division_id=item.division_id,
+                before=before,
+                after=changed_fields(before, snapshot(item)),
+                detail=f"导入文件「{path.name}」第{p.row}行更新",
+            )
+            updated_uuids.append(item.uuid)
         # Created rows are listed here (each row also names its creator); every updated row has
         # its own audit entry above with its before and changed fields.
         record(
@@ -635,6 +645,31 @@ def _check_document_owners(
         owner = owners.get(p.fields.doc_number)
         if owner is not None and not allowed(actor, Action.EDIT_RECORD, owner):
             errors.add(p.row, DOCUMENT_HEADERS[0], "该文号已由其他处室登记，不能覆盖")
+            denied.append(p.fields.doc_number)
+
+
+def _document_changes(doc: NormativeDocument, division_id: int, f: Any) -> bool:
+    """True when storing the row's fields ``f`` over ``doc`` changes it."""
+    status_changed_on = None if f.status == DocumentStatus.VALID.value else f.status_changed_on
+    return (
+        doc.division_id,
+        doc.title,
+        doc.written_on,
+        doc.published_on,
+        doc.status,
+        doc.status_changed_on,
+        doc.consulted,
+        doc.interpreted,
+    ) != (
+        division_id,
+        f.title,
+        f.written_on,
+        f.published_on,
+        f.status,
+        status_changed_on,
+        f.consulted,
+        f.interpreted,
+    )
 
 
 def _store_documents(
@@ -652,6 +687,12 @@ def _store_documents(
             )
         }
         created = [p for p in parsed if p.fields.doc_number not in existing]
+        edits = EditCheck(path, RowErrors(path.name), DOCUMENT_HEADERS[0], actor.user_id)
+        for p in parsed:
+            doc = existing.get(p.fields.doc_number)
+            if doc is not None and _document_changes(doc, p.division_id, p.fields):
+                edits.check(p.row, f"文件 {doc.doc_number} ", doc, True)
+        edits.errors.raise_if_any()
         if dry_run:
             return len(created), len(parsed) - len(created)
         created_uuids: list[str] = []

@@ -21,12 +21,14 @@ them to divisions is the import service's job. Nothing here touches the database
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,11 @@ from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from ..errors import InputTooLarge, ValidationError
+from ..progress import CancelToken
+from . import zip_safety
+from .budget import ReadBudget
 from .docx_numbering import ListNumbering
+from .zip_safety import DOCX, XmlCount, ZipLimits
 
 __all__ = [
     "LEAD_KEYWORDS",
@@ -54,10 +60,8 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
-# Small parts (styles, settings) may compress very well and are harmless whatever their ratio; the
-# ratio limit is there to stop a small file from inflating into a huge one.
-RATIO_CHECK_MIN_BYTES = 64 * 1024
 MAX_TEXT_CHARS = 5_000_000
+MAX_PARAGRAPHS = 20_000
 
 LEAD_KEYWORDS = ("牵头部门", "牵头处室", "牵头单位")
 RESPONSIBLE_KEYWORDS = (
@@ -456,13 +460,17 @@ def _split_names(part: str) -> list[str]:
 # --- files -----------------------------------------------------------------------------------
 
 
-def parse_plan_file(path: str | os.PathLike[str]) -> ParsedPlan:
-    """Read a .txt or .docx plan document and parse it."""
-    return parse_plan_text(read_plan_document(path))
+def parse_plan_file(path: str | os.PathLike[str], cancel: CancelToken | None = None) -> ParsedPlan:
+    """Read a .txt or .docx plan document and parse it (``cancel`` stops the reading)."""
+    return parse_plan_text(read_plan_document(path, cancel))
 
 
-def read_plan_document(path: str | os.PathLike[str]) -> str:
-    """The text of a plan document, one paragraph a line; refuses what is not a safe .txt/.docx."""
+def read_plan_document(path: str | os.PathLike[str], cancel: CancelToken | None = None) -> str:
+    """The text of a plan document, one paragraph a line; refuses what is not a safe .txt/.docx.
+
+    A .docx passes the same zip and XML checks as every zip-based input (``zip_safety``); the
+    reading runs within a ``ReadBudget`` that ``cancel`` can stop.
+    """
     file = Path(path)
     suffix = file.suffix.lower()
     if suffix == ".doc":
@@ -494,7 +502,7 @@ def read_plan_document(path: str | os.PathLike[str]) -> str:
         )
     if suffix == ".txt":
         return _read_txt(file)
-    return _read_docx(file)
+    return _read_docx(file, ReadBudget(file, cancel=cancel))
 
 
 def _read_txt(file: Path) -> str:
@@ -522,70 +530,63 @@ def _read_txt(file: Path) -> str:
 
 
 def _not_a_docx(file: Path) -> ValidationError:
-    return ValidationError(
-        f"“{file.name}”不是有效的 Word（.docx）文件：文件可能已损坏、已加密，"
-        "或是改了扩展名的其他格式",
-        path=str(file),
+    return ValidationError(PLAN_DOCX.not_valid.format(name=file.name), path=str(file))
+
+
+# A plan is a few pages of text: the Word limits, tightened.
+PLAN_DOCX = replace(
+    DOCX,
+    not_valid="“{name}”不是有效的 Word（.docx）文件：文件可能已损坏、已加密，"
+    "或是改了扩展名的其他格式",
+    counts=(XmlCount(r"word/document\.xml", "p", MAX_PARAGRAPHS, "段落"),),
+)
+
+
+def plan_limits() -> ZipLimits:
+    """The whole-file limits of a plan .docx."""
+    return ZipLimits(
+        max_bytes=MAX_FILE_BYTES,
+        max_entries=MAX_ZIP_ENTRIES,
+        max_uncompressed=MAX_UNCOMPRESSED_BYTES,
+        max_ratio=MAX_COMPRESSION_RATIO,
     )
 
 
-def _check_docx_container(file: Path) -> None:
-    """Refuse archives that would be too costly to open, reading only the central directory."""
+def _read_docx(file: Path, budget: ReadBudget) -> str:
+    """The paragraphs of a plan .docx after the one zip/XML check of every zip-based input,
+    all from the same bytes (the file may change on disk in between)."""
     try:
-        with zipfile.ZipFile(file) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
-        raise _not_a_docx(file) from exc
+        data = file.read_bytes()
     except OSError as exc:
-        raise ValidationError(
-            f"无法读取文件：{file}（{exc.strerror or exc}）", path=str(file)
-        ) from exc
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise InputTooLarge(
-            f"文件“{file.name}”包含 {len(entries)} 个压缩条目，超过上限 {MAX_ZIP_ENTRIES} 个，"
-            "不像正常的 Word 文件，已拒绝打开",
-            path=str(file),
-            entries=len(entries),
-        )
-    total = sum(entry.file_size for entry in entries)
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise InputTooLarge(
-            f"文件“{file.name}”解压后有 {total / 1024 / 1024:.0f} MB，"
-            f"超过上限 {MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB，已拒绝打开",
-            path=str(file),
-            uncompressed=total,
-        )
-    for entry in entries:
-        if entry.file_size <= RATIO_CHECK_MIN_BYTES:
-            continue
-        if (
-            entry.compress_size == 0
-            or entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO
-        ):
-            raise InputTooLarge(
-                f"文件“{file.name}”中的“{entry.filename}”压缩比异常（超过 {MAX_COMPRESSION_RATIO} 倍），"
-                "可能是恶意构造的压缩包，已拒绝打开",
-                path=str(file),
-                entry=entry.filename,
-            )
-    names = {entry.filename for entry in entries}
-    if "[Content_Types].xml" not in names or any(entry.flag_bits & 0x1 for entry in entries):
-        raise _not_a_docx(file)
-
-
-def _read_docx(file: Path) -> str:
-    _check_docx_container(file)
+        raise zip_safety.cannot_read(file, exc) from exc
+    zip_safety.check_zip_stream(io.BytesIO(data), len(data), file, PLAN_DOCX, plan_limits())
     try:
-        document = docx.Document(str(file))
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            zip_safety.scan_xml_parts(archive, file, PLAN_DOCX, budget)
+        document = docx.Document(io.BytesIO(data))
     except (
         PackageNotFoundError,
         zipfile.BadZipFile,
         KeyError,
         ValueError,
+        EOFError,
+        zlib.error,
         etree.XMLSyntaxError,
     ) as exc:
         raise _not_a_docx(file) from exc
-    return "\n".join(_paragraph_texts(document))
+    lines = []
+    for i, text in enumerate(_paragraph_texts(document)):
+        if i % 200 == 0:
+            budget.check()
+        lines.append(text)
+    text = "\n".join(lines)
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputTooLarge(
+            f"文件“{file.name}”的文字超过 {MAX_TEXT_CHARS} 个字，不像一份工作要点，已拒绝打开",
+            path=str(file),
+            limit=MAX_TEXT_CHARS,
+        )
+    return text
 
 
 # --- automatic numbering in .docx --------------------------------------------------------------

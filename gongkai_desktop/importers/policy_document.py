@@ -44,7 +44,8 @@ from lxml import etree
 
 from ..errors import GongkaiError, InputTooLarge, ValidationError
 from ..progress import CancelToken
-from . import xlsx_safety
+from . import xlsx_safety, zip_safety
+from .budget import ReadBudget
 from .docx_numbering import ListNumbering
 from .xlsx_safety import DOCX, MAX_BYTES, _mb
 
@@ -64,8 +65,6 @@ log = logging.getLogger(__name__)
 
 MAX_PAGES = 500
 MAX_TEXT_CHARS = 5_000_000
-# A prolog longer than this before the root element is not something Word writes.
-MAX_PROLOG_BYTES = 64 * 1024
 SUPPORTED_SUFFIXES = (".docx", ".pdf", ".txt")
 
 
@@ -82,7 +81,8 @@ def read_policy_document(path: Path, cancel: CancelToken | None = None) -> Polic
     """Read a policy document (.docx, .pdf or .txt) into paragraphs; see the module docstring.
 
     The file is read once; everything is checked and parsed from those bytes, and ``sha256`` is
-    theirs. ``cancel`` is checked between the pages of a PDF.
+    theirs. The reading runs within a ``ReadBudget``: ``cancel`` (the worker's token) and the
+    time limit are checked between XML chunks, paragraphs, PDF pages and content operators.
     """
     file = Path(path)
     suffix = file.suffix.lower()
@@ -97,11 +97,12 @@ def read_policy_document(path: Path, cancel: CancelToken | None = None) -> Polic
             "纯文本（.txt）也可以",
             path=str(file),
         )
+    budget = ReadBudget(file, cancel=cancel)
     data = _read_bytes(file)
     if suffix == ".docx":
-        paragraphs = _docx_paragraphs(file, data)
+        paragraphs = _docx_paragraphs(file, data, budget)
     elif suffix == ".pdf":
-        paragraphs = _pdf_paragraphs(file, data, cancel)
+        paragraphs = _pdf_paragraphs(file, data, budget)
     else:
         paragraphs = _txt_paragraphs(file, data)
     if not paragraphs:
@@ -237,19 +238,19 @@ def check_docx_bytes(file: Path, data: bytes) -> None:
     xlsx_safety.check_package_stream(io.BytesIO(data), len(data), file, DOCX, max_bytes=MAX_BYTES)
 
 
-def _docx_paragraphs(file: Path, data: bytes) -> list[str]:
+def _docx_paragraphs(file: Path, data: bytes, budget: ReadBudget) -> list[str]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     check_docx_bytes(file, data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            _refuse_dtds(file, archive)
+            zip_safety.scan_xml_parts(archive, file, DOCX, budget)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error) as exc:
         raise _not_a_docx(file) from exc
     try:
         document = docx.Document(io.BytesIO(data))
-        return _clean(file, _docx_texts(document))
+        return _clean(file, _docx_texts(document, budget))
     except (
         PackageNotFoundError,
         zipfile.BadZipFile,
@@ -270,80 +271,7 @@ def _docx_paragraphs(file: Path, data: bytes) -> list[str]:
         ) from exc
 
 
-class _RootReached(Exception):
-    """Raised by the prolog check's parser target at the first element: the prolog is over."""
-
-
-class _StopAtRoot:
-    def start(self, tag: str, attrib: dict[str, str]) -> None:
-        raise _RootReached
-
-    def end(self, tag: str) -> None:
-        pass
-
-    def data(self, data: str) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _looks_like_xml(name: str, head: bytes) -> bool:
-    if name.lower().endswith((".xml", ".rels", ".vml")):
-        return True
-    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    return head.startswith((b"<", b"\xff\xfe", b"\xfe\xff"))
-
-
-def _refuse_dtds(file: Path, archive: zipfile.ZipFile) -> None:
-    """Refuse a package any of whose XML parts declares a DTD or entities (defusedxml).
-
-    python-docx parses with lxml, which does not expand entities but still reads a DTD; defusedxml
-    refuses both outright. A DTD can only stand before the root element, so only the prolog of
-    each part is read, the parsing stopping at the first element.
-    """
-    try:
-        from defusedxml import DefusedXmlException
-        from defusedxml.ElementTree import DefusedXMLParser
-    except ImportError as exc:  # a frozen build that lost the module must not read unsafely
-        raise GongkaiError(
-            "安全组件 defusedxml 未生效，为防止恶意文件，已停止读取外部 Word 文件；请重新安装本软件",
-            component="defusedxml",
-        ) from exc
-    for info in archive.infolist():
-        if info.is_dir():
-            continue
-        with archive.open(info) as member:
-            head = member.read(4096)
-            if not _looks_like_xml(info.filename, head):
-                continue
-            parser = DefusedXMLParser(
-                target=_StopAtRoot(), forbid_dtd=True, forbid_entities=True, forbid_external=True
-            )
-            chunk, read = head, 0
-            try:
-                while chunk:
-                    parser.feed(chunk)
-                    read += len(chunk)
-                    if read > MAX_PROLOG_BYTES:
-                        raise _not_a_docx(file)
-                    chunk = member.read(4096)
-                parser.close()
-            except _RootReached:
-                continue
-            except DefusedXmlException as exc:
-                log.warning("refused %s (%s): %r", file, info.filename, exc)
-                raise ValidationError(
-                    f"无法读取 Word 文件“{file.name}”：文件含有不允许的 XML 内容"
-                    "（DTD 或实体定义），可能是恶意文件，已拒绝打开",
-                    path=str(file),
-                    member=info.filename,
-                ) from exc
-            except (SyntaxError, ValueError) as exc:
-                raise _not_a_docx(file) from exc
-
-
-def _docx_texts(document: Any) -> Iterator[str]:
+def _docx_texts(document: Any, budget: ReadBudget) -> Iterator[str]:
     """Body paragraphs and table cell paragraphs in document order, with automatic numbers."""
     from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph
@@ -352,7 +280,13 @@ def _docx_texts(document: Any) -> Iterator[str]:
     p_tag, tbl_tag, tr_tag, tc_tag = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
     containers = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:ins")}
 
+    read = 0
+
     def numbered(p: Any, parent: Any) -> str:
+        nonlocal read
+        read += 1
+        if read % 200 == 0:
+            budget.check()
         return numbering.prefix(Paragraph(p, parent)) + _paragraph_text(p)
 
     def walk(element: Any, parent: Any, depth: int = 0) -> Iterator[str]:
@@ -438,16 +372,53 @@ def _pdf_error(file: Path, reason: str) -> ValidationError:
     return ValidationError(f"无法读取 PDF 文件“{file.name}”：{reason}", path=str(file))
 
 
-def _pdf_paragraphs(file: Path, data: bytes, cancel: CancelToken | None = None) -> list[str]:
-    from pypdf import PdfReader
-    from pypdf.generic import IndirectObject
+def _pdf_paragraphs(file: Path, data: bytes, budget: ReadBudget) -> list[str]:
+    from pypdf import apply_configuration
 
     if b"%PDF-" not in data[:1024]:
         raise _pdf_error(file, "文件不是 PDF 格式，或已损坏")
+    with apply_configuration(**PDF_LIMITS):
+        return _pdf_read(file, data, budget)
+
+
+# pypdf's own limits, tightened to what a text policy document needs: a page's content stream
+# inflates to at most 16 MB and parses into at most 500 000 tokens, no stream decodes more than
+# 64 MB in all, images are never decoded.
+PDF_LIMITS: dict[str, int] = {
+    "zlib_maximum_output_length": 16 * 1024 * 1024,
+    "lzw_maximum_output_length": 16 * 1024 * 1024,
+    "run_length_maximum_output_length": 16 * 1024 * 1024,
+    "brotli_maximum_output_length": 16 * 1024 * 1024,
+    "array_based_stream_maximum_output_length": 16 * 1024 * 1024,
+    "stream_decoding_work_maximum_length": 64 * 1024 * 1024,
+    "stream_parsing_work_maximum_count": 500_000,
+    "xform_maximum_invocations_per_extraction": 500,
+    "image_maximum_buffer_size": 16 * 1024 * 1024,
+    "array_maximum_element_count": 50_000,
+    "dictionary_maximum_element_count": 20_000,
+}
+MAX_PDF_OBJECTS = 200_000
+# The budget is checked once per this many content-stream operators.
+_OPERATORS_PER_CHECK = 2000
+
+
+def _pdf_read(file: Path, data: bytes, budget: ReadBudget) -> list[str]:
+    from pypdf import PdfReader
+    from pypdf.generic import IndirectObject
+
     # pypdf raises many kinds of exceptions on damaged input; whatever it raises while reading an
     # untrusted file means the file cannot be read, and the user needs that said in Chinese.
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
+        objects = sum(len(v) for v in reader.xref.values()) + len(reader.xref_objStm)
+        if objects > MAX_PDF_OBJECTS:
+            raise InputTooLarge(
+                f"PDF 文件“{file.name}”含有 {objects} 个对象，超过上限 {MAX_PDF_OBJECTS} 个，"
+                "不像正常的政策文件，已拒绝打开",
+                path=str(file),
+                objects=objects,
+                limit=MAX_PDF_OBJECTS,
+            )
         if reader.is_encrypted:
             raise _pdf_error(
                 file,
@@ -462,13 +433,12 @@ def _pdf_paragraphs(file: Path, data: bytes, cancel: CancelToken | None = None) 
         pages = len(reader.pages)
         if pages > MAX_PAGES:
             raise _too_many_pages(file, pages)
-        budget = _TextBudget(file)
+        text = _TextBudget(file)
         lines: list[list[TextLine]] = []
         for page in reader.pages:
-            if cancel is not None:
-                cancel.check()
-            page_lines = _page_lines(page)
-            budget.spend(sum(len(line.text) for line in page_lines))
+            budget.check()
+            page_lines = _page_lines(page, budget)
+            text.spend(sum(len(line.text) for line in page_lines))
             lines.append(page_lines)
     except GongkaiError:
         raise
@@ -506,9 +476,16 @@ def _text_width(text: str, size: float) -> float:
     return sum(size if unicodedata.east_asian_width(ch) in "WFA" else size / 2 for ch in text)
 
 
-def _page_lines(page: Any) -> list[TextLine]:
+def _page_lines(page: Any, budget: ReadBudget | None = None) -> list[TextLine]:
     """The lines of a page, top to bottom, from the positions pypdf reports for each text run."""
     runs: list[tuple[str, float, float, float]] = []
+    operators = 0
+
+    def each_operator(*_: Any) -> None:
+        nonlocal operators
+        operators += 1
+        if budget is not None and operators % _OPERATORS_PER_CHECK == 0:
+            budget.check()
 
     def visit(text: str, cm: Any, tm: Any, font: Any, font_size: Any) -> None:
         if not text or not text.strip("\n"):
@@ -528,7 +505,7 @@ def _page_lines(page: Any) -> list[TextLine]:
                 # A run holding a line break continues on the next line at the same x.
                 runs.append((piece, m[4], m[5] - i * size * 1.2, size))
 
-    page.extract_text(orientations=(0,), visitor_text=visit)
+    page.extract_text(orientations=(0,), visitor_text=visit, visitor_operand_before=each_operator)
     lines: list[list[tuple[str, float, float, float]]] = []
     for run in sorted(runs, key=lambda r: -r[2]):
         if lines and abs(lines[-1][0][2] - run[2]) < run[3] * 0.5:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Generator
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,9 @@ from ..db.request_models import DisclosureCase, DisclosureRequest
 from ..domain.labels import DivisionKind
 from ..domain.permissions import Action, Actor, allowed
 from ..domain.requests import (
+    MAX_CONSULTATION_WORKING_DAYS,
     MAX_EXTENSION_WORKING_DAYS,
+    MAX_FEE_CENTS,
     OUTCOME_LABELS,
     ApplicantType,
     CaseResult,
@@ -54,6 +57,7 @@ from ..services.requests import (
     input_of,
     validate_request,
 )
+from .record_versions import EditCheck
 from .xlsx_safety import (
     RowErrors,
     open_rows,
@@ -61,11 +65,13 @@ from .xlsx_safety import (
     parse_date_cell,
     parse_int_cell,
     parse_money_cell,
+    parse_text_cell,
     text_cell,
 )
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 500
+MAX_APPLICANT_CHARS = 200  # the register's column
 
 
 def _key_cell(errors: RowErrors, seen: dict[str, int], row: int, header: str, value: object) -> str:
@@ -136,7 +142,7 @@ def _parse_requests(
 ) -> Generator[Progress, None, list[_ParsedRequest]]:
     parsed: list[_ParsedRequest] = []
     seen: dict[str, int] = {}
-    for number, values in open_rows(path, REQUEST_HEADERS):
+    for number, values in open_rows(path, REQUEST_HEADERS, cancel=cancel):
         if number % PROGRESS_EVERY == 0:
             cancel.check()
             yield Progress(number, 0, f"检查第{number}行")
@@ -164,7 +170,16 @@ def _parse_requests(
         dates = {
             COLUMN_FIELDS[h]: errors.parse(number, h, parse_date_cell, v[h]) for h in _DATE_COLUMNS
         }
-        consult = errors.parse(number, "征求意见工作日数", parse_int_cell, v["征求意见工作日数"]) or 0
+        consult = (
+            errors.parse(
+                number,
+                "征求意见工作日数",
+                parse_int_cell,
+                v["征求意见工作日数"],
+                maximum=MAX_CONSULTATION_WORKING_DAYS,
+            )
+            or 0
+        )
         extension = (
             errors.parse(
                 number,
@@ -176,7 +191,14 @@ def _parse_requests(
             or 0
         )
         outcome = errors.parse(number, "办理结果", parse_choice_cell, v["办理结果"], OUTCOME_LABELS)
-        fee = errors.parse(number, "收费金额", parse_money_cell, v["收费金额"])
+        fee = errors.parse(
+            number, "收费金额", parse_money_cell, v["收费金额"], Decimal(MAX_FEE_CENTS) / 100
+        )
+        applicant = errors.parse(number, "申请人", parse_text_cell, v["申请人"], MAX_APPLICANT_CHARS)
+        content = errors.parse(number, "申请内容", parse_text_cell, v["申请内容"])
+        notes = errors.parse(number, "备注", parse_text_cell, v["备注"])
+        approver = errors.parse(number, "延期审批人", parse_text_cell, v["延期审批人"], 64)
+        delay_reason = errors.parse(number, "延迟答复原因", parse_text_cell, v["延迟答复原因"])
         if len(errors) > before or receipt is None or channel is None or kind is None:
             continue
         assert division_id is not None
@@ -186,15 +208,15 @@ def _parse_requests(
             channel=Channel.from_label(channel),  # type: ignore[arg-type]
             applicant_type=ApplicantType.from_label(kind),  # type: ignore[arg-type]
             division_id=division_id,
-            applicant=text_cell(v["申请人"])[:200],
-            content=text_cell(v["申请内容"]),
+            applicant=applicant or "",
+            content=content or "",
             consultation_days=consult,
             extension_days=extension,
-            extension_approved_by=text_cell(v["延期审批人"])[:64],
-            delay_reason=text_cell(v["延迟答复原因"]),
+            extension_approved_by=approver or "",
+            delay_reason=delay_reason or "",
             outcome=outcome,
             fee_cents=int(fee * 100) if fee is not None else None,
-            notes=text_cell(v["备注"]),
+            notes=notes or "",
             **dates,
         )
         problems = validate_request(data, require_extension_approval=False)
@@ -231,6 +253,14 @@ def _stored(
     )
 
 
+def _audit_denied(db: Database, actor: Actor, what: str, entity: str, detail: str) -> None:
+    """The audit row of an import refused because it touches another division's records."""
+    with db.write() as session:
+        audit.record(
+            session, audit_actor(actor), what, entity=entity, outcome="denied", detail=detail
+        )
+
+
 def _division_map(db: Database) -> dict[str, int]:
     with db.read() as session:
         return {name: i for name, i in session.execute(select(Division.name, Division.id))}
@@ -257,10 +287,14 @@ def import_requests_job(
             )
         }
     denied = False
+    edits = EditCheck(path, errors, "登记编号", actor.user_id)
     for p in parsed:
         old = existing.get(p.data.reg_no)
         if old is not None and old.deleted_at is not None:
             errors.add(p.row, "登记编号", "该编号属于已删除的申请，请换用新编号")
+        elif old is not None:
+            changes = _merged(old, p.data) != input_of(old)
+            edits.check(p.row, f"申请 {old.reg_no} ", old, changes)
         for division_id in {p.data.division_id, *([old.division_id] if old else [])}:
             if not allowed(actor, Action.EDIT_RECORD, division_id):
                 denied = True
@@ -271,15 +305,9 @@ def import_requests_job(
                     f"不能导入{names.get(division_id, '')}的申请",
                 )
     if denied:
-        with db.write() as session:
-            audit.record(
-                session,
-                audit_actor(actor),
-                "request.import",
-                entity="disclosure_request",
-                outcome="denied",
-                detail=f"{path.name}：含其他处室的申请",
-            )
+        _audit_denied(
+            db, actor, "request.import", "disclosure_request", f"{path.name}：含其他处室的申请"
+        )
     errors.raise_if_any()
     if not parsed:
         raise ValidationError(f"“{path.name}”中没有可导入的数据行。")
@@ -332,7 +360,9 @@ def import_cases_job(
         existing = {c.case_no: c for c in session.scalars(select(DisclosureCase))}
     parsed: list[tuple[int, CaseInput, int]] = []
     seen: dict[str, int] = {}
-    for number, v in open_rows(path, CASE_HEADERS):
+    denied = False
+    edits = EditCheck(path, errors, "案件编号", actor.user_id)
+    for number, v in open_rows(path, CASE_HEADERS, cancel=cancel):
         if number % PROGRESS_EVERY == 0:
             cancel.check()
             yield Progress(number, 0, f"检查第{number}行")
@@ -357,10 +387,21 @@ def import_cases_job(
         old = existing.get(case_no)
         if old is not None and old.deleted_at is not None:
             errors.add(number, "案件编号", "该编号属于已删除的案件，请换用新编号")
+        elif old is not None:
+            stored = (old.case_type, old.received_date, old.closed_date, old.result)
+            row = (
+                CaseType.from_label(kind).value,
+                received,
+                closed,
+                result_enum and result_enum.value,
+            )
+            changes = stored != row or old.request_id != (link[0] if link else None)
+            edits.check(number, f"案件 {case_no} ", old, changes)
         division_id = link[1] if link else office
         assert division_id is not None
         for d in {division_id, *([old.division_id] if old else [])}:
             if not allowed(actor, Action.EDIT_RECORD, d):
+                denied = True
                 errors.add(number, "关联申请编号", "联络员只能导入本处室承办申请的案件")
         if not problems:
             parsed.append(
@@ -377,6 +418,8 @@ def import_cases_job(
                     division_id,
                 )
             )
+    if denied:
+        _audit_denied(db, actor, "case.import", "disclosure_case", f"{path.name}：含其他处室的案件")
     errors.raise_if_any()
     if not parsed:
         raise ValidationError(f"“{path.name}”中没有可导入的数据行。")

@@ -22,7 +22,6 @@ import logging
 import math
 import os
 import re
-import struct
 import unicodedata
 import zipfile
 import zlib
@@ -39,28 +38,27 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import GongkaiError, InputTooLarge, ValidationError
+from ..progress import CancelToken
+from ..reports.excel._text import MAX_CELL_CHARS, unguard_text
+from . import zip_safety
+from .budget import ReadBudget
+from .zip_safety import DOCX as DOCX
+from .zip_safety import XLSX as XLSX
+from .zip_safety import OfficePackage as OfficePackage
+from .zip_safety import ZipLimits
+from .zip_safety import ZipSummary as ZipSummary
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-MB = 1024 * 1024
-MAX_BYTES = 50 * MB
-MAX_ENTRIES = 10_000
-MAX_UNCOMPRESSED = 500 * MB
-MAX_RATIO = 100
+MB = zip_safety.MB
+MAX_BYTES = zip_safety.MAX_BYTES
+MAX_ENTRIES = zip_safety.MAX_ENTRIES
+MAX_UNCOMPRESSED = zip_safety.MAX_UNCOMPRESSED
+MAX_RATIO = zip_safety.MAX_RATIO
 MAX_ROWS = 200_000
-# Small members compress far better than 100:1 when they are mostly repeated markup (an empty
-# styled sheet, say) and are harmless, so the ratio is only judged above this size.
-RATIO_FLOOR = 1 * MB
-
-_EOCD = b"PK\x05\x06"
-_EOCD_STRUCT = struct.Struct("<4s4H2LH")
-_ZIP64_LOCATOR = b"PK\x06\x07"
-_ZIP64_LOCATOR_STRUCT = struct.Struct("<4sLQL")
-_ZIP64_EOCD = b"PK\x06\x06"
-_ZIP64_EOCD_STRUCT = struct.Struct("<4sQ2H2L4Q")
-_MIN_CENTRAL_ENTRY = 46  # bytes of a central directory entry with an empty name
+_mb = zip_safety.mb
 
 # What openpyxl raises on a damaged or hostile package; defusedxml's refusals are ValueErrors.
 _READ_ERRORS = (
@@ -78,41 +76,6 @@ _READ_ERRORS = (
 )
 
 
-@dataclass(frozen=True)
-class ZipSummary:
-    """What the archive's directory declares: member count and total sizes in bytes."""
-
-    entries: int
-    compressed: int
-    uncompressed: int
-
-
-def _mb(size: int) -> str:
-    if size < MB:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / MB:.1f} MB" if size < 10 * MB else f"{size / MB:.0f} MB"
-
-
-@dataclass(frozen=True)
-class OfficePackage:
-    """A kind of Office zip package, as the limit messages name it."""
-
-    app: str  # the program the user saves the file with: "Excel", "Word"
-    not_valid: str  # why the file is refused when it is no such package; {name} is the file name
-
-
-XLSX = OfficePackage(
-    "Excel",
-    "文件“{name}”不是有效的 Excel 工作簿（.xlsx）；如果是旧版 .xls 或加密的文件，"
-    "请在 Excel 中另存为 .xlsx 后再导入",
-)
-DOCX = OfficePackage(
-    "Word",
-    "文件“{name}”不是有效的 Word 文档（.docx）；如果是旧版 .doc 或加密的文件，"
-    "请在 Word 中另存为 .docx 后再导入",
-)
-
-
 def check_xlsx_limits(
     path: str | os.PathLike[str],
     max_bytes: int = MAX_BYTES,
@@ -122,8 +85,8 @@ def check_xlsx_limits(
 ) -> ZipSummary:
     """Refuse an .xlsx whose size, member count, inflated size, ratio or member names are unsafe.
 
-    Only the zip directory is read. Raises ``InputTooLarge`` for a limit, ``ValidationError`` for a
-    file that is not an .xlsx archive or names an absolute or ``..`` path.
+    Only the zip directory is read (``zip_safety.check_zip_file``). Raises ``InputTooLarge`` for
+    a limit, ``ValidationError`` for a file that is not an .xlsx archive or names an unsafe path.
     """
     return check_package_limits(path, XLSX, max_bytes, max_entries, max_uncompressed, max_ratio)
 
@@ -136,23 +99,9 @@ def check_package_limits(
     max_uncompressed: int = MAX_UNCOMPRESSED,
     max_ratio: float = MAX_RATIO,
 ) -> ZipSummary:
-    """Refuse an Office package (.xlsx, .docx) whose size, member count, inflated size, ratio or
-    member names are unsafe; ``check_xlsx_limits`` describes the checks."""
-    file = Path(path)
-    try:
-        size = file.stat().st_size
-    except OSError as exc:
-        raise _cannot_read(file, exc) from exc
-    if size > max_bytes:
-        raise _too_large(package.app, size, max_bytes, file)
-    try:
-        fh = open(file, "rb")  # closed by the with block below
-    except OSError as exc:
-        raise _cannot_read(file, exc) from exc
-    with fh:
-        return check_package_stream(
-            fh, size, file, package, max_bytes, max_entries, max_uncompressed, max_ratio
-        )
+    """``zip_safety.check_zip_file`` with the limits given one by one."""
+    limits = ZipLimits(max_bytes, max_entries, max_uncompressed, max_ratio)
+    return zip_safety.check_zip_file(path, package, limits)
 
 
 def check_package_stream(
@@ -165,146 +114,9 @@ def check_package_stream(
     max_uncompressed: int = MAX_UNCOMPRESSED,
     max_ratio: float = MAX_RATIO,
 ) -> ZipSummary:
-    """``check_package_limits`` on an open, seekable package of ``size`` bytes, such as
-    ``io.BytesIO`` over bytes already read; ``file`` names it in the messages."""
-    name = file.name
-    app = package.app
-    if size > max_bytes:
-        raise _too_large(app, size, max_bytes, file)
-    not_package = ValidationError(package.not_valid.format(name=name), path=str(file))
-    try:
-        declared = _declared_entries(fh, size)
-    except OSError as exc:
-        raise _cannot_read(file, exc) from exc
-    if declared is None:
-        raise not_package
-    if declared > max_entries:
-        raise _too_many(app, name, declared, max_entries, file)
-
-    try:
-        with zipfile.ZipFile(fh) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-        raise not_package from exc
-    if len(infos) > max_entries:
-        raise _too_many(app, name, len(infos), max_entries, file)
-
-    total = compressed = 0
-    seen: set[str] = set()
-    for info in infos:
-        member = info.filename
-        if _unsafe_member_name(member):
-            raise ValidationError(
-                f"文件“{name}”含有不安全的路径“{member}”，已拒绝打开", path=str(file), member=member
-            )
-        if member in seen:
-            raise ValidationError(
-                f"文件“{name}”中“{member}”重复出现，文件可能被篡改，已拒绝打开",
-                path=str(file),
-                member=member,
-            )
-        seen.add(member)
-        if info.flag_bits & 0x1:
-            raise ValidationError(f"文件“{name}”已加密，请先取消密码保护", path=str(file))
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise ValidationError(
-                f"文件“{name}”使用了 {app} 不会使用的压缩方式，已拒绝打开", path=str(file)
-            )
-        if info.file_size > max_uncompressed:
-            raise _too_big_inflated(name, info.file_size, max_uncompressed, file)
-        if info.file_size > RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
-            raise _bomb(name, info.file_size, info.compress_size, max_ratio, file, member)
-        total += info.file_size
-        compressed += info.compress_size
-    if total > max_uncompressed:
-        raise _too_big_inflated(name, total, max_uncompressed, file)
-    if total > RATIO_FLOOR and total > max_ratio * max(compressed, 1):
-        raise _bomb(name, total, compressed, max_ratio, file, None)
-    if "[Content_Types].xml" not in seen:
-        raise not_package
-    return ZipSummary(entries=len(infos), compressed=compressed, uncompressed=total)
-
-
-def _cannot_read(file: Path, exc: OSError) -> ValidationError:
-    return ValidationError(f"无法读取文件“{file.name}”：{exc.strerror or exc}", path=str(file))
-
-
-def _too_large(app: str, size: int, limit: int, file: Path) -> InputTooLarge:
-    return InputTooLarge(
-        f"文件“{file.name}”过大（{_mb(size)}），{app} 文件不能超过 {_mb(limit)}",
-        path=str(file),
-        size=size,
-        limit=limit,
-    )
-
-
-def _too_many(app: str, name: str, count: int, limit: int, file: Path) -> InputTooLarge:
-    return InputTooLarge(
-        f"文件“{name}”内含 {count} 个部件，超过上限 {limit} 个，不像正常的 {app} 文件，已拒绝打开",
-        path=str(file),
-        entries=count,
-        limit=limit,
-    )
-
-
-def _too_big_inflated(name: str, size: int, limit: int, file: Path) -> InputTooLarge:
-    return InputTooLarge(
-        f"文件“{name}”解压后有 {_mb(size)}，超过上限 {_mb(limit)}，已拒绝打开",
-        path=str(file),
-        uncompressed=size,
-        limit=limit,
-    )
-
-
-def _bomb(
-    name: str, size: int, packed: int, limit: float, file: Path, member: str | None
-) -> InputTooLarge:
-    ratio = size / max(packed, 1)
-    return InputTooLarge(
-        f"文件“{name}”的压缩比异常（{ratio:.0f}:1，上限 {limit:.0f}:1），疑似压缩炸弹，已拒绝打开",
-        path=str(file),
-        ratio=ratio,
-        limit=limit,
-        member=member,
-    )
-
-
-def _unsafe_member_name(member: str) -> bool:
-    if not member or member.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", member):
-        return True
-    return ".." in re.split(r"[/\\]", member) or "\x00" in member
-
-
-def _declared_entries(fh: BinaryIO, size: int) -> int | None:
-    """The member count from the end-of-directory record, read without parsing the directory.
-
-    A directory of a million tiny members would take seconds to parse; this refuses it at once.
-    Returns None when the file has no zip end record.
-    """
-    if size < _EOCD_STRUCT.size:
-        return None
-    tail_len = min(size, _EOCD_STRUCT.size + 0xFFFF)
-    fh.seek(size - tail_len)
-    tail = fh.read(tail_len)
-    pos = tail.rfind(_EOCD)
-    if pos < 0 or len(tail) - pos < _EOCD_STRUCT.size:
-        return None
-    fields = _EOCD_STRUCT.unpack_from(tail, pos)
-    entries, cd_size = fields[4], fields[5]
-    if entries != 0xFFFF and cd_size != 0xFFFFFFFF:
-        # A directory can hold no more entries than its byte size allows.
-        return max(entries, 0) if cd_size >= entries * _MIN_CENTRAL_ENTRY else None
-    loc = pos - _ZIP64_LOCATOR_STRUCT.size
-    if loc < 0 or tail[loc : loc + 4] != _ZIP64_LOCATOR:
-        return entries
-    offset = _ZIP64_LOCATOR_STRUCT.unpack_from(tail, loc)[2]
-    if offset + _ZIP64_EOCD_STRUCT.size > size:
-        return None
-    fh.seek(offset)
-    record = fh.read(_ZIP64_EOCD_STRUCT.size)
-    if record[:4] != _ZIP64_EOCD:
-        return None
-    return int(_ZIP64_EOCD_STRUCT.unpack(record)[7])
+    """``zip_safety.check_zip_stream`` with the limits given one by one."""
+    limits = ZipLimits(max_bytes, max_entries, max_uncompressed, max_ratio)
+    return zip_safety.check_zip_stream(fh, size, file, package, limits)
 
 
 def require_defusedxml() -> None:
@@ -331,6 +143,7 @@ def open_rows(
     sheet: str | None = None,
     max_rows: int = MAX_ROWS,
     limits: Mapping[str, float] | None = None,
+    cancel: CancelToken | None = None,
 ) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """Yield ``(row_number, values)`` for each non-empty data row of an untrusted .xlsx file.
 
@@ -338,8 +151,10 @@ def open_rows(
     ``sheet`` or else the first visible sheet whose first row matches; its first row must equal
     ``expected_headers`` exactly (whitespace around a header is ignored), otherwise a
     ``ValidationError`` lists the missing, extra and misplaced columns. ``values`` always has one
-    entry per expected column. ``limits`` overrides ``check_xlsx_limits`` keywords. Errors surface
-    on the first ``next()``.
+    entry per expected column. ``limits`` overrides ``check_xlsx_limits`` keywords. Before
+    openpyxl loads anything, the XML parts other than the sheets are scanned
+    (``zip_safety.scan_xml_parts``: no DTDs, at most a million shared strings), and the reading
+    runs within a ``ReadBudget`` that ``cancel`` can stop. Errors surface on the first ``next()``.
     """
     file = Path(path)
     expected = tuple(expected_headers)
@@ -350,9 +165,13 @@ def open_rows(
     try:
         fh = open(file, "rb")  # closed by the with block below
     except OSError as exc:
-        raise _cannot_read(file, exc) from exc
+        raise zip_safety.cannot_read(file, exc) from exc
+    budget = ReadBudget(file, cancel=cancel)
     with fh:
         try:
+            with zipfile.ZipFile(fh) as archive:
+                zip_safety.scan_xml_parts(archive, file, XLSX, budget)
+            fh.seek(0)
             wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
         except _READ_ERRORS as exc:
             raise _unreadable(file, exc) from exc
@@ -367,13 +186,13 @@ def open_rows(
                     path=str(file),
                 )
             width = len(expected)
+            if getattr(ws, "declared_rows", 0) > max_rows + 1 + _SPARE_ROWS:
+                raise _too_many_rows(file, max_rows)
             for number, raw in enumerate(ws.iter_rows(min_row=2, values_only=True), 2):
+                if number % _ROWS_PER_CHECK == 0:
+                    budget.check()
                 if number > max_rows + 1:
-                    raise InputTooLarge(
-                        f"“{file.name}”的数据超过 {max_rows} 行，请分成几个文件导入",
-                        path=str(file),
-                        limit=max_rows,
-                    )
+                    raise _too_many_rows(file, max_rows)
                 values = tuple(raw[:width])
                 if len(values) < width:
                     values += (None,) * (width - len(values))
@@ -384,6 +203,28 @@ def open_rows(
             raise _unreadable(file, exc, after_row=number or None) from exc
         finally:
             wb.close()
+
+
+# A sheet may declare styled empty rows beyond its data (templates do); only a declared size
+# far past the row limit is refused before reading.
+_SPARE_ROWS = 10_000
+_ROWS_PER_CHECK = 1000
+
+
+def _declared_rows(ws: Any) -> int:
+    """The row count the sheet's ``<dimension>`` declares (0 when it declares none)."""
+    try:
+        return int(ws.max_row or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _too_many_rows(file: Path, max_rows: int) -> InputTooLarge:
+    return InputTooLarge(
+        f"“{file.name}”的数据超过 {max_rows} 行，请分成几个文件导入",
+        path=str(file),
+        limit=max_rows,
+    )
 
 
 def _pick_sheet(
@@ -409,7 +250,10 @@ def _pick_sheet(
 
 
 def _first_row(ws: Any) -> tuple[Any, ...]:
-    ws.reset_dimensions()  # some writers store a wrong sheet size; read what is really there
+    # Some writers store a wrong sheet size, so rows are read as they really are; the declared
+    # size is kept to refuse a sheet far beyond the row limit before reading it.
+    ws.declared_rows = _declared_rows(ws)
+    ws.reset_dimensions()
     for row in ws.iter_rows(min_row=1, max_row=1, values_only=True):
         return tuple(row)
     return ()
@@ -539,17 +383,33 @@ def _number_text(value: object) -> str:
 
 
 def text_cell(value: object) -> str:
-    """A text column: numbers typed into it (a 文号 like 12) come back as 12, not 12.0."""
+    """A text column: numbers typed into it (a 文号 like 12) come back as 12, not 12.0.
+
+    The apostrophe the exports put before text starting with ``=`` ``+`` ``-`` ``@`` is dropped.
+    """
     if value is None:
         return ""
-    return _number_text(value).strip()
+    return unguard_text(_number_text(value).strip())
 
 
-def parse_int_cell(value: object, *, minimum: int | None = 0, maximum: int | None = None) -> int:
+def parse_text_cell(value: object, max_chars: int = MAX_CELL_CHARS) -> str:
+    """A text column of at most ``max_chars`` characters: longer text is refused, never cut."""
+    text = text_cell(value)
+    if len(text) > max_chars:
+        raise ValueError(f"不能超过 {max_chars} 个字符（实际 {len(text)} 个）")
+    return text
+
+
+# Every whole-number column has a range; this is the widest any column allows.
+MAX_INT = 1_000_000_000
+
+
+def parse_int_cell(value: object, *, minimum: int | None = 0, maximum: int = MAX_INT) -> int:
     """A whole number from a number cell (``3`` or ``3.0``) or text such as ``"3"``/``"1,200"``.
 
     By default negative numbers are refused (counts and working days); pass ``minimum=None`` to
-    allow them.
+    allow them. Numbers above ``maximum`` (at most ``MAX_INT``) are refused as well, so that a
+    value such as 1e30 is a row error and never reaches the clock or the database.
     """
     if is_blank(value):
         raise ValueError("不能为空")
@@ -561,29 +421,40 @@ def parse_int_cell(value: object, *, minimum: int | None = 0, maximum: int | Non
     elif isinstance(value, float | Decimal):
         finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
         if not finite or value != int(value):
-            raise ValueError(f"应为整数，实际为「{_number_text(value)}」")
+            raise ValueError(f"应为整数，实际为「{_shown(_number_text(value))}」")
         number = int(value)
     elif isinstance(value, str):
         text = _text(value).replace(",", "")
         if not re.fullmatch(r"[+-]?\d+(?:\.0+)?", text):
-            raise ValueError(f"应为整数，实际为「{value.strip()}」")
-        number = int(text.split(".")[0])
+            raise ValueError(f"应为整数，实际为「{_shown(value)}」")
+        digits = text.split(".")[0]
+        if len(digits.lstrip("+-0")) > 18:
+            raise ValueError(f"数值过大，不能大于 {maximum}")
+        number = int(digits)
     else:
         raise ValueError("应为整数")
     if minimum is not None and number < minimum:
-        raise ValueError(f"不能小于 {minimum}，实际为 {number}")
-    if maximum is not None and number > maximum:
-        raise ValueError(f"不能大于 {maximum}，实际为 {number}")
+        raise ValueError(f"不能小于 {minimum}，实际为 {_shown(number)}")
+    if number > min(maximum, MAX_INT):
+        raise ValueError(f"不能大于 {min(maximum, MAX_INT)}，实际为 {_shown(number)}")
     return number
 
 
+def _shown(value: object, limit: int = 30) -> str:
+    """A cell value in a message, cut to ``limit`` characters (a huge number stays readable)."""
+    text = str(value).strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 _CENT = Decimal("0.01")
+MAX_MONEY = Decimal("1000000")
 
 
-def parse_money_cell(value: object) -> Decimal:
+def parse_money_cell(value: object, maximum: Decimal = MAX_MONEY) -> Decimal:
     """A non-negative amount in yuan with at most two decimals, as ``Decimal`` (e.g. ``12.50``).
 
-    Number cells and text such as ``"1,200.5"``, ``"¥30"`` or ``"30元"`` are accepted.
+    Number cells and text such as ``"1,200.5"``, ``"¥30"`` or ``"30元"`` are accepted; amounts
+    above ``maximum`` yuan are refused.
     """
     if is_blank(value):
         raise ValueError("不能为空")
@@ -597,6 +468,8 @@ def parse_money_cell(value: object) -> Decimal:
     elif isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError("应为金额（数字）")
+        if value > maximum:
+            raise ValueError(f"金额不能超过 {maximum} 元，实际为 {_shown(value)}")
         amount = Decimal(repr(value))
         # A value computed in Excel may carry binary noise such as 0.30000000000000004.
         if abs(amount - amount.quantize(_CENT)) < Decimal("1e-9"):
@@ -605,15 +478,17 @@ def parse_money_cell(value: object) -> Decimal:
         text = _text(value).replace(",", "").replace(" ", "")
         text = text.removeprefix("¥").removesuffix("元")
         try:
-            amount = Decimal(text)
+            amount = Decimal(text) if len(text) <= 40 else Decimal("NaN")
         except InvalidOperation:
-            raise ValueError(f"应为金额（数字），实际为「{value.strip()}」") from None
+            raise ValueError(f"应为金额（数字），实际为「{_shown(value)}」") from None
     else:
         raise ValueError("应为金额（数字）")
     if not amount.is_finite():
         raise ValueError("应为金额（数字）")
+    if amount > maximum:
+        raise ValueError(f"金额不能超过 {maximum} 元，实际为 {_shown(amount)}")
     if amount < 0:
-        raise ValueError(f"金额不能为负数，实际为 {amount}")
+        raise ValueError(f"金额不能为负数，实际为 {_shown(amount)}")
     if amount != amount.quantize(_CENT):
         raise ValueError(f"金额最多两位小数，实际为 {amount}")
     return amount.quantize(_CENT)

@@ -890,11 +890,14 @@ class PlanService(Service):
         links: Sequence[str] = (),
         expected_version: int | None = None,
         today: date | None = None,
+        replace_reviewed: bool = False,
     ) -> ReportInfo:
         """Create or update a division's report for a quarter (own division for a liaison).
 
         ``today`` is the day of the report (the submission day of a first report). Changing a
-        reviewed report clears the review result, so 综合处 reviews the new text.
+        reviewed report clears the review result, so 综合处 reviews the new text; a caller that
+        did not open the report (no ``expected_version``) must say ``replace_reviewed`` for that,
+        otherwise the change is refused with a ``ConflictError`` and nothing is stored.
         """
         today = today or date.today()
         check_quarter(quarter)
@@ -969,6 +972,13 @@ class PlanService(Service):
                         before["links"],
                     )
                     if changed and r.review_result is not None:
+                        if expected_version is None and not replace_reviewed:
+                            raise ConflictError(
+                                f"该季度进展已审核（结论：{ReviewResult(r.review_result).label}），"
+                                "修改后需重新审核，未保存；确需修改请先查看审核意见，"
+                                "再明确要求覆盖已审核的进展",
+                                review=r.review_result,
+                            )
                         r.review_result = None  # the new text needs a new review
                     r.updated_by = self.actor.user_id
                     session.flush()

@@ -36,6 +36,7 @@ from ..domain.requests import (
     RequestState,
 )
 from ..errors import CalendarMissing, NotFound, ValidationError
+from ..reports.excel._text import MAX_CELL_CHARS
 from .base import division_names, live_record, snapshot
 from .calendar import load_calendar
 from .request_cases import (
@@ -211,6 +212,9 @@ def validate_request(
         problems.append(("登记编号", "不能超过64个字符"))
     if len(data.applicant) > 200:
         problems.append(("申请人", "不能超过200个字符"))
+    for column, text in (("申请内容", data.content), ("备注", data.notes)):
+        if len(text) > MAX_CELL_CHARS:
+            problems.append((column, f"不能超过{MAX_CELL_CHARS}个字符（Excel 单元格的上限）"))
     problems.extend(
         clock_problems(
             data.clock,

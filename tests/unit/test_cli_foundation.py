@@ -170,3 +170,31 @@ def test_demo_creates_divisions_and_one_account_per_role(run_cli, tmp_path):
     divisions = con.execute("SELECT count(*) FROM division").fetchone()[0]
     assert roles["admin"] == 1 and roles["leader"] == 1 and roles["liaison"] == divisions
     assert con.execute("SELECT count(*) FROM division WHERE kind='business'").fetchone()[0] >= 4
+
+
+def test_out_of_range_year_and_internal_errors_give_chinese_messages(run_cli, monkeypatch):  # type: ignore[no-untyped-def]
+    """--year 0 exits 1 with a Chinese message; an unexpected error or a full disk is told in
+    Chinese with exit 1 and its traceback goes to the log file, not to the terminal."""
+    import errno
+
+    from gongkai_desktop.cli import foundation
+
+    code, _, err = run_cli("init", "--unit", "测试局", "--admin", "admin", password="admin-pass-123")
+    assert code == 0, err
+    for args in (("export", "requests", "-o", "x.xlsx"), ("report", "annual", "-o", "a.docx")):
+        code, _, err = run_cli("--as", "admin", *args, "--year", "0", password="admin-pass-123")
+        assert code == 1 and "年度 0 不在 1900—2100 的范围内" in err and "Traceback" not in err
+
+    def full_disk(ctx):  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, "No space left on device", "/backups/x.db")
+
+    monkeypatch.setattr(foundation, "cmd_check", full_disk)
+    code, _, err = run_cli("--as", "admin", "check", password="admin-pass-123")
+    assert code == 1 and "磁盘空间不足" in err and "Traceback" not in err
+
+    def defect(ctx):  # type: ignore[no-untyped-def]
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(foundation, "cmd_check", defect)
+    code, _, err = run_cli("--as", "admin", "check", password="admin-pass-123")
+    assert code == 1 and "程序内部出错" in err and "Traceback" not in err

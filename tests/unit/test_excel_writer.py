@@ -196,7 +196,7 @@ def test_write_sheet_writes_values_with_formats(tmp_path: Path) -> None:
     assert ws["D3"].number_format == DATE_FORMAT
     assert ws["E2"].value == 3 and ws["E2"].number_format == "0"
     assert ws["F2"].value == 12.5 and ws["F2"].number_format == MONEY_FORMAT
-    assert ws["A3"].data_type == "s" and ws["A3"].value == '=HYPERLINK("http://x")'
+    assert ws["A3"].data_type == "s" and ws["A3"].value == "'=HYPERLINK(\"http://x\")"
     assert ws["G3"].data_type == "s" and ws["G3"].value == "#N/A"
     assert ws.auto_filter.ref == "A1:G3"
     assert str(validations_by_column(ws)["B"].sqref) == "B2:B13"
@@ -339,7 +339,8 @@ class Kind(str, enum.Enum):
 
 
 def test_ledger_writes_risky_text_as_text(tmp_path: Path) -> None:
-    """Formula-like text stays text, control characters are dropped, enums show their label."""
+    """Formula-like text stays text behind an apostrophe, control characters are dropped, enums
+    show their label."""
     path = tmp_path / "a.xlsx"
     rows = [
         (
@@ -355,7 +356,7 @@ def test_ledger_writes_risky_text_as_text(tmp_path: Path) -> None:
     ]
     write_ledger(path, "台账", COLUMNS, rows)
     ws = load_workbook(path).active
-    assert ws["A2"].data_type == "s" and ws["A2"].value == "=cmd|' /C calc'!A0"
+    assert ws["A2"].data_type == "s" and ws["A2"].value == "'=cmd|' /C calc'!A0"
     assert ws["A3"].data_type == "s" and ws["A3"].value == "#DIV/0!"
     assert ws["B2"].value == "政策文件"
     assert ws["G2"].value == "ab"

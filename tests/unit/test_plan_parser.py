@@ -656,7 +656,7 @@ def test_too_many_zip_entries_are_refused(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         for index in range(plan.MAX_ZIP_ENTRIES + 1):
             archive.writestr(f"part{index}.xml", "")
-    assert "压缩条目" in _refusal(path, InputTooLarge)
+    assert "个部件，超过上限" in _refusal(path, InputTooLarge)
 
 
 def test_total_uncompressed_size_is_limited(

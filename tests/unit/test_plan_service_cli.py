@@ -206,3 +206,38 @@ def test_export_tasks_writes_the_breakdown(run_cli, tmp_path):
     assert f"任务分解表 {expected} 行" in out
     ws = openpyxl.load_workbook(target)["任务分解表"]
     assert ws.max_row == expected + 1
+
+
+def test_report_over_a_reviewed_report_is_refused_without_replace(run_cli, tmp_path):
+    """plan report over a reviewed report exits 1 and keeps the reviewed text and result until
+    --replace-reviewed is given; a missing --file exits 1 before anything is stored."""
+    _setup(run_cli, "开发指导处")
+    _add_liaison(run_cli, "lly", "开发指导处")
+    assert _admin(run_cli, "plan", "import", str(SEED), "--year", "2021")[0] == 0
+    report = ("--as", "lly", "plan", "report", "--year", "2021", "--task", "5", "--quarter", "2",
+              "--status", "推进中")  # fmt: skip
+    assert run_cli(*report, "--progress", "预算已公开", password=LIAISON_PASSWORD)[0] == 0
+    review = ("plan", "review", "--year", "2021", "--task", "5", "--division", "开发指导处",
+              "--quarter", "2", "--result", "合格")  # fmt: skip
+    assert _admin(run_cli, *review)[0] == 0
+    code, _, err = run_cli(*report, "--progress", "改写的进展", password=LIAISON_PASSWORD)
+    assert code == 1 and "已审核" in err and "--replace-reviewed" in err
+    con = _db(tmp_path)
+    assert con.execute("SELECT progress, review_result FROM task_report").fetchall() == [
+        ("预算已公开", "pass")
+    ]
+    code, _, err = run_cli(
+        *report, "--progress", "又一版", "--file", str(tmp_path / "missing.pdf"),
+        "--replace-reviewed", password=LIAISON_PASSWORD,
+    )  # fmt: skip
+    assert code == 1 and "missing.pdf" in err
+    assert con.execute("SELECT progress, review_result FROM task_report").fetchall() == [
+        ("预算已公开", "pass")
+    ]
+    code, _, err = run_cli(
+        *report, "--progress", "改写的进展", "--replace-reviewed", password=LIAISON_PASSWORD
+    )
+    assert code == 0, err
+    assert con.execute("SELECT progress, review_result FROM task_report").fetchall() == [
+        ("改写的进展", None)
+    ]

@@ -465,7 +465,7 @@ def test_pdf_text_cap_stops_at_the_page_that_passes_it(
     path = _blank_pdf(tmp_path / "长.pdf", pages=30)
     pages: list[object] = []
 
-    def lines_of(page: object) -> list[TextLine]:
+    def lines_of(page: object, budget: object = None) -> list[TextLine]:
         pages.append(page)
         return [TextLine("政务公开" * 50, 72.0, 700.0, 500.0, 12.0)]
 

@@ -53,7 +53,7 @@ from ..context import UiContext
 from ..files import ask_open_path
 from ..messages import show_error
 from ..widgets import ErrorLabel, hint
-from ..worker import call_job, run_with_progress
+from ..worker import call_job, cancellable_call, run_with_progress
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +208,9 @@ class PlanImportDialog(QDialog):
         """Parse ``path`` (on the worker) and fill the preview; False when it failed."""
         try:
             parsed = run_with_progress(
-                self, call_job(lambda: parse_plan_file(path), "正在识别工作要点"), "导入工作要点"
+                self,
+                cancellable_call(lambda cancel: parse_plan_file(path, cancel), "正在识别工作要点"),
+                "导入工作要点",
             )
         except GongkaiError as exc:
             show_error(self, exc)

@@ -3,7 +3,7 @@
 openpyxl's write-only mode writes each row to disk as it comes. Body cells are handed to openpyxl
 as plain values, so the cost per row stays that of bare openpyxl: openpyxl itself gives ``date``
 values the ``yyyy-mm-dd`` format, and only cells that need care (a ``datetime`` in a date column,
-an amount, a text starting with ``=`` or holding control characters) are wrapped in a cell object.
+an amount, a text starting with a formula character or holding control characters) are wrapped in a cell object.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from ... import APP_NAME
 from ...errors import ValidationError
 from ...fileio import atomic_path
 from ...progress import CancelToken, Job, Progress, run_job
-from ._text import clean_text, is_plain
+from ._text import CellTooLong, cell_too_long, guard_text, is_plain
 from .columns import DATE_FORMAT, MONEY_FORMAT, Column, headers_of
 from .styles import safe_sheet_title, style_header_cell
 
@@ -98,7 +98,10 @@ def write_ledger_job(
                     continue
                 if fixed is None:
                     fixed = list(row)
-                fixed[i] = _text_cell(ws, str(v))  # str() shows a labelled enum's Chinese label
+                try:
+                    fixed[i] = _text_cell(ws, str(v))  # str() shows an enum's Chinese label
+                except CellTooLong as exc:
+                    raise cell_too_long(done + 2, columns[i].header, exc) from exc
             for i in date_idx:
                 v = row[i]
                 if v.__class__ is dt.datetime:
@@ -150,8 +153,8 @@ def write_ledger(
 
 
 def _text_cell(ws: Any, text: str) -> Any:
-    text = clean_text(text)
-    if text[:1] not in ("=", "#"):
+    text = guard_text(text)
+    if text[:1] != "#":
         return text
     cell = WriteOnlyCell(ws, value=text)
     if cell.data_type in ("f", "e"):

@@ -22,7 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ... import APP_NAME
 from ...fileio import atomic_path
-from ._text import is_plain, set_text
+from ._text import CellTooLong, cell_too_long, is_plain, set_text
 from .columns import KIND_LABELS, Column, headers_of
 from .styles import safe_sheet_title, set_column_widths, style_header_cell, style_header_row
 
@@ -93,7 +93,10 @@ def write_sheet(
                 if is_plain(value):
                     cell.value = value
                 else:
-                    set_text(cell, value)
+                    try:
+                        set_text(cell, value)
+                    except CellTooLong as exc:
+                        raise cell_too_long(row_idx, columns[col_idx - 1].header, exc) from exc
             else:
                 cell.value = value
             fmt = formats[col_idx - 1]
