@@ -155,7 +155,7 @@ def build_annual_report(
     data: AnnualReportData, *, fonts: WordFonts | None = None, issued: date | None = None
 ) -> OfficialDocument:
     doc = OfficialDocument(fonts)
-    doc.title(report_title(data))
+    doc.title(report_title(data), keep=(data.unit,))
     doc.paragraph(LEAD.format(y=data.year))
     doc.heading(ar.HEADINGS[0], 1)
     for key, title in ar.SECTION_KEYS[:5]:

@@ -21,8 +21,6 @@ from .word import Cell, OfficialDocument, WordFonts
 
 __all__ = ["build_explanation", "explanation_title", "subject_of", "write_explanation"]
 
-# Characters of 2号 title that fit on one line of the type area.
-TITLE_LINE = 20
 MISSING_REASONS = "（未采纳理由尚未填写，请补充后再公开。）"
 
 
@@ -37,7 +35,7 @@ def subject_of(decision: DecisionFields, consultation: ConsultationFields) -> st
 
 
 def explanation_title(decision: DecisionFields, consultation: ConsultationFields) -> str:
-    """The title; a long draft name makes it break after the name, not inside 说明."""
+    """The title (the writer breaks it between words)."""
     return f"关于《{subject_of(decision, consultation)}》意见收集和采纳情况的说明"
 
 
@@ -84,10 +82,7 @@ def build_explanation(
     signature date is ``issued``, else the day the result was published, else today."""
     c = consultation
     doc = OfficialDocument(fonts)
-    title = explanation_title(decision, c)
-    if len(title) > TITLE_LINE:
-        title = title.replace("》意见收集", "》\n意见收集", 1)
-    doc.title(title)
+    doc.title(explanation_title(decision, c))
     doc.paragraph(opening(decision, c, unit_name))
 
     doc.heading("意见收集情况", 1, numbered=True)

@@ -148,7 +148,7 @@ def bulletin_data(
 
 
 def bulletin_title(data: BulletinData) -> str:
-    return f"关于{data.year}年{QUARTER_LABELS[data.quarter]}政务公开工作要点\n落实情况的督查通报"
+    return f"关于{data.year}年{QUARTER_LABELS[data.quarter]}政务公开工作要点落实情况的督查通报"
 
 
 def build_bulletin(data: BulletinData, fonts: WordFonts | None = None) -> OfficialDocument:

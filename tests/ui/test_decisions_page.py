@@ -316,7 +316,7 @@ def test_export_writes_the_explanation(
     )
     assert target.exists()
     texts = [p.text for p in docx.Document(str(target)).paragraphs]
-    assert texts[0].startswith("关于《防止返贫动态监测和帮扶管理办法（征求意见稿）》")
+    assert texts[0].replace("\n", "").startswith("关于《防止返贫动态监测和帮扶管理办法（征求意见稿）》")
     assert "征求意见期间，共收到意见建议20条。" in texts
     assert "关于扩大监测范围的建议：监测范围由国家统一规定，未予采纳。" in texts
     assert message_boxes.last()[0] == "information"

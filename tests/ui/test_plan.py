@@ -286,7 +286,7 @@ def test_exports_from_the_page_run_on_the_worker(qtbot, seeded, ui_ctx, tmp_path
     assert ws.max_row - 1 == sum(len(t.assignments) for t in page.overview.tasks)
     qtbot.mouseClick(page.bulletin_button, Qt.MouseButton.LeftButton)
     document = docx.Document(str(tmp_path / "通报.docx"))
-    assert document.paragraphs[0].text.startswith("关于2021年第一季度政务公开工作要点")
+    assert document.paragraphs[0].text.replace("\n", "").startswith("关于2021年第一季度政务公开工作要点")
     kinds = [kind for kind, _title, _text in message_boxes.calls]
     assert kinds == ["information", "information"]
     assert "已生成2021年第一季度督查通报" in message_boxes.texts()[1]

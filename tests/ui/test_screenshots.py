@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QFont, QFontMetrics, QImage
 from PySide6.QtWidgets import QWidget
+from support import require_cjk_font
 
 from gongkai_desktop.progress import run_job
 from ui import startup as ui_startup
@@ -30,7 +31,9 @@ def shots_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def cjk_font(qapp):  # type: ignore[no-untyped-def]
-    """The program's font and style sheet on the application; restored afterwards."""
+    """The program's font and style sheet on the application; restored afterwards (skipped
+    without a Chinese font outside CI)."""
+    require_cjk_font()
     before, sheet = QFont(qapp.font()), qapp.styleSheet()
     family = ui_startup.apply_font(qapp)
     assert ui_startup.apply_style(qapp)

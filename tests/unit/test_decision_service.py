@@ -555,9 +555,7 @@ def test_explanation_exported_in_the_official_layout(app_ctx, service, kf, tmp_p
     path = service.export_explanation(decision.id, c.id, tmp_path / "说明.docx")
     document = docx.Document(str(path))
     texts = [p.text for p in document.paragraphs if p.text.strip()]
-    assert (
-        texts[0] == "关于《防止返贫动态监测和帮扶管理办法（征求意见稿）》\n意见收集和采纳情况的说明"
-    )
+    assert texts[0] == "关于《防止返贫动态监测和帮扶管理办法\n（征求意见稿）》意见收集和采纳情况的说明"
     assert "2021年3月1日至2021年3月12日通过网上征求意见、听证座谈等方式" in texts[1]
     assert "江西省乡村振兴局" in texts[1] and "向社会公开征求意见" in texts[1]
     headings = [p.text for p in document.paragraphs if p.style.style_id == "Heading1"]

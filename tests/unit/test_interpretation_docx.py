@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +10,7 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from support import convert_with_libreoffice
 
 from gongkai_desktop.domain.interpretation import InterpretationFields
 from gongkai_desktop.reports.interpretation_docx import interpretation_title, write_interpretation
@@ -199,25 +197,10 @@ def test_minimal_interpretation(tmp_path: Path) -> None:
     assert len(texts) == 2 and texts[1].endswith("日")
 
 
-def _office() -> str | None:
-    return shutil.which("libreoffice") or shutil.which("soffice")
-
-
 @pytest.mark.slow
 def test_libreoffice_converts_the_interpretation(exported: Path, tmp_path: Path) -> None:
     """LibreOffice opens the exported interpretation and converts it to PDF."""
-    office = _office()
-    if office is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (libreoffice/soffice) must be on PATH in CI")
-        pytest.skip("LibreOffice (libreoffice/soffice) is not on PATH")
-    out = tmp_path / "pdf"
-    subprocess.run(
-        [office, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(out), str(exported)],
-        check=True, capture_output=True, timeout=240,
-    )  # fmt: skip
-    pdf = out / "解读.pdf"
+    pdf = convert_with_libreoffice(exported, tmp_path / "pdf")
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
     from pypdf import PdfReader
 
