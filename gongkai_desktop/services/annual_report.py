@@ -321,9 +321,15 @@ class AnnualReportService(Service):
             return compute_report(session, year)
 
     def export_job(
-        self, year: int, path: Path, cancel: CancelToken | None = None
+        self,
+        year: int,
+        path: Path,
+        cancel: CancelToken | None = None,
+        *,
+        issued: date | None = None,
     ) -> Generator[Progress, None, AnnualReportData]:
-        """Write the .docx (refused when the numbers break a balance rule) and keep its numbers."""
+        """Write the .docx dated ``issued`` (the 成文日期, today by default), refused when the
+        numbers break a balance rule, and keep its numbers."""
         from ..reports.annual_report import write_annual_report
 
         cancel = cancel or CancelToken()
@@ -342,7 +348,7 @@ class AnnualReportService(Service):
             )
         cancel.check()
         yield Progress(1, 3, "生成 Word 文档")
-        write_annual_report(data, path, fonts=fonts)
+        write_annual_report(data, path, fonts=fonts, issued=issued)
         cancel.check()
         yield Progress(2, 3, "记录已导出的数字")
         with self.db.write() as session:

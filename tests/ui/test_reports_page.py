@@ -102,15 +102,19 @@ def test_edits_and_inputs_are_saved_per_year(qtbot, ui_ctx, admin, year_data, ap
 def test_export_writes_the_docx(
     qtbot, ui_ctx, admin, year_data, monkeypatch, message_boxes, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    """Export asks for a file, writes the report off the GUI thread and says where it is."""
+    """Export asks for a file, writes the report off the GUI thread, dated with the page's
+    成文日期 field (today by default), and says where it is."""
     target = tmp_path / "年报.docx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     page = build_page(qtbot, ui_ctx, admin)
+    assert page.issue_date.value() == date.today()
+    page.issue_date.set_value(date(2022, 1, 20))
     page.export()
     assert target.exists()
     assert message_boxes.last()[0] == "information"
     doc = Document(str(target))
     assert len(doc.tables) == 3
+    assert [p.text for p in doc.paragraphs if p.text][-1] == "2022年1月20日"
     assert "上次导出" in page.status.text()
 
 

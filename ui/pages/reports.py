@@ -50,7 +50,7 @@ from gongkai_desktop.services.annual_report import AnnualReportData, AnnualRepor
 from ..context import UiContext
 from ..files import ask_save_path
 from ..messages import show_error, show_info
-from ..widgets import ErrorLabel, heading, hint
+from ..widgets import ErrorLabel, IssueDate, heading, hint
 from ..worker import run_with_progress
 
 log = logging.getLogger(__name__)
@@ -143,6 +143,8 @@ class ReportsPage(QWidget):
         self.status.setObjectName("hintLabel")
         bar.addWidget(self.status)
         bar.addWidget(self.save_button)
+        self.issue_date = IssueDate(self)
+        bar.addWidget(self.issue_date)
         bar.addWidget(self.export_button)
         layout.addLayout(bar)
 
@@ -363,10 +365,11 @@ class ReportsPage(QWidget):
         )
         if path is None:
             return
+        issued = self.issue_date.value()
         try:
             run_with_progress(
                 self,
-                lambda cancel: self.service.export_job(year, path, cancel),
+                lambda cancel: self.service.export_job(year, path, cancel, issued=issued),
                 "导出年度报告",
             )
         except GongkaiError as exc:

@@ -217,6 +217,22 @@ def write_catalogue(db: Database, actor: Actor, path: str | os.PathLike[str]) ->
     return len(entries)
 
 
+def export_catalogue_job(
+    db: Database,
+    actor: Actor,
+    path: Path,
+    year: int | None = None,
+    cancel: CancelToken | None = None,
+) -> Job[int]:
+    """``gongkai export catalogue``: the 标准目录 as the GUI writes it (it has no year)."""
+    yield Progress(0, 1, "正在导出标准目录")
+    if cancel is not None:
+        cancel.check()
+    count = write_catalogue(db, actor, path)
+    yield Progress(1, 1, "已完成")
+    return count
+
+
 def write_sheet_value(cell: Any, value: object) -> None:
     if isinstance(value, str):
         set_text(cell, value)
@@ -227,6 +243,7 @@ def write_sheet_value(cell: Any, value: object) -> None:
 __all__ = [
     "DOCUMENT_COLUMNS",
     "DOCUMENT_HEADERS",
+    "export_catalogue_job",
     "export_documents_job",
     "write_catalogue",
     "write_documents_template",

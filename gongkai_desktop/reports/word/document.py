@@ -9,6 +9,7 @@ WPS and LibreOffice alike and keeps its look when pasted elsewhere.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import os
 from collections.abc import Sequence
@@ -37,6 +38,14 @@ def heading_number(level: int, n: int) -> str:
     if level == 4:
         return f"（{n}）"
     raise ValueError(f"heading levels run from 1 to 4, not {level}")
+
+
+def chinese_date(d: dt.date) -> str:
+    """A 成文日期 as GB/T 9704 writes it: 2026年1月20日 (Arabic numerals, no leading zeros)."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+DRAFT_MARK = "草稿（未经审签，不得公开）"
 
 
 def signature_offsets(issuer: str | None, date: str) -> list[tuple[str, float]]:
@@ -287,6 +296,19 @@ class OfficialDocument:
     def page_break(self) -> None:
         """Start the next block on a new page (a trailing break adds no empty page)."""
         self._break_pending = True
+
+    def draft_mark(self, text: str = DRAFT_MARK) -> None:
+        """Mark every page as a draft: ``text`` in bold 黑体 at the top right of each page."""
+        section = self._document.sections[0]
+        run_fmt = ox.RunFormat(self.fonts.heading1, self.fonts.latin, SIZE_3HAO, bold=True)
+        fmt = ox.ParaFormat(align="right", line=240, line_rule="auto", before=0, after=0)
+        for header in (section.header, section.even_page_header):
+            header.is_linked_to_previous = False
+            hdr = header.part.element
+            for child in list(hdr):
+                hdr.remove(child)
+            hdr.append(ox.paragraph(fmt, text, run_fmt))
+        self._document.core_properties.category = "草稿"
 
     # -- page numbers --------------------------------------------------------------------------
 
