@@ -69,7 +69,7 @@ def cmd_report_annual(ctx: CliContext) -> int:
         print_json(data.as_json())
     else:
         print(f"已生成{year}年政府信息公开工作年度报告：{ctx.args.output}")
-    for note in data.notes:
+    for note in (*data.notes, *data.warnings):
         print(note, file=sys.stderr)
     return 0
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from gongkai_desktop.domain.requests import ApplicantType, Channel
 from gongkai_desktop.progress import run_job
@@ -141,3 +141,20 @@ def test_leader_reads_without_editing(qtbot, ui_ctx, year_data, make_user) -> No
     page = build_page(qtbot, ui_ctx, make_user("boss", "综合处", Role.LEADER))
     assert page.table3.item(3, 9).text() == "3"
     assert not page.export_button.isVisible() and page.text.isReadOnly()
+
+
+def test_missing_data_is_shown_and_asked_about_before_export(
+    qtbot, ui_ctx, admin, year_data, monkeypatch, message_boxes, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Sections the records cannot draft are listed on the page; export asks first, and 否
+    writes nothing."""
+    target = tmp_path / "年报.docx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    page = build_page(qtbot, ui_ctx, admin)
+    assert page.warnings.isVisible()
+    assert "（一）主动公开" in page.warnings.text()
+    message_boxes.answer = QMessageBox.StandardButton.No
+    page.export()
+    kind, _title, text = message_boxes.last()
+    assert kind == "question" and "（一）主动公开" in text
+    assert not target.exists()
