@@ -34,7 +34,7 @@ from ._text import set_text
 from .columns import Column, headers_of
 from .ledger import write_ledger_job
 from .sheets import write_template
-from .styles import style_header_cell
+from .styles import fit_row_heights, set_print_layout, style_header_cell
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +210,8 @@ def write_catalogue(db: Database, actor: Actor, path: str | os.PathLike[str]) ->
     for col, width in enumerate(CATALOGUE_WIDTHS, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A4"
-    ws.print_title_rows = "2:3"
+    set_print_layout(ws, title_rows="2:3")
+    fit_row_heights(ws, first_row=4)
     wb.properties.creator = APP_NAME
     with atomic_path(path) as tmp:
         wb.save(tmp)
