@@ -550,3 +550,14 @@ def test_signature_lines_carry_their_right_indents(sample_path: Path) -> None:
         assert paragraph.text == text
         ind = paragraph._p.pPr.find(qn("w:ind"))
         assert int(ind.get(qn("w:rightChars"))) == round(right * 100)
+
+
+def test_signature_is_kept_with_the_last_line_of_text(sample_path: Path) -> None:
+    """The last body paragraph, the blank line and the issuer keep with the next paragraph, so
+    the signature never stands alone on a page."""
+    paragraphs = _body_paragraphs(sample_path)
+    last_text, blank, issuer, date = paragraphs[-4:]
+    assert last_text.text and not blank.text
+    for p in (last_text, blank, issuer):
+        assert p._p.pPr.find(qn("w:keepNext")) is not None, p.text
+    assert date._p.pPr.find(qn("w:keepNext")) is None

@@ -279,8 +279,13 @@ class OfficialDocument:
         to the right of the issuer's first character; a date longer than that allows moves the
         issuer left instead, so the date keeps two characters from the right.
         """
-        self.blank_line()
-        for line, right in signature_offsets(issuer, date):
+        # The signature never stands alone on a page: the last line of text comes with it.
+        self._keep_last_with_next()
+        self._add_paragraph(
+            "blank", dataclasses.replace(self._body_para(), keep_next=True), None, self._body_run()
+        )
+        lines = signature_offsets(issuer, date)
+        for n, (line, right) in enumerate(lines, 1):
             fmt = ox.ParaFormat(
                 align="right",
                 line=template.LINE_PITCH,
@@ -290,8 +295,23 @@ class OfficialDocument:
                 # Hundredths of a character; Word reads the Chars value, others the twips.
                 right_chars=round(right * 100),
                 snap_to_grid=False,
+                keep_next=n < len(lines),
             )
             self._add_paragraph("date", fmt, line, self._body_run())
+
+    def _keep_last_with_next(self) -> None:
+        last = self._sect_pr.getprevious()
+        if last is None or last.tag != ox.qn("w:p"):
+            return
+        ppr = last.find(ox.qn("w:pPr"))
+        if ppr is None or ppr.find(ox.qn("w:keepNext")) is not None:
+            return
+        style = ppr.find(ox.qn("w:pStyle"))
+        keep = ox.w_el("keepNext")
+        if style is not None:
+            style.addnext(keep)
+        else:
+            ppr.insert(0, keep)
 
     def page_break(self) -> None:
         """Start the next block on a new page (a trailing break adds no empty page)."""
