@@ -368,6 +368,9 @@ def run(args: argparse.Namespace, early_check: EarlyQuickCheck | None = None) ->
         return 1
     try:
         if args.smoke:
+            from .fonts import warn_if_no_chinese_font
+
+            warn_if_no_chinese_font(show_dialog=False)
             return run_smoke(ctx, args)
         return run_interactive(app, ctx, args)
     finally:
@@ -378,6 +381,9 @@ def run(args: argparse.Namespace, early_check: EarlyQuickCheck | None = None) ->
 
 
 def run_interactive(app: QApplication, ctx: AppContext, args: argparse.Namespace) -> int:
+    from .fonts import warn_if_no_chinese_font
+
+    warn_if_no_chinese_font()
     for warning in ctx.warnings:
         QMessageBox.warning(None, "数据位置提醒", warning)
     username = args.as_user or ""

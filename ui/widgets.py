@@ -278,3 +278,31 @@ class FormDialog(QDialog):
             self.error.show_message(str(exc))
             return
         super().accept()
+
+
+class IssueDate(QWidget):
+    """「成文日期：[date]」beside an export button: the date a document is signed on, today
+    unless the user picks another (a report for last year is often signed in January)."""
+
+    def __init__(self, parent: QWidget | None = None, label: str = "成文日期：") -> None:
+        from .ledger.widgets import date_edit
+
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel(label, self)
+        self.edit = date_edit()
+        self.edit.setParent(self)
+        self.edit.setToolTip("落款的成文日期（默认今天）")
+        self.label.setBuddy(self.edit)
+        layout.addWidget(self.label)
+        layout.addWidget(self.edit)
+
+    def value(self) -> date:
+        """The date typed; ValidationError while the text is not a whole date."""
+        if self.edit.problem():
+            raise ValidationError(f"{self.label.text().rstrip('：')}：{self.edit.problem()}")
+        return self.edit.value()
+
+    def set_value(self, value: date) -> None:
+        self.edit.setDate(value)

@@ -42,6 +42,26 @@ def parse_date_arg(text: str) -> date:
         raise CliUsageError(f"日期格式应为 YYYY-MM-DD：{text}") from None
 
 
+def date_type(text: str) -> date:
+    """An argparse ``type`` for dates: a bad one is a usage error (exit 2)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from None
+
+
+def add_date_option(parser: argparse.ArgumentParser) -> None:
+    """``--date YYYY-MM-DD``: the document's 成文日期 (today when not given)."""
+    parser.add_argument(
+        "--date",
+        dest="issued",
+        type=date_type,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="成文日期（默认今天）",
+    )
+
+
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")

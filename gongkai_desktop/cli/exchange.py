@@ -12,7 +12,7 @@ from .common import CliContext
 
 TEMPLATE_KINDS = ("items", "documents", "requests", "cases")
 IMPORT_KINDS = ("items", "documents", "requests", "cases")
-EXPORT_KINDS = ("items", "documents", "requests", "cases", "tasks")
+EXPORT_KINDS = ("items", "documents", "requests", "cases", "tasks", "catalogue")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

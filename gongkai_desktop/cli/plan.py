@@ -23,7 +23,7 @@ from ..services.plan import (
     filter_tasks,
     preview_plan_import,
 )
-from .common import CliContext, CliUsageError, print_json
+from .common import CliContext, CliUsageError, add_date_option, date_type, print_json
 
 IMPORT_HELP = """\
 从 .txt 或 .docx 文件导入年度政务公开工作要点（仅管理员）。
@@ -107,6 +107,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.add_argument("--year", type=int, required=True, metavar="YYYY")
     a.add_argument("--quarter", type=int, required=True, choices=QUARTERS)
     a.add_argument("-o", dest="output", type=Path, required=True, metavar="FILE.docx")
+    a.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=date_type,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="统计截至日期（默认该季度的报送截止日，且不晚于今天）",
+    )
+    add_date_option(a)
     a.set_defaults(handler=cmd_bulletin)
 
 
@@ -328,7 +337,14 @@ def cmd_bulletin(ctx: CliContext) -> int:
     args = ctx.args
     data = run_job(
         bulletin_job(
-            ctx.app.db, ctx.actor, args.output, args.year, args.quarter, today=date.today()
+            ctx.app.db,
+            ctx.actor,
+            args.output,
+            args.year,
+            args.quarter,
+            as_of=args.as_of,
+            issued=args.issued,
+            today=date.today(),
         )
     )
     problems = sum(len(d.problems) for d in data.divisions)

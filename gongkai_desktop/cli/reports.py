@@ -1,9 +1,11 @@
-"""``gongkai report KIND``: the documents built from a year's data.
+"""``gongkai report KIND``: the Word documents, through the same services as the GUI.
 
-``report annual --year Y -o F.docx [--json]`` writes the statutory annual report; ``report publish
---year Y --date D`` records the day it was first made public. Other modules add
-their own kinds (``report evaluation``) by listing their module in ``REPORT_MODULES``; each such
-module has ``register_report(subparsers)`` adding one sub-command with its handler.
+``report annual --year Y -o F.docx [--date D] [--json]`` writes the statutory annual report,
+``report interpretation ID -o F.docx [--date D]`` one 政策解读, ``report consultation ID -o F.docx
+[--date D]`` the 意见收集和采纳情况说明 of one consultation; for these ``--date`` is the 成文日期
+(today by default). ``report publish --year Y --date D`` records the day the annual report was
+first made public. Other modules add their own kinds (``report evaluation``) by listing their module in
+``REPORT_MODULES``; each such module has ``register_report(subparsers)`` adding its sub-commands.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from ..errors import ValidationError
 from ..progress import run_job
 from ..services.annual_report import AnnualReportService
-from .common import CliContext, parse_date_arg, print_json
+from .common import CliContext, add_date_option, parse_date_arg, print_json
 
 # Modules that add a ``report KIND`` sub-command, each with ``register_report(subparsers)``.
 REPORT_MODULES: list[str] = [__name__]
@@ -36,6 +38,7 @@ def register_report(rsub: argparse._SubParsersAction) -> None:  # type: ignore[t
     a = rsub.add_parser("annual", help="政府信息公开工作年度报告（Word，2021年全国统一格式）")
     a.add_argument("--year", type=int, required=True, metavar="YYYY")
     a.add_argument("-o", dest="output", type=Path, required=True, metavar="FILE.docx")
+    add_date_option(a)
     a.add_argument("--json", action="store_true", help="同时以 JSON 输出表二、表三、表四的数字")
     a.set_defaults(handler=cmd_report_annual)
     a = rsub.add_parser(
@@ -44,6 +47,18 @@ def register_report(rsub: argparse._SubParsersAction) -> None:  # type: ignore[t
     a.add_argument("--year", type=int, required=True, metavar="YYYY", help="报告所属年度")
     a.add_argument("--date", metavar="YYYY-MM-DD", help="首次公开之日；省略则清除已登记的日期")
     a.set_defaults(handler=cmd_report_publish)
+
+    a = rsub.add_parser("interpretation", help="政策解读（Word，公文格式）")
+    a.add_argument("id", type=int, metavar="ID", help="政策解读的编号")
+    a.add_argument("-o", dest="output", type=Path, required=True, metavar="FILE.docx")
+    add_date_option(a)
+    a.set_defaults(handler=cmd_report_interpretation)
+
+    a = rsub.add_parser("consultation", help="意见收集和采纳情况说明（Word，公文格式）")
+    a.add_argument("id", type=int, metavar="ID", help="征求意见记录的编号")
+    a.add_argument("-o", dest="output", type=Path, required=True, metavar="FILE.docx")
+    add_date_option(a)
+    a.set_defaults(handler=cmd_report_consultation)
 
 
 def cmd_report_annual(ctx: CliContext) -> int:
@@ -57,12 +72,12 @@ def cmd_report_annual(ctx: CliContext) -> int:
         raise ValidationError(
             f"{year}年度报告的数据不符合勾稽关系，未生成文件。", problems=list(data.problems)
         )
-    data = run_job(service.export_job(year, ctx.args.output))
+    data = run_job(service.export_job(year, ctx.args.output, issued=ctx.args.issued))
     if ctx.args.json:
         print_json(data.as_json())
     else:
         print(f"已生成{year}年政府信息公开工作年度报告：{ctx.args.output}")
-    for note in data.notes:
+    for note in (*data.notes, *data.warnings):
         print(note, file=sys.stderr)
     return 0
 
@@ -77,4 +92,28 @@ def cmd_report_publish(ctx: CliContext) -> int:
         due = date(year + 1, 1, 31)
         verdict = "按期" if data.published_on <= due else f"晚于{due:%Y-%m-%d}"
         print(f"已登记{year}年度报告公开日期：{data.published_on:%Y-%m-%d}（{verdict}）")
+    return 0
+
+
+def cmd_report_interpretation(ctx: CliContext) -> int:
+    from ..reports.interpretation_docx import is_draft
+    from ..services.interpretations import InterpretationService
+
+    service = InterpretationService(ctx.app.db, ctx.actor)
+    written = service.export_word(ctx.args.id, ctx.args.output, issued=ctx.args.issued)
+    print(f"已导出政策解读：{written}")
+    if is_draft(service.get(ctx.args.id).fields):
+        print("该解读尚未审签，文件每页标有“草稿”，不得公开。", file=sys.stderr)
+    return 0
+
+
+def cmd_report_consultation(ctx: CliContext) -> int:
+    from ..services.decisions import DecisionService
+
+    service = DecisionService(ctx.app.db, ctx.actor)
+    consultation = service.get_consultation(ctx.args.id)
+    written = service.export_explanation(
+        consultation.decision_id, consultation.id, ctx.args.output, issued=ctx.args.issued
+    )
+    print(f"已导出意见收集和采纳情况说明：{written}")
     return 0

@@ -49,6 +49,7 @@ from ..domain.labels import DivisionKind
 from ..progress import Progress
 from ..services.admin import read_setting, write_setting
 from ..services.engagement import DEPUTY_SETTING
+from .people import division_head
 
 if TYPE_CHECKING:
     from . import DemoContext
@@ -183,6 +184,7 @@ def engagement_step(ctx: DemoContext) -> Generator[Progress, None, list[str]]:
             .order_by(Division.sort_order, Division.id)
         ).all()
         authors = _liaisons(session)
+        names: dict[int, str] = {i: n for i, n in session.execute(select(Division.id, Division.name))}
         roster_set = bool(read_setting(session, DEPUTY_SETTING))
     office = next((i for i, k in divisions if k == DivisionKind.OPENNESS_OFFICE.value), None)
     business = [i for i, k in divisions if k == DivisionKind.BUSINESS.value]
@@ -204,7 +206,7 @@ def engagement_step(ctx: DemoContext) -> Generator[Progress, None, list[str]]:
             "deputy_missing_h2": year == ctx.year - 1,
             "no_hearing": year == ctx.year - 1,
         }
-        _conferences(ctx, rows, year, last, office, business, breaks)
+        _conferences(ctx, rows, year, last, office, business, breaks, names)
         _opinions(ctx, rows, year, last, now, business)
         _interactions(ctx, rows, year, last, business)
         _proposals(ctx, rows, year, last, business)
@@ -249,6 +251,7 @@ def _conferences(
     office: int,
     business: list[int],
     breaks: dict[str, bool],
+    names: dict[int, str],
 ) -> None:
     rng = ctx.rng
     starts = (date(year, 1, 1), date(year, 4, 1), date(year, 7, 1), date(year, 10, 1))
@@ -286,7 +289,9 @@ def _conferences(
                 principal_done = True
             speakers += [(SpeakerRole.DEPUTY, d) for d in mine]
             involved = rng.sample(business, min(len(business), rng.randint(1, 2)))
-            speakers.append((SpeakerRole.DIVISION_HEAD, rng.choice(("李卫东", "陈志刚", "刘晓燕"))))
+            speakers.append(
+                (SpeakerRole.DIVISION_HEAD, division_head(names.get(involved[0], "")))
+            )
             rows.add(
                 PressConference,
                 office,

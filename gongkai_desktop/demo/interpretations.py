@@ -3,7 +3,7 @@
 Each business division interprets the documents it drafted (same 文号, 谁起草、谁解读): most were
 approved and published together with the document, a few were approved on another day or
 published late, and the newest ones are still being drafted. Each has section texts written from
-its document's title, a short policy text with 「」-quoted terms for 关键词诠释, and some the
+its document's title, a short policy text with “”-quoted terms for 关键词诠释, and some the
 previous version of the policy for 新旧政策差异. Written in one bulk transaction with one summary
 audit row; skipped when interpretations exist already.
 """
@@ -27,6 +27,7 @@ from ..domain.labels import DivisionKind
 from ..progress import Progress
 from ..services.interpretations import dump_sections
 from .ledger import TOPICS
+from .people import division_head
 
 if TYPE_CHECKING:
     from . import DemoContext
@@ -36,7 +37,6 @@ YEARS_BACK = 2  # the demo year and the two before
 PER_DIVISION_YEAR = 3
 SCENARIOS = ("sync", "sync", "sync", "approval", "sync", "late", "sync", "draft", "sync", "sync")
 
-HEADS = ("王建华", "李卫东", "陈志刚", "刘晓燕", "张国平", "周海涛", "吴丽萍", "黄永明")
 LEADERS = ("副局长 徐长青", "副局长 邹立新", "局长 胡明远")
 EXPERTS = (
     "江西农业大学经济管理学院 罗教授",
@@ -99,9 +99,9 @@ SECTION_TEXTS: dict[InterpretationSection, tuple[str, ...]] = {
         "文件适用于全省范围内{topic}相关工作，各设区市、县（市、区）可结合实际制定具体实施细则。",
     ),
     InterpretationSection.KEYWORDS: (
-        "「{term0}」是指按照文件规定程序识别认定、纳入常态化管理的对象或事项。「{term1}」按照国家"
+        "“{term0}”是指按照文件规定程序识别认定、纳入常态化管理的对象或事项。“{term1}”按照国家"
         "有关规定执行。",
-        "文件所称「{term0}」，以国家和省有关部门的认定口径为准；「{term1}」的具体范围见文件附件。",
+        "文件所称“{term0}”，以国家和省有关部门的认定口径为准；“{term1}”的具体范围见文件附件。",
     ),
     InterpretationSection.NEXT_STEPS: (
         "下一步，{division}将加强政策宣传解读，指导各地抓好文件贯彻落实，适时开展督促检查和评估。",
@@ -110,7 +110,7 @@ SECTION_TEXTS: dict[InterpretationSection, tuple[str, ...]] = {
     ),
 }
 CHANGES_TEXT = (
-    "与原文件相比，主要有三方面变化：一是将「{term0}」的认定范围作了调整；二是压缩了审核办理"
+    "与原文件相比，主要有三方面变化：一是将“{term0}”的认定范围作了调整；二是压缩了审核办理"
     "时限；三是增加了信息公开和群众监督的要求。"
 )
 COUNTIES = ("于都县", "兴国县", "宁都县", "寻乌县", "井冈山市", "莲花县", "鄱阳县", "修水县")
@@ -131,9 +131,9 @@ def _policy_text(title: str, number: str, written: date, terms: list[str], old: 
         f"{number}",
         "各设区市乡村振兴局，省直有关单位：",
         f"为做好{_topic(title)}工作，现就有关事项通知如下。",
-        f"一、本办法所称「{terms[0]}」，是指经县级乡村振兴部门审核认定、纳入动态管理的对象或事项。",
+        f"一、本办法所称“{terms[0]}”，是指经县级乡村振兴部门审核认定、纳入动态管理的对象或事项。",
         f"二、县级乡村振兴部门应当自收到申请之日起{days}个工作日内完成审核，并在村内公示。",
-        f"三、各地应当统筹使用「{terms[1]}」，优先支持{'到户产业' if old else '联农带农成效明显的项目'}。",
+        f"三、各地应当统筹使用“{terms[1]}”，优先支持{'到户产业' if old else '联农带农成效明显的项目'}。",
         "四、各级乡村振兴部门应当按规定及时公开相关政策、资金和项目信息，接受群众监督。",
         f"五、本办法自印发之日起施行，有效期{'三' if old else '五'}年。",
         "江西省乡村振兴局",
@@ -254,7 +254,7 @@ def interpretations_step(ctx: DemoContext) -> Generator[Progress, None, list[str
             )
         role = rng.choices(list(InterpreterRole), (6, 3, 1))[0]
         interpreter = {
-            InterpreterRole.DIVISION_HEAD: f"{doc.name}处长 {rng.choice(HEADS)}",
+            InterpreterRole.DIVISION_HEAD: f"{doc.name}处长 {division_head(doc.name)}",
             InterpreterRole.BUREAU_LEADER: rng.choice(LEADERS),
             InterpreterRole.EXPERT: rng.choice(EXPERTS),
         }[role]

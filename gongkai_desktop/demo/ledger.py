@@ -331,7 +331,9 @@ def items_step(ctx: DemoContext) -> Generator[Progress, None, list[str]]:
         doc_number = ""
         if category in ("决策公开", "规范性文件", "管理公开") and rng.random() < 0.6:
             kind = rng.choice(("发", "字", "办字"))
-            doc_number = f"赣乡振{kind}〔{formed.year}〕{rng.randint(1, 120)}号"
+            # Numbered through the year in date order (about one number every three days).
+            serial = formed.timetuple().tm_yday // 3 + 1
+            doc_number = f"赣乡振{kind}〔{formed.year}〕{serial}号"
         return {
             "uuid": new_uuid(),
             "division_id": rng.choices(division_ids, weights)[0],
@@ -403,15 +405,21 @@ def documents_step(ctx: DemoContext) -> Generator[Progress, None, list[str]]:
         session.add(campaign)
         session.flush()
         numbers: dict[int, int] = {}
+        rules = 0
+        # 文号 run in the order the documents were written, as a registry numbers them.
+        dates = []
         for index in range(60):
             year = ctx.year - 5 + index * 6 // 60
             written = date(year, 1, 10) + timedelta(days=rng.randint(0, 340))
-            written = min(written, today)
+            dates.append((min(written, today), index))
+        for written, index in sorted(dates):
+            year = written.year
             division_id, _, _ = rng.choice(divisions)
             topic = rng.choice(TOPICS)
             if index % 20 == 7:
                 level = DocumentLevel.RULE.value
-                number = f"江西省人民政府令第{230 + index}号"
+                rules += 1
+                number = f"江西省人民政府令第{230 + rules}号"
                 title = rng.choice(RULE_TITLES).format(t=topic)
             else:
                 level = DocumentLevel.NORMATIVE.value

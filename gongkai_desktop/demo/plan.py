@@ -1,8 +1,8 @@
 """Demo step of the annual plan: the sample 工作要点 for the demo year, and quarterly reports.
 
 The sample is the bureau's real 2021 plan (``resources/samples/plan-2021.txt``) with its year
-replaced by the demo year. For every quarter already over on the demo year's "today" (today for
-the current year, 31 December for a past year), each assigned division's liaison reports — most
+replaced by the demo year. For every quarter already over and reported by today (for a past year
+all four, the fourth reported in January), each assigned division's liaison reports — most
 on time, some late, a few never — and 综合处 reviews most reports (合格, some 需整改, some left
 for review), so every state of the 年度任务 page and the 督查通报 shows up.
 """
@@ -96,7 +96,9 @@ def plan_step(ctx: DemoContext) -> Generator[Progress, None, list[str]]:
     )
     yield Progress(1, 3, "年度任务")
 
-    today = demo_today(year)
+    # A past year is over: its fourth quarter is reported in January and reviewed after it, so
+    # its reports stand as they would when the annual report is written (today).
+    today = date.today() if year < date.today().year else demo_today(year)
     calendar = calendar_of(ctx.app.db)
     workdays = service.due_workdays()
     with ctx.app.db.read() as session:

@@ -1,6 +1,7 @@
 """Demo step: disclosure requests and review / litigation cases over the demo year and the two before.
 
-Every outcome and every applicant type occurs in each year; requests received late in December are
+Every outcome occurs over the three years and every applicant type in each year, most answers
+being 予以公开 as in a real bureau's table 三; requests received late in December are
 answered in January (carry-overs), some get a 补正, consultation or an approved extension, a few
 are answered late, and in the current year the newest ones are still open (some due soon or
 overdue), so the register and the annual report have something to show.
@@ -62,6 +63,19 @@ CASE_PLAN = (
 
 
 MAX_REQUESTS_PER_YEAR = 300
+# How a provincial bureau's answers usually fall: mostly 予以公开, then 无法提供 (not held) and
+# 部分公开, a few refusals and 不予处理.
+COMMON_OUTCOMES: tuple[tuple[str, int], ...] = (
+    ("予以公开", 58),
+    ("部分公开", 10),
+    ("无法提供-本机关不掌握相关政府信息", 14),
+    ("无法提供-没有现成信息需要另行制作", 4),
+    ("不予公开-属于三类内部事务信息", 3),
+    ("不予公开-属于四类过程性信息", 3),
+    ("不予处理-信访举报投诉类申请", 4),
+    ("不予处理-重复申请", 2),
+    ("其他处理-其他", 2),
+)
 
 
 def _after(cal: WorkingCalendar, start: date, n: int) -> date | None:
@@ -139,22 +153,27 @@ def requests_step(ctx: DemoContext) -> Generator[Progress, None, list[str]]:
         existing = set(session.scalars(select(DisclosureRequest.reg_no)))
     # Requests grow with the demo's size up to what a busy provincial bureau receives in a year;
     # --scale is about disclosure items, which are far more numerous than requests.
-    per_year = max(len(OUTCOME_LABELS) + 4, min(MAX_REQUESTS_PER_YEAR, 6 + ctx.scale // 8))
-    years = [ctx.year - 2, ctx.year - 1, ctx.year]
+    per_year = max(16, min(MAX_REQUESTS_PER_YEAR, 6 + ctx.scale // 8))
+    years = [
+        y
+        for y in (ctx.year - 2, ctx.year - 1, ctx.year)
+        if cal.has_year(y) and min(date(y, 12, 31), today - timedelta(days=1)) >= date(y, 1, 1)
+    ]
+    # Every outcome occurs once over the years (the rare ones, spread out); the rest of each
+    # year follows a real bureau's spread, where most requests are answered 予以公开.
+    rare = list(OUTCOME_LABELS)
+    rng.shuffle(rare)
+    rare_of = {y: rare[i :: len(years)] for i, y in enumerate(years)} if years else {}
     created = cases = 0
     for step, year in enumerate(years):
-        if not cal.has_year(year):
-            continue
         last = min(date(year, 12, 31), today - timedelta(days=1))
-        if last < date(year, 1, 1):
-            continue
-        # Every outcome among the earlier receipts (answered by now), common ones after them.
-        every = list(OUTCOME_LABELS)
-        rng.shuffle(every)
-        outcomes = every + [
-            rng.choice(("予以公开", "予以公开", "部分公开", "无法提供-本机关不掌握相关政府信息"))
-            for _ in range(per_year - len(OUTCOME_LABELS))
-        ]
+        # The rare outcomes among the earlier receipts (answered by now), common ones after them.
+        own = rare_of[year]
+        outcomes = own + rng.choices(
+            [label for label, _ in COMMON_OUTCOMES],
+            weights=[w for _, w in COMMON_OUTCOMES],
+            k=max(per_year - len(own), 0),
+        )
         types = list(ApplicantType) * (per_year // len(ApplicantType) + 1)
         rng.shuffle(types)
         span = (last - date(year, 1, 1)).days

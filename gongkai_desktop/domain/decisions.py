@@ -389,7 +389,8 @@ def opinion_problems(consultation: ConsultationFields) -> list[str]:
 
 def explanation_problems(decision: DecisionFields, consultation: ConsultationFields) -> list[str]:
     """Why the 意见收集和采纳情况说明 of a consultation cannot be written yet: opinion counts that
-    do not account for those received, text a Word document cannot hold."""
+    do not account for those received, opinions not adopted without their reasons (the public
+    document would carry a gap), text a Word document cannot hold."""
     c = consultation
     problems: list[str] = []
     if c.handled > c.received:
@@ -400,6 +401,11 @@ def explanation_problems(decision: DecisionFields, consultation: ConsultationFie
         problems.append(
             f"收到 {c.received} 条意见，采纳、部分采纳、未采纳合计只有 {c.handled} 条，"
             f"尚有 {c.received - c.handled} 条未说明处理情况"
+        )
+    if c.not_adopted > 0 and not c.reasons.strip():
+        problems.append(
+            f"未采纳意见{c.not_adopted}条，「{CONSULTATION_FIELD_LABELS['reasons']}」尚未填写："
+            "请逐条写明未采纳的理由"
         )
     texts = {
         DECISION_FIELD_LABELS["title"]: decision.title,

@@ -56,6 +56,7 @@ from ..services.ledger_documents import level_from_number
 from .record_versions import EditCheck
 from .xlsx_safety import (
     RowErrors,
+    ignored_columns_note,
     is_blank,
     open_rows,
     parse_choice_cell,
@@ -341,6 +342,7 @@ def import_items_job(
         cancel.check()
     yield Progress(len(parsed), len(parsed), "正在保存")
     created, updated = _store_items(db, actor, path, parsed, dry_run)
+    notes += ignored_columns_note(path, ITEM_HEADERS)
     return ImportResult("items", len(parsed), created, updated, dry_run, notes)
 
 
@@ -622,7 +624,8 @@ def import_documents_job(
         return ImportResult("documents", 0, dry_run=dry_run, notes=("文件中没有数据行。",))
     yield Progress(len(parsed), len(parsed), "正在保存")
     created, updated = _store_documents(db, actor, path, parsed, dry_run)
-    return ImportResult("documents", len(parsed), created, updated, dry_run)
+    notes = ignored_columns_note(path, DOCUMENT_HEADERS)
+    return ImportResult("documents", len(parsed), created, updated, dry_run, notes)
 
 
 def _check_document_owners(

@@ -60,6 +60,7 @@ from ..services.requests import (
 from .record_versions import EditCheck
 from .xlsx_safety import (
     RowErrors,
+    ignored_columns_note,
     open_rows,
     parse_choice_cell,
     parse_date_cell,
@@ -314,7 +315,14 @@ def import_requests_job(
     created = sum(1 for p in parsed if p.data.reg_no not in existing)
     updated = len(parsed) - created
     if dry_run:
-        return ImportResult("requests", len(parsed), created, updated, dry_run=True)
+        return ImportResult(
+            "requests",
+            len(parsed),
+            created,
+            updated,
+            dry_run=True,
+            notes=ignored_columns_note(path, REQUEST_HEADERS),
+        )
     yield Progress(0, len(parsed), "保存")
     with db.write() as session:
         for i, p in enumerate(parsed, 1):
@@ -334,7 +342,9 @@ def import_requests_job(
                 cancel.check()
                 yield Progress(i, len(parsed), "保存")
     log.info("imported %d requests from %s", len(parsed), path)
-    return ImportResult("requests", len(parsed), created, updated)
+    return ImportResult(
+        "requests", len(parsed), created, updated, notes=ignored_columns_note(path, REQUEST_HEADERS)
+    )
 
 
 def import_cases_job(
@@ -426,7 +436,14 @@ def import_cases_job(
     created = sum(1 for _, c, _ in parsed if c.case_no not in existing)
     updated = len(parsed) - created
     if dry_run:
-        return ImportResult("cases", len(parsed), created, updated, dry_run=True)
+        return ImportResult(
+            "cases",
+            len(parsed),
+            created,
+            updated,
+            dry_run=True,
+            notes=ignored_columns_note(path, CASE_HEADERS),
+        )
     with db.write() as session:
         for number, data, division_id in parsed:
             c = session.scalar(select(DisclosureCase).where(DisclosureCase.case_no == data.case_no))
@@ -436,7 +453,9 @@ def import_cases_job(
                 session.add(c)
             RequestService._apply_case(c, data, division_id)
             _stored(session, actor, c, before, "case.import", "disclosure_case", path, number)
-    return ImportResult("cases", len(parsed), created, updated)
+    return ImportResult(
+        "cases", len(parsed), created, updated, notes=ignored_columns_note(path, CASE_HEADERS)
+    )
 
 
 def _export_value(row: RequestRow, name: str) -> object:

@@ -177,23 +177,27 @@ def open_rows(
             raise _unreadable(file, exc) from exc
         try:
             ws, first = _pick_sheet(wb, file, expected, sheet)
-            problems = header_problems(first, expected)
-            if problems:
+            positions = column_positions(first, expected)
+            if positions is None:
                 raise ValidationError(
                     f"“{file.name}”工作表「{ws.title}」的表头与模板不一致。"
                     "请使用本系统生成的模板，不要修改第一行",
-                    problems=problems,
+                    problems=header_problems(first, expected),
                     path=str(file),
                 )
             width = len(expected)
             if getattr(ws, "declared_rows", 0) > max_rows + 1 + _SPARE_ROWS:
                 raise _too_many_rows(file, max_rows)
+            in_order = positions == list(range(width))
             for number, raw in enumerate(ws.iter_rows(min_row=2, values_only=True), 2):
                 if number % _ROWS_PER_CHECK == 0:
                     budget.check()
                 if number > max_rows + 1:
                     raise _too_many_rows(file, max_rows)
-                values = tuple(raw[:width])
+                if in_order:
+                    values = tuple(raw[:width])
+                else:
+                    values = tuple(raw[i] if i < len(raw) else None for i in positions)
                 if len(values) < width:
                     values += (None,) * (width - len(values))
                 if all(is_blank(v) for v in values):
@@ -243,10 +247,47 @@ def _pick_sheet(
     firsts = []
     for ws in candidates:
         first = _first_row(ws)
-        if not header_problems(first, expected):
+        if column_positions(first, expected) is not None:
             return ws, first
         firsts.append(first)
     return candidates[0], firsts[0]
+
+
+def column_positions(first_row: Iterable[Any], expected: Sequence[str]) -> list[int] | None:
+    """Where each expected column stands in ``first_row``: the template's own order, or, in a
+    file with more columns (an exported ledger's 公开期限, 状态…), each header found once by
+    name; None when a header is missing or repeated."""
+    actual = ["" if v is None else str(v).strip() for v in first_row]
+    if not header_problems(actual, expected):
+        return list(range(len(expected)))
+    if any(actual.count(h) != 1 for h in expected):
+        return None
+    return [actual.index(h) for h in expected]
+
+
+def extra_columns(
+    path: str | os.PathLike[str], expected: Sequence[str], *, sheet: str | None = None
+) -> list[str]:
+    """The named columns of the file that the template lacks (the import leaves them out)."""
+    require_defusedxml()
+    file = Path(path)
+    with open(file, "rb") as fh:
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+        try:
+            _ws, first = _pick_sheet(wb, file, tuple(expected), sheet)
+        finally:
+            wb.close()
+    actual = ["" if v is None else str(v).strip() for v in first]
+    return [h for h in actual if h and h not in expected]
+
+
+def ignored_columns_note(path: str | os.PathLike[str], expected: Sequence[str]) -> tuple[str, ...]:
+    """The import note naming the columns that were not read, if any."""
+    extra = extra_columns(path, expected)
+    if not extra:
+        return ()
+    names = "、".join(f"「{h}」" for h in extra)
+    return (f"提示：文件中的{names}列不是导入模板的列，已忽略（导出台账时附带的信息）。",)
 
 
 def _first_row(ws: Any) -> tuple[Any, ...]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..domain import annual_report as ar
 from ..domain.requests import OUTCOMES, CaseType
-from .word import Cell, CellLike, OfficialDocument, WordFonts
+from .word import Cell, CellLike, OfficialDocument, WordFonts, chinese_date
 
 if TYPE_CHECKING:
     from ..services.annual_report import AnnualReportData
@@ -142,10 +142,6 @@ def report_title(data: AnnualReportData) -> str:
     return f"{data.unit}{data.year}年政府信息公开工作年度报告"
 
 
-def _chinese_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def _optional(doc: OfficialDocument, text: str) -> None:
     if text.strip():
         doc.paragraph(text)
@@ -155,7 +151,7 @@ def build_annual_report(
     data: AnnualReportData, *, fonts: WordFonts | None = None, issued: date | None = None
 ) -> OfficialDocument:
     doc = OfficialDocument(fonts)
-    doc.title(report_title(data))
+    doc.title(report_title(data), keep=(data.unit,))
     doc.paragraph(LEAD.format(y=data.year))
     doc.heading(ar.HEADINGS[0], 1)
     for key, title in ar.SECTION_KEYS[:5]:
@@ -175,7 +171,7 @@ def build_annual_report(
     doc.paragraph(data.section("problems"))
     doc.heading(ar.HEADINGS[5], 1)
     doc.paragraph(data.section("other"))
-    doc.date_line(_chinese_date(issued or date.today()), issuer=data.unit or None)
+    doc.date_line(chinese_date(issued or date.today()), issuer=data.unit or None)
     return doc
 
 

@@ -3,8 +3,10 @@ official layout (GB/T 9704-2012).
 
 Title 关于《征求意见稿》意见收集和采纳情况的说明; an opening paragraph saying what was consulted on,
 how and when; 一、意见收集情况 (opinions received, where the draft was published); 二、意见采纳情况
-(adopted, partly adopted, not adopted, with a small table); 三、未采纳意见及理由; then the unit and
-division with the date as the signature.
+(adopted, partly adopted, not adopted, with a small table); 三、未采纳意见及理由; then the unit with
+the 成文日期 as the signature (the public reads the bureau's account, not a division's). The
+writer never prints a placeholder: an account whose 未采纳理由 is missing is refused before it is
+built (``domain.decisions.explanation_problems``).
 """
 
 from __future__ import annotations
@@ -17,18 +19,9 @@ from pathlib import Path
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from ..domain.decisions import ConsultationFields, DecisionFields, channel_labels
-from .word import Cell, OfficialDocument, WordFonts
+from .word import Cell, OfficialDocument, WordFonts, chinese_date
 
 __all__ = ["build_explanation", "explanation_title", "subject_of", "write_explanation"]
-
-# Characters of 2号 title that fit on one line of the type area.
-TITLE_LINE = 20
-MISSING_REASONS = "（未采纳理由尚未填写，请补充后再公开。）"
-
-
-def _chinese_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
 
 def subject_of(decision: DecisionFields, consultation: ConsultationFields) -> str:
     """What was consulted on, without book-title marks: the draft named, else the decision."""
@@ -37,7 +30,7 @@ def subject_of(decision: DecisionFields, consultation: ConsultationFields) -> st
 
 
 def explanation_title(decision: DecisionFields, consultation: ConsultationFields) -> str:
-    """The title; a long draft name makes it break after the name, not inside 说明."""
+    """The title (the writer breaks it between words)."""
     return f"关于《{subject_of(decision, consultation)}》意见收集和采纳情况的说明"
 
 
@@ -63,7 +56,7 @@ def opening(decision: DecisionFields, consultation: ConsultationFields, unit_nam
     channels = "、".join(channel_labels(c.channels)) or "多种"
     when = ""
     if c.started_on is not None and c.ended_on is not None:
-        when = f"于{_chinese_date(c.started_on)}至{_chinese_date(c.ended_on)}"
+        when = f"于{chinese_date(c.started_on)}至{chinese_date(c.ended_on)}"
     audience = "向社会公开征求意见" if c.is_public else "广泛听取意见"
     return (
         f"为提高决策的科学性、民主性和合法性，{who}{when}通过{channels}等方式，"
@@ -75,19 +68,16 @@ def build_explanation(
     decision: DecisionFields,
     consultation: ConsultationFields,
     *,
-    division_name: str,
     unit_name: str,
     fonts: WordFonts | None = None,
     issued: date | None = None,
 ) -> OfficialDocument:
-    """The explanation laid out as an official document (see the module docstring). The
-    signature date is ``issued``, else the day the result was published, else today."""
+    """The explanation laid out as an official document (see the module docstring), signed by
+    the unit on ``issued`` (today by default). Refuses (ValueError) opinions not adopted
+    without their reasons, which the service reports to the user beforehand."""
     c = consultation
     doc = OfficialDocument(fonts)
-    title = explanation_title(decision, c)
-    if len(title) > TITLE_LINE:
-        title = title.replace("》意见收集", "》\n意见收集", 1)
-    doc.title(title)
+    doc.title(explanation_title(decision, c))
     doc.paragraph(opening(decision, c, unit_name))
 
     doc.heading("意见收集情况", 1, numbered=True)
@@ -140,12 +130,10 @@ def build_explanation(
         for line in reasons:
             doc.paragraph(line)
     else:
-        doc.paragraph(MISSING_REASONS)
+        raise ValueError("未采纳的意见没有理由，不能写入公开的说明")
 
     doc.paragraph("衷心感谢社会各界的关心和支持！")
-    signed = issued or c.result_published_on or date.today()
-    issuer = f"{unit_name.strip()}{division_name.strip()}" or None
-    doc.date_line(_chinese_date(signed), issuer=issuer)
+    doc.date_line(chinese_date(issued or date.today()), issuer=unit_name.strip() or None)
     return doc
 
 
@@ -154,18 +142,10 @@ def write_explanation(
     consultation: ConsultationFields,
     path: Path,
     *,
-    division_name: str,
     unit_name: str,
     fonts: WordFonts,
     issued: date | None = None,
 ) -> Path:
     """Write the explanation as a .docx through a temporary file renamed into place."""
-    doc = build_explanation(
-        decision,
-        consultation,
-        division_name=division_name,
-        unit_name=unit_name,
-        fonts=fonts,
-        issued=issued,
-    )
+    doc = build_explanation(decision, consultation, unit_name=unit_name, fonts=fonts, issued=issued)
     return doc.save(path)

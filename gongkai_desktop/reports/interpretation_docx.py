@@ -2,8 +2,11 @@
 
 The document has the title (关于《文件名称》的政策解读, unless the interpretation's own title already
 reads as one), the sections that have text, in the order of ``InterpretationSection``, each under
-a numbered level-1 heading (一、背景依据 …), then a block of particulars (解读人, 解读形式, 文号,
-dates, link) and the drafting division with the date as the signature.
+a numbered level-1 heading (一、背景依据 …), then the public particulars (解读人, 文件文号) and the
+unit with the 成文日期 as the signature: the public reads the bureau's interpretation, not a
+division's, and the record's internal facts (审签 and 发布 dates, the interpreter's role, the form
+and link kept for the ledger) stay out. An interpretation not yet approved is a draft and carries
+a 草稿 mark on every page.
 
 Inside a section, a line the user numbered （一） （二） … is a level-2 heading (楷体), and one
 numbered 1. 2. … a level-3 heading, as GB/T 9704 lays out the levels under 一、; the numbers are
@@ -17,20 +20,19 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-
 from ..domain.interpretation import (
     InterpretationFields,
-    InterpretationForm,
     InterpretationSection,
-    InterpreterRole,
+    InterpretationStatus,
+    status_of,
 )
-from .word import OfficialDocument, WordFonts
+from .word import OfficialDocument, WordFonts, chinese_date
 
 __all__ = [
     "build_interpretation",
     "heading_level",
     "interpretation_title",
+    "is_draft",
     "particulars",
     "write_interpretation",
 ]
@@ -50,42 +52,20 @@ def interpretation_title(fields: InterpretationFields) -> str:
     return own or "政策解读"
 
 
-def _chinese_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def _label(enum: type[InterpretationForm] | type[InterpreterRole], value: str) -> str:
-    try:
-        return enum(value).label
-    except ValueError:
-        return value
-
-
 def particulars(fields: InterpretationFields) -> list[str]:
-    """The lines of the information block: only what was filled in, one ``名称：内容`` a line."""
+    """The public lines of the information block (解读人, 文件文号), only those filled in."""
     lines: list[str] = []
     interpreter = fields.interpreter.strip()
-    role = _label(InterpreterRole, fields.interpreter_role) if fields.interpreter_role else ""
-    if interpreter and role:
-        lines.append(f"解读人：{interpreter}（{role}）")
-    elif interpreter or role:
-        lines.append(f"解读人：{interpreter or role}")
-    forms = "、".join(_label(InterpretationForm, f) for f in fields.forms)
-    if forms:
-        lines.append(f"解读形式：{forms}")
+    if interpreter:
+        lines.append(f"解读人：{interpreter}")
     if fields.document_number.strip():
         lines.append(f"文件文号：{fields.document_number.strip()}")
-    for label, value in (
-        ("文件审签日期", fields.document_approved_on),
-        ("解读审签日期", fields.approved_on),
-        ("文件发布日期", fields.document_published_on),
-        ("解读发布日期", fields.published_on),
-    ):
-        if value is not None:
-            lines.append(f"{label}：{_chinese_date(value)}")
-    if fields.link.strip():
-        lines.append(f"解读链接：{fields.link.strip()}")
     return lines
+
+
+def is_draft(fields: InterpretationFields) -> bool:
+    """An interpretation not yet approved (审签) is a draft."""
+    return status_of(fields.approved_on, fields.published_on) is InterpretationStatus.DRAFT
 
 
 # （一） … （九十九）, with full- or half-width brackets; and 1. 1． 1、 (not 1.5, a number).
@@ -113,17 +93,15 @@ def _section_paragraphs(text: str) -> Iterator[str]:
 def build_interpretation(
     fields: InterpretationFields,
     *,
-    division_name: str,
     unit_name: str,
     fonts: WordFonts | None = None,
     issued: date | None = None,
 ) -> OfficialDocument:
-    """The interpretation laid out as an official document (see the module docstring).
-
-    The signature date is ``issued``, else the interpretation's publication or approval date,
-    else today.
-    """
+    """The interpretation laid out as an official document (see the module docstring), signed
+    by the unit on ``issued`` (today by default)."""
     doc = OfficialDocument(fonts)
+    if is_draft(fields):
+        doc.draft_mark()
     doc.title(interpretation_title(fields))
     for section in InterpretationSection:
         paragraphs = list(_section_paragraphs(fields.sections.get(section.value, "") or ""))
@@ -141,12 +119,7 @@ def build_interpretation(
         doc.blank_line()
         for line in info:
             doc.paragraph(line)
-            # A link cannot break between words; justified, the line holding its first part
-            # would spread the label's characters across the page.
-            doc.document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.LEFT
-    signed = issued or fields.published_on or fields.approved_on or date.today()
-    issuer = f"{unit_name.strip()}{division_name.strip()}" or None
-    doc.date_line(_chinese_date(signed), issuer=issuer)
+    doc.date_line(chinese_date(issued or date.today()), issuer=unit_name.strip() or None)
     return doc
 
 
@@ -154,13 +127,10 @@ def write_interpretation(
     fields: InterpretationFields,
     path: Path,
     *,
-    division_name: str,
     unit_name: str,
     fonts: WordFonts,
     issued: date | None = None,
 ) -> Path:
     """Write the interpretation as a .docx through a temporary file renamed into place."""
-    doc = build_interpretation(
-        fields, division_name=division_name, unit_name=unit_name, fonts=fonts, issued=issued
-    )
+    doc = build_interpretation(fields, unit_name=unit_name, fonts=fonts, issued=issued)
     return doc.save(path)

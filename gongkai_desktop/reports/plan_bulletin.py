@@ -1,7 +1,9 @@
 """季度督查通报 (Word, GB/T 9704 layout): per division, what of a quarter is missing, late or 需整改.
 
-The numbers come from the plan's read model (``PlanOverview``) on the day of the bulletin: every
-live assignment owes one report per quarter. A report first submitted after the due date is 逾期报送;
+The numbers come from the plan's read model (``PlanOverview``) as of the bulletin's 截至 date
+(by default the quarter's report due date, the end of the reporting period; never later than
+today): every live assignment owes one report per quarter, and a report submitted after 截至 does
+not count yet. The 成文日期 under the signature is the user's (today by default). A report first submitted after the due date is 逾期报送;
 a missing one is 逾期未报送 once the due date has passed (尚未报送 before). The document has:
 一、总体情况 (the counts and a table per division), 二、存在的问题 (per division, each task with what
 is wrong and 综合处's 督查意见), 三、工作要求, and the issuer and date.
@@ -21,12 +23,18 @@ from ..db.engine import Database
 from ..db.models import Division
 from ..domain.labels import DivisionKind
 from ..domain.permissions import Action, Actor
-from ..domain.plan import QUARTER_LABELS, ReportState, ReviewResult, check_quarter
+from ..domain.plan import (
+    QUARTER_LABELS,
+    ReportState,
+    ReviewResult,
+    check_quarter,
+    quarter_end,
+)
 from ..errors import ValidationError
 from ..progress import CancelToken, Progress
 from ..services.admin import document_fonts, read_setting
 from ..services.plan import AssignmentInfo, PlanOverview, PlanService
-from .word import Cell, OfficialDocument, WordFonts, chinese_numeral
+from .word import Cell, OfficialDocument, WordFonts, chinese_date, chinese_numeral
 
 log = logging.getLogger(__name__)
 
@@ -52,23 +60,20 @@ class DivisionFinding:
 class BulletinData:
     year: int
     quarter: int
-    issued: date
+    as_of: date  # 截至
     due: date | None
     unit: str
     issuer: str
     tasks: int
     divisions: tuple[DivisionFinding, ...] = field(default_factory=tuple)
+    issued: date | None = None  # 成文日期; the 截至 date when not given
 
     def total(self, name: str) -> int:
         return sum(getattr(d, name) for d in self.divisions)
 
     @property
     def past_due(self) -> bool:
-        return self.due is not None and self.issued > self.due
-
-
-def _chinese_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
+        return self.due is not None and self.as_of > self.due
 
 
 def bulletin_data(
@@ -78,8 +83,10 @@ def bulletin_data(
     *,
     unit: str = "",
     issuer: str = "综合处",
+    issued: date | None = None,
 ) -> BulletinData:
-    """Count and describe, per division, the quarter's reports on ``overview.today``."""
+    """Count and describe, per division, the quarter's reports as of ``overview.today`` (the
+    bulletin's 截至 date): a report submitted later counts as not yet submitted."""
     check_quarter(quarter)
     due = overview.due_dates.get(quarter)
     per_division: dict[str, list[tuple[int, str, AssignmentInfo]]] = {}
@@ -94,6 +101,10 @@ def bulletin_data(
         for no, title, a in per_division[name]:
             report = a.report(quarter)
             state = a.state(quarter)
+            if report is not None and report.submitted_on > overview.today:
+                report = None
+                past_due = due is not None and overview.today > due
+                state = ReportState.OVERDUE if past_due else state
             role = a.role.label
             what = f"第{no}项“{title}”（{role}）"
             if report is None:
@@ -107,8 +118,8 @@ def bulletin_data(
             if report.late:
                 late += 1
                 parts.append(
-                    f"逾期报送（{_chinese_date(report.submitted_on)}报送，"
-                    f"截止日为{_chinese_date(due) if due else '—'}）"
+                    f"逾期报送（{chinese_date(report.submitted_on)}报送，"
+                    f"截止日为{chinese_date(due) if due else '—'}）"
                 )
             else:
                 on_time += 1
@@ -144,11 +155,12 @@ def bulletin_data(
         issuer,
         len(overview.tasks),
         tuple(findings),
+        issued,
     )
 
 
 def bulletin_title(data: BulletinData) -> str:
-    return f"关于{data.year}年{QUARTER_LABELS[data.quarter]}政务公开工作要点\n落实情况的督查通报"
+    return f"关于{data.year}年{QUARTER_LABELS[data.quarter]}政务公开工作要点落实情况的督查通报"
 
 
 def build_bulletin(data: BulletinData, fonts: WordFonts | None = None) -> OfficialDocument:
@@ -164,14 +176,14 @@ def build_bulletin(data: BulletinData, fonts: WordFonts | None = None) -> Offici
     doc.heading("一、总体情况", 1)
     expected = data.total("expected")
     due_text = (
-        f"报送截止日为{_chinese_date(data.due)}"
+        f"报送截止日为{chinese_date(data.due)}"
         if data.due
         else "报送截止日因缺少节假日安排无法计算"
     )
     missing_word = "逾期未报送" if data.past_due else "尚未报送"
     doc.paragraph(
         f"{data.year}年工作要点共{data.tasks}项任务，涉及{len(data.divisions)}个处室，"
-        f"{q}应报送任务进展{expected}条，{due_text}。截至{_chinese_date(data.issued)}，"
+        f"{q}应报送任务进展{expected}条，{due_text}。截至{chinese_date(data.as_of)}，"
         f"按时报送{data.total('on_time')}条，逾期报送{data.total('late')}条，"
         f"{missing_word}{data.total('missing')}条。经审核，合格{data.total('passed')}条，"
         f"需整改{data.total('rectify')}条，待审核{data.total('pending_review')}条。"
@@ -222,7 +234,7 @@ def build_bulletin(data: BulletinData, fonts: WordFonts | None = None) -> Offici
         "并在下一季度进展中报告整改情况。各处室要对照工作要点任务分工，按季度如实报送进展和佐证材料，"
         "确保各项任务按期落实。季度督查结果将纳入年终评议。"
     )
-    doc.date_line(_chinese_date(data.issued), issuer=data.issuer)
+    doc.date_line(chinese_date(data.issued or data.as_of), issuer=data.issuer)
     return doc
 
 
@@ -237,17 +249,25 @@ def bulletin_job(
     year: int,
     quarter: int,
     *,
+    as_of: date | None = None,
+    issued: date | None = None,
     today: date | None = None,
     cancel: CancelToken | None = None,
 ) -> Generator[Progress, None, BulletinData]:
-    """Write the quarter's bulletin (admins only; refusals audited)."""
+    """Write the quarter's bulletin (admins only; refusals audited): the reports as of ``as_of``
+    (截至; by default the quarter's due date, or ``today`` when that is earlier), signed on
+    ``issued`` (today by default)."""
     check_quarter(quarter)
     service = PlanService(db, actor)
     service.require(
         Action.REPORT, what="plan.bulletin", entity="plan_task", entity_id=f"{year}-Q{quarter}"
     )
     yield Progress(0, 2, "正在统计季度进展")
-    overview = service.overview(year, today)
+    today = today or date.today()
+    if as_of is None:
+        due = service.overview(year, today).due_dates.get(quarter)
+        as_of = min(today, due or quarter_end(year, quarter))
+    overview = service.overview(year, as_of)
     if not overview.tasks:
         raise ValidationError(f"{year}年还没有导入工作要点，无法生成督查通报。")
     with db.read() as session:
@@ -259,7 +279,14 @@ def bulletin_job(
     office = next(
         (d.name for d in divisions if d.kind == DivisionKind.OPENNESS_OFFICE.value), "综合处"
     )
-    data = bulletin_data(overview, quarter, [d.name for d in divisions], unit=unit, issuer=office)
+    data = bulletin_data(
+        overview,
+        quarter,
+        [d.name for d in divisions],
+        unit=unit,
+        issuer=office,
+        issued=issued or today,
+    )
     if cancel is not None:
         cancel.check()
     yield Progress(1, 2, "正在生成 Word 文档")

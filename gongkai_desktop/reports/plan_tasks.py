@@ -32,6 +32,7 @@ from ..fileio import atomic_path
 from ..progress import CancelToken, Progress
 from ..services.plan import AssignmentInfo, PlanOverview, PlanService
 from .excel import Column, set_column_widths, style_header_row, write_sheet
+from .excel.styles import fit_row_heights
 
 log = logging.getLogger(__name__)
 
@@ -136,8 +137,7 @@ def write_task_breakdown(overview: PlanOverview, path: str | os.PathLike[str]) -
                 review_cell.fill = _GREEN
         ws.cell(row=r, column=len(BREAKDOWN_COLUMNS)).alignment = _WRAP
         ws.cell(row=r, column=4).alignment = _WRAP
-
-    _print_landscape_fit_width(ws)
+    fit_row_heights(ws)
 
     tasks_ws = wb.create_sheet(SHEET_TASKS)
     write_sheet(
@@ -158,8 +158,7 @@ def write_task_breakdown(overview: PlanOverview, path: str | os.PathLike[str]) -
     for r in range(2, len(overview.tasks) + 2):
         for c in (3, 5, 6):
             tasks_ws.cell(row=r, column=c).alignment = _WRAP
-
-    _print_landscape_fit_width(tasks_ws)
+    fit_row_heights(tasks_ws)
 
     notes = wb.create_sheet(SHEET_NOTES)
     _write_notes(notes, overview, len(rows))
@@ -172,15 +171,6 @@ def write_task_breakdown(overview: PlanOverview, path: str | os.PathLike[str]) -
         wb.save(tmp)
     log.info("wrote task breakdown %s (%d rows)", target, len(rows))
     return len(rows)
-
-
-def _print_landscape_fit_width(ws: Any) -> None:
-    """Print on A4 landscape, all columns on one page width, as many pages down as needed."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _write_notes(ws: Any, overview: PlanOverview, rows: int) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import Counter
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from ..db.base import utcnow
 from ..db.ledger_models import NormativeDocument
 from ..db.request_models import AnnualReport, DisclosureCase, DisclosureRequest
 from ..domain import annual_report as ar
+from ..domain import report_narrative as rn
 from ..domain.permissions import Action
 from ..domain.request_clock import correction_notice_late
 from ..domain.requests import (
@@ -34,12 +36,14 @@ from ..domain.requests import (
     CaseResult,
     CaseType,
     Channel,
+    RequestState,
 )
 from ..errors import CalendarMissing, ConflictError, ValidationError
 from ..progress import CancelToken, Progress
 from .admin import document_fonts, read_setting
 from .base import Service
 from .calendar import load_calendar
+from .report_figures import module_figures
 from .requests import input_of, status_of, year_filter
 
 log = logging.getLogger(__name__)
@@ -76,7 +80,7 @@ class AnnualReportData:
     table2: dict[str, dict[str, object]]
     table3: ar.Table3
     table4: ar.Table4
-    stats: ar.RequestYearStats
+    stats: rn.RequestYearStats
     problems: tuple[str, ...]
     drafts: dict[str, str]
     edited: dict[str, str]
@@ -84,10 +88,19 @@ class AnnualReportData:
     exported_at: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     published_on: date | None = None
+    modules: rn.ModuleFigures = field(default_factory=rn.ModuleFigures)
+    # What the report cannot state from the data (a year without holiday data) or sections left
+    # empty: shown before export and printed with it, asking for the data.
+    calendar_warnings: tuple[str, ...] = field(default_factory=tuple)
 
     def section(self, key: str) -> str:
         """The text of a section: the user's edit, else the draft from the data."""
         return self.edited.get(key, self.drafts[key])
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        texts = {key: self.section(key) for key in ar.SECTION_TITLES}
+        return (*self.calendar_warnings, *rn.empty_section_warnings(texts))
 
     def as_json(self) -> dict[str, Any]:
         """The ``report annual --json`` document (SPEC §15)."""
@@ -165,11 +178,13 @@ def document_facts(session: Session) -> list[ar.DocumentFacts]:
     ]
 
 
-def _stats(session: Session, year: int) -> ar.RequestYearStats:
-    """On-time answers, channels, fees and late 补正 notices of the year's requests."""
+def _stats(session: Session, year: int) -> rn.RequestYearStats:
+    """On-time and late answers, channels, fees and late 补正 notices of the year's requests;
+    answers whose deadline needs a year the calendar lacks are counted apart, never as late."""
     calendar = load_calendar(session)
     start, end = date(year, 1, 1), date(year, 12, 31)
-    answered = on_time = late_notices = open_overdue = fee = 0
+    answered = on_time = late = unknown = late_notices = open_overdue = fee = 0
+    missing: set[int] = set()
     channels: Counter[str] = Counter()
     q = select(DisclosureRequest).where(DisclosureRequest.deleted_at.is_(None), year_filter(year))
     for r in session.scalars(q):
@@ -179,8 +194,13 @@ def _stats(session: Session, year: int) -> ar.RequestYearStats:
         if r.answer_date is not None and r.answer_date <= end:
             answered += 1
             status = status_of(calendar, data, end)
-            if status.state.value == "closed_on_time":
+            if status.state is RequestState.CLOSED_ON_TIME:
                 on_time += 1
+            elif status.state is RequestState.CLOSED_LATE:
+                late += 1
+            elif status.state is RequestState.UNKNOWN:
+                unknown += 1
+                missing.update(_missing_years(status.flags))
             if r.fee_cents:
                 fee += r.fee_cents
         else:
@@ -192,14 +212,22 @@ def _stats(session: Session, year: int) -> ar.RequestYearStats:
                 late_notices += 1
         except CalendarMissing:
             pass
-    return ar.RequestYearStats(
+    return rn.RequestYearStats(
         answered=answered,
         answered_on_time=on_time,
         by_channel=tuple((c.label, channels[c.label]) for c in Channel),
         fee_cents=fee,
         late_correction_notices=late_notices,
         open_overdue=open_overdue,
+        answered_late=late,
+        unknown=unknown,
+        missing_years=tuple(sorted(missing)),
     )
+
+
+def _missing_years(flags: tuple[str, ...]) -> list[int]:
+    """The years named by 「缺少YYYY年节假日安排」 flags."""
+    return [int(m) for flag in flags for m in re.findall(r"缺少(\d{4})年节假日安排", flag)]
 
 
 def compute_report(session: Session, year: int) -> AnnualReportData:
@@ -230,7 +258,8 @@ def compute_report(session: Session, year: int) -> AnnualReportData:
     problems += ar.check_table2(table2)
     stats = _stats(session, year)
     unit = str(read_setting(session, "unit_name") or "")
-    figures = ar.ReportFigures(year, unit, table2, table3, table4, stats)
+    modules = module_figures(session, year)
+    figures = rn.ReportFigures(year, unit, table2, table3, table4, stats, modules)
     return AnnualReportData(
         year=year,
         unit=unit,
@@ -240,12 +269,14 @@ def compute_report(session: Session, year: int) -> AnnualReportData:
         table4=table4,
         stats=stats,
         problems=tuple(problems),
-        drafts=ar.draft_sections(figures),
+        drafts=rn.draft_sections(figures),
         edited=edited,
         version=row.version if row is not None else None,
         exported_at=row.exported_at.isoformat() if row and row.exported_at else None,
         notes=tuple(notes),
         published_on=row.published_on if row is not None else None,
+        modules=modules,
+        calendar_warnings=tuple(rn.calendar_warnings(figures)),
     )
 
 
@@ -371,9 +402,15 @@ class AnnualReportService(Service):
             return compute_report(session, year)
 
     def export_job(
-        self, year: int, path: Path, cancel: CancelToken | None = None
+        self,
+        year: int,
+        path: Path,
+        cancel: CancelToken | None = None,
+        *,
+        issued: date | None = None,
     ) -> Generator[Progress, None, AnnualReportData]:
-        """Write the .docx (refused when the numbers break a balance rule) and keep its numbers."""
+        """Write the .docx dated ``issued`` (the 成文日期, today by default), refused when the
+        numbers break a balance rule, and keep its numbers."""
         from ..reports.annual_report import write_annual_report
 
         cancel = cancel or CancelToken()
@@ -392,7 +429,7 @@ class AnnualReportService(Service):
             )
         cancel.check()
         yield Progress(1, 3, "生成 Word 文档")
-        write_annual_report(data, path, fonts=fonts)
+        write_annual_report(data, path, fonts=fonts, issued=issued)
         cancel.check()
         yield Progress(2, 3, "记录已导出的数字")
         with self.db.write() as session:

@@ -879,11 +879,17 @@ class DecisionService(Service):
 
     # --- export ---
     def export_explanation(
-        self, decision_id: int, consultation_id: int, path: str | os.PathLike[str]
+        self,
+        decision_id: int,
+        consultation_id: int,
+        path: str | os.PathLike[str],
+        *,
+        issued: date | None = None,
     ) -> Path:
         """Write the 意见收集和采纳情况说明 of one consultation as a Word document in the official
-        layout (the unit and the division sign it; fonts as set in 设置)."""
-        from ..reports.consultation_docx import write_explanation
+        layout: signed by the unit on ``issued`` (today by default), fonts as set in 设置.
+        Refused, with what to fill in, while it would print anything unfinished."""
+        from ..reports.consultation_docx import subject_of, write_explanation
         from .admin import document_fonts
 
         detail = self.get(decision_id)
@@ -892,18 +898,15 @@ class DecisionService(Service):
             raise NotFound(CONSULTATION_MISSING)
         problems = explanation_problems(detail.fields, consultation.fields)
         if problems:
+            subject = subject_of(detail.fields, consultation.fields)
             raise ValidationError(
-                "意见收集和采纳情况说明未导出：请先在征求意见记录中更正以下问题。",
+                f"《{subject}》的意见收集和采纳情况说明未导出：请先在征求意见记录中补充或更正"
+                "以下内容。",
                 problems=problems,
             )
         with self.db.read() as session:
             fonts = document_fonts(session)
             unit = str(read_setting(session, "unit_name") or "")
         return write_explanation(
-            detail.fields,
-            consultation.fields,
-            Path(path),
-            division_name=detail.row.division_name,
-            unit_name=unit,
-            fonts=fonts,
+            detail.fields, consultation.fields, Path(path), unit_name=unit, fonts=fonts, issued=issued
         )

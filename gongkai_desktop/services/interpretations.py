@@ -842,9 +842,16 @@ class InterpretationService(Service):
         return days
 
     # --- export ---
-    def export_word(self, interpretation_id: int, path: str | os.PathLike[str]) -> Path:
-        """Write the interpretation as it is stored to a Word document in the official layout
-        (the unit's name and the drafting division sign it; fonts as set in 设置)."""
+    def export_word(
+        self,
+        interpretation_id: int,
+        path: str | os.PathLike[str],
+        *,
+        issued: date | None = None,
+    ) -> Path:
+        """Write the interpretation as it is stored to a Word document in the official layout:
+        signed by the unit on ``issued`` (today by default), fonts as set in 设置, a 草稿 mark
+        on every page while it is not approved."""
         from ..reports.interpretation_docx import write_interpretation
         from .admin import document_fonts, read_setting
 
@@ -853,9 +860,5 @@ class InterpretationService(Service):
             fonts = document_fonts(session)
             unit = str(read_setting(session, "unit_name") or "")
         return write_interpretation(
-            detail.fields,
-            Path(path),
-            division_name=detail.row.division_name,
-            unit_name=unit,
-            fonts=fonts,
+            detail.fields, Path(path), unit_name=unit, fonts=fonts, issued=issued
         )

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
+from support import convert_with_libreoffice
 
 from gongkai_desktop.importers.ledger_xlsx import import_items_job
 from gongkai_desktop.progress import run_job
@@ -17,30 +16,10 @@ from gongkai_desktop.services.ledger import ItemQuery, LedgerService
 
 pytestmark = pytest.mark.slow
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def convert(source: Path, target_dir: Path, fmt: str) -> Path:
-    if SOFFICE is None:
-        pytest.fail("LibreOffice (soffice) is required for this test")
-    target_dir.mkdir(exist_ok=True)
-    profile = target_dir / "profile"
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(target_dir),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return target_dir / (source.stem + "." + fmt.split(":")[0])
+    return convert_with_libreoffice(source, target_dir, fmt, timeout=180)
 
 
 def test_libreoffice_saved_template_imports_and_export_opens(app_ctx, admin, tmp_path):

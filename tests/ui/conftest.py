@@ -21,8 +21,12 @@ MESSAGE_KINDS = ("information", "warning", "critical", "question", "about")
 
 @pytest.fixture
 def cjk_font(qapp):  # type: ignore[no-untyped-def]
-    """The program's font and style sheet on the application; restored afterwards."""
+    """The program's font and style sheet on the application; restored afterwards (skipped
+    without a Chinese font outside CI)."""
     from PySide6.QtGui import QFont
+    from support import require_cjk_font
+
+    require_cjk_font()
 
     from ui import startup as ui_startup
 

@@ -298,7 +298,7 @@ def test_export_writes_the_explanation(
     qtbot, ui_ctx, liaison, decision, tmp_path, monkeypatch, message_boxes
 ):
     """导出说明 asks where to save (the file name proposed from the draft) and writes the Word
-    explanation with the numbers and the reasons."""
+    explanation with the numbers and the reasons, signed by the unit on the 成文日期 chosen."""
     target = tmp_path / "说明.docx"
     proposed: list[str] = []
 
@@ -309,6 +309,7 @@ def test_export_writes_the_explanation(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
     dialog = dialog_of(qtbot, ui_ctx, liaison, decision.row.id)
     dialog.consultation_table.select_first()
+    dialog.issue_date.set_value(date(2021, 3, 25))
     dialog.export_explanation()
     assert (
         Path(proposed[0]).name
@@ -316,10 +317,31 @@ def test_export_writes_the_explanation(
     )
     assert target.exists()
     texts = [p.text for p in docx.Document(str(target)).paragraphs]
-    assert texts[0].startswith("关于《防止返贫动态监测和帮扶管理办法（征求意见稿）》")
+    assert texts[0].replace("\n", "").startswith("关于《防止返贫动态监测和帮扶管理办法（征求意见稿）》")
     assert "征求意见期间，共收到意见建议20条。" in texts
     assert "关于扩大监测范围的建议：监测范围由国家统一规定，未予采纳。" in texts
+    assert [t for t in texts if t][-2:] == ["测试局", "2021年3月25日"]
     assert message_boxes.last()[0] == "information"
+
+
+def test_export_without_reasons_is_refused_with_what_to_fill_in(
+    qtbot, ui_ctx, liaison, decision, app_ctx, tmp_path, monkeypatch, message_boxes
+):
+    """With 未采纳理由 emptied, 导出说明 writes nothing and the warning names the draft and the
+    missing reasons."""
+    service = DecisionService(app_ctx.db, liaison)
+    row = decision.consultations[0]
+    service.update_consultation(row.id, row.version, replace(row.fields, reasons=""))
+    target = tmp_path / "说明.docx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    dialog = dialog_of(qtbot, ui_ctx, liaison, decision.row.id)
+    dialog.consultation_table.select_first()
+    dialog.export_explanation()
+    assert not target.exists()
+    kind, _title, text = message_boxes.last()
+    assert kind == "warning"
+    assert "《防止返贫动态监测和帮扶管理办法（征求意见稿）》" in text
+    assert "未采纳意见6条" in text and "未采纳理由" in text
 
 
 def test_leader_and_other_divisions_read_only(qtbot, ui_ctx, decision, make_user, app_ctx):

@@ -278,8 +278,9 @@ def test_word_export_writes_the_interpretation(
     window = workbench(qtbot, ui_ctx, liaison, interpretation.row.id)
     window.export_word()
     assert target.exists()
-    text = "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
-    assert "关于做好衔接资金管理工作的通知" in text
+    paragraphs = docx.Document(str(target)).paragraphs
+    text = "\n".join(p.text for p in paragraphs)
+    assert "关于做好衔接资金管理工作的通知" in paragraphs[0].text.replace("\n", "")
     assert "背景依据" in text and "根据中央有关文件精神制定。" in text
     assert "保障措施" not in text  # empty sections are left out
     assert message_boxes.last()[0] == "information"

@@ -276,17 +276,29 @@ def test_review_dialog_by_admin(qtbot, app_ctx, seeded, ui_ctx, drive_modal):
 
 def test_exports_from_the_page_run_on_the_worker(qtbot, seeded, ui_ctx, tmp_path, monkeypatch,
                                                  message_boxes):  # fmt: skip
-    """导出任务分解表 and 生成督查通报 write the files chosen and say so."""
+    """导出任务分解表 and 生成督查通报 write the files chosen and say so; the 通报 takes its 截至
+    (offered: the quarter's due date) and 成文日期 from the dates dialog."""
     page = _page(qtbot, ui_ctx, seeded)
     targets = iter([tmp_path / "分解表.xlsx", tmp_path / "通报"])
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(next(targets)), ""))
+    offered = []
+
+    def dates(parent, title, as_of, issued):  # type: ignore[no-untyped-def]
+        offered.append(as_of)
+        return date(2021, 4, 9), date(2021, 4, 12)
+
+    monkeypatch.setattr("ui.pages.plan.ask_bulletin_dates", dates)
     page.quarter.setCurrentIndex(0)
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     ws = openpyxl.load_workbook(tmp_path / "分解表.xlsx")["任务分解表"]
     assert ws.max_row - 1 == sum(len(t.assignments) for t in page.overview.tasks)
     qtbot.mouseClick(page.bulletin_button, Qt.MouseButton.LeftButton)
     document = docx.Document(str(tmp_path / "通报.docx"))
-    assert document.paragraphs[0].text.startswith("关于2021年第一季度政务公开工作要点")
+    assert document.paragraphs[0].text.replace("\n", "").startswith("关于2021年第一季度政务公开工作要点")
+    assert offered == [page.overview.due_dates[1]]
+    texts = [p.text for p in document.paragraphs if p.text]
+    assert texts[-1] == "2021年4月12日"
+    assert any("截至2021年4月9日" in t for t in texts)
     kinds = [kind for kind, _title, _text in message_boxes.calls]
     assert kinds == ["information", "information"]
     assert "已生成2021年第一季度督查通报" in message_boxes.texts()[1]

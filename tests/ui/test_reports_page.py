@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from gongkai_desktop.domain.requests import ApplicantType, Channel
 from gongkai_desktop.progress import run_job
@@ -102,15 +102,19 @@ def test_edits_and_inputs_are_saved_per_year(qtbot, ui_ctx, admin, year_data, ap
 def test_export_writes_the_docx(
     qtbot, ui_ctx, admin, year_data, monkeypatch, message_boxes, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    """Export asks for a file, writes the report off the GUI thread and says where it is."""
+    """Export asks for a file, writes the report off the GUI thread, dated with the page's
+    成文日期 field (today by default), and says where it is."""
     target = tmp_path / "年报.docx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     page = build_page(qtbot, ui_ctx, admin)
+    assert page.issue_date.value() == date.today()
+    page.issue_date.set_value(date(2022, 1, 20))
     page.export()
     assert target.exists()
     assert message_boxes.last()[0] == "information"
     doc = Document(str(target))
     assert len(doc.tables) == 3
+    assert [p.text for p in doc.paragraphs if p.text][-1] == "2022年1月20日"
     assert "上次导出" in page.status.text()
 
 
@@ -160,3 +164,20 @@ def test_publication_date_is_recorded_on_the_page(qtbot, ui_ctx, admin, app_ctx)
     tally = next(t for t in board.tallies if t.rule.id == "annual_report_by_january_31")
     assert (tally.met, tally.missed) == (1, 0)
     assert "已于 2022-01-25 公开" in tally.notes
+
+
+def test_missing_data_is_shown_and_asked_about_before_export(
+    qtbot, ui_ctx, admin, year_data, monkeypatch, message_boxes, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Sections the records cannot draft are listed on the page; export asks first, and 否
+    writes nothing."""
+    target = tmp_path / "年报.docx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    page = build_page(qtbot, ui_ctx, admin)
+    assert page.warnings.isVisible()
+    assert "（一）主动公开" in page.warnings.text()
+    message_boxes.answer = QMessageBox.StandardButton.No
+    page.export()
+    kind, _title, text = message_boxes.last()
+    assert kind == "question" and "（一）主动公开" in text
+    assert not target.exists()

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from gongkai_desktop.domain import annual_report as ar
+from gongkai_desktop.domain import report_narrative as rn
 from gongkai_desktop.domain.requests import OUTCOME_LABELS, ApplicantType, CaseResult, CaseType
 
 P = ApplicantType.NATURAL_PERSON
@@ -207,15 +208,15 @@ def test_drafts_quote_the_numbers() -> None:
         ar.RequestFacts(date(2021, 12, 30), P),
     ]
     t3 = ar.table3(facts, 2021)
-    figures = ar.ReportFigures(
+    figures = rn.ReportFigures(
         2021,
         "某某局",
         ar.table2([], 2021, ar.YearInputs()),
         t3,
         ar.table4([], 2021),
-        ar.RequestYearStats(answered=2, answered_on_time=1, fee_cents=3550),
+        rn.RequestYearStats(answered=2, answered_on_time=1, fee_cents=3550),
     )
-    drafts = ar.draft_sections(figures)
+    drafts = rn.draft_sections(figures)
     text = drafts["overview_requests"]
     assert "共收到政府信息公开申请2件" in text and "上年结转1件" in text
     assert "本年度办结2件" in text and "按期答复率50.0%" in text

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,6 +13,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.shared import Mm
+from support import convert_with_libreoffice
 
 from gongkai_desktop.db.ledger_models import NormativeDocument
 from gongkai_desktop.domain.annual_report import YearInputs
@@ -338,36 +336,12 @@ def test_only_admin_saves_and_exports(app_ctx, liaison, loaded, tmp_path) -> Non
         run_job(service.export_job(2021, tmp_path / "x.docx"))
 
 
-def _libreoffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 @pytest.mark.slow
 def test_report_converts_with_libreoffice(loaded, run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """LibreOffice converts the report to a PDF of several A4 pages."""
-    office = _libreoffice()
-    if office is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice is required in CI")
-        pytest.skip("LibreOffice not installed")
     out = tmp_path / "report.docx"
     assert run_report(run_cli, 2021, out)[0] == 0
-    subprocess.run(
-        [
-            office,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    pdf = (tmp_path / "report.pdf").read_bytes()
+    pdf = convert_with_libreoffice(out, tmp_path).read_bytes()
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 3
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -13,10 +10,11 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from support import convert_with_libreoffice
 
 from gongkai_desktop.domain.interpretation import InterpretationFields
 from gongkai_desktop.reports.interpretation_docx import interpretation_title, write_interpretation
-from gongkai_desktop.reports.word import WordFonts
+from gongkai_desktop.reports.word import DRAFT_MARK, WordFonts, chinese_date
 
 FONTS = WordFonts(
     title="方正小标宋_GBK",
@@ -60,7 +58,6 @@ def exported(tmp_path: Path) -> Path:
     return write_interpretation(
         FIELDS,
         tmp_path / "解读.docx",
-        division_name="政务公开办公室",
         unit_name="××省人民政府办公厅",
         fonts=FONTS,
         issued=date(2024, 3, 8),
@@ -114,23 +111,38 @@ def test_numbered_lines_of_a_section_are_level_2_and_3_headings(exported: Path) 
 
 
 def test_information_block_and_signature(exported: Path) -> None:
-    """The particulars follow the sections, then the unit and division and the date."""
+    """The public particulars follow the sections, then the unit (not a division) and the
+    成文日期 given; 审签/发布 dates, the interpreter's role, form and link stay out."""
     texts = [p.text for p in _paragraphs(exported)]
-    assert texts[-10:] == [
-        "解读人：王明（处室负责人）",
-        "解读形式：文字解读、政策图解",
+    assert texts[-4:] == [
+        "解读人：王明",
         "文件文号：×政办发〔2024〕12号",
-        "文件审签日期：2024年3月1日",
-        "解读审签日期：2024年3月1日",
-        "文件发布日期：2024年3月8日",
-        "解读发布日期：2024年3月8日",
-        "解读链接：https://www.example.gov.cn/zwgk/zcjd/202403/t20240308_123456.html",
-        "××省人民政府办公厅政务公开办公室",
+        "××省人民政府办公厅",
         "2024年3月8日",
     ]
+    whole = "\n".join(texts)
+    for internal in ("审签", "发布日期", "处室负责人", "解读形式", "https://", "政务公开办公室"):
+        assert internal not in whole
     paragraphs = _paragraphs(exported)
-    assert paragraphs[-3].alignment == WD_ALIGN_PARAGRAPH.LEFT
     assert paragraphs[-1].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert "草稿" not in docx.Document(str(exported)).sections[0].header._element.xml
+
+
+def test_a_draft_is_marked_on_every_page(tmp_path: Path) -> None:
+    """An interpretation not yet approved carries the 草稿 mark in the odd and even headers."""
+    fields = InterpretationFields(title="关于《××规定》的解读", document_title="××规定")
+    path = write_interpretation(
+        fields, tmp_path / "d.docx", unit_name="××厅", fonts=FONTS, issued=date(2024, 3, 8)
+    )
+    section = docx.Document(str(path)).sections[0]
+    for header in (section.header, section.even_page_header):
+        assert [p.text for p in header.paragraphs] == [DRAFT_MARK]
+
+
+def test_signature_date_defaults_to_today_not_a_record_date(tmp_path: Path) -> None:
+    """Without a 成文日期 the signature is dated today, not the approval or publication day."""
+    path = write_interpretation(FIELDS, tmp_path / "t.docx", unit_name="××厅", fonts=FONTS)
+    assert _paragraphs(path)[-1].text == chinese_date(date.today())
 
 
 def test_fonts_come_from_the_word_fonts_passed(exported: Path) -> None:
@@ -192,32 +204,17 @@ def test_minimal_interpretation(tmp_path: Path) -> None:
     """With no sections and no particulars the document holds the title and the signature."""
     fields = InterpretationFields(title="关于《××规定》的解读", document_title="××规定", forms=())
     path = write_interpretation(
-        fields, tmp_path / "a.docx", division_name="", unit_name="", fonts=WordFonts.fallback()
+        fields, tmp_path / "a.docx", unit_name="", fonts=WordFonts.fallback()
     )
     texts = [p.text for p in _paragraphs(path)]
     assert texts[0] == "关于《××规定》的解读"
     assert len(texts) == 2 and texts[1].endswith("日")
 
 
-def _office() -> str | None:
-    return shutil.which("libreoffice") or shutil.which("soffice")
-
-
 @pytest.mark.slow
 def test_libreoffice_converts_the_interpretation(exported: Path, tmp_path: Path) -> None:
     """LibreOffice opens the exported interpretation and converts it to PDF."""
-    office = _office()
-    if office is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (libreoffice/soffice) must be on PATH in CI")
-        pytest.skip("LibreOffice (libreoffice/soffice) is not on PATH")
-    out = tmp_path / "pdf"
-    subprocess.run(
-        [office, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(out), str(exported)],
-        check=True, capture_output=True, timeout=240,
-    )  # fmt: skip
-    pdf = out / "解读.pdf"
+    pdf = convert_with_libreoffice(exported, tmp_path / "pdf")
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
     from pypdf import PdfReader
 

@@ -80,8 +80,11 @@ def test_items_template_has_exact_headers_dropdowns_and_instructions(items_templ
         "公开渠道", "链接", "文号", "备注",
     )  # fmt: skip
     validations = {str(dv.sqref)[0]: dv for dv in ws.data_validations.dataValidation}
-    assert set(validations) == {"B", "C", "D", "E"}
-    assert all(dv.showErrorMessage and dv.errorStyle == "stop" for dv in validations.values())
+    assert set(validations) == {"B", "C", "D", "E", "F", "G"}
+    lists = {k: dv for k, dv in validations.items() if dv.type == "list"}
+    assert set(lists) == {"B", "C", "D", "E"}
+    assert all(dv.showErrorMessage and dv.errorStyle == "stop" for dv in lists.values())
+    assert {validations[k].type for k in "FG"} == {"date"}
     assert validations["C"].formula1 == '"主动公开,依申请公开,不予公开"'
     assert ws["F2"].number_format == "yyyy-mm-dd" and ws["A2"].value is None
     assert "填写说明" in wb.sheetnames

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +9,7 @@ import docx
 import openpyxl
 import pytest
 from docx.oxml.ns import qn
+from support import convert_with_libreoffice
 
 from gongkai_desktop.domain.plan import ReviewResult, TaskStatus
 from gongkai_desktop.errors import PermissionDenied
@@ -118,7 +116,7 @@ def test_bulletin_lists_per_division_what_is_missing_late_or_to_rectify(plan, tm
     target = write_bulletin(data, tmp_path / "通报.docx")
     document = docx.Document(str(target))
     texts = [p.text for p in document.paragraphs if p.text]
-    assert texts[0] == "关于2021年第二季度政务公开工作要点\n落实情况的督查通报"
+    assert texts[0] == "关于2021年第二季度政务公开\n工作要点落实情况的督查通报"
     assert "一、总体情况" in texts and "二、存在的问题" in texts and "三、工作要求" in texts
     assert "（七）开发指导处" in texts
     assert texts[-1] == "2021年7月20日" and texts[-2] == "综合处"
@@ -162,28 +160,13 @@ def test_bulletin_job_is_refused_to_a_liaison(app_ctx, plan, liaison, tmp_path):
     assert not (tmp_path / "b.docx").exists()
 
 
-def _office() -> str | None:
-    return shutil.which("libreoffice") or shutil.which("soffice")
-
-
 @pytest.mark.slow
 def test_libreoffice_converts_breakdown_and_bulletin(app_ctx, plan, admin, tmp_path):
     """LibreOffice opens both exports and converts them to PDF."""
-    office = _office()
-    if office is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (libreoffice/soffice) must be on PATH in CI")
-        pytest.skip("LibreOffice (libreoffice/soffice) is not on PATH")
     xlsx = tmp_path / "tasks.xlsx"
     write_task_breakdown(plan, xlsx)
     bulletin = tmp_path / "bulletin.docx"
     run_job(bulletin_job(app_ctx.db, admin, bulletin, 2021, 2, today=DAY))
-    out = tmp_path / "pdf"
-    subprocess.run(
-        [office, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(out), str(xlsx), str(bulletin)],
-        check=True, capture_output=True, timeout=240,
-    )  # fmt: skip
-    for name in ("tasks.pdf", "bulletin.pdf"):
-        pdf = out / name
+    for source in (xlsx, bulletin):
+        pdf = convert_with_libreoffice(source, tmp_path / "pdf")
         assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")

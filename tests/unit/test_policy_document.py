@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import subprocess
 import time
 import zipfile
 from pathlib import Path
@@ -16,6 +13,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Pt
 from pypdf import PdfWriter
+from support import convert_with_libreoffice
 from test_xlsx_safety import deflated, forbid_member_reads, write_raw_zip, zeros_bomb
 
 from gongkai_desktop.errors import InputTooLarge, ValidationError
@@ -363,19 +361,10 @@ def test_normalise_space() -> None:
     assert normalise_space("GB/T   9704\xa0标准") == "GB/T 9704 标准"
 
 
-def _office() -> str | None:
-    return shutil.which("libreoffice") or shutil.which("soffice")
-
-
 @pytest.mark.slow
 def test_pdf_made_by_libreoffice_reads_back_as_paragraphs(tmp_path: Path) -> None:
     """A .docx converted to PDF reads back paragraph by paragraph: Chinese lines joined without
     spaces, across a page break too, headings and a short last paragraph kept apart."""
-    office = _office()
-    if office is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (libreoffice/soffice) must be on PATH in CI")
-        pytest.skip("LibreOffice (libreoffice/soffice) is not on PATH")
     expected = ["关于进一步加强政务公开工作的通知", "一、总体要求"]
     expected += [f"（{n}）{LONG}" for n in "一二三四五六七八九"]
     expected += ["二、工作要求", WITH_LATIN, "请认真贯彻执行。"]
@@ -387,12 +376,7 @@ def test_pdf_made_by_libreoffice_reads_back_as_paragraphs(tmp_path: Path) -> Non
             run.font.size = Pt(12)
     source = tmp_path / "policy.docx"
     document.save(str(source))
-    subprocess.run(
-        [office, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(source)],
-        check=True, capture_output=True, timeout=240,
-    )  # fmt: skip
-    pdf = tmp_path / "pdf" / "policy.pdf"
+    pdf = convert_with_libreoffice(source, tmp_path / "pdf")
     from pypdf import PdfReader
 
     assert len(PdfReader(pdf).pages) >= 2, "the test needs a paragraph crossing a page"

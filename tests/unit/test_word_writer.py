@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -14,6 +13,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from support import convert_with_libreoffice, pdf_text_lines
 
 from gongkai_desktop.errors import GongkaiError
 from gongkai_desktop.reports.word import (
@@ -23,6 +23,9 @@ from gongkai_desktop.reports.word import (
     chinese_numeral,
     template,
 )
+from gongkai_desktop.reports.word.document import signature_offsets
+from gongkai_desktop.reports.word.fonts import SIZE_3HAO
+from gongkai_desktop.reports.word.title_lines import display_width
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -471,10 +474,6 @@ def test_to_bytes_is_a_docx() -> None:
     assert docx.Document(io.BytesIO(data)).paragraphs[0].text.startswith("××省")
 
 
-def _office_binary() -> str | None:
-    return shutil.which("libreoffice") or shutil.which("soffice")
-
-
 def _pdf_page_count(pdf: Path) -> int:
     if shutil.which("pdfinfo"):
         out = subprocess.run(
@@ -487,29 +486,78 @@ def _pdf_page_count(pdf: Path) -> int:
 @pytest.mark.slow
 def test_libreoffice_converts_the_sample_to_pdf(tmp_path: Path) -> None:
     """LibreOffice accepts the document and renders it on at least two pages."""
-    office = _office_binary()
-    if office is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (libreoffice/soffice) must be on PATH in CI")
-        pytest.skip("LibreOffice (libreoffice/soffice) is not on PATH")
     source = build_sample().save(tmp_path / "sample.docx")
-    out_dir = tmp_path / "pdf"
-    profile = (tmp_path / "lo-profile").as_uri()
-    subprocess.run(
-        [
-            office,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out_dir),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    pdf = out_dir / "sample.pdf"
+    pdf = convert_with_libreoffice(source, tmp_path / "pdf")
     assert pdf.exists()
     assert _pdf_page_count(pdf) >= 2
+
+
+def test_page_carries_a_character_grid_of_28_by_22(sample_path: Path) -> None:
+    """docGrid is linesAndChars with the 3号 pitch for 28 characters; body runs are condensed
+    so 28 of them fit the type line and do not snap to the grid."""
+    sect = docx.Document(str(sample_path)).element.body.sectPr
+    grid = sect.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert int(grid.get(qn("w:linePitch"))) == template.LINE_PITCH
+    pitch_pt = SIZE_3HAO + int(grid.get(qn("w:charSpace"))) / 4096
+    text_width_pt = template.TEXT_WIDTH / 20
+    assert int(text_width_pt // pitch_pt) == 28
+    body = next(p for p in _body_paragraphs(sample_path) if p.text.startswith("本报告"))
+    spacing = body.runs[0]._r.rPr.find(qn("w:spacing"))
+    condensed_pt = SIZE_3HAO + int(spacing.get(qn("w:val"))) / 20
+    assert int(text_width_pt // condensed_pt) == 28
+    assert body._p.pPr.find(qn("w:snapToGrid")).get(qn("w:val")) == "0"
+
+
+@pytest.mark.slow
+def test_libreoffice_sets_28_characters_on_a_body_line(tmp_path: Path) -> None:
+    """Converted by LibreOffice, every full line of an unindented body paragraph holds 28
+    characters and an indented first line 26."""
+    doc = OfficialDocument()
+    doc.title("测试")
+    doc.paragraph("一二三四五六七八九十" * 10, indent=False)
+    doc.paragraph("甲乙丙丁戊己庚辛壬癸" * 6)
+    pdf = convert_with_libreoffice(doc.save(tmp_path / "grid.docx"), tmp_path / "pdf")
+    lines = [line.strip().replace(" ", "") for line in pdf_text_lines(pdf) if line.strip()]
+    first = [line for line in lines if line[0] in "一二三四五六七八九十"]
+    assert [len(line) for line in first] == [28, 28, 28, 16]
+    second = [line for line in lines if line[0] in "甲乙丙丁戊己庚辛壬癸"]
+    assert [len(line) for line in second] == [26, 28, 6]
+
+
+def test_signature_stands_as_gb_t_9704_7_3_5_2_says() -> None:
+    """The issuer 右空二字 and the date two characters right of its start; a long date stands
+    右空二字 with the issuer moved left."""
+    unit = "某省发展和改革委员会"  # 10 characters
+    assert signature_offsets(unit, "2026年1月20日") == [(unit, 2.0), ("2026年1月20日", 3.5)]
+    short = "某省某局"
+    assert signature_offsets(short, "2026年12月31日") == [(short, 7.0), ("2026年12月31日", 2.0)]
+    for issuer, date in ((unit, "2026年1月20日"), (short, "2026年12月31日")):
+        (i_line, i_right), (d_line, d_right) = signature_offsets(issuer, date)
+        issuer_start = -i_right - display_width(i_line)
+        date_start = -d_right - display_width(d_line)
+        assert date_start - issuer_start == 2
+        assert min(i_right, d_right) == 2
+    assert signature_offsets(None, "2026年1月20日") == [("2026年1月20日", 2.0)]
+
+
+def test_signature_lines_carry_their_right_indents(sample_path: Path) -> None:
+    """The written signature paragraphs carry the offsets in hundredths of a character."""
+    paragraphs = _body_paragraphs(sample_path)
+    issuer, date = paragraphs[-2], paragraphs[-1]
+    expected = signature_offsets("××省××厅", "2025年1月20日")
+    for paragraph, (text, right) in zip((issuer, date), expected, strict=True):
+        assert paragraph.text == text
+        ind = paragraph._p.pPr.find(qn("w:ind"))
+        assert int(ind.get(qn("w:rightChars"))) == round(right * 100)
+
+
+def test_signature_is_kept_with_the_last_line_of_text(sample_path: Path) -> None:
+    """The last body paragraph, the blank line and the issuer keep with the next paragraph, so
+    the signature never stands alone on a page."""
+    paragraphs = _body_paragraphs(sample_path)
+    last_text, blank, issuer, date = paragraphs[-4:]
+    assert last_text.text and not blank.text
+    for p in (last_text, blank, issuer):
+        assert p._p.pPr.find(qn("w:keepNext")) is not None, p.text
+    assert date._p.pPr.find(qn("w:keepNext")) is None

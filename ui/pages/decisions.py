@@ -72,6 +72,7 @@ from ..models import Column, RowTableModel
 from ..widgets import (
     ErrorLabel,
     FormDialog,
+    IssueDate,
     RecordTable,
     button_row,
     fill_year_and_division,
@@ -731,8 +732,11 @@ class DecisionDialog(QDialog):
         self.delete_button = QPushButton("删除", box)
         self.export_button = QPushButton("导出说明（Word）…", box)
         self.export_button.setToolTip("导出所选征求意见的《意见收集和采纳情况说明》")
-        for button in (self.add_button, self.edit_button, self.delete_button, self.export_button):
+        self.issue_date = IssueDate(box)
+        for button in (self.add_button, self.edit_button, self.delete_button):
             row.addWidget(button)
+        row.addWidget(self.issue_date)
+        row.addWidget(self.export_button)
         inner.addLayout(row)
         return box
 
@@ -1059,7 +1063,9 @@ class DecisionDialog(QDialog):
         if path is None:
             return
         try:
-            written = self.service.export_explanation(self.detail.row.id, row.id, path)
+            written = self.service.export_explanation(
+                self.detail.row.id, row.id, path, issued=self.issue_date.value()
+            )
         except GongkaiError as exc:
             show_error(self, exc)
             return

@@ -77,7 +77,7 @@ from ..context import UiContext
 from ..dates import check_dates
 from ..files import ask_open_path, ask_save_path
 from ..messages import ask_save_changes, show_error, show_info
-from ..widgets import ErrorLabel
+from ..widgets import ErrorLabel, IssueDate
 from ..worker import run_with_progress
 from .requests_form import DateField
 
@@ -203,6 +203,8 @@ class InterpretationWorkbench(QWidget):
         self.save_button.setDefault(True)
         self.save_button.setToolTip("保存（Ctrl+S）")
         self.close_button = QPushButton("关闭", self)
+        self.issue_date = IssueDate(self)
+        bottom.addWidget(self.issue_date)
         for button in (self.export_button, self.save_button, self.close_button):
             bottom.addWidget(button)
         layout.addLayout(bottom)
@@ -844,7 +846,9 @@ class InterpretationWorkbench(QWidget):
         if path is None:
             return
         try:
-            written = self.service.export_word(self.interpretation_id, path)
+            written = self.service.export_word(
+                self.interpretation_id, path, issued=self.issue_date.value()
+            )
         except GongkaiError as exc:
             show_error(self, exc)
             return

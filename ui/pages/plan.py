@@ -44,6 +44,7 @@ from gongkai_desktop.domain.plan import (
     QUARTERS,
     AssignmentRole,
     ReportState,
+    quarter_end,
     quarter_of,
     quarter_start,
 )
@@ -59,6 +60,7 @@ from gongkai_desktop.services.plan import (
 )
 
 from ..context import UiContext
+from ..dialogs.document_dates import ask_bulletin_dates
 from ..files import ask_save_path
 from ..messages import show_error, show_info
 from ..widgets import hint
@@ -691,11 +693,29 @@ class PlanPage(QWidget):
         if path.suffix.lower() != ".docx":
             path = path.with_suffix(".docx")
         db, actor, today = self.ctx.db, self.ctx.actor, self.today
+        due = self.overview.due_dates.get(quarter) if self.overview is not None else None
+        dates = ask_bulletin_dates(
+            self,
+            "督查通报的日期",
+            min(today, due or quarter_end(year, quarter)),
+            today,
+        )
+        if dates is None:
+            return
+        as_of, issued = dates
         try:
             data = run_with_progress(
                 self,
                 lambda cancel: bulletin_job(
-                    db, actor, path, year, quarter, today=today, cancel=cancel
+                    db,
+                    actor,
+                    path,
+                    year,
+                    quarter,
+                    as_of=as_of,
+                    issued=issued,
+                    today=today,
+                    cancel=cancel,
                 ),
                 "生成督查通报",
             )

@@ -49,8 +49,8 @@ from gongkai_desktop.services.annual_report import AnnualReportData, AnnualRepor
 
 from ..context import UiContext
 from ..files import ask_save_path
-from ..messages import show_error, show_info
-from ..widgets import ErrorLabel, heading, hint
+from ..messages import confirm, show_error, show_info
+from ..widgets import ErrorLabel, IssueDate, heading, hint
 from ..worker import run_with_progress
 from .requests_form import DateField
 
@@ -144,6 +144,8 @@ class ReportsPage(QWidget):
         self.status.setObjectName("hintLabel")
         bar.addWidget(self.status)
         bar.addWidget(self.save_button)
+        self.issue_date = IssueDate(self)
+        bar.addWidget(self.issue_date)
         bar.addWidget(self.export_button)
         layout.addLayout(bar)
         published = QHBoxLayout()
@@ -183,6 +185,11 @@ class ReportsPage(QWidget):
         self.checks.setWordWrap(True)
         self.checks.setObjectName("checksLabel")
         left_layout.addWidget(self.checks)
+        self.warnings = QLabel(left)
+        self.warnings.setWordWrap(True)
+        self.warnings.setObjectName("warningsLabel")
+        self.warnings.setStyleSheet("color:#b35900")
+        left_layout.addWidget(self.warnings)
         self.tables = QTabWidget(left)
         self.table2 = _report_table(self.tables)
         self.table3 = _report_table(self.tables)
@@ -282,6 +289,8 @@ class ReportsPage(QWidget):
                 f" = 办理结果总计 {t3['总计'][-1]} + 结转下年度 {t3['结转下年度'][-1]}。"
                 + ("" if not data.notes else "\n" + "；".join(data.notes))
             )
+        self.warnings.setText("导出前请处理：\n" + "\n".join(data.warnings))
+        self.warnings.setVisible(bool(data.warnings))
         exported = (
             f"上次导出：{data.exported_at[:16].replace('T', ' ')}（UTC）"
             if data.exported_at
@@ -389,6 +398,15 @@ class ReportsPage(QWidget):
                 ),
             )
             return
+        warnings = self.data.warnings
+        if warnings and not confirm(
+            self,
+            "以下内容缺少数据，报告中不会写入（或该部分为空）：\n\n"
+            + "\n".join(warnings)
+            + "\n\n仍要导出吗？",
+            "年度报告缺少数据",
+        ):
+            return
         path = ask_save_path(
             self,
             self.ctx.settings,
@@ -400,9 +418,10 @@ class ReportsPage(QWidget):
         if path is None:
             return
         try:
+            issued = self.issue_date.value()
             run_with_progress(
                 self,
-                lambda cancel: self.service.export_job(year, path, cancel),
+                lambda cancel: self.service.export_job(year, path, cancel, issued=issued),
                 "导出年度报告",
             )
         except GongkaiError as exc:

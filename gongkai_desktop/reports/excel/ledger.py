@@ -26,7 +26,7 @@ from ...fileio import atomic_path
 from ...progress import CancelToken, Job, Progress, run_job
 from ._text import CellTooLong, cell_too_long, guard_text, is_plain
 from .columns import DATE_FORMAT, MONEY_FORMAT, Column, headers_of
-from .styles import safe_sheet_title, style_header_cell
+from .styles import safe_sheet_title, set_print_layout, style_header_cell
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,7 @@ def write_ledger_job(
             dim = ws.column_dimensions[get_column_letter(idx)]
             dim.width = col.width
         ws.freeze_panes = "A2"
+        set_print_layout(ws)
         header = []
         for col in columns:
             cell = WriteOnlyCell(ws, value=col.header)

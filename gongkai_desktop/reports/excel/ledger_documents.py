@@ -34,7 +34,7 @@ from ._text import set_text
 from .columns import Column, headers_of
 from .ledger import write_ledger_job
 from .sheets import write_template
-from .styles import style_header_cell
+from .styles import fit_row_heights, set_print_layout, style_header_cell
 
 log = logging.getLogger(__name__)
 
@@ -210,11 +210,28 @@ def write_catalogue(db: Database, actor: Actor, path: str | os.PathLike[str]) ->
     for col, width in enumerate(CATALOGUE_WIDTHS, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A4"
-    ws.print_title_rows = "2:3"
+    set_print_layout(ws, title_rows="2:3")
+    fit_row_heights(ws, first_row=4)
     wb.properties.creator = APP_NAME
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return len(entries)
+
+
+def export_catalogue_job(
+    db: Database,
+    actor: Actor,
+    path: Path,
+    year: int | None = None,
+    cancel: CancelToken | None = None,
+) -> Job[int]:
+    """``gongkai export catalogue``: the 标准目录 as the GUI writes it (it has no year)."""
+    yield Progress(0, 1, "正在导出标准目录")
+    if cancel is not None:
+        cancel.check()
+    count = write_catalogue(db, actor, path)
+    yield Progress(1, 1, "已完成")
+    return count
 
 
 def write_sheet_value(cell: Any, value: object) -> None:
@@ -227,6 +244,7 @@ def write_sheet_value(cell: Any, value: object) -> None:
 __all__ = [
     "DOCUMENT_COLUMNS",
     "DOCUMENT_HEADERS",
+    "export_catalogue_job",
     "export_documents_job",
     "write_catalogue",
     "write_documents_template",

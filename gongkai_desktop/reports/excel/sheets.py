@@ -24,7 +24,16 @@ from ... import APP_NAME
 from ...fileio import atomic_path
 from ._text import CellTooLong, cell_too_long, is_plain, set_text
 from .columns import KIND_LABELS, Column, headers_of
-from .styles import safe_sheet_title, set_column_widths, style_header_cell, style_header_row
+from .styles import (
+    ROW_LINE_HEIGHT,
+    fit_row_heights,
+    safe_sheet_title,
+    set_column_widths,
+    set_print_layout,
+    style_header_cell,
+    style_header_row,
+    wrapped_lines,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +44,7 @@ MAX_LIST_FORMULA = 255
 _ERROR_TITLE_MAX = 32
 _MESSAGE_MAX = 255
 
+INSTRUCTION_WIDTHS = (22, 10, 30, 60)
 _REQUIRED_NOTE = "表头底色为橙色的列为必填项。"
 _CHOICES_NOTE = "带下拉箭头的列只能从下拉列表中选择，填写其他内容会被拒绝。"
 STANDARD_INSTRUCTIONS: tuple[str, ...] = (
@@ -116,12 +126,14 @@ def write_sheet(
     set_column_widths(ws, [col.width for col in columns])
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(ncols)}{max(row_idx, 1)}"
-    ws.print_title_rows = "1:1"
+    set_print_layout(ws)
 
     if validations and last_row >= 2:
         for col_idx, col in enumerate(columns, 1):
             if col.choices:
                 add_choice_validation(ws, col_idx, col.choices, 2, last_row, header=col.header)
+            elif col.kind == "date":
+                add_date_validation(ws, col_idx, 2, last_row, header=col.header)
             elif col.kind in ("int", "money"):
                 add_number_validation(
                     ws, col_idx, col.kind, 2, last_row, header=col.header, maximum=col.maximum
@@ -168,6 +180,31 @@ def add_choice_validation(
         showInputMessage=True,
         promptTitle=header[:_ERROR_TITLE_MAX],
         prompt="请从下拉列表中选择",
+    )
+    dv.add(f"{letter}{first_row}:{letter}{last_row}")
+    ws.add_data_validation(dv)
+    return dv
+
+
+def add_date_validation(
+    ws: Any, column: int, first_row: int, last_row: int, *, header: str
+) -> DataValidation:
+    """Ask for a date between 1990 and 2099. A warning, not a refusal: the import also reads
+    dates typed as text (2021年3月15日), which Excel's validation would reject."""
+    letter = get_column_letter(column)
+    dv = DataValidation(
+        type="date",
+        operator="between",
+        formula1="DATE(1990,1,1)",
+        formula2="DATE(2099,12,31)",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        errorTitle="日期格式",
+        error=f"「{header}」应填写日期，如 2021-03-15。",
+        showInputMessage=True,
+        promptTitle=header[:_ERROR_TITLE_MAX],
+        prompt="填写日期，如 2021-03-15",
     )
     dv.add(f"{letter}{first_row}:{letter}{last_row}")
     ws.add_data_validation(dv)
@@ -289,10 +326,15 @@ def _write_instructions(
     ws["A1"].font = Font(bold=True, size=14)
     wrap = Alignment(wrap_text=True, vertical="top")
     row = 3
-    # Unwrapped and unmerged: a long line overflows into the empty cells to its right, which
-    # shows it in full in Excel, WPS and LibreOffice alike.
+    # Each line spans the four columns of the table below, wrapped, so it fits the printed
+    # page as it fits the screen.
     for number, line in enumerate(lines, 1):
-        set_text(ws.cell(row=row, column=1), f"{number}. {line}")
+        cell = ws.cell(row=row, column=1)
+        set_text(cell, f"{number}. {line}")
+        cell.alignment = wrap
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+        lines_needed = wrapped_lines(f"{number}. {line}", sum(INSTRUCTION_WIDTHS))
+        ws.row_dimensions[row].height = lines_needed * ROW_LINE_HEIGHT
         row += 1
     row += 1
     for idx, head in enumerate(("列名", "是否必填", "填写格式", "可选值或说明"), 1):
@@ -302,9 +344,12 @@ def _write_instructions(
         row += 1
         allowed = "、".join(col.choices) if col.choices else ""
         hint = "；".join(p for p in (allowed and f"可选：{allowed}", col.note) if p)
-        values = (col.header, "必填" if col.required else "选填", KIND_LABELS[col.kind], hint)
+        kind = "下拉选择" if col.choices else KIND_LABELS[col.kind]
+        values = (col.header, "必填" if col.required else "选填", kind, hint)
         for idx, value in enumerate(values, 1):
             cell = ws.cell(row=row, column=idx)
             set_text(cell, value)
             cell.alignment = wrap
-    set_column_widths(ws, (22, 10, 30, 60))
+    set_column_widths(ws, INSTRUCTION_WIDTHS)
+    fit_row_heights(ws, first_row=row - len(columns) + 1)
+    set_print_layout(ws, title_rows=None, landscape=False)

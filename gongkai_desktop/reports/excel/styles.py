@@ -16,6 +16,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 HEADER_FONT = Font(bold=True, color="1F1F1F")
 HEADER_FILL = PatternFill(fill_type="solid", fgColor="DDEBF7")
@@ -104,6 +105,60 @@ def autosize_columns(
         widths[letter] = max(min_width, min(max_width, width + padding))
         ws.column_dimensions[letter].width = widths[letter]
     return widths
+
+
+# Page N / M in the footer (Excel's header/footer codes &P and &N, as WPS and LibreOffice read).
+PAGE_FOOTER = "第 &P 页 / 共 &N 页"
+ROW_LINE_HEIGHT = 15.0  # points per line of 11 pt text, Chinese included
+
+
+def set_print_layout(ws: Any, *, title_rows: str | None = "1:1", landscape: bool = True) -> None:
+    """Print on A4 (landscape by default), all columns on one page width and as many pages down
+    as needed, the header rows repeated on each page, and 第 N 页 / 共 M 页 in the footer.
+
+    Works on normal and write-only sheets (for the latter, before the first row is written).
+    """
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = 0.6
+    ws.page_margins.bottom = 0.7
+    ws.page_margins.footer = 0.3
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = PAGE_FOOTER
+    ws.oddFooter.center.size = 9
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapped cell ``width`` characters wide."""
+    usable = max(width - 1.0, 1.0)  # the cell's own padding
+    return sum(max(1, -(-int(display_width(part) * 10) // int(usable * 10))) for part in text.split("\n"))
+
+
+def fit_row_heights(ws: Any, first_row: int = 2, *, line_height: float = ROW_LINE_HEIGHT) -> None:
+    """Give every row whose wrapped cells need more than one line the height of all its lines
+    (Excel and LibreOffice do not grow rows written by a program when the file opens)."""
+    merged = {c for r in ws.merged_cells.ranges for row in r.rows for c in row}
+    widths: dict[int, float] = {}
+    for row in ws.iter_rows(min_row=first_row):
+        lines = 1
+        for cell in row:
+            if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
+                continue
+            if (cell.row, cell.column) in merged:
+                continue
+            width = widths.get(cell.column)
+            if width is None:
+                dim = ws.column_dimensions[get_column_letter(cell.column)]
+                width = widths[cell.column] = float(dim.width or 8.43)
+            lines = max(lines, wrapped_lines(str(cell.value), width))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = lines * line_height
 
 
 def safe_sheet_title(title: str, existing: Iterable[str] = ()) -> str:

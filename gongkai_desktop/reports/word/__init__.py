@@ -4,7 +4,7 @@
 fallback set for PCs without the 方正/GB2312 fonts); ``Cell`` describes merged table cells.
 """
 
-from .document import OfficialDocument, chinese_numeral, heading_number
+from .document import DRAFT_MARK, OfficialDocument, chinese_date, chinese_numeral, heading_number
 from .fonts import SIZE_2HAO, SIZE_3HAO, SIZE_4HAO, SIZE_5HAO, SIZE_XIAO4, WordFonts
 from .table import Cell, CellLike, CellValue
 
@@ -14,11 +14,13 @@ __all__ = [
     "SIZE_4HAO",
     "SIZE_5HAO",
     "SIZE_XIAO4",
+    "DRAFT_MARK",
     "Cell",
     "CellLike",
     "CellValue",
     "OfficialDocument",
     "WordFonts",
+    "chinese_date",
     "chinese_numeral",
     "heading_number",
 ]

@@ -47,6 +47,9 @@ class RunFormat:
     latin: str
     size_pt: float
     bold: bool = False
+    # Letter spacing in twips (negative condenses): 3号 body text is set 0.3 pt tight so 28
+    # characters fill the 156 mm type line, as the page's character grid says.
+    spacing: int = 0
 
 
 def rfonts(east_asia: str, latin: str) -> Any:
@@ -62,6 +65,8 @@ def rpr(fmt: RunFormat, tag: str = "rPr") -> Any:
     if fmt.bold:
         el.append(w_el("b"))
         el.append(w_el("bCs"))
+    if fmt.spacing:
+        el.append(w_el("spacing", val=fmt.spacing))
     half_points = round(fmt.size_pt * 2)
     el.append(w_el("sz", val=half_points))
     el.append(w_el("szCs", val=half_points))

@@ -9,9 +9,9 @@ WPS and LibreOffice alike and keeps its look when pasted elsewhere.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import os
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from . import _ooxml as ox
 from . import template
 from .fonts import SIZE_2HAO, SIZE_3HAO, SIZE_4HAO, SIZE_5HAO, SIZE_XIAO4, WordFonts
 from .table import CellLike, TableStyle, build_table, column_widths, layout_grid
+from .title_lines import break_title, display_width
 
 
 def heading_number(level: int, n: int) -> str:
@@ -39,9 +40,33 @@ def heading_number(level: int, n: int) -> str:
     raise ValueError(f"heading levels run from 1 to 4, not {level}")
 
 
-def _display_width(text: str) -> float:
-    """Width in Chinese characters: full-width characters count 1, others one half."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+def chinese_date(d: dt.date) -> str:
+    """A 成文日期 as GB/T 9704 writes it: 2026年1月20日 (Arabic numerals, no leading zeros)."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+DRAFT_MARK = "草稿（未经审签，不得公开）"
+
+
+def signature_offsets(issuer: str | None, date: str) -> list[tuple[str, float]]:
+    """The signature lines with their distance from the right margin in characters.
+
+    GB/T 9704, 7.3.5.2: the issuer 右空二字, the date's first character two to the right of the
+    issuer's first; when the date would then come closer than two characters to the margin,
+    the date stands 右空二字 and the issuer moves left.
+    """
+    date_width = display_width(date)
+    if not issuer:
+        return [(date, 2.0)]
+    issuer_width = display_width(issuer)
+    date_right = issuer_width - date_width
+    if date_right >= 2:
+        return [(issuer, 2.0), (date, date_right)]
+    return [(issuer, date_width + 4 - issuer_width), (date, 2.0)]
+
+
+# 2号 characters on one line of the 156 mm type area.
+TITLE_CAPACITY = float(template.TEXT_WIDTH // ox.pt_to_twips(SIZE_2HAO))
 
 
 def _lines(text: str) -> list[str]:
@@ -72,8 +97,15 @@ class OfficialDocument:
 
     # -- formats -------------------------------------------------------------------------------
 
-    def _body_run(self, bold: bool = False) -> ox.RunFormat:
-        return ox.RunFormat(self.fonts.body, self.fonts.latin, SIZE_3HAO, bold=bold)
+    def _body_run(self, bold: bool = False, font: str | None = None) -> ox.RunFormat:
+        """3号 text in ``font`` (the body font by default), condensed to 28 characters a line."""
+        return ox.RunFormat(
+            font or self.fonts.body,
+            self.fonts.latin,
+            SIZE_3HAO,
+            bold=bold,
+            spacing=template.BODY_CONDENSE,
+        )
 
     @staticmethod
     def _body_para(indent: bool = True) -> ox.ParaFormat:
@@ -83,6 +115,7 @@ class OfficialDocument:
             before=0,
             after=0,
             first_line_chars=200 if indent else 0,
+            snap_to_grid=False,
         )
 
     # -- blocks --------------------------------------------------------------------------------
@@ -129,9 +162,17 @@ class OfficialDocument:
         fmt = self._start_block(kind, fmt) or fmt
         self._append(ox.paragraph(fmt, text, run_fmt), kind)
 
-    def title(self, text: str) -> None:
-        """The document title: 2号, centred, in the title font; a ``\\n`` breaks the line."""
-        text = "\n".join(_lines(text))
+    def title(self, text: str, *, keep: Sequence[str] = ()) -> None:
+        """The document title: 2号, centred, in the title font.
+
+        A ``\\n`` breaks the line where the caller wants; otherwise a title longer than a line
+        is broken between words into even lines (``keep`` names phrases, such as the unit's
+        name, that stay whole).
+        """
+        lines = _lines(text)
+        if len(lines) == 1:
+            lines = break_title(lines[0], TITLE_CAPACITY, keep)
+        text = "\n".join(lines)
         fmt = dataclasses.replace(template.title_paragraph_format(), style="Title")
         run_fmt = ox.RunFormat(
             self.fonts.title, self.fonts.latin, SIZE_2HAO, bold=self.fonts.title_bold
@@ -152,8 +193,9 @@ class OfficialDocument:
             after=0,
             first_line_chars=0,
             keep_next=True,
+            snap_to_grid=False,
         )
-        run_fmt = ox.RunFormat(self.fonts.heading2, self.fonts.latin, SIZE_3HAO)
+        run_fmt = self._body_run(font=self.fonts.heading2)
         self._add_paragraph("subtitle", fmt, "\n".join(_lines(text)), run_fmt)
         self._after_title = True
 
@@ -173,7 +215,7 @@ class OfficialDocument:
         if numbered:
             text = heading_number(level, counts[level - 1]) + text
         font = {1: self.fonts.heading1, 2: self.fonts.heading2}.get(level, self.fonts.body)
-        run_fmt = ox.RunFormat(font, self.fonts.latin, SIZE_3HAO, bold=level >= 3)
+        run_fmt = self._body_run(bold=level >= 3, font=font)
         fmt = dataclasses.replace(
             self._body_para(), style=f"Heading{level}", keep_next=True, outline_level=level - 1
         )
@@ -231,29 +273,62 @@ class OfficialDocument:
         self._append(build_table(grid, len(header_rows), widths, style), "table")
 
     def date_line(self, date: str, *, issuer: str | None = None) -> None:
-        """Closing issuer and date after one empty line (GB/T 9704, 7.3.5.2).
+        """The signature after one empty line: issuer and 成文日期 (GB/T 9704, 7.3.5.2).
 
-        The longer line stands two characters in from the right; the shorter is centred on it.
+        The issuer stands two characters in from the right and the date starts two characters
+        to the right of the issuer's first character; a date longer than that allows moves the
+        issuer left instead, so the date keeps two characters from the right.
         """
-        self.blank_line()
-        lines = [line for line in (issuer, date) if line]
-        longest = max(_display_width(line) for line in lines)
-        for line in lines:
-            # Hundredths of a character; Word reads the Chars value, others the twips.
-            right = round((2 + (longest - _display_width(line)) / 2) * 100)
+        # The signature never stands alone on a page: the last line of text comes with it.
+        self._keep_last_with_next()
+        self._add_paragraph(
+            "blank", dataclasses.replace(self._body_para(), keep_next=True), None, self._body_run()
+        )
+        lines = signature_offsets(issuer, date)
+        for n, (line, right) in enumerate(lines, 1):
             fmt = ox.ParaFormat(
                 align="right",
                 line=template.LINE_PITCH,
                 before=0,
                 after=0,
                 first_line_chars=0,
-                right_chars=right,
+                # Hundredths of a character; Word reads the Chars value, others the twips.
+                right_chars=round(right * 100),
+                snap_to_grid=False,
+                keep_next=n < len(lines),
             )
             self._add_paragraph("date", fmt, line, self._body_run())
+
+    def _keep_last_with_next(self) -> None:
+        last = self._sect_pr.getprevious()
+        if last is None or last.tag != ox.qn("w:p"):
+            return
+        ppr = last.find(ox.qn("w:pPr"))
+        if ppr is None or ppr.find(ox.qn("w:keepNext")) is not None:
+            return
+        style = ppr.find(ox.qn("w:pStyle"))
+        keep = ox.w_el("keepNext")
+        if style is not None:
+            style.addnext(keep)
+        else:
+            ppr.insert(0, keep)
 
     def page_break(self) -> None:
         """Start the next block on a new page (a trailing break adds no empty page)."""
         self._break_pending = True
+
+    def draft_mark(self, text: str = DRAFT_MARK) -> None:
+        """Mark every page as a draft: ``text`` in bold 黑体 at the top right of each page."""
+        section = self._document.sections[0]
+        run_fmt = ox.RunFormat(self.fonts.heading1, self.fonts.latin, SIZE_3HAO, bold=True)
+        fmt = ox.ParaFormat(align="right", line=240, line_rule="auto", before=0, after=0)
+        for header in (section.header, section.even_page_header):
+            header.is_linked_to_previous = False
+            hdr = header.part.element
+            for child in list(hdr):
+                hdr.remove(child)
+            hdr.append(ox.paragraph(fmt, text, run_fmt))
+        self._document.core_properties.category = "草稿"
 
     # -- page numbers --------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from typing import Any
 
 import docx
@@ -42,9 +43,16 @@ FOOTER_DISTANCE = ox.mm_to_twips(25)
 # 22 lines of 3号 text per page: 28.9 pt exact line height (22 x 28.9 pt fits the 225 mm area).
 LINE_PITCH = ox.pt_to_twips(28.9)
 LINES_PER_PAGE = 22
-# The document grid is one of lines only. A character grid (linesAndChars with a negative
-# charSpace) would give Word's 28 characters per line, but LibreOffice then puts every 16 pt
-# character into two grid cells of 15.8 pt, halving the text on each line.
+# 28 characters of 3号 per line (GB/T 9704, 5.2.2): a pitch of 156 mm / 28 = 15.79 pt.
+CHARS_PER_LINE = 28
+# The document grid is linesAndChars with that pitch (charSpace is the pitch minus the 16 pt
+# default size, in 4096ths of a point), so Word's page set-up reads 28 x 22. Text paragraphs do
+# not snap to it: LibreOffice puts each 16 pt character into two 15.79 pt cells when they do,
+# halving the line. Instead 3号 text runs are condensed (directly, not in the styles that
+# table cells inherit) by 0.3 pt, to 15.7 pt a character: 28 a line in Word and in
+# LibreOffice, which keeps a little more room around each character than Word does.
+CHAR_SPACE = math.floor((TEXT_WIDTH / 20 / CHARS_PER_LINE - SIZE_3HAO) * 4096)
+BODY_CONDENSE = -6  # twips
 
 # Windows names of the fonts the 方正/GB2312 families are usually replaced with.
 _ALT_FONT_NAMES = {
@@ -162,7 +170,9 @@ def _fix_styles(document: Document, fonts: WordFonts) -> None:
     ppr_default.remove(ppr_default.find(_w("pPr")))
     ppr_default.append(ox.ppr(ox.ParaFormat(before=0, after=0, line=240, line_rule="auto")))
 
-    body = ox.ParaFormat(align="both", line=LINE_PITCH, before=0, after=0, widow_control=False)
+    body = ox.ParaFormat(
+        align="both", line=LINE_PITCH, before=0, after=0, widow_control=False, snap_to_grid=False
+    )
     _define_style(root, "Normal", body, body_run)
     heading_run = {
         1: ox.RunFormat(fonts.heading1, fonts.latin, SIZE_3HAO),
@@ -179,12 +189,14 @@ def _fix_styles(document: Document, fonts: WordFonts) -> None:
             first_line_chars=200,
             keep_next=True,
             outline_level=level - 1,
+            snap_to_grid=False,
         )
         _define_style(root, f"Heading{level}", fmt, run_fmt)
     title_run = ox.RunFormat(fonts.title, fonts.latin, SIZE_2HAO, bold=fonts.title_bold)
     _define_style(root, "Title", title_paragraph_format(), title_run)
     subtitle_run = ox.RunFormat(fonts.heading2, fonts.latin, SIZE_3HAO)
-    _define_style(root, "Subtitle", ox.ParaFormat(align="center", line=LINE_PITCH), subtitle_run)
+    subtitle = ox.ParaFormat(align="center", line=LINE_PITCH, snap_to_grid=False)
+    _define_style(root, "Subtitle", subtitle, subtitle_run)
     page_run = ox.RunFormat(fonts.page_number, fonts.page_number, SIZE_4HAO)
     _define_style(root, "Footer", footer_paragraph_format("right"), page_run)
 
@@ -192,7 +204,14 @@ def _fix_styles(document: Document, fonts: WordFonts) -> None:
 def title_paragraph_format() -> ox.ParaFormat:
     """Title lines: centred, exact height so multi-line titles keep even spacing."""
     # 2号 glyphs need more than the body's 28.9 pt; 36 pt keeps them clear of each other.
-    return ox.ParaFormat(align="center", line=ox.pt_to_twips(36), before=0, after=0, keep_next=True)
+    return ox.ParaFormat(
+        align="center",
+        line=ox.pt_to_twips(36),
+        before=0,
+        after=0,
+        keep_next=True,
+        snap_to_grid=False,
+    )
 
 
 def footer_paragraph_format(side: str) -> ox.ParaFormat:
@@ -290,5 +309,6 @@ def _set_up_page(document: Document) -> None:
         grid = ox.w_el("docGrid")
         sect_pr.append(grid)
     grid.attrib.clear()
-    grid.set(_w("type"), "lines")
+    grid.set(_w("type"), "linesAndChars")
     grid.set(_w("linePitch"), str(LINE_PITCH))
+    grid.set(_w("charSpace"), str(CHAR_SPACE))
