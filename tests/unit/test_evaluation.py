@@ -1,0 +1,272 @@
+"""年终评议 and 季度督查 (SPEC §13) on a real SQLite file, against scores computed by hand
+(``tests/evaluation_data.py``): the service, ``gongkai report evaluation --json`` and the workbook
+agree; liaisons read only their own division; 扣分 and 调整 are the admin's and audited."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from fractions import Fraction
+
+import evaluation_data as data
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+from support import ADMIN_PASSWORD, LIAISON_PASSWORD
+
+from gongkai_desktop.db.evaluation_models import EvaluationAdjustment
+from gongkai_desktop.db.models import AuditEntry
+from gongkai_desktop.domain.evaluation import DEFAULT_INDICATORS, Indicator, shown
+from gongkai_desktop.errors import PermissionDenied, ValidationError
+from gongkai_desktop.services.evaluation import EvaluationService
+
+
+@pytest.fixture
+def scored(app_ctx, admin):  # type: ignore[no-untyped-def]
+    """The hand-computed year of ``evaluation_data`` stored; returns the division ids."""
+    return data.build(app_ctx.db, admin)
+
+
+def _figures(result) -> dict[str, tuple[str, str, int | None]]:  # type: ignore[no-untyped-def]
+    return {
+        d.division_name: (str(shown(d.total)) if d.total is not None else None, d.grade, d.rank)
+        for d in result.divisions
+    }
+
+
+def test_year_scores_equal_the_hand_figures(app_ctx, admin, scored):
+    """Every division's total, grade and rank for 2025, 开发指导处's thirteen indicator scores and
+    counts, and 社会帮扶处's re-spread scores equal the hand computation; ties share rank 2."""
+    result = EvaluationService(app_ctx.db, admin).evaluate(data.ANNUAL, data.AS_OF)
+    assert _figures(result) == data.ANNUAL_EXPECTED
+    assert [d.rank for d in result.divisions] == [1, 2, 2, 4, 5, 5, 5, 5]
+    kf = result.division(scored["开发指导处"])
+    assert {s.indicator.code: str(shown(s.score)) for s in kf.scores} == data.KF_SCORES
+    assert {s.indicator.code: (s.count.measured, s.count.met) for s in kf.scores} == data.KF_COUNTS
+    assert (shown(kf.deductions), shown(kf.adjustments), kf.corrected_cases) == (
+        Decimal("3.00"),
+        Decimal("1.50"),
+        1,
+    )
+    assert kf.total == sum(s.score for s in kf.scores) - 3 + Fraction(3, 2)
+    sb = result.division(scored["社会帮扶处"])
+    assert {
+        s.indicator.code: str(shown(s.score)) for s in sb.scores if s.applicable
+    } == data.SB_SCORES
+    assert [s.indicator.code for s in sb.scores if not s.applicable] == [
+        "RW1",
+        "RW2",
+        "ZD3",
+        "JD1",
+        "JD2",
+        "JD3",
+        "HY1",
+        "YSQ1",
+        "JC1",
+    ]
+
+
+def test_quarter_view_respreads_and_lists_divisions_with_nothing_to_measure(app_ctx, admin, scored):
+    """In the second quarter 开发指导处 is scored over eight indicators (85.29), the two divisions
+    with one item each share rank 1 at 100, and the rest are 不适用 without total or rank."""
+    result = EvaluationService(app_ctx.db, admin).evaluate(data.Q2, data.AS_OF)
+    figures = _figures(result)
+    for name, expected in data.Q2_EXPECTED.items():
+        assert figures.pop(name) == expected
+    assert figures and all(v == (None, "不适用", None) for v in figures.values())
+    assert result.as_json()["period"] == "2025Q2"
+
+
+def test_indicator_records_explain_the_number(app_ctx, admin, scored):
+    """The records behind 开发指导处's YSQ1 are its two requests, the late one marked 未达标."""
+    refs = EvaluationService(app_ctx.db, admin).division_records(
+        data.ANNUAL, scored["开发指导处"], "YSQ1", data.AS_OF
+    )
+    assert [(r.title.split()[0], r.outcome) for r in refs] == [
+        ("2025-002", "missed"),
+        ("2025-001", "met"),
+    ]
+    assert all(r.page == "requests" and r.record_id for r in refs)
+
+
+def test_cli_json_and_workbook_agree_with_the_service(app_ctx, admin, scored, run_cli, tmp_path):
+    """``report evaluation --json`` prints SPEC §13's shape with the hand figures, and the
+    workbook it writes holds the same numbers: total = Σ scores − 扣分 + 调整, rows ranked."""
+    out_file = tmp_path / "评议.xlsx"
+    code, out, err = run_cli(
+        "--as",
+        "admin",
+        "report",
+        "evaluation",
+        "--year",
+        "2025",
+        "-o",
+        str(out_file),
+        "--json",
+        password=ADMIN_PASSWORD,
+    )
+    assert code == 0, err
+    doc = json.loads(out)
+    assert (doc["year"], doc["period"]) == (2025, "2025")
+    assert [i["code"] for i in doc["indicators"]] == [i.code for i in DEFAULT_INDICATORS]
+    by_name = {d["division"]: d for d in doc["divisions"]}
+    for name, (total, grade, rank) in data.ANNUAL_EXPECTED.items():
+        assert (f"{by_name[name]['total']:.2f}", by_name[name]["grade"], by_name[name]["rank"]) == (
+            total,
+            grade,
+            rank,
+        )
+    kf = by_name["开发指导处"]
+    assert (kf["deductions"], kf["adjustments"]) == (3.0, 1.5)
+    assert {c: f"{v['score']:.2f}" for c, v in kf["indicators"].items()} == data.KF_SCORES
+    assert by_name["社会帮扶处"]["indicators"]["RW1"] == {
+        "measured": 0,
+        "met": 0,
+        "applicable": False,
+        "score": None,
+    }
+
+    wb = load_workbook(out_file)
+    assert wb.sheetnames[:1] == ["汇总"] and wb.sheetnames[-2:] == ["指标说明", "扣分明细"]
+    assert set(data.ANNUAL_EXPECTED) <= set(wb.sheetnames)
+    ws = wb["汇总"]
+    header = [c.value for c in ws[3]]
+    n = len(DEFAULT_INDICATORS)
+    assert header[0:2] == ["排名", "处室"] and header[-4:] == ["扣分", "调整", "总分", "等次"]
+    ranks = []
+    for row in ws.iter_rows(min_row=4, max_row=3 + len(data.ANNUAL_EXPECTED), values_only=True):
+        rank, name, *scores = row[: 2 + n]
+        deductions, adjustments, total, grade = row[2 + n : 6 + n]
+        assert (f"{total:.2f}", grade, rank) == data.ANNUAL_EXPECTED[name]
+        summed = sum(s for s in scores if isinstance(s, int | float))
+        # Each score and the total are rounded on their own: at most 0.005 apart per score.
+        assert abs(max(summed - deductions + adjustments, 0) - total) <= 0.005 * n + 1e-9
+        ranks.append(rank)
+    assert ranks == sorted(ranks)
+    assert ws.freeze_panes == "C4" and ws.print_title_rows == "$3:$3"
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.conditional_formatting and len(ws._charts) == 1
+    assert all(
+        not (isinstance(c.value, str) and c.value.startswith("="))
+        for r in ws.iter_rows()
+        for c in r
+    )
+    kf_sheet = wb["开发指导处"]
+    assert kf_sheet["D4"].value == "达标 2/4" and kf_sheet["G4"].value == 7.5
+    details = [r for r in wb["扣分明细"].iter_rows(min_row=4, values_only=True) if r[0]]
+    assert [(r[1], r[2], r[3]) for r in details] == [
+        ("开发指导处", "扣分", 3.0),
+        ("开发指导处", "调整", 1.5),
+    ]
+
+
+def test_liaison_reads_only_their_own_division_and_refusals_are_audited(
+    app_ctx, admin, scored, liaison
+):
+    """A liaison's evaluation holds their own division only; another division's records or
+    score is refused, and so is any deduction; each refusal is in the audit log."""
+    service = EvaluationService(app_ctx.db, liaison)
+    result = service.evaluate(data.ANNUAL, data.AS_OF)
+    assert [d.division_name for d in result.divisions] == ["开发指导处"]
+    assert result.divisions[0].rank == 4
+    with pytest.raises(PermissionDenied):
+        service.division_records(data.ANNUAL, scored["社会帮扶处"], "ZD1", data.AS_OF)
+    with pytest.raises(PermissionDenied):
+        service.division_score(data.ANNUAL, scored["社会帮扶处"], data.AS_OF)
+    with pytest.raises(PermissionDenied):
+        service.add_adjustment(
+            data.ANNUAL, scored["开发指导处"], "adjustment", Decimal(5), "自评加分"
+        )
+    assert len(service.list_adjustments(data.ANNUAL)) == 2
+    with app_ctx.db.read() as s:
+        denied = s.scalars(select(AuditEntry.action).where(AuditEntry.outcome == "denied")).all()
+        assert denied == ["evaluation.read", "evaluation.read", "evaluation.adjustment"]
+        assert s.query(EvaluationAdjustment).count() == 2
+
+
+def test_cli_deduct_adjust_list_and_refusal(app_ctx, admin, scored, liaison, run_cli):
+    """``evaluation deduct`` and ``adjust`` store an audited entry and change the total;
+    a liaison's attempt exits 1 and stores nothing; ``list --json`` shows the entries."""
+    code, out, err = run_cli(
+        "--as",
+        "admin",
+        "evaluation",
+        "deduct",
+        "--year",
+        "2025",
+        "--division",
+        "社会帮扶处",
+        "--points",
+        "1.15",
+        "--reason",
+        "不应公开而公开",
+        password=ADMIN_PASSWORD,
+    )
+    assert code == 0, err
+    code, _, err = run_cli(
+        "--as",
+        "lly_kf",
+        "evaluation",
+        "adjust",
+        "--year",
+        "2025",
+        "--division",
+        "开发指导处",
+        "--points",
+        "9",
+        "--reason",
+        "自评",
+        password=LIAISON_PASSWORD,
+    )
+    assert code == 1 and "管理员" in err
+    code, _, err = run_cli(
+        "--as",
+        "admin",
+        "evaluation",
+        "deduct",
+        "--year",
+        "2025",
+        "--division",
+        "社会帮扶处",
+        "--points",
+        "-2",
+        "--reason",
+        "x",
+        password=ADMIN_PASSWORD,
+    )
+    assert code == 1 and "大于 0" in err
+    code, out, _ = run_cli(
+        "--as", "admin", "evaluation", "list", "--year", "2025", "--json", password=ADMIN_PASSWORD
+    )
+    entries = json.loads(out)
+    assert [(e["division"], e["kind"], e["points"]) for e in entries] == [
+        ("开发指导处", "扣分", 3.0),
+        ("开发指导处", "调整", 1.5),
+        ("社会帮扶处", "扣分", 1.15),
+    ]
+    result = EvaluationService(app_ctx.db, admin).evaluate(data.ANNUAL, data.AS_OF)
+    sb = result.division(scored["社会帮扶处"])
+    assert str(shown(sb.total)) == "70.00" and sb.rank == 3  # 71.1538 − 1.15, no longer tied
+    with app_ctx.db.read() as s:
+        actions = s.scalars(
+            select(AuditEntry.action).where(AuditEntry.action.like("evaluation.%"))
+        ).all()
+    assert actions.count("evaluation.deduction") == 2 and "evaluation.adjustment" in actions
+
+
+def test_indicator_table_is_per_year_and_checked(app_ctx, admin, scored):
+    """A year's own table replaces the default for that year only; a bad table is refused
+    whole; scores follow the stored weights."""
+    service = EvaluationService(app_ctx.db, admin)
+    own = (
+        Indicator("A1", "主动公开", Decimal(60), "ZD1"),
+        Indicator("A2", "门户网站", Decimal(40), "ZD2"),
+    )
+    service.save_indicators(2025, own)
+    assert service.indicators(2025) == own and service.indicators(2026) == DEFAULT_INDICATORS
+    with pytest.raises(ValidationError):
+        service.save_indicators(2025, (Indicator("A1", "x", Decimal(0), "NOPE"),))
+    assert service.indicators(2025) == own
+    kf = service.evaluate(data.ANNUAL, data.AS_OF).division(scored["开发指导处"])
+    # 60 × 3/4 + 40 × 3/4 − 3 + 1.5 = 73.5
+    assert str(shown(kf.total)) == "73.50"
