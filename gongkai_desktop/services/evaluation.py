@@ -9,9 +9,11 @@ adjustments is the admin's.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -170,6 +172,25 @@ class EvaluationService(Service):
                 detail=f"{year}年考核指标 {len(indicators)} 项，权重合计 {sum(i.weight for i in indicators)}",
             )
         return tuple(indicators)
+
+    def export_indicators(self, year: int, path: str | os.PathLike[str]) -> Path:
+        """The year's indicator table as an Excel sheet (also the template to edit and load)."""
+        from ..importers.indicators_xlsx import save_indicators_xlsx
+
+        return save_indicators_xlsx(path, year, self.indicators(year))
+
+    def import_indicators(self, year: int, path: str | os.PathLike[str]) -> tuple[Indicator, ...]:
+        """Replace the year's table by an Excel sheet's (admin): a bad sheet is refused with its
+        row errors and changes nothing."""
+        from ..importers.indicators_xlsx import load_indicators_xlsx
+
+        self.require(
+            Action.MANAGE_SYSTEM,
+            what="evaluation.indicators",
+            entity=ENTITY_INDICATOR,
+            entity_id=year,
+        )
+        return self.save_indicators(year, load_indicators_xlsx(path))
 
     # --- scores ---
     def _visible(self) -> int | None:

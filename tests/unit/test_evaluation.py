@@ -270,3 +270,39 @@ def test_indicator_table_is_per_year_and_checked(app_ctx, admin, scored):
     kf = service.evaluate(data.ANNUAL, data.AS_OF).division(scored["开发指导处"])
     # 60 × 3/4 + 40 × 3/4 − 3 + 1.5 = 73.5
     assert str(shown(kf.total)) == "73.50"
+
+
+def test_indicator_sheet_round_trips_and_a_bad_sheet_changes_nothing(app_ctx, admin, tmp_path):
+    """The default table saved to Excel loads back equal into another year; a sheet with a bad
+    weight, an unknown method and a repeated code is refused listing each row, storing nothing."""
+    from openpyxl import load_workbook as open_book
+
+    service = EvaluationService(app_ctx.db, admin)
+    path = service.export_indicators(2025, tmp_path / "指标.xlsx")
+    assert service.import_indicators(2027, path) == DEFAULT_INDICATORS
+    assert service.has_own_indicators(2027) and not service.has_own_indicators(2025)
+    wb = open_book(path)
+    ws = wb["考核指标"]
+    ws["C2"] = "十五"
+    ws["D3"] = "XX9"
+    ws["A4"] = "RW1"
+    wb.save(path)
+    with pytest.raises(ValidationError) as caught:
+        service.import_indicators(2026, path)
+    problems = caught.value.problems
+    assert any(p.startswith("第2行「权重」") for p in problems)
+    assert any(p.startswith("第3行「计算方法」") for p in problems)
+    assert any(p.startswith("第4行「代码」") and "第2行" in p for p in problems)
+    assert not service.has_own_indicators(2026)
+
+
+def test_only_the_admin_changes_indicators(app_ctx, admin, liaison, tmp_path):
+    """A liaison's import of an indicator sheet is refused and audited; nothing is stored."""
+    path = EvaluationService(app_ctx.db, admin).export_indicators(2025, tmp_path / "指标.xlsx")
+    with pytest.raises(PermissionDenied):
+        EvaluationService(app_ctx.db, liaison).import_indicators(2025, path)
+    assert not EvaluationService(app_ctx.db, admin).has_own_indicators(2025)
+    with app_ctx.db.read() as s:
+        assert s.scalars(select(AuditEntry.action).where(AuditEntry.outcome == "denied")).all() == [
+            "evaluation.indicators"
+        ]

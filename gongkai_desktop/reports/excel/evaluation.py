@@ -36,6 +36,7 @@ EXPLANATION = "指标说明"
 ADJUSTMENTS = "扣分明细"
 NUMBER = "0.00"
 TITLE_FONT = Font(bold=True, size=14)
+CENTRED = Alignment(horizontal="center")
 
 
 def _text(ws: Any, row: int, col: int, value: str) -> Any:
@@ -96,7 +97,7 @@ def _summary(ws: Any, result: EvaluationResult, unit: str) -> None:
     )
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(headers))
     _header(ws, 3, headers)
-    ws.row_dimensions[3].height = 48
+    ws.row_dimensions[3].height = 66
     row = 3
     for d in result.divisions:
         row += 1
@@ -116,9 +117,11 @@ def _summary(ws: Any, result: EvaluationResult, unit: str) -> None:
         else:
             _number(ws, row, base + 2, float(shown(d.total)))
         ws.cell(row=row, column=base + 3, value=d.grade)
+        for col in (1, base + 3):
+            ws.cell(row=row, column=col).alignment = CENTRED
     last = row
     total_col = 5 + len(codes)
-    set_column_widths(ws, [6, 14, *([9] * len(codes)), 8, 8, 9, 8])
+    set_column_widths(ws, [6, 14, *([10.5] * len(codes)), 8, 8, 9, 8])
     ws.freeze_panes = "C4"
     if last >= 4:
         letter = get_column_letter(total_col)
