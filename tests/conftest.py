@@ -81,3 +81,12 @@ def run_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capt
         return code, out.out, out.err
 
     return run
+
+
+@pytest.fixture
+def scored(app_ctx, admin):  # type: ignore[no-untyped-def]
+    """The year 2025 whose evaluation was computed by hand (``tests/evaluation_data.py``)
+    stored; returns the division ids by name."""
+    import evaluation_data
+
+    return evaluation_data.build(app_ctx.db, admin)

@@ -49,6 +49,7 @@ class RecordRef:
     dated: date | None
     outcome: str  # met / missed / pending
     note: str = ""
+    done: bool = True  # False: still to be done (a pending one is then at risk)
 
     @property
     def outcome_label(self) -> str:
@@ -77,7 +78,8 @@ def _items(session: Session, ctx: MeasureContext, division_id: int, method: str)
             if deadline is None:
                 outcome, note = "pending", "期限无法计算"
             elif deadline >= ctx.as_of:
-                outcome, note = "pending", f"期限 {deadline:%Y-%m-%d} 未到"
+                when = f"，{published:%Y-%m-%d} 公开" if published else "，尚未公开"
+                outcome, note = "pending", f"期限 {deadline:%Y-%m-%d} 未到{when}"
             elif published is not None and published <= deadline:
                 outcome, note = "met", f"期限 {deadline:%Y-%m-%d}，{published:%Y-%m-%d} 公开"
             else:
@@ -90,7 +92,8 @@ def _items(session: Session, ctx: MeasureContext, division_id: int, method: str)
             outcome, note = (
                 ("met", "已在门户网站公开") if portal else ("missed", "公开渠道未列门户网站")
             )
-        out.append(RecordRef("items", item_id, title, formed, outcome, note))
+        done = published is not None
+        out.append(RecordRef("items", item_id, title, formed, outcome, note, done))
     return out
 
 
@@ -119,7 +122,7 @@ def _documents(
             outcome, note = "pending", "文件未公开，解读尚未到期"
         else:
             outcome, note = ("met", "已解读") if interpreted else ("missed", "未解读")
-        out.append(RecordRef("documents", doc_id, name, written, outcome, note))
+        out.append(RecordRef("documents", doc_id, name, written, outcome, note, is_published))
     return out
 
 
@@ -160,9 +163,9 @@ def _interpretations(
         else:
             diverse = bool(forms) and forms != InterpretationForm.TEXT.value
             outcome, note = ("met", "多种形式") if diverse else ("missed", "仅文字解读")
-        out.append(
-            RecordRef("interpretations", rid, title, doc_published or published, outcome, note)
-        )
+        done = published is not None and published <= ctx.as_of
+        dated = doc_published or published
+        out.append(RecordRef("interpretations", rid, title, dated, outcome, note, done))
     return out
 
 
@@ -187,7 +190,15 @@ def _responses(
     ):
         outcome, check = response_check(seen, responded, ctx)
         out.append(
-            RecordRef("engagement", rid, f"舆情：{subject}", _day(seen), outcome, check.message)
+            RecordRef(
+                "engagement",
+                rid,
+                f"舆情：{subject}",
+                _day(seen),
+                outcome,
+                check.message,
+                not check.is_open,
+            )
         )
     m = PublicInteraction
     period_over = ctx.period.end < ctx.as_of
@@ -206,7 +217,8 @@ def _responses(
             outcome, note = "met", f"{answered:%Y-%m-%d} 答复"
         else:
             outcome, note = ("missed" if period_over else "pending"), "未答复"
-        out.append(RecordRef("engagement", rid, f"留言：{subject}", received, outcome, note))
+        title = f"留言：{subject}"
+        out.append(RecordRef("engagement", rid, title, received, outcome, note, outcome == "met"))
     return out
 
 
@@ -241,7 +253,13 @@ def _requests(
         except CalendarMissing as exc:
             out.append(
                 RecordRef(
-                    "requests", rid, f"{reg_no} {content}"[:80], c.receipt_date, "pending", str(exc)
+                    "requests",
+                    rid,
+                    f"{reg_no} {content}".strip()[:80],
+                    c.receipt_date,
+                    "pending",
+                    str(exc),
+                    c.answer_date is not None,
                 )
             )
             continue
@@ -254,10 +272,11 @@ def _requests(
             RecordRef(
                 "requests",
                 rid,
-                f"{reg_no} {content}"[:80],
+                f"{reg_no} {content}".strip()[:80],
                 c.receipt_date,
                 outcome,
                 due + status.state.label,
+                c.answer_date is not None,
             )
         )
     return out
@@ -272,9 +291,10 @@ def _consultations(
     for decision, consultation in session.execute(stmt.order_by(Consultation.ended_on)):
         outcome, period, result = judge(decision, consultation)
         note = f"征求期限：{period.label}；采纳情况公开：{result.label}"
+        done = consultation.result_published_on is not None
         out.append(
             RecordRef(
-                "decisions", decision.id, decision.title, consultation.ended_on, outcome, note
+                "decisions", decision.id, decision.title, consultation.ended_on, outcome, note, done
             )
         )
     return out
@@ -365,7 +385,8 @@ def _reports(
             name = f"第{no}项 {title}（{QUARTER_LABELS[q]}）"
             if method == "RW1":
                 if due >= ctx.as_of:
-                    outcome, note = "pending", f"报送期限 {due:%Y-%m-%d} 未到"
+                    sent = f"，{report.submitted_on:%Y-%m-%d} 已报送" if report else "，尚未报送"
+                    outcome, note = "pending", f"报送期限 {due:%Y-%m-%d} 未到{sent}"
                 elif report is not None and report.submitted_on <= due:
                     outcome, note = "met", f"{report.submitted_on:%Y-%m-%d} 报送"
                 else:
@@ -376,7 +397,7 @@ def _reports(
                     continue
                 passed = report.review_result == ReviewResult.PASS.value
                 outcome, note = ("met", "审核合格") if passed else ("missed", "需整改")
-            out.append(RecordRef("tasks", None, name, due, outcome, note))
+            out.append(RecordRef("tasks", None, name, due, outcome, note, report is not None))
     return out
 
 

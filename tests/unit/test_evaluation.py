@@ -21,12 +21,6 @@ from gongkai_desktop.errors import PermissionDenied, ValidationError
 from gongkai_desktop.services.evaluation import EvaluationService
 
 
-@pytest.fixture
-def scored(app_ctx, admin):  # type: ignore[no-untyped-def]
-    """The hand-computed year of ``evaluation_data`` stored; returns the division ids."""
-    return data.build(app_ctx.db, admin)
-
-
 def _figures(result) -> dict[str, tuple[str, str, int | None]]:  # type: ignore[no-untyped-def]
     return {
         d.division_name: (str(shown(d.total)) if d.total is not None else None, d.grade, d.rank)
