@@ -33,6 +33,8 @@ from .measures import (
     report_due_dates,
     response_check,
     sync_outcome,
+    took_part,
+    trainings_stmt,
 )
 
 RECORD_LIMIT = 500  # rows per indicator in a detail view
@@ -329,29 +331,16 @@ def _training(
 ) -> list[RecordRef]:
     from ..db.models import Division
 
-    name = session.get(Division, division_id).name  # type: ignore[union-attr]
-    w = WorkMeeting
+    division = session.get(Division, division_id)
+    assert division is not None
     out: list[RecordRef] = []
     for rid, subject, held, organiser, participants in session.execute(
-        select(w.id, w.subject, w.held_on, w.division_id, w.participants)
-        .where(
-            w.deleted_at.is_(None),
-            w.meeting_kind == "training",
-            ctx.within(w.held_on),
-            w.held_on <= ctx.as_of,
-        )
-        .order_by(w.held_on)
+        trainings_stmt(ctx).order_by(WorkMeeting.held_on)
     ):
-        took_part = division_id == organiser or name in (participants or "")
+        met = took_part(division, organiser, participants)
+        note = "本处室参加" if met else "本处室未参加"
         out.append(
-            RecordRef(
-                "engagement",
-                rid,
-                f"培训：{subject}",
-                held,
-                "met" if took_part else "missed",
-                "本处室参加" if took_part else "本处室未参加",
-            )
+            RecordRef("engagement", rid, f"培训：{subject}", held, "met" if met else "missed", note)
         )
     return out
 

@@ -24,13 +24,15 @@ from ..db.decision_models import Consultation, Decision
 from ..db.engagement_models import PressConference, PublicInteraction, PublicOpinion, WorkMeeting
 from ..db.interpretation_models import Interpretation
 from ..db.ledger_models import DisclosureItem, NormativeDocument
+from ..db.models import Division
 from ..db.plan_models import PlanAssignment, PlanTask, TaskReport
 from ..db.request_models import DisclosureCase, DisclosureRequest
 from ..domain.compliance import Verdict
 from ..domain.disclosure import PORTAL_BIT, DeadlineState, DisclosureAttribute
-from ..domain.engagement import RESPONSE_HOURS, RULE_RESPONSE_48H, HourCheck
+from ..domain.engagement import RESPONSE_HOURS, RULE_RESPONSE_48H, HourCheck, MeetingKind
 from ..domain.evaluation import Count, Period
 from ..domain.interpretation import InterpretationFields, InterpretationForm, sync_problems
+from ..domain.labels import GROUP_WORDS_ALL, GROUP_WORDS_BUSINESS, DivisionKind
 from ..domain.plan import ReviewResult, report_due_date
 from ..domain.requests import CaseResult, RequestClock, RequestState, request_status
 from ..errors import CalendarMissing
@@ -419,24 +421,41 @@ def measure_conferences(
     return {"FB1": {d: Tally(int(d in taking_part), int(d not in taking_part)) for d in divisions}}
 
 
-def measure_training(
-    session: Session, ctx: MeasureContext, divisions: dict[int, str]
-) -> dict[str, dict[int, Tally]]:
-    """Each training of the period counts for every division; met where the division organised
-    it or is named among the participants."""
+def took_part(division: Division, organiser: int, participants: str) -> bool:
+    """Whether a division is among a meeting's participants: it organised it, is named, or a
+    group word covers it (各处室 every division, 各业务处 the business divisions; SPEC §2)."""
+    text = participants or ""
+    if division.id == organiser or (division.name and division.name in text):
+        return True
+    if any(word in text for word in GROUP_WORDS_ALL):
+        return True
+    business = division.kind == DivisionKind.BUSINESS.value
+    return business and any(word in text for word in GROUP_WORDS_BUSINESS)
+
+
+def trainings_stmt(ctx: MeasureContext) -> Any:
     w = WorkMeeting
-    stmt = select(w.division_id, w.participants).where(
+    return select(w.id, w.subject, w.held_on, w.division_id, w.participants).where(
         w.deleted_at.is_(None),
-        w.meeting_kind == "training",
+        w.meeting_kind == MeetingKind.TRAINING.value,
         ctx.within(w.held_on),
         w.held_on <= ctx.as_of,
     )
-    trainings = list(session.execute(stmt))
+
+
+def measure_training(
+    session: Session, ctx: MeasureContext, divisions: dict[int, str]
+) -> dict[str, dict[int, Tally]]:
+    """Each training of the period counts for every division; met where it took part."""
+    trainings = list(session.execute(trainings_stmt(ctx)))
     out = _Tallies()
-    for organiser, participants in trainings:
-        for division_id, name in divisions.items():
-            took_part = division_id == organiser or (name and name in (participants or ""))
-            out.add(division_id, "met" if took_part else "missed")
+    if not trainings:
+        return {"PX1": {}}
+    rows = session.scalars(select(Division).where(Division.id.in_(list(divisions)))).all()
+    for _id, _subject, _held, organiser, participants in trainings:
+        for division in rows:
+            met = took_part(division, organiser, participants)
+            out.add(division.id, "met" if met else "missed")
     return {"PX1": out.done()}
 
 

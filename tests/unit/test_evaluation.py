@@ -300,3 +300,64 @@ def test_only_the_admin_changes_indicators(app_ctx, admin, liaison, tmp_path):
         assert s.scalars(select(AuditEntry.action).where(AuditEntry.outcome == "denied")).all() == [
             "evaluation.indicators"
         ]
+
+
+def test_demo_data_measures_every_indicator_but_one(app_ctx):
+    """``gongkai demo`` for last year gives every division something on every indicator except
+    机关纪委's 依申请公开, which is 不适用 (its weight re-spread); 扣分明细 has two entries."""
+    from datetime import date
+
+    from gongkai_desktop.demo import demo_job
+    from gongkai_desktop.domain.evaluation import Period
+    from gongkai_desktop.progress import run_job
+    from gongkai_desktop.services.auth import AuthService
+
+    year = date.today().year - 1
+    run_job(demo_job(app_ctx, None, year, scale=200))
+    admin = AuthService(app_ctx.db).login("admin", "demo1234")
+    result = EvaluationService(app_ctx.db, admin).evaluate(Period(year))
+    missing = [
+        (d.division_name, s.indicator.code)
+        for d in result.divisions
+        for s in d.scores
+        if not s.applicable
+    ]
+    assert missing == [("机关纪委", "YSQ1")]
+    assert [(a.division_name, a.kind_label) for a in result.adjustments] == [
+        ("社会帮扶处", "扣分"),
+        ("考核评估处", "调整"),
+    ]
+
+
+def test_a_group_word_among_the_participants_counts_for_the_divisions_it_names(app_ctx, admin):
+    """PX1: a training for 各处室 counts for every division, one for 各业务处 only for business
+    divisions, one naming 人事处 only for it and its organiser."""
+    from datetime import date
+
+    from gongkai_desktop.db.engagement_models import WorkMeeting
+    from gongkai_desktop.domain.evaluation import Period
+    from gongkai_desktop.services.admin import AdminService
+
+    ids = {d.name: d.id for d in AdminService(app_ctx.db, admin).list_divisions()}
+    with app_ctx.db.write() as s:
+        for held, who in (
+            (date(2025, 3, 3), "各处室联络员"),
+            (date(2025, 4, 8), "各业务处负责同志"),
+            (date(2025, 5, 9), "人事处干部"),
+        ):
+            s.add(
+                WorkMeeting(
+                    meeting_kind="training",
+                    held_on=held,
+                    subject="培训",
+                    participants=who,
+                    division_id=ids["综合处"],
+                )
+            )
+    result = EvaluationService(app_ctx.db, admin).evaluate(Period(2025), date(2026, 1, 10))
+    px1 = {
+        d.division_name: (d.score_of("PX1").count.met, d.score_of("PX1").count.measured)
+        for d in result.divisions
+    }
+    assert px1["开发指导处"] == (2, 3) and px1["社会帮扶处"] == (2, 3)
+    assert px1["人事处"] == (2, 3) and px1["综合处"] == (3, 3) and px1["计财处"] == (1, 3)
