@@ -290,6 +290,18 @@ class EvaluationService(Service):
             ctx = context(session, period, as_of or date.today())
             return records_of(session, ctx, division_id, indicator.method)
 
+    def division_records_all(
+        self, period: Period, division_id: int, as_of: date | None = None
+    ) -> dict[str, list[RecordRef]]:
+        """The records behind every indicator of the division, by code, read in one session."""
+        self.require_scores(division_id)
+        with self.db.read() as session:
+            ctx = context(session, period, as_of or date.today())
+            return {
+                i.code: records_of(session, ctx, division_id, i.method)
+                for i in stored_indicators(session, period.year)
+            }
+
     def division_score(
         self, period: Period, division_id: int, as_of: date | None = None
     ) -> DivisionScore:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, literal, or_, select
 from sqlalchemy.orm import Session
 
 from ..db.decision_models import Consultation, Decision
@@ -63,7 +63,17 @@ def _day(value: datetime | date | None) -> date | None:
 
 
 def _items(session: Session, ctx: MeasureContext, division_id: int, method: str) -> list[RecordRef]:
+    """A division may have thousands of items a year: SQL puts the missed ones first, then the
+    pending ones, and reads no more than the limit."""
     i = DisclosureItem
+    if method == "ZD1":
+        passed = and_(i.deadline.is_not(None), i.deadline < ctx.as_of)
+        missed = and_(passed, or_(i.published_on.is_(None), i.published_on > i.deadline))
+        rank = case((missed, 0), (passed, 2), else_=1)
+        where = [literal(True)]
+    else:
+        rank = case((i.channels.op("&")(PORTAL_BIT) == 0, 0), else_=2)
+        where = [i.published_on.is_not(None), i.deadline.is_not(None)]
     stmt = (
         select(i.id, i.title, i.formed_on, i.deadline, i.published_on, i.channels)
         .where(
@@ -71,8 +81,10 @@ def _items(session: Session, ctx: MeasureContext, division_id: int, method: str)
             i.division_id == division_id,
             i.attribute == DisclosureAttribute.PROACTIVE.value,
             ctx.within(i.formed_on),
+            *where,
         )
-        .order_by(i.formed_on, i.id)
+        .order_by(rank, i.formed_on, i.id)
+        .limit(RECORD_LIMIT)
     )
     out: list[RecordRef] = []
     for item_id, title, formed, deadline, published, channels in session.execute(stmt):

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from ...domain.evaluation import NOT_APPLICABLE, RESPREAD_RULE, EvaluationResult, shown
 from ...fileio import atomic_path
 from ...progress import CancelToken, Job, Progress
+from ...services.measure_records import RECORD_LIMIT
 from ._text import is_plain, set_text
 from .styles import (
     add_bar_chart,
@@ -35,6 +36,8 @@ SUMMARY = "汇总"
 EXPLANATION = "指标说明"
 ADJUSTMENTS = "扣分明细"
 NUMBER = "0.00"
+LIST_ALL = 50  # an indicator with up to this many records lists them all
+LIST_MOST = 200  # otherwise its unmet records, at most this many
 TITLE_FONT = Font(bold=True, size=14)
 CENTRED = Alignment(horizontal="center")
 
@@ -192,7 +195,8 @@ def _division_sheet(
     row += 1
     _header(ws, row, ["代码", "记录", "日期", "结果", "说明"])
     for code, refs in records.items():
-        for ref in refs:
+        shown_refs = refs if len(refs) <= LIST_ALL else [r for r in refs if r.outcome != "met"]
+        for ref in shown_refs[:LIST_MOST]:
             row += 1
             ws.cell(row=row, column=1, value=code)
             _text(ws, row, 2, ref.title)
@@ -200,6 +204,14 @@ def _division_sheet(
                 ws.cell(row=row, column=3, value=ref.dated).number_format = "yyyy-mm-dd"
             ws.cell(row=row, column=4, value=ref.outcome_label)
             _text(ws, row, 5, ref.note)
+        left_out = len(refs) - min(len(shown_refs), LIST_MOST)
+        if left_out:
+            row += 1
+            ws.cell(row=row, column=1, value=code)
+            score = d.score_of(code)
+            many = f"另有 {left_out} 条" if len(refs) < RECORD_LIMIT else "其余记录"
+            note = f"{many}未逐条列出（本项{score.measured_text}，明细见系统的考核评议页面）"
+            ws.cell(row=row, column=2, value=note).font = Font(italic=True, color="595959")
     set_column_widths(ws, [8, 40, 11, 14, 8, 8, 9, 36])
     ws.freeze_panes = "A4"
     _print_setup(ws, 3)
@@ -283,13 +295,8 @@ def evaluation_workbook_job(
         if cancel:
             cancel.check()
         yield Progress(n, total, f"写入{d.division_name}明细")
-        records = {
-            s.indicator.code: service.division_records(
-                result.period, d.division_id, s.indicator.code, result.as_of
-            )
-            for s in d.scores
-            if s.applicable
-        }
+        every = service.division_records_all(result.period, d.division_id, result.as_of)
+        records = {s.indicator.code: every[s.indicator.code] for s in d.scores if s.applicable}
         title = safe_sheet_title(d.division_name, titles)
         titles.append(title)
         _division_sheet(wb.create_sheet(title), result, d, records)
