@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 from pathlib import Path
 
@@ -111,7 +111,10 @@ def _adjustment(
         _from_centi(a.points_centi),
         a.reason,
         users.get(a.created_by or 0, ""),
-        a.created_at.strftime("%Y-%m-%d %H:%M") if a.created_at else "",
+        # Stored in UTC; shown in the computer's local time.
+        a.created_at.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+        if a.created_at
+        else "",
     )
 
 

@@ -120,3 +120,36 @@ def test_quarter_view_shows_not_applicable_divisions_without_rank(
         if proxy.index(r, 3).data() == "不适用"
     ]
     assert set(ranks) == {"—"}
+
+
+def test_indicator_dialog_saves_the_years_table_and_parameters(qtbot, ui_ctx, admin, monkeypatch):
+    """Editing a weight and the case deduction in the dialog stores the year's own table and
+    the parameter; a row with a weight that is no number is refused and nothing changes."""
+    from decimal import Decimal
+
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    from gongkai_desktop.services.evaluation import EvaluationService
+    from ui.pages.evaluation_dialogs import IndicatorsDialog
+
+    ctx = ui_ctx(admin)
+    service = EvaluationService(ctx.db, admin)
+    dialog = IndicatorsDialog(service, 2025, ctx.settings)
+    qtbot.addWidget(dialog)
+    dialog.table.setItem(0, 2, QTableWidgetItem("20"))
+    dialog.penalty.setValue(3)
+    assert "105.00" in dialog.total.text()
+    dialog.save()
+    assert service.indicators(2025)[0].weight == Decimal(20)
+    assert service.parameters()[0] == Decimal(3)
+    again = IndicatorsDialog(service, 2026, ctx.settings)
+    qtbot.addWidget(again)
+    again.table.setItem(1, 2, QTableWidgetItem("十"))
+    shown_errors: list[str] = []
+    monkeypatch.setattr(
+        "ui.pages.evaluation_dialogs.show_error",
+        lambda _parent, error, title="": shown_errors.append(str(error)),
+    )
+    again.save()
+    assert shown_errors and "第2行的权重" in shown_errors[0]
+    assert not service.has_own_indicators(2026)

@@ -393,6 +393,7 @@ class EvaluationPage(QWidget):
             rows = []
         self.records_model.set_rows(rows)
         self.records.resizeColumnToContents(0)
+        self.records.setColumnWidth(1, 240)
         self.records_title.setText(
             f"{s.indicator.code} {s.indicator.name}的计量记录 {len(rows)} 条（双击打开所在页面）"
         )

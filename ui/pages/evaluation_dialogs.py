@@ -30,6 +30,7 @@ from gongkai_desktop.domain.evaluation import (
     DEFAULT_INDICATORS,
     METHODS,
     METHODS_BY_KEY,
+    Grades,
     Indicator,
     Period,
     check_indicators,
@@ -52,8 +53,8 @@ ADJUSTMENT_COLUMNS = (
     Column("处室", lambda a: a.division_name),
     Column("类别", lambda a: a.kind_label),
     Column("分值", lambda a: f"{shown(a.points)}", lambda a: a.points, Qt.AlignmentFlag.AlignRight),
-    Column("理由", lambda a: a.reason, tooltip=lambda a: a.reason),
     Column("录入", lambda a: f"{a.created_by} {a.created_at}"),
+    Column("理由", lambda a: a.reason, tooltip=lambda a: a.reason),
 )
 
 
@@ -125,6 +126,7 @@ class AdjustmentsDialog(QDialog):
 
     def load(self) -> None:
         self.model.set_rows(self.service.list_adjustments(self.period))
+        self.table.resizeColumnsToContents()
         self._update_buttons()
 
     def add(self) -> None:
@@ -194,6 +196,21 @@ class IndicatorsDialog(QDialog):
         layout.addWidget(self.table, 1)
         self.total = QLabel(self)
         layout.addWidget(self.total)
+        params = QHBoxLayout()
+        penalty, grades = service.parameters()
+        self.penalty = self._points_box(penalty, 0, 100)
+        params.addWidget(QLabel("依申请公开每件被纠正的复议、诉讼案件扣", self))
+        params.addWidget(self.penalty)
+        params.addWidget(QLabel("分；等次分数线：", self))
+        self.grade_boxes: list[tuple[QDoubleSpinBox, str]] = []
+        for lowest, label in grades.bands:
+            box = self._points_box(lowest, 0, 100)
+            params.addWidget(QLabel(f"{label} ≥", self))
+            params.addWidget(box)
+            self.grade_boxes.append((box, label))
+        params.addWidget(QLabel(f"，低于最后一档为{grades.below}（各年度通用）", self))
+        params.addStretch(1)
+        layout.addLayout(params)
         row = QHBoxLayout()
         self.add_button = QPushButton("添加一行", self)
         self.remove_button = QPushButton("删除选中行", self)
@@ -226,10 +243,17 @@ class IndicatorsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         own = service.has_own_indicators(year)
         self.note.setText(
-            f"{year}年{'已设置本年度指标' if own else '尚未设置本年度指标，以下为默认指标（SPEC 第13条）'}。"
+            f"{year}年{'已设置本年度指标' if own else '尚未设置本年度指标，以下为默认指标'}。"
             "计算方法决定按哪一类记录计分；某项指标本期无可计量记录时该项不适用，其权重按比例分摊。"
         )
         self.fill(service.indicators(year))
+
+    def _points_box(self, value: Decimal, low: int, high: int) -> QDoubleSpinBox:
+        box = QDoubleSpinBox(self)
+        box.setDecimals(2)
+        box.setRange(low, high)
+        box.setValue(float(value))
+        return box
 
     def _append(self, i: Indicator) -> None:
         r = self.table.rowCount()
@@ -299,6 +323,10 @@ class IndicatorsDialog(QDialog):
             problems = check_indicators(indicators)
             if problems:
                 raise ValidationError("指标表有误，未保存。", problems=problems)
+            bands = tuple(
+                (parse_points(f"{b.value():.2f}"), label) for b, label in self.grade_boxes
+            )
+            self.service.set_parameters(parse_points(f"{self.penalty.value():.2f}"), Grades(bands))
             self.service.save_indicators(self.year, indicators)
         except GongkaiError as exc:
             show_error(self, exc)
