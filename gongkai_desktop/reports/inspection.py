@@ -1,7 +1,8 @@
 """季度督查通报 (Word, GB/T 9704 layout, SPEC §13): the quarter's evaluation, and per division every
 indicator missed or at risk with the records behind it.
 
-The numbers are the evaluation of the quarter as of its last day (「截至」 that day): a record whose
+The numbers are the evaluation of the quarter as of its last day (「截至」 that day; today while the
+quarter is still running): a record whose
 deadline had passed and was not met is 未达标; one whose deadline was still ahead and whose work
 was not done yet is 有风险. The date line is the 成文日期 given (default today). The quarterly
 task-report bulletin of the plan (``plan bulletin``) stays as it is; this one covers every
@@ -214,8 +215,10 @@ def inspection_job(
     issued: date,
     path: str | Path,
     cancel: CancelToken | None = None,
+    today: date | None = None,
 ) -> Generator[Progress, None, InspectionData]:
-    """Write the quarter's 督查通报 (admins only; a refusal is audited and writes nothing)."""
+    """Write the quarter's 督查通报 (admins only; a refusal is audited and writes nothing),
+    counted up to the quarter's last day, or up to ``today`` while the quarter is running."""
     if period.quarter is None:
         raise ValidationError("督查通报按季度生成，请指定季度。")
     service = EvaluationService(db, actor)
@@ -225,7 +228,8 @@ def inspection_job(
     yield Progress(0, 3, "正在计算本季度得分")
     from ..progress import run_job
 
-    result = run_job(service.evaluate_job(period, period.end, cancel))
+    as_of = min(period.end, today or date.today())
+    result = run_job(service.evaluate_job(period, as_of, cancel))
     with db.read() as session:
         divisions = list(session.scalars(select(Division)))
         unit = str(read_setting(session, "unit_name") or "")

@@ -22,6 +22,7 @@ from ..db.base import utcnow
 from ..db.evaluation_models import EvaluationAdjustment, EvaluationIndicator
 from ..db.models import Division, User
 from ..domain.evaluation import (
+    CASE_METHOD,
     DEFAULT_CASE_PENALTY,
     DEFAULT_GRADES,
     DEFAULT_INDICATORS,
@@ -256,6 +257,14 @@ class EvaluationService(Service):
                     grades=grade_bands,
                 )
             )
+        problems = list(ctx.problems)
+        case_codes = [i.code for i in indicators if i.method == CASE_METHOD]
+        for d in scores:
+            if d.corrected_cases and not any(d.score_of(c).applicable for c in case_codes):
+                problems.append(
+                    f"{d.division_name}本期有 {d.corrected_cases} 件结果为纠正的行政复议、行政诉讼案件，"
+                    "但其依申请公开指标本期不适用（或指标表中没有该项），未扣分。"
+                )
         result_divisions = ranked(scores)
         own = self._visible()
         if own is not None:
@@ -270,7 +279,7 @@ class EvaluationService(Service):
             tuple(adjustments),
             penalty,
             grade_bands,
-            tuple(dict.fromkeys(ctx.problems)),
+            tuple(dict.fromkeys(problems)),
         )
 
     def evaluate(self, period: Period, as_of: date | None = None) -> EvaluationResult:

@@ -361,3 +361,51 @@ def test_a_group_word_among_the_participants_counts_for_the_divisions_it_names(a
     }
     assert px1["开发指导处"] == (2, 3) and px1["社会帮扶处"] == (2, 3)
     assert px1["人事处"] == (2, 3) and px1["综合处"] == (3, 3) and px1["计财处"] == (1, 3)
+
+
+def test_a_corrected_case_without_an_applicable_ysq1_is_reported(app_ctx, admin, scored):
+    """A corrected case of the first quarter's view has nothing to take points from when the
+    division received no request then: the evaluation says so instead of ignoring it."""
+    from datetime import date
+
+    from gongkai_desktop.db.request_models import DisclosureCase
+
+    with app_ctx.db.write() as s:
+        s.add(
+            DisclosureCase(
+                case_no="复议〔2025〕2号",
+                case_type="review",
+                received_date=date(2025, 1, 6),
+                closed_date=date(2025, 3, 20),
+                result="corrected",
+                request_id=1,
+                division_id=scored["开发指导处"],
+            )
+        )
+    result = EvaluationService(app_ctx.db, admin).evaluate(data.Period(2025, 1), data.AS_OF)
+    assert any(p.startswith("开发指导处本期有 1 件结果为纠正") for p in result.problems)
+
+
+def test_liaisons_report_holds_their_own_division_only(
+    app_ctx, admin, scored, liaison, run_cli, tmp_path
+):
+    """``report evaluation --json`` run by 开发指导处's liaison lists that division alone, with
+    its rank among all; the workbook has its sheet and no other division's."""
+    out_file = tmp_path / "本处室.xlsx"
+    code, out, err = run_cli(
+        "--as",
+        "lly_kf",
+        "report",
+        "evaluation",
+        "--year",
+        "2025",
+        "-o",
+        str(out_file),
+        "--json",
+        password=LIAISON_PASSWORD,
+    )
+    assert code == 0, err
+    doc = json.loads(out)
+    assert [(d["division"], d["rank"]) for d in doc["divisions"]] == [("开发指导处", 4)]
+    names = load_workbook(out_file).sheetnames
+    assert "开发指导处" in names and "社会帮扶处" not in names

@@ -106,3 +106,31 @@ def test_liaison_cannot_write_the_bulletin(app_ctx, admin, scored, liaison, run_
         assert s.scalars(select(AuditEntry.action).where(AuditEntry.outcome == "denied")).all() == [
             "evaluation.inspection"
         ]
+
+
+def test_a_running_quarter_is_counted_up_to_today(app_ctx, admin, scored, tmp_path):
+    """Written on 20 November, the fourth quarter counts up to that day: the message received
+    on 10 November is at risk and nothing dated after the day is judged."""
+    from datetime import date
+
+    from gongkai_desktop.domain.evaluation import Period
+    from gongkai_desktop.progress import run_job
+    from gongkai_desktop.reports.inspection import inspection_job
+
+    data_ = run_job(
+        inspection_job(
+            app_ctx.db,
+            admin,
+            Period(2025, 4),
+            date(2025, 11, 20),
+            tmp_path / "q4.docx",
+            today=date(2025, 11, 20),
+        )
+    )
+    assert data_.as_of == date(2025, 11, 20)
+    kf = next(d for d in data_.divisions if d.division == "开发指导处")
+    hy1 = next(f for f in kf.findings if f.code == "HY1")
+    assert [r.title for r in hy1.at_risk] == ["留言：咨询帮扶政策"]
+    assert all(
+        f.code != "PX1" for f in kf.findings
+    )  # it took part in the one training held by then

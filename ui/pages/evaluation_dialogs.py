@@ -116,6 +116,7 @@ class AdjustmentsDialog(QDialog):
         bottom.addWidget(buttons)
         layout.addLayout(bottom)
         self.add_button.clicked.connect(self.add)
+        self.reason.returnPressed.connect(self.add)
         self.remove_button.clicked.connect(self.remove)
         buttons.rejected.connect(self.reject)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
