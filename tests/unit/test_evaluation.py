@@ -21,6 +21,24 @@ from gongkai_desktop.errors import PermissionDenied, ValidationError
 from gongkai_desktop.services.evaluation import EvaluationService
 
 
+def _report_json(run_cli, user: str, password: str, out_file) -> dict:  # type: ignore[no-untyped-def]
+    """``report evaluation --year 2025 -o out_file --json`` as ``user``; its JSON."""
+    code, out, err = run_cli(
+        "--as",
+        user,
+        "report",
+        "evaluation",
+        "--year",
+        "2025",
+        "-o",
+        str(out_file),
+        "--json",
+        password=password,
+    )
+    assert code == 0, err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
 def _figures(result) -> dict[str, tuple[str, str, int | None]]:  # type: ignore[no-untyped-def]
     return {
         d.division_name: (str(shown(d.total)) if d.total is not None else None, d.grade, d.rank)
@@ -87,20 +105,7 @@ def test_cli_json_and_workbook_agree_with_the_service(app_ctx, admin, scored, ru
     """``report evaluation --json`` prints SPEC §13's shape with the hand figures, and the
     workbook it writes holds the same numbers: total = Σ scores − 扣分 + 调整, rows ranked."""
     out_file = tmp_path / "评议.xlsx"
-    code, out, err = run_cli(
-        "--as",
-        "admin",
-        "report",
-        "evaluation",
-        "--year",
-        "2025",
-        "-o",
-        str(out_file),
-        "--json",
-        password=ADMIN_PASSWORD,
-    )
-    assert code == 0, err
-    doc = json.loads(out)
+    doc = _report_json(run_cli, "admin", ADMIN_PASSWORD, out_file)
     assert (doc["year"], doc["period"]) == (2025, "2025")
     assert [i["code"] for i in doc["indicators"]] == [i.code for i in DEFAULT_INDICATORS]
     by_name = {d["division"]: d for d in doc["divisions"]}
@@ -392,20 +397,7 @@ def test_liaisons_report_holds_their_own_division_only(
     """``report evaluation --json`` run by 开发指导处's liaison lists that division alone, with
     its rank among all; the workbook has its sheet and no other division's."""
     out_file = tmp_path / "本处室.xlsx"
-    code, out, err = run_cli(
-        "--as",
-        "lly_kf",
-        "report",
-        "evaluation",
-        "--year",
-        "2025",
-        "-o",
-        str(out_file),
-        "--json",
-        password=LIAISON_PASSWORD,
-    )
-    assert code == 0, err
-    doc = json.loads(out)
+    doc = _report_json(run_cli, "lly_kf", LIAISON_PASSWORD, out_file)
     assert [(d["division"], d["rank"]) for d in doc["divisions"]] == [("开发指导处", 4)]
     names = load_workbook(out_file).sheetnames
     assert "开发指导处" in names and "社会帮扶处" not in names
