@@ -401,3 +401,57 @@ def test_liaisons_report_holds_their_own_division_only(
     assert [(d["division"], d["rank"]) for d in doc["divisions"]] == [("开发指导处", 4)]
     names = load_workbook(out_file).sheetnames
     assert "开发指导处" in names and "社会帮扶处" not in names
+
+
+def test_cli_quarter_view_gives_the_quarters_hand_figures(
+    app_ctx, admin, scored, run_cli, tmp_path
+):
+    """``report evaluation --quarter 2 --json`` prints period 2025Q2 with the quarter's figures
+    and the 不适用 divisions with null total and rank."""
+    code, out, err = run_cli(
+        "--as",
+        "admin",
+        "report",
+        "evaluation",
+        "--year",
+        "2025",
+        "--quarter",
+        "2",
+        "-o",
+        str(tmp_path / "q2.xlsx"),
+        "--json",
+        password=ADMIN_PASSWORD,
+    )
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["period"] == "2025Q2"
+    by_name = {d["division"]: d for d in doc["divisions"]}
+    for name, (total, grade, rank) in data.Q2_EXPECTED.items():
+        assert (f"{by_name[name]['total']:.2f}", by_name[name]["grade"], by_name[name]["rank"]) == (
+            total,
+            grade,
+            rank,
+        )
+    assert by_name["人事处"] | {"indicators": None} == {
+        "division": "人事处",
+        "rank": None,
+        "grade": "不适用",
+        "total": None,
+        "deductions": 0.0,
+        "adjustments": 0.0,
+        "indicators": None,
+    }
+    code, _, err = run_cli(
+        "--as",
+        "admin",
+        "report",
+        "evaluation",
+        "--year",
+        "2025",
+        "--quarter",
+        "5",
+        "-o",
+        str(tmp_path / "q5.xlsx"),
+        password=ADMIN_PASSWORD,
+    )
+    assert code == 2 and "季度应为 1 至 4" in err
