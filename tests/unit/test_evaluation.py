@@ -21,20 +21,10 @@ from gongkai_desktop.errors import PermissionDenied, ValidationError
 from gongkai_desktop.services.evaluation import EvaluationService
 
 
-def _report_json(run_cli, user: str, password: str, out_file) -> dict:  # type: ignore[no-untyped-def]
-    """``report evaluation --year 2025 -o out_file --json`` as ``user``; its JSON."""
-    code, out, err = run_cli(
-        "--as",
-        user,
-        "report",
-        "evaluation",
-        "--year",
-        "2025",
-        "-o",
-        str(out_file),
-        "--json",
-        password=password,
-    )
+def _report_json(run_cli, user: str, password: str, out_file, *extra: str) -> dict:  # type: ignore[no-untyped-def]
+    """``report evaluation --year 2025 [extra] -o out_file --json`` as ``user``; its JSON."""
+    args = ["--as", user, "report", "evaluation", "--year", "2025", *extra, "-o", str(out_file)]
+    code, out, err = run_cli(*args, "--json", password=password)
     assert code == 0, err
     return json.loads(out)  # type: ignore[no-any-return]
 
@@ -408,22 +398,7 @@ def test_cli_quarter_view_gives_the_quarters_hand_figures(
 ):
     """``report evaluation --quarter 2 --json`` prints period 2025Q2 with the quarter's figures
     and the 不适用 divisions with null total and rank."""
-    code, out, err = run_cli(
-        "--as",
-        "admin",
-        "report",
-        "evaluation",
-        "--year",
-        "2025",
-        "--quarter",
-        "2",
-        "-o",
-        str(tmp_path / "q2.xlsx"),
-        "--json",
-        password=ADMIN_PASSWORD,
-    )
-    assert code == 0, err
-    doc = json.loads(out)
+    doc = _report_json(run_cli, "admin", ADMIN_PASSWORD, tmp_path / "q2.xlsx", "--quarter", "2")
     assert doc["period"] == "2025Q2"
     by_name = {d["division"]: d for d in doc["divisions"]}
     for name, (total, grade, rank) in data.Q2_EXPECTED.items():
@@ -441,17 +416,6 @@ def test_cli_quarter_view_gives_the_quarters_hand_figures(
         "adjustments": 0.0,
         "indicators": None,
     }
-    code, _, err = run_cli(
-        "--as",
-        "admin",
-        "report",
-        "evaluation",
-        "--year",
-        "2025",
-        "--quarter",
-        "5",
-        "-o",
-        str(tmp_path / "q5.xlsx"),
-        password=ADMIN_PASSWORD,
-    )
+    args = ["report", "evaluation", "--year", "2025", "--quarter", "5", "-o", str(tmp_path / "x")]
+    code, _, err = run_cli("--as", "admin", *args, password=ADMIN_PASSWORD)
     assert code == 2 and "季度应为 1 至 4" in err
