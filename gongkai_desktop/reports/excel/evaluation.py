@@ -142,7 +142,7 @@ def _summary(ws: Any, result: EvaluationResult, unit: str) -> None:
         )
         scored = [d for d in result.divisions if d.total is not None]
         if scored:
-            add_bar_chart(
+            chart = add_bar_chart(
                 ws,
                 anchor=f"B{last + 3}",
                 title=f"{result.period.title}各处室总分",
@@ -154,6 +154,8 @@ def _summary(ws: Any, result: EvaluationResult, unit: str) -> None:
                 width=24,
                 height=10,
             )
+            chart.y_axis.scaling.min = 0
+            chart.y_axis.scaling.max = 100  # totals are out of 100
     _print_setup(ws, 3)
 
 
