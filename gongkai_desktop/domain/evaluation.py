@@ -103,7 +103,7 @@ METHODS: tuple[Method, ...] = (
         "ZD1", "本期形成的主动公开事项（公开期限已过）", "20个工作日内公开", "proactive_20_workdays"
     ),
     Method("ZD2", "本期形成并已公开的主动公开事项", "公开渠道包含门户网站", "portal_channel"),
-    Method("ZD3", "本处室本期制发的规范性文件", "已公开"),
+    Method("ZD3", "本处室本期制发的规范性文件（20个工作日公开期限已过）", "已公开"),
     Method("JD1", "本处室本期制发、需要解读的规范性文件", "已解读"),
     Method(
         "JD2", "本期的政策解读（同步情况已可判断）", "同步审签、同步发布", "interpretation_in_sync"
@@ -112,7 +112,7 @@ METHODS: tuple[Method, ...] = (
     Method(
         "HY1",
         "本期交本处室办理的政务舆情和网民留言（时限已过或已答复）",
-        "在时限内回应（舆情48小时）",
+        "舆情48小时内回应，留言在期末前答复",
         "opinion_response_48_hours",
     ),
     Method(

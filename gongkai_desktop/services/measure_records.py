@@ -30,6 +30,7 @@ from .measures import (
     _division_ids,
     consultation_judge,
     consultations_stmt,
+    document_outcomes,
     report_due_dates,
     response_check,
     sync_outcome,
@@ -128,14 +129,11 @@ def _documents(
     out: list[RecordRef] = []
     for doc_id, number, title, written, published, interpreted in session.execute(stmt):
         is_published = published is not None and published <= ctx.as_of
+        zd3, jd1 = document_outcomes(ctx, written, is_published, bool(interpreted))
+        outcome, note = zd3 if method == "ZD3" else jd1
+        if is_published:
+            note = f"{published:%Y-%m-%d} 公开；{note}"
         name = f"{number} {title}".strip()
-        if method == "ZD3":
-            outcome = "met" if is_published else "missed"
-            note = f"{published:%Y-%m-%d} 公开" if is_published else "未公开"
-        elif not is_published:
-            outcome, note = "pending", "文件未公开，解读尚未到期"
-        else:
-            outcome, note = ("met", "已解读") if interpreted else ("missed", "未解读")
         out.append(RecordRef("documents", doc_id, name, written, outcome, note, is_published))
     return out
 

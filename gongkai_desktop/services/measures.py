@@ -28,7 +28,12 @@ from ..db.models import Division
 from ..db.plan_models import PlanAssignment, PlanTask, TaskReport
 from ..db.request_models import DisclosureCase, DisclosureRequest
 from ..domain.compliance import Verdict
-from ..domain.disclosure import PORTAL_BIT, DeadlineState, DisclosureAttribute
+from ..domain.disclosure import (
+    PORTAL_BIT,
+    PROACTIVE_WORKING_DAYS,
+    DeadlineState,
+    DisclosureAttribute,
+)
 from ..domain.engagement import RESPONSE_HOURS, RULE_RESPONSE_48H, HourCheck, MeetingKind
 from ..domain.evaluation import Count, Period
 from ..domain.interpretation import InterpretationFields, InterpretationForm, sync_problems
@@ -137,28 +142,62 @@ def measure_items(session: Session, ctx: MeasureContext) -> dict[str, dict[int, 
 
 
 # --- 规范性文件 (ZD3, JD1) -----------------------------------------------------------------------
-def measure_documents(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
+def document_outcomes(
+    ctx: MeasureContext, written: date, published: bool, interpreted: bool
+) -> tuple[tuple[str, str], tuple[str, str]]:
+    """(outcome, note) of a normative document under ZD3 and under JD1 on the evaluation day.
+
+    ZD3: a document is 主动公开 and due within 20 working days of its date (§5): measured once
+    that deadline has passed, met when it has been published. JD1: the interpretation is due
+    with the publication, so a document is measured once published, met when interpreted."""
+    try:
+        deadline: date | None = ctx.calendar.working_day_after(written, PROACTIVE_WORKING_DAYS)
+    except CalendarMissing:
+        deadline = None
+    if deadline is None:
+        zd3 = ("pending", "公开期限无法计算（缺少节假日安排）")
+    elif deadline >= ctx.as_of:
+        zd3 = ("pending", f"公开期限 {deadline:%Y-%m-%d} 未到" + ("，已公开" if published else ""))
+    elif published:
+        zd3 = ("met", "已公开")
+    else:
+        zd3 = ("missed", f"公开期限 {deadline:%Y-%m-%d} 已过，未公开")
+    if not published:
+        jd1 = ("pending", "文件未公开，解读尚未到期")
+    else:
+        jd1 = ("met", "已解读") if interpreted else ("missed", "未解读")
+    return zd3, jd1
+
+
+def document_groups(session: Session, ctx: MeasureContext, division_id: int | None = None) -> Any:
+    """The period's normative documents grouped by division, date, published by the evaluation
+    day, and interpreted (a division's rows when ``division_id`` is given)."""
     doc = NormativeDocument
-    published = and_(doc.published_on.is_not(None), doc.published_on <= ctx.as_of)
-    stmt = (
-        select(
-            doc.division_id,
-            func.count(),
-            func.sum(case((published, 1), else_=0)),
-            func.sum(case((and_(published, doc.interpreted.is_(True)), 1), else_=0)),
-        )
-        .where(doc.deleted_at.is_(None), ctx.within(doc.written_on), doc.written_on <= ctx.as_of)
-        .group_by(doc.division_id)
+    published = case(
+        (and_(doc.published_on.is_not(None), doc.published_on <= ctx.as_of), 1), else_=0
     )
-    out: dict[str, dict[int, Tally]] = {"ZD3": {}, "JD1": {}}
-    for division_id, total, n_published, n_interpreted in session.execute(stmt):
-        n_published, n_interpreted = int(n_published or 0), int(n_interpreted or 0)
-        out["ZD3"][division_id] = Tally(n_published, total - n_published)
-        # Interpretation is due with publication: an unpublished document is not measured yet.
-        out["JD1"][division_id] = Tally(
-            n_interpreted, n_published - n_interpreted, total - n_published
+    interpreted = case((doc.interpreted.is_(True), 1), else_=0)
+    where = [doc.deleted_at.is_(None), ctx.within(doc.written_on), doc.written_on <= ctx.as_of]
+    if division_id is not None:
+        where.append(doc.division_id == division_id)
+    return (
+        select(doc.division_id, doc.written_on, published, interpreted, func.count())
+        .where(*where)
+        .group_by(doc.division_id, doc.written_on, published, interpreted)
+    )
+
+
+def measure_documents(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
+    zd3, jd1 = _Tallies(), _Tallies()
+    for division_id, written, published, interpreted, n in session.execute(
+        document_groups(session, ctx)
+    ):
+        (zd3_outcome, _), (jd1_outcome, _) = document_outcomes(
+            ctx, written, bool(published), bool(interpreted)
         )
-    return out
+        zd3.add(division_id, zd3_outcome, n)
+        jd1.add(division_id, jd1_outcome, n)
+    return {"ZD3": zd3.done(), "JD1": jd1.done()}
 
 
 # --- 政策解读 (JD2, JD3) -------------------------------------------------------------------------

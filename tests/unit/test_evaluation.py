@@ -419,3 +419,18 @@ def test_cli_quarter_view_gives_the_quarters_hand_figures(
     args = ["report", "evaluation", "--year", "2025", "--quarter", "5", "-o", str(tmp_path / "x")]
     code, _, err = run_cli("--as", "admin", *args, password=ADMIN_PASSWORD)
     assert code == 2 and "季度应为 1 至 4" in err
+
+
+def test_a_document_is_measured_once_its_publication_deadline_has_passed(app_ctx, admin, scored):
+    """On 20 January the document of 10 January is within its 20 working days: ZD3 is not
+    measured yet (不适用) though the document is out; JD1 already counts it (published)."""
+    from datetime import date
+
+    kf = EvaluationService(app_ctx.db, admin).evaluate(data.Period(2025, 1), date(2025, 1, 20))
+    kf = kf.division(scored["开发指导处"])
+    assert not kf.score_of("ZD3").applicable
+    assert (kf.score_of("JD1").count.measured, kf.score_of("JD1").count.met) == (1, 1)
+    refs = EvaluationService(app_ctx.db, admin).division_records(
+        data.Period(2025, 1), scored["开发指导处"], "ZD3", date(2025, 1, 20)
+    )
+    assert [r.outcome for r in refs] == ["pending"] and "未到" in refs[0].note
