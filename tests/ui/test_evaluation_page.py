@@ -98,6 +98,7 @@ def test_a_liaison_sees_only_their_division_and_no_admin_buttons(
     assert page.summary_model.rowCount() == 1
     assert page.summary.proxy.index(0, 0).data() == "4"
     assert not page.adjust_button.isVisible() and not page.indicators_button.isVisible()
+    assert not page.bulletin_button.isVisible()
     assert page.export_button.isVisible()
 
 
@@ -153,3 +154,22 @@ def test_indicator_dialog_saves_the_years_table_and_parameters(qtbot, ui_ctx, ad
     again.save()
     assert shown_errors and "第2行的权重" in shown_errors[0]
     assert not service.has_own_indicators(2026)
+
+
+def test_bulletin_needs_a_quarter_and_is_written_for_one(
+    qtbot, main_window, admin, scored, message_boxes, monkeypatch, tmp_path
+):
+    """导出督查通报 on the year view asks for a quarter; on 第三季度 it writes the Word file."""
+    from docx import Document
+
+    target = tmp_path / "通报.docx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    _window, page = open_page(qtbot, main_window, admin)
+    page.export_bulletin()
+    assert "请先在「期间」中选择一个季度" in message_boxes.texts("information")[-1]
+    page.result = None
+    page.period.setCurrentIndex(3)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=10000)
+    page.export_bulletin()
+    assert message_boxes.texts("information")[-1] == f"已导出：{target}"
+    assert "督查情况的通报" in "".join(p.text for p in Document(str(target)).paragraphs[:3])

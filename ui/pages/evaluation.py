@@ -240,6 +240,7 @@ class EvaluationPage(QWidget):
         admin = self.ctx.actor.is_admin
         self.adjust_button.setVisible(admin)
         self.indicators_button.setVisible(admin)
+        self.bulletin_button.setVisible(admin)  # the 督查通报 is 综合处's document
         layout.addLayout(bar)
         self.status = QLabel(self)
         self.status.setObjectName("hintLabel")
@@ -287,7 +288,7 @@ class EvaluationPage(QWidget):
     def _connect_signals(self) -> None:
         self.refresh_button.clicked.connect(self.refresh)
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh)
-        self.year.editingFinished.connect(self.refresh)
+        self.year.editingFinished.connect(self._year_changed)
         self.period.currentIndexChanged.connect(self.refresh)
         self.summary.selectionModel().selectionChanged.connect(lambda *_: self.show_division())
         self.detail.selectionModel().selectionChanged.connect(lambda *_: self.show_records())
@@ -301,6 +302,11 @@ class EvaluationPage(QWidget):
     # -- data -------------------------------------------------------------------------------
     def chosen_period(self) -> Period:
         return Period(self.year.value(), self.period.currentData())
+
+    def _year_changed(self) -> None:
+        """Leaving the year field recomputes only when the year differs from what is shown."""
+        if self.result is None or self.result.period != self.chosen_period():
+            self.refresh()
 
     def refresh(self) -> None:
         """Compute the chosen period's scores on the worker; the status line shows the steps.
