@@ -96,3 +96,12 @@ def notice_text() -> Callable[[str], str]:
         return (NOTICES / f"{name}.txt").read_text(encoding="utf-8")
 
     return read
+
+
+@pytest.fixture
+def scored(app_ctx, admin):  # type: ignore[no-untyped-def]
+    """The year 2025 whose evaluation was computed by hand (``tests/evaluation_data.py``)
+    stored; returns the division ids by name."""
+    import evaluation_data
+
+    return evaluation_data.build(app_ctx.db, admin)

@@ -22,7 +22,7 @@ from ..services.annual_report import AnnualReportService
 from .common import CliContext, add_date_option, parse_date_arg, print_json
 
 # Modules that add a ``report KIND`` sub-command, each with ``register_report(subparsers)``.
-REPORT_MODULES: list[str] = [__name__]
+REPORT_MODULES: list[str] = [__name__, "gongkai_desktop.cli.evaluation"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

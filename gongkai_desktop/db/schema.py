@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import (
     decision_models,  # noqa: F401  (decisions and their public consultations)
     engagement_models,  # noqa: F401  (press conferences, 舆情, interactions, proposals …)
+    evaluation_models,  # noqa: F401  (evaluation indicators, 扣分 and 调整)
     interpretation_models,  # noqa: F401  (policy interpretations and their drafts)
     ledger_models,  # noqa: F401  (disclosure ledger, documents, attachments)
     models,  # noqa: F401  (registers the foundation tables)

@@ -22,6 +22,7 @@ from ..services.admin import AdminService
 from ..services.setup import initialize
 from .decisions import decisions_step
 from .engagement import engagement_step
+from .evaluation import evaluation_step
 from .interpretations import interpretations_step
 from .ledger import ledger_step
 from .plan import plan_step
@@ -96,6 +97,7 @@ DEMO_STEPS: list[DemoStep] = [
     interpretations_step,
     decisions_step,
     engagement_step,
+    evaluation_step,
 ]
 
 

@@ -20,6 +20,7 @@ class Action(LabelledEnum):
     READ_AUDIT = ("read_audit", "查看审计日志")
     BACKUP = ("backup", "备份与恢复")
     REPORT = ("report", "生成报表")
+    READ_SCORES = ("read_scores", "查看考核得分")
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,11 @@ def allowed(actor: Actor, action: Action, division_id: int | None = None) -> boo
         return True
     if action is Action.READ:
         return True
+    if action is Action.READ_SCORES:
+        # A leader reads every division's scores, a liaison only their own division's.
+        return actor.role is Role.LEADER or (
+            division_id is not None and division_id == actor.division_id
+        )
     if actor.role is Role.LIAISON and action is Action.EDIT_RECORD:
         return division_id is not None and division_id == actor.division_id
     return False
@@ -66,6 +72,8 @@ def allowed(actor: Actor, action: Action, division_id: int | None = None) -> boo
 def refusal_message(actor: Actor, action: Action, division_name: str = "") -> str:
     if actor.role is Role.LEADER:
         return f"领导账号只能查看，不能{action.label}。"
+    if action is Action.READ_SCORES and division_name:
+        return f"联络员只能查看本处室（{actor.division_name}）的考核得分，不能查看{division_name}的得分。"
     if action is Action.EDIT_RECORD and division_name:
         return (
             f"联络员只能编辑本处室（{actor.division_name}）的记录，不能修改{division_name}的记录。"

@@ -10,6 +10,7 @@ deadline rules are the ones the module pages apply; nothing is counted twice in 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -17,7 +18,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from ..calendar import WorkingCalendar
-from ..db.request_models import AnnualReport
+from ..db.request_models import AnnualReport, DisclosureRequest
 from ..domain.compliance import RULES, RULES_BY_ID, RuleTally, Verdict
 from ..domain.disclosure import DeadlineState, DisclosureAttribute, RepostState
 from ..domain.engagement import (
@@ -36,12 +37,14 @@ from ..domain.plan import QUARTERS, ReportState
 from ..domain.requests import RequestState
 from ..errors import CalendarMissing
 from .base import Service, division_names
+from .calendar import load_calendar
 from .engagement import EngagementService, period_counts
 from .interpretations import InterpretationQuery, InterpretationService
 from .ledger import ItemQuery, LedgerService
 from .ledger_catalogue import RepostService
+from .measures import request_state_groups
 from .plan import PlanService
-from .requests import RequestService
+from .requests import RequestService, year_filter
 
 log = logging.getLogger(__name__)
 
@@ -273,27 +276,35 @@ class ComplianceService(Service):
     # --- 依申请公开 ---
     def _requests(self, year, scope, today, attention):  # type: ignore[no-untyped-def]
         service = RequestService(self.db, self.actor)
-        rows = service.list_requests(year=year, division_id=scope, today=today)
-        states = [r.state for r in rows]
+        where = [year_filter(year)]
+        if scope is not None:
+            where.append(DisclosureRequest.division_id == scope)
+        with self.db.read() as session:
+            groups = request_state_groups(session, where, today, load_calendar(session))
+        states: Counter[RequestState] = Counter()
+        noticed = late = 0
+        for g, n in groups.items():
+            states[g.state] += n
+            if g.notice_late is not None:
+                noticed += n
+                late += n if g.notice_late else 0
         answered = _tally(
             "request_20_workdays",
-            states.count(RequestState.CLOSED_ON_TIME)
-            + states.count(RequestState.OPEN)
-            + states.count(RequestState.AWAITING_CORRECTION),
-            states.count(RequestState.DUE_SOON)
-            + states.count(RequestState.UNKNOWN)
-            + states.count(RequestState.CORRECTION_OVERDUE),
-            states.count(RequestState.OVERDUE) + states.count(RequestState.CLOSED_LATE),
-            f"{year}年收到的申请 {len(rows)} 件",
+            states[RequestState.CLOSED_ON_TIME]
+            + states[RequestState.OPEN]
+            + states[RequestState.AWAITING_CORRECTION],
+            states[RequestState.DUE_SOON]
+            + states[RequestState.UNKNOWN]
+            + states[RequestState.CORRECTION_OVERDUE],
+            states[RequestState.OVERDUE] + states[RequestState.CLOSED_LATE],
+            f"{year}年收到的申请 {sum(states.values())} 件",
         )
-        noticed = [r for r in rows if r.data.correction_notice_date is not None]
-        late = sum(1 for r in noticed if any("补正告知" in f for f in r.status.flags))
         notice = _tally(
             "correction_notice_7_workdays",
-            len(noticed) - late,
+            noticed - late,
             0,
             late,
-            f"告知补正的申请 {len(noticed)} 件",
+            f"告知补正的申请 {noticed} 件",
         )
         for r in service.list_requests(
             division_id=scope, states=[RequestState.OVERDUE, RequestState.DUE_SOON], today=today

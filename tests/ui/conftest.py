@@ -204,3 +204,14 @@ def drive_modal(qtbot) -> Callable[..., None]:  # type: ignore[no-untyped-def]
 
     yield drive
     assert not pending, "a scheduled dialog never appeared"
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots go: ``GONGKAI_SHOTS_DIR`` when set (to look at them), else the test's
+    temporary folder."""
+    import os
+
+    folder = Path(os.environ.get("GONGKAI_SHOTS_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -62,15 +62,7 @@ PAGES: list[PageSpec] = [
     PageSpec("decisions", "决策与征求意见", "ui.pages.decisions:DecisionsPage"),
     PageSpec("engagement", "新闻发布与回应", "ui.pages.engagement:EngagementPage"),
     PageSpec("requests", "依申请公开", "ui.pages.requests:RequestsPage"),
-    PageSpec(
-        "evaluation",
-        "考核评议",
-        coming(
-            "年终评议和季度督查：指标体系（默认 100 分，可从 Excel 导入本省指标）按全年数据自动评分，"
-            "综合处录入扣分并说明理由，无可考核内容的指标标为“不适用”并按权重分摊。",
-            "生成评议结果 Excel（汇总排名、各处室明细、指标说明、扣分明细）和季度督查通报。",
-        ),
-    ),
+    PageSpec("evaluation", "考核评议", "ui.pages.evaluation:EvaluationPage"),
     PageSpec("reports", "报表", "ui.pages.reports:ReportsPage"),
     PageSpec("admin", "系统管理", "ui.pages.admin:AdminPage", admin_only=True),
 ]

@@ -1,0 +1,569 @@
+"""What the evaluation indicators (SPEC §13) and the 首页 rules (§12) count, per division.
+
+Each measure is one SQL query grouped by division and by the columns its rule looks at; the rule
+itself (the items' deadline state, the request clock, 同步解读, the 48-hour response, the
+consultation checks) is the module's own function, applied once per distinct group rather than
+per record. A record's outcome is met, missed, or pending (its deadline is still ahead, or it
+cannot be decided yet); an indicator measures met + missed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time
+from typing import Any, NamedTuple
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from ..calendar import WorkingCalendar
+from ..db.decision_models import Consultation, Decision
+from ..db.engagement_models import PressConference, PublicInteraction, PublicOpinion, WorkMeeting
+from ..db.interpretation_models import Interpretation
+from ..db.ledger_models import DisclosureItem, NormativeDocument
+from ..db.models import Division
+from ..db.plan_models import PlanAssignment, PlanTask, TaskReport
+from ..db.request_models import DisclosureCase, DisclosureRequest
+from ..domain.compliance import Verdict
+from ..domain.disclosure import (
+    PORTAL_BIT,
+    PROACTIVE_WORKING_DAYS,
+    DeadlineState,
+    DisclosureAttribute,
+)
+from ..domain.engagement import RESPONSE_HOURS, RULE_RESPONSE_48H, HourCheck, MeetingKind
+from ..domain.evaluation import Count, Period
+from ..domain.interpretation import InterpretationFields, InterpretationForm, sync_problems
+from ..domain.labels import GROUP_WORDS_ALL, GROUP_WORDS_BUSINESS, DivisionKind
+from ..domain.plan import ReviewResult, report_due_date
+from ..domain.request_clock import RequestClock, request_status
+from ..domain.requests import CaseResult, RequestState
+from ..errors import CalendarMissing
+from .calendar import load_calendar
+from .ledger import Today, state_expression
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One division's records under one measure: met, missed, and not measured yet."""
+
+    met: int = 0
+    missed: int = 0
+    pending: int = 0
+
+    @property
+    def count(self) -> Count:
+        return Count(self.met + self.missed, self.met)
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.met + other.met, self.missed + other.missed, self.pending + other.pending)
+
+
+class _Tallies:
+    """Accumulates outcomes per division."""
+
+    def __init__(self) -> None:
+        self.by: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+
+    def add(self, division_id: int, outcome: str, n: int = 1) -> None:
+        self.by[division_id][("met", "missed", "pending").index(outcome)] += n
+
+    def done(self) -> dict[int, Tally]:
+        return {d: Tally(*v) for d, v in self.by.items()}
+
+
+@dataclass(frozen=True)
+class MeasureContext:
+    period: Period
+    as_of: date
+    calendar: WorkingCalendar
+    tolerance: int = 0
+    due_workdays: int = 5
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def end_of_day(self) -> datetime:
+        return datetime.combine(self.as_of, time.max)
+
+    def within(self, column: Any) -> Any:
+        return and_(column >= self.period.start, column <= self.period.end)
+
+
+def context(session: Session, period: Period, as_of: date) -> MeasureContext:
+    from .interpretations import read_tolerance
+    from .plan import _due_workdays
+
+    return MeasureContext(
+        period, as_of, load_calendar(session), read_tolerance(session), _due_workdays(session)
+    )
+
+
+# --- 公开事项 (ZD1, ZD2) -------------------------------------------------------------------------
+def item_groups(
+    session: Session, ctx: MeasureContext
+) -> list[tuple[int, str | None, bool, bool, int]]:
+    """(division, deadline state on the evaluation day, deadline passed, portal listed, count)
+    of the period's 主动公开 items: the 首页's deadline rule as SQL, grouped."""
+    item = DisclosureItem
+    state = state_expression(Today(ctx.as_of, None)).label("state")
+    passed = case((and_(item.deadline.is_not(None), item.deadline < ctx.as_of), 1), else_=0)
+    portal = case((item.channels.op("&")(PORTAL_BIT) != 0, 1), else_=0)
+    stmt = (
+        select(
+            item.division_id, state, passed.label("passed"), portal.label("portal"), func.count()
+        )
+        .where(
+            item.deleted_at.is_(None),
+            item.attribute == DisclosureAttribute.PROACTIVE.value,
+            ctx.within(item.formed_on),
+        )
+        .group_by(item.division_id, state, passed, portal)
+    )
+    return [(d, s, bool(p), bool(w), n) for d, s, p, w, n in session.execute(stmt)]
+
+
+def measure_items(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
+    on_time, late = DeadlineState.ON_TIME.value, DeadlineState.LATE.value
+    deadline, portal = _Tallies(), _Tallies()
+    for division_id, state, passed, portal_listed, n in item_groups(session, ctx):
+        if state == DeadlineState.UNKNOWN.value:
+            deadline.add(division_id, "pending", n)
+        elif passed:
+            deadline.add(division_id, "met" if state == on_time else "missed", n)
+        else:
+            deadline.add(division_id, "pending", n)
+        if state in (on_time, late):
+            portal.add(division_id, "met" if portal_listed else "missed", n)
+    return {"ZD1": deadline.done(), "ZD2": portal.done()}
+
+
+# --- 规范性文件 (ZD3, JD1) -----------------------------------------------------------------------
+def document_outcomes(
+    ctx: MeasureContext, written: date, published: bool, interpreted: bool
+) -> tuple[tuple[str, str], tuple[str, str]]:
+    """(outcome, note) of a normative document under ZD3 and under JD1 on the evaluation day.
+
+    ZD3: a document is 主动公开 and due within 20 working days of its date (§5): measured once
+    that deadline has passed, met when it has been published. JD1: the interpretation is due
+    with the publication, so a document is measured once published, met when interpreted."""
+    try:
+        deadline: date | None = ctx.calendar.working_day_after(written, PROACTIVE_WORKING_DAYS)
+    except CalendarMissing:
+        deadline = None
+    if deadline is None:
+        zd3 = ("pending", "公开期限无法计算（缺少节假日安排）")
+    elif deadline >= ctx.as_of:
+        zd3 = ("pending", f"公开期限 {deadline:%Y-%m-%d} 未到" + ("，已公开" if published else ""))
+    elif published:
+        zd3 = ("met", "已公开")
+    else:
+        zd3 = ("missed", f"公开期限 {deadline:%Y-%m-%d} 已过，未公开")
+    if not published:
+        jd1 = ("pending", "文件未公开，解读尚未到期")
+    else:
+        jd1 = ("met", "已解读") if interpreted else ("missed", "未解读")
+    return zd3, jd1
+
+
+def document_groups(session: Session, ctx: MeasureContext, division_id: int | None = None) -> Any:
+    """The period's normative documents grouped by division, date, published by the evaluation
+    day, and interpreted (a division's rows when ``division_id`` is given)."""
+    doc = NormativeDocument
+    published = case(
+        (and_(doc.published_on.is_not(None), doc.published_on <= ctx.as_of), 1), else_=0
+    )
+    interpreted = case((doc.interpreted.is_(True), 1), else_=0)
+    where = [doc.deleted_at.is_(None), ctx.within(doc.written_on), doc.written_on <= ctx.as_of]
+    if division_id is not None:
+        where.append(doc.division_id == division_id)
+    return (
+        select(doc.division_id, doc.written_on, published, interpreted, func.count())
+        .where(*where)
+        .group_by(doc.division_id, doc.written_on, published, interpreted)
+    )
+
+
+def measure_documents(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
+    zd3, jd1 = _Tallies(), _Tallies()
+    for division_id, written, published, interpreted, n in session.execute(
+        document_groups(session, ctx)
+    ):
+        (zd3_outcome, _), (jd1_outcome, _) = document_outcomes(
+            ctx, written, bool(published), bool(interpreted)
+        )
+        zd3.add(division_id, zd3_outcome, n)
+        jd1.add(division_id, jd1_outcome, n)
+    return {"ZD3": zd3.done(), "JD1": jd1.done()}
+
+
+# --- 政策解读 (JD2, JD3) -------------------------------------------------------------------------
+def interpretation_period(ctx: MeasureContext) -> Any:
+    i = Interpretation
+    if ctx.period.quarter is None:
+        return i.year == ctx.period.year
+    dated = func.coalesce(
+        i.document_published_on, i.published_on, i.document_approved_on, i.approved_on
+    )
+    return and_(i.year == ctx.period.year, ctx.within(dated))
+
+
+def sync_outcome(fields: InterpretationFields, ctx: MeasureContext) -> str:
+    """met / missed / pending of 同步解读 on the evaluation day (the 首页's rule)."""
+    if sync_problems(fields, ctx.calendar, ctx.tolerance, ctx.as_of):
+        return "missed"
+    if fields.published_on is not None and fields.published_on <= ctx.as_of:
+        return "met"
+    return "pending"
+
+
+def measure_interpretations(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
+    i = Interpretation
+    diverse = and_(i.forms != "", i.forms != InterpretationForm.TEXT.value)
+    keys = (
+        i.division_id,
+        i.document_approved_on,
+        i.approved_on,
+        i.document_published_on,
+        i.published_on,
+    )
+    stmt = (
+        select(*keys, func.count(), func.sum(case((diverse, 1), else_=0)))
+        .where(i.deleted_at.is_(None), interpretation_period(ctx))
+        .group_by(*keys)
+    )
+    sync, forms = _Tallies(), _Tallies()
+    for (
+        division_id,
+        doc_approved,
+        approved,
+        doc_published,
+        published,
+        n,
+        n_diverse,
+    ) in session.execute(stmt):
+        fields = InterpretationFields(
+            "",
+            "",
+            document_approved_on=doc_approved,
+            approved_on=approved,
+            document_published_on=doc_published,
+            published_on=published,
+        )
+        sync.add(division_id, sync_outcome(fields, ctx), n)
+        forms.add(division_id, "met", int(n_diverse or 0))
+        forms.add(division_id, "missed", n - int(n_diverse or 0))
+    return {"JD2": sync.done(), "JD3": forms.done()}
+
+
+# --- 回应关切 (HY1) ------------------------------------------------------------------------------
+def response_check(
+    seen: datetime, responded: datetime | None, ctx: MeasureContext
+) -> tuple[str, HourCheck]:
+    """The outcome of a 舆情 under the 48-hour response rule on the evaluation day."""
+    done = responded if responded is not None and responded <= ctx.end_of_day else None
+    check = HourCheck(RULE_RESPONSE_48H, "回应", RESPONSE_HOURS, seen, done, ctx.end_of_day)
+    return _OUTCOMES.get(check.verdict, "pending"), check
+
+
+_OUTCOMES = {Verdict.MET: "met", Verdict.MISSED: "missed"}
+
+
+def measure_responses(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
+    """舆情 by the 48-hour response rule; 网民留言 answered by the evaluation day (one still
+    unanswered when the period is over is missed)."""
+    o = PublicOpinion
+    start = datetime.combine(ctx.period.start, time.min)
+    end = datetime.combine(ctx.period.end, time.max)
+    out = _Tallies()
+    stmt = (
+        select(o.division_id, o.first_seen_at, o.responded_at, func.count())
+        .where(o.deleted_at.is_(None), o.first_seen_at >= start, o.first_seen_at <= end)
+        .group_by(o.division_id, o.first_seen_at, o.responded_at)
+    )
+    for division_id, seen, responded, n in session.execute(stmt):
+        out.add(division_id, response_check(seen, responded, ctx)[0], n)
+    m = PublicInteraction
+    answered = and_(m.answered_on.is_not(None), m.answered_on <= ctx.as_of)
+    stmt2 = (
+        select(m.division_id, func.count(), func.sum(case((answered, 1), else_=0)))
+        .where(
+            m.deleted_at.is_(None),
+            m.form == "message",
+            ctx.within(m.received_on),
+            m.received_on <= ctx.as_of,
+        )
+        .group_by(m.division_id)
+    )
+    period_over = ctx.period.end < ctx.as_of
+    for division_id, n, n_answered in session.execute(stmt2):
+        n_answered = int(n_answered or 0)
+        out.add(division_id, "met", n_answered)
+        out.add(division_id, "missed" if period_over else "pending", n - n_answered)
+    return {"HY1": out.done()}
+
+
+# --- 依申请公开 (YSQ1) and the corrected cases ---------------------------------------------------
+# Every column the clock rule of §10.1 reads, in the order of RequestClock's fields.
+CLOCK_COLUMNS = tuple(getattr(DisclosureRequest, f.name) for f in fields(RequestClock))
+
+
+class RequestGroup(NamedTuple):
+    """Requests alike under the clock rule: their division, state on the day, whether their
+    deadline has passed, and whether a 补正 notice went out late (None: no notice)."""
+
+    division_id: int
+    state: RequestState
+    passed: bool
+    notice_late: bool | None
+
+
+def request_state_groups(
+    session: Session, where: Iterable[Any], today: date, calendar: WorkingCalendar
+) -> Counter[RequestGroup]:
+    """How many requests fall in each :class:`RequestGroup`: the clock rule of §10.1 applied
+    once per distinct clock. The 首页's request rules count the same groups."""
+    r = DisclosureRequest
+    stmt = (
+        select(r.division_id, *CLOCK_COLUMNS, func.count())
+        .where(r.deleted_at.is_(None), *where)
+        .group_by(r.division_id, *CLOCK_COLUMNS)
+    )
+    out: Counter[RequestGroup] = Counter()
+    for division_id, *values, n in session.execute(stmt):
+        clock = RequestClock(*values)
+        noticed = clock.correction_notice_date is not None
+        try:
+            status = request_status(calendar, clock, today)
+        except CalendarMissing:
+            out[
+                RequestGroup(division_id, RequestState.UNKNOWN, False, False if noticed else None)
+            ] += n
+            continue
+        passed = status.deadline is not None and status.deadline < today
+        late = any("补正告知" in f for f in status.flags) if noticed else None
+        out[RequestGroup(division_id, status.state, passed, late)] += n
+    return out
+
+
+def measure_requests(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
+    r = DisclosureRequest
+    where = (ctx.within(r.receipt_date), r.receipt_date <= ctx.as_of)
+    out = _Tallies()
+    for g, n in request_state_groups(session, where, ctx.as_of, ctx.calendar).items():
+        if not g.passed:
+            out.add(g.division_id, "pending", n)
+        else:
+            met = g.state is RequestState.CLOSED_ON_TIME
+            out.add(g.division_id, "met" if met else "missed", n)
+    return {"YSQ1": out.done()}
+
+
+def corrected_cases(session: Session, ctx: MeasureContext) -> dict[int, int]:
+    """Per division: 行政复议 / 行政诉讼 cases decided in the period with 结果纠正 on its requests."""
+    c, r = DisclosureCase, DisclosureRequest
+    stmt = (
+        select(r.division_id, func.count())
+        .select_from(c)
+        .join(r, r.id == c.request_id)
+        .where(
+            c.deleted_at.is_(None),
+            c.result == CaseResult.CORRECTED.value,
+            ctx.within(c.closed_date),
+            c.closed_date <= ctx.as_of,
+        )
+        .group_by(r.division_id)
+    )
+    return {d: n for d, n in session.execute(stmt)}
+
+
+# --- 征求意见 (JC1) ------------------------------------------------------------------------------
+def consultation_judge(session: Session, ctx: MeasureContext) -> Any:
+    """A function giving (outcome, period verdict, result verdict) of a decision's consultation
+    by the period and adoption-result rules of the decisions page."""
+    from .decisions import (
+        _period_verdict,
+        _result_verdict,
+        _RuleContext,
+        consultation_fields,
+        decision_fields,
+        read_rules,
+    )
+
+    rules = _RuleContext(ctx.calendar, read_rules(session), ctx.as_of)
+
+    def judge(decision: Decision, consultation: Consultation) -> tuple[str, Verdict, Verdict]:
+        d_fields, c_fields = decision_fields(decision), consultation_fields(consultation)
+        period = _period_verdict(d_fields, c_fields, rules)
+        result = _result_verdict(c_fields, rules)
+        if Verdict.MISSED in (period, result):
+            return "missed", period, result
+        if result is Verdict.MET and period in (Verdict.MET, Verdict.NOT_APPLICABLE):
+            return "met", period, result
+        return "pending", period, result
+
+    return judge
+
+
+def consultations_stmt(ctx: MeasureContext) -> Any:
+    """The decisions with their live consultations that ended in the period."""
+    return (
+        select(Decision, Consultation)
+        .join(Consultation, Consultation.decision_id == Decision.id)
+        .where(
+            Decision.deleted_at.is_(None),
+            Consultation.deleted_at.is_(None),
+            ctx.within(Consultation.ended_on),
+        )
+    )
+
+
+def measure_consultations(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
+    """JC1 over the consultations ended in the period."""
+    judge = consultation_judge(session, ctx)
+    out = _Tallies()
+    for decision, consultation in session.execute(consultations_stmt(ctx)):
+        out.add(decision.division_id, judge(decision, consultation)[0])
+    return {"JC1": out.done()}
+
+
+# --- 新闻发布 (FB1) and 培训 (PX1) ---------------------------------------------------------------
+def _division_ids(text: str) -> set[int]:
+    return {int(p) for p in (text or "").replace("，", ",").split(",") if p.strip().isdigit()}
+
+
+def measure_conferences(
+    session: Session, ctx: MeasureContext, divisions: dict[int, str]
+) -> dict[str, dict[int, Tally]]:
+    p = PressConference
+    stmt = (
+        select(p.division_id, p.involved_divisions)
+        .where(p.deleted_at.is_(None), ctx.within(p.held_on), p.held_on <= ctx.as_of)
+        .distinct()
+    )
+    taking_part: set[int] = set()
+    held = False
+    for organiser, involved in session.execute(stmt):
+        held = True
+        taking_part |= {organiser, *_division_ids(involved)}
+    if not held:
+        return {"FB1": {}}
+    return {"FB1": {d: Tally(int(d in taking_part), int(d not in taking_part)) for d in divisions}}
+
+
+def took_part(division: Division, organiser: int, participants: str) -> bool:
+    """Whether a division is among a meeting's participants: it organised it, is named, or a
+    group word covers it (各处室 every division, 各业务处 the business divisions; SPEC §2)."""
+    text = participants or ""
+    if division.id == organiser or (division.name and division.name in text):
+        return True
+    if any(word in text for word in GROUP_WORDS_ALL):
+        return True
+    business = division.kind == DivisionKind.BUSINESS.value
+    return business and any(word in text for word in GROUP_WORDS_BUSINESS)
+
+
+def trainings_stmt(ctx: MeasureContext) -> Any:
+    w = WorkMeeting
+    return select(w.id, w.subject, w.held_on, w.division_id, w.participants).where(
+        w.deleted_at.is_(None),
+        w.meeting_kind == MeetingKind.TRAINING.value,
+        ctx.within(w.held_on),
+        w.held_on <= ctx.as_of,
+    )
+
+
+def measure_training(
+    session: Session, ctx: MeasureContext, divisions: dict[int, str]
+) -> dict[str, dict[int, Tally]]:
+    """Each training of the period counts for every division; met where it took part."""
+    trainings = list(session.execute(trainings_stmt(ctx)))
+    out = _Tallies()
+    if not trainings:
+        return {"PX1": {}}
+    rows = session.scalars(select(Division).where(Division.id.in_(list(divisions)))).all()
+    for _id, _subject, _held, organiser, participants in trainings:
+        for division in rows:
+            met = took_part(division, organiser, participants)
+            out.add(division.id, "met" if met else "missed")
+    return {"PX1": out.done()}
+
+
+# --- 季度进展 (RW1, RW2) -------------------------------------------------------------------------
+def report_due_dates(ctx: MeasureContext) -> dict[int, date]:
+    """The report due day of each quarter of the period (quarters without holiday data are left
+    out, with a problem)."""
+    out: dict[int, date] = {}
+    for q in ctx.period.quarters:
+        try:
+            out[q] = report_due_date(ctx.calendar, ctx.period.year, q, ctx.due_workdays)
+        except CalendarMissing as exc:
+            ctx.problems.append(f"第{q}季度进展的报送期限无法计算：{exc}")
+    return out
+
+
+def measure_reports(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
+    a, t, r = PlanAssignment, PlanTask, TaskReport
+    due_dates = report_due_dates(ctx)
+    live = (a.deleted_at.is_(None), t.deleted_at.is_(None), t.year == ctx.period.year)
+    assignments = dict(
+        session.execute(
+            select(a.division_id, func.count())
+            .join(t, t.id == a.task_id)
+            .where(*live)
+            .group_by(a.division_id)
+        ).all()
+    )
+    on_time, reviews = _Tallies(), _Tallies()
+    expected: Counter[int] = Counter()
+    for q, due in due_dates.items():
+        if due < ctx.as_of:
+            for division_id, n in assignments.items():
+                expected[division_id] += n
+        submitted = and_(r.submitted_on <= due, r.submitted_on <= ctx.as_of)
+        stmt = (
+            select(
+                a.division_id,
+                func.sum(case((submitted, 1), else_=0)),
+                func.sum(case((r.review_result.is_not(None), 1), else_=0)),
+                func.sum(case((r.review_result == ReviewResult.PASS.value, 1), else_=0)),
+            )
+            .select_from(r)
+            .join(a, a.id == r.assignment_id)
+            .join(t, t.id == a.task_id)
+            .where(*live, r.deleted_at.is_(None), r.quarter == q)
+            .group_by(a.division_id)
+        )
+        for division_id, n_on_time, n_reviewed, n_passed in session.execute(stmt):
+            if due < ctx.as_of:
+                on_time.add(division_id, "met", int(n_on_time or 0))
+                expected[division_id] -= int(n_on_time or 0)
+            reviews.add(division_id, "met", int(n_passed or 0))
+            reviews.add(division_id, "missed", int(n_reviewed or 0) - int(n_passed or 0))
+    for division_id, n in expected.items():
+        on_time.add(division_id, "missed", n)
+    return {"RW1": on_time.done(), "RW2": reviews.done()}
+
+
+def measure_all(
+    session: Session, ctx: MeasureContext, divisions: dict[int, str]
+) -> dict[str, dict[int, Tally]]:
+    """Every method's tallies for the period, by division."""
+    out: dict[str, dict[int, Tally]] = {}
+    for measure in (
+        measure_reports,
+        measure_items,
+        measure_documents,
+        measure_interpretations,
+        measure_responses,
+        measure_requests,
+        measure_consultations,
+    ):
+        out.update(measure(session, ctx))
+    out.update(measure_conferences(session, ctx, divisions))
+    out.update(measure_training(session, ctx, divisions))
+    return out
