@@ -41,6 +41,7 @@ SETTINGS_GROUP = "main_window"
 class MainWindow(QMainWindow):
     page_changed = Signal(str)
     relogin_requested = Signal()
+    logout_requested = Signal(bool)  # True: 切换用户 (the log-in asks for a user name)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +113,10 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("文件(&F)")
         self.password_action = QAction("修改密码(&P)…", self)
         file_menu.addAction(self.password_action)
+        self.switch_user_action = QAction("切换用户(&U)…", self)
+        self.logout_action = QAction("注销(&L)", self)
+        file_menu.addAction(self.switch_user_action)
+        file_menu.addAction(self.logout_action)
         file_menu.addSeparator()
         self.quit_action = QAction("退出(&X)", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -136,6 +141,8 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self.about_action.triggered.connect(self.show_about)
         self.password_action.triggered.connect(self.change_password)
+        self.logout_action.triggered.connect(lambda: self.logout_requested.emit(False))
+        self.switch_user_action.triggered.connect(lambda: self.logout_requested.emit(True))
 
     # ----- pages ---------------------------------------------------------------------------
     def show_page(self, key: str) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from gongkai_desktop.errors import GongkaiError, PermissionDenied, ValidationError
 from gongkai_desktop.services.auth import check_password_strength
 
+from .error_label import ErrorLabel
 from .messages import show_error
 from .models import ROW_ROLE, SORT_ROLE, RowTableModel
 
@@ -82,24 +83,6 @@ class RecordTable(QTableView):
         self.resizeColumnsToContents()
         for column, width in (widths or {}).items():
             self.setColumnWidth(column, width)
-
-
-class ErrorLabel(QLabel):
-    """An inline message under a form: red, word-wrapped, hidden while empty."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("errorLabel")
-        self.setWordWrap(True)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hide()
-
-    def show_message(self, text: str) -> None:
-        self.setText(text)
-        self.setVisible(bool(text))
-
-    def clear_message(self) -> None:
-        self.show_message("")
 
 
 def heading(text: str, parent: QWidget | None = None) -> QLabel:
