@@ -47,6 +47,7 @@ from ..conflict import fields_from_snapshot, resolve_conflict, shown, stored_ver
 from ..context import UiContext
 from ..files import ask_open_path
 from ..ledger.exchange import EXCEL_FILES, export_ledger, save_template
+from ..list_keys import ListKeys
 from ..messages import confirm, show_error, show_info
 from ..models import Column, RowTableModel
 from ..widgets import ErrorLabel, RecordTable, heading
@@ -282,6 +283,12 @@ class RequestsTab(QWidget):
         self.import_button.clicked.connect(lambda: self._import("requests"))
         self.export_button.clicked.connect(lambda: self._export("requests"))
         self.template_button.clicked.connect(lambda: self._template("requests"))
+        self.list_keys = ListKeys.of_page(
+            self,
+            self.table,
+            empty="尚无依申请公开登记。点击「新增申请」或「导入…」。",
+            filters=(self.year, self.state, self.division),
+        )
 
     # -- data -------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -528,6 +535,11 @@ class CasesTab(QWidget):
         )
         self.template_button.clicked.connect(
             lambda: save_template(self, self.ctx, "cases", FOLDER_KEY)
+        )
+        self.list_keys = ListKeys.of_page(
+            self,
+            self.table,
+            empty="尚无行政复议、行政诉讼案件。点击「新增案件」或「导入…」。",
         )
 
     def refresh(self) -> None:
