@@ -15,7 +15,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from shiboken6 import isValid
+
+from .remember import KEEPS_LAYOUT, restore_layout, save_layout
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +129,12 @@ class ListKeys(QObject):
         self.empty = empty
         self.filters = list(filters)
         self.hint = EmptyHint(view)
+        page.setProperty(KEEPS_LAYOUT, True)
+        settings = getattr(getattr(page, "ctx", None), "settings", None)
+        self.settings: QSettings | None = settings if isinstance(settings, QSettings) else None
+        name = view.objectName()
+        self.group = f"layout/{type(page).__name__}" + (f"-{name}" if name else "")
+        self.restore()
         self.shortcuts: list[QShortcut] = []
         for command in COMMANDS:
             if command.name == "search" and search is None:
@@ -192,8 +200,18 @@ class ListKeys(QObject):
         list's own (one box above several tabs)."""
         self.search = search
         self.filters = [*self.filters, *filters]
+        self.restore()
         search.setToolTip(with_key(search.placeholderText(), BY_NAME["search"]))
         self.update()
+
+    # ----- the layout kept per user ------------------------------------------------------------
+    def restore(self) -> None:
+        if self.settings is not None:
+            restore_layout(self.settings, self.group, self.page, self.view, self.filters)
+
+    def save(self) -> None:
+        if self.settings is not None and isValid(self.view):
+            save_layout(self.settings, self.group, self.page, self.view, self.filters)
 
     # ----- commands --------------------------------------------------------------------------
     def available(self, name: str) -> bool:

@@ -285,6 +285,9 @@ class MainWindow(QMainWindow):
         self.show_page(spec.key)
 
     def save_state(self) -> None:
+        for page in self.pages.values():  # each list's columns, sort, filters and splitters
+            for keys in page.findChildren(ListKeys):
+                keys.save()
         settings = self.ctx.settings
         settings.beginGroup(SETTINGS_GROUP)
         settings.setValue("geometry", self.saveGeometry())

@@ -31,6 +31,7 @@ from gongkai_desktop.services.auth import check_password_strength
 from .error_label import ErrorLabel
 from .messages import show_error
 from .models import ROW_ROLE, SORT_ROLE, RowTableModel
+from .remember import REMEMBERED
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,10 @@ class RecordTable(QTableView):
             self.selectRow(0)
 
     def fit_columns(self, widths: dict[int, int] | None = None) -> None:
-        """Size columns to their contents once (then the user may drag them)."""
+        """Size columns to their contents (then the user may drag them); not when the user's
+        own widths were restored (``ui.remember``)."""
+        if self.property(REMEMBERED):
+            return
         self.resizeColumnsToContents()
         for column, width in (widths or {}).items():
             self.setColumnWidth(column, width)
