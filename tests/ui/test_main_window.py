@@ -91,13 +91,13 @@ def test_keyboard_switches_pages(qtbot, main_window, admin) -> None:  # type: ig
 
 
 def test_admin_sees_the_admin_page(main_window, admin) -> None:  # type: ignore[no-untyped-def]
-    """For an admin, 系统管理 is the real page with its six tabs."""
+    """For an admin, 系统管理 is the real page with its seven tabs."""
     window = main_window(admin)
     window.show_page("admin")
     page = window.page("admin")
     assert isinstance(page, AdminPage)
     titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
-    assert titles == ["处室", "用户", "节假日", "审计日志", "备份与恢复", "设置"]
+    assert titles == ["处室", "用户", "节假日", "审计日志", "回收站", "备份与恢复", "设置"]
 
 
 def test_liaison_sees_an_explanation_instead_of_admin_page(main_window, liaison) -> None:  # type: ignore[no-untyped-def]
