@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.specs: list[PageSpec] = list(PAGES)
         self.pages: dict[str, QWidget] = {}
+        self.help_window: QWidget | None = None
         self._build_ui()
         self._build_menus()
         self._connect_signals()
@@ -163,6 +164,11 @@ class MainWindow(QMainWindow):
             self.page_actions.append(action)
 
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        self.help_action = QAction("使用指南(&G)", self)
+        self.help_action.setShortcut(QKeySequence("F1"))
+        self.help_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.help_action.triggered.connect(lambda: self.show_help(self.current_key()))
+        help_menu.addAction(self.help_action)
         self.about_action = QAction("关于(&A)", self)
         help_menu.addAction(self.about_action)
 
@@ -258,6 +264,15 @@ class MainWindow(QMainWindow):
             f"数据库：{self.ctx.db.describe()}<br>"
             f"数据文件夹：{self.ctx.app.paths.data_dir}",
         )
+
+    def show_help(self, page_key: str = "") -> QWidget:
+        """帮助 on the guide's page about ``page_key`` (F1: the page on screen)."""
+        from .help_window import HelpWindow
+
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show_topic(page_key)
+        return self.help_window
 
     def change_password(self) -> None:
         from .dialogs.password import ChangePasswordDialog
