@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from gongkai_desktop.services.admin import AdminService
 from gongkai_desktop.services.ledger import ItemFields, LedgerService
 from ui.ledger.item_form import ItemDialog
-from ui.list_keys import FILTERED_HINT, list_keys_of
+from ui.list_keys import FILTERED_HINT, ListKeys, list_keys_of
 from ui.pages import PAGES
 
 
@@ -153,7 +153,8 @@ def test_every_page_has_a_key(qtbot, main_window, admin) -> None:  # type: ignor
     ],
 )
 def test_other_list_pages_share_the_keys(qtbot, main_window, admin, key, empty) -> None:  # type: ignore[no-untyped-def]
-    """Every list page answers the same keys and says what to do when empty."""
+    """Every list page answers the same keys, says what to do when empty, and has 删除 and
+    打开 disabled while there is nothing to act on."""
     window = main_window(admin)
     with qtbot.waitActive(window):
         window.activateWindow()
@@ -164,5 +165,8 @@ def test_other_list_pages_share_the_keys(qtbot, main_window, admin, key, empty) 
     qtbot.keyClick(window.nav, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(QApplication.focusWidget(), QLineEdit)
     assert QApplication.focusWidget() is keys.search
-    if "delete" in keys.buttons:
-        assert not keys.available("delete") or keys.has_selection()
+    for tab_keys in window.page(key).findChildren(ListKeys):  # every tab of the page
+        assert tab_keys.hint.text(), type(tab_keys.page).__name__
+        for name in ("delete", "open"):
+            if name in tab_keys.buttons:
+                assert not tab_keys.buttons[name].isEnabled(), (type(tab_keys.page), name)

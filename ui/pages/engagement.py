@@ -239,6 +239,7 @@ class KindTab(QWidget):
             self.table,
             empty=f"尚无{self.spec.label}记录。点击「新增{self.spec.label}」，在右侧填写后保存。",
         )
+        self.delete_button.setEnabled(False)  # until a record is in the form
 
     # --- data ---
     def set_query(self, query: EngagementQuery) -> None:

@@ -541,6 +541,7 @@ class CasesTab(QWidget):
             self.table,
             empty="尚无行政复议、行政诉讼案件。点击「新增案件」或「导入…」。",
         )
+        self.delete_button.setEnabled(False)  # until a record is in the form
 
     def refresh(self) -> None:
         keep = self.current.id if self.current else None
@@ -554,6 +555,7 @@ class CasesTab(QWidget):
         if case is None:
             return
         self.current = case
+        self.delete_button.setEnabled(True)  # 删除 acts on the case in the form
         d = case.data
         self.case_no.setText(d.case_no)
         self.case_type.setCurrentIndex(self.case_type.findData(d.case_type.value))
@@ -568,6 +570,7 @@ class CasesTab(QWidget):
 
     def new_case(self) -> None:
         self.current = None
+        self.delete_button.setEnabled(False)
         self.table.clearSelection()
         self.case_no.clear()
         self.received.set_value(date.today())
