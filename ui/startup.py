@@ -11,9 +11,11 @@ This module imports Qt and the standard library only: SQLAlchemy and the service
 the thread or inside the functions that need them.
 
 ``--smoke`` takes the whole path without a person: the log-in dialog is shown and
-``login_ms=<milliseconds since the process started>`` printed once it is painted; when the data is
-open, ``--as USER`` and ``GONGKAI_PASSWORD`` are typed in and 登录 pressed; the main window with its
-first page is shown and ``main_ms=<milliseconds from 登录 to the first page>`` and
+``login_ms=<milliseconds since the process started>`` printed once it is painted; while the data
+opens the event loop keeps turning, and ``open_ms`` (the thread's time) and ``stall_ms`` (the
+longest turn of the event loop meanwhile) are printed; then ``--as USER`` and ``GONGKAI_PASSWORD``
+are typed in and 登录 pressed; the main window with its first page is shown and
+``main_ms=<milliseconds from 登录 to the first page>`` and
 ``ready_ms=<milliseconds since the process started>`` are printed; see ``ui.clock``.
 """
 

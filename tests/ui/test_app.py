@@ -57,17 +57,18 @@ def initialised_dir(tmp_path: Path) -> Path:
 
 def test_smoke_prints_the_three_times_and_exits_0(initialised_dir: Path) -> None:
     """--smoke paints the log-in dialog, presses 登录, shows the main window and prints
-    login_ms, main_ms and ready_ms, in that order, each plausible."""
+    login_ms, open_ms, stall_ms, main_ms and ready_ms, in that order, each plausible."""
     result = run_app(
         "--data-dir", str(initialised_dir), "--as", "admin", "--smoke", password=ADMIN_PASSWORD
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     names = [line.split("=")[0] for line in lines]
-    assert names == ["login_ms", "main_ms", "ready_ms"], result.stdout
+    assert names == ["login_ms", "open_ms", "stall_ms", "main_ms", "ready_ms"], result.stdout
     assert all(re.fullmatch(r"\w+_ms=\d+", line) for line in lines)
-    login, main, ready = (int(line.split("=")[1]) for line in lines)
-    assert 0 < login < ready < 60_000 and 0 < main < ready
+    login, opened, stall, main, ready = (int(line.split("=")[1]) for line in lines)
+    assert 0 < login < ready < 60_000 and 0 < main < ready and 0 < opened < ready
+    assert 0 <= stall < opened
     assert (initialised_dir / "ui-state.ini").is_file()
 
 
@@ -110,7 +111,8 @@ def test_smoke_refuses_wrong_password(initialised_dir: Path) -> None:
         "--data-dir", str(initialised_dir), "--as", "admin", "--smoke", password="wrong-pass-1"
     )
     assert result.returncode == 1
-    assert re.fullmatch(r"login_ms=\d+\n", result.stdout), result.stdout  # the dialog, no window
+    # the dialog and the data's opening, no main window
+    assert re.fullmatch(r"login_ms=\d+\nopen_ms=\d+\nstall_ms=\d+\n", result.stdout), result.stdout
     assert "登录失败：用户名或密码错误" in result.stderr
 
 
