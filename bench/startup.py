@@ -21,7 +21,7 @@ After it is painted a thread imports SQLAlchemy and the services, checks and ope
 imports the main window and its first page while the user types; 登录 then costs the Argon2
 verification, building the main window and the first page's queries.
 
-    .venv/bin/python bench/startup.py [--runs N] [--items N] [--keep]
+    .venv/bin/python bench/startup.py [--runs N] [--items N] [--page KEY] [--keep]
 """
 
 from __future__ import annotations
@@ -83,6 +83,19 @@ def figures(command: list[str], env: dict[str, str]) -> dict[str, int]:
     return found
 
 
+def remember_page(data: Path, username: str, page: str) -> None:
+    """Leave ``page`` as the page ``username`` had open last, as the app itself keeps it."""
+    from PySide6.QtCore import QSettings
+
+    from ui.context import user_group
+    from ui.dialogs.login import LAST_USER_KEY
+
+    settings = QSettings(str(data / "ui-state.ini"), QSettings.Format.IniFormat)
+    settings.setValue(LAST_USER_KEY, username)
+    settings.setValue(f"{user_group(username)}/main_window/page", page)
+    settings.sync()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="measured runs of each side")
@@ -90,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
         "--items", type=int, default=200, help="demo data scale (gongkai demo --scale)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
+    parser.add_argument(
+        "--page", default="home", help="the page the admin left open last time (首页: home)"
+    )
     args = parser.parse_args(argv)
 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_LOGGING_RULES="qt.qpa.*=false")
@@ -108,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cli = script("gongkai") or [sys.executable, "-m", "gongkai_desktop.cli"]
         run([*cli, "--data-dir", str(data), "demo", "--scale", str(args.items)], env)
+        remember_page(data, "admin", args.page)
         app_env = dict(env, GONGKAI_PASSWORD=DEMO_PASSWORD)
         desktop = script("gongkai-desktop") or [sys.executable, "-m", "ui.app"]
         app_command = [*desktop, "--data-dir", str(data), "--as", "admin", "--smoke"]
@@ -126,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(data, ignore_errors=True)
 
     bare_median = statistics.median(bare_times)
-    print(f"items={args.items} runs={args.runs}")
+    print(f"items={args.items} runs={args.runs} first page={args.page}")
     print(f"bare_ready_ms={bare_median:.0f} (runs: {', '.join(map(str, bare_times))})")
     medians = {}
     for name in ("login_ms", "open_ms", "stall_ms", "main_ms", "ready_ms"):

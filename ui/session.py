@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POLL_MS = 25
+START_ANYWAY_MS = 1000
 IDLE_S = 0.005  # --smoke: the event loop's idle time between two turns while the data opens
 # The log-in dialog's result when the opened database turns out to have no users yet.
 WIZARD_NEEDED = 2
@@ -249,6 +250,8 @@ class Start:
         )
         if not self.loader.started:
             dialog.painted.connect(lambda: QTimer.singleShot(0, self.loader.start))
+            # A dialog that is not painted soon (a locked screen, say) must not hold the data.
+            QTimer.singleShot(START_ANYWAY_MS, dialog, self.loader.start)
         poll = QTimer(dialog)
         poll.setInterval(POLL_MS)
         failed: list[bool] = []

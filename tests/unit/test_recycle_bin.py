@@ -159,3 +159,36 @@ def test_only_the_admin_may_see_or_restore_and_refusals_are_audited(
             select(AuditEntry.action).where(AuditEntry.outcome == "denied")
         ).all()
     assert denied == ["recycle_bin.read", "disclosure_item.restore"]
+
+
+def test_restoring_a_normative_decision_marks_its_document_consulted_again(
+    app_ctx, admin, bin_
+) -> None:  # type: ignore[no-untyped-def]
+    """The 已征求意见 mark its deletion took from the registered document comes back with it."""
+    from gongkai_desktop.domain.disclosure import DocumentFields
+    from gongkai_desktop.services.ledger_documents import DocumentService
+
+    number = "赣乡振规〔2021〕3号"
+    division = kf(app_ctx, admin)
+    documents = DocumentService(app_ctx.db, admin)
+    doc = documents.create_document(
+        division,
+        DocumentFields(number, "防止返贫动态监测和帮扶管理办法", "normative", date(2021, 5, 6)),
+    )
+    service = DecisionService(app_ctx.db, admin)
+    decision = service.create(
+        division,
+        DecisionFields(
+            title="防止返贫动态监测和帮扶管理办法",
+            decision_type=DecisionType.NORMATIVE.value,
+            document_number=number,
+        ),
+    ).row
+    service.create_consultation(
+        decision.id, ConsultationFields(date(2021, 3, 1), date(2021, 3, 31))
+    )
+    assert documents.get_document(doc.id).row.consulted
+    service.delete(decision.id, None)
+    assert not documents.get_document(doc.id).row.consulted
+    bin_.restore("decision", decision.id, None)
+    assert documents.get_document(doc.id).row.consulted
