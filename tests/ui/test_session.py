@@ -61,7 +61,7 @@ def test_enter_before_the_data_is_open_logs_in_once_it_is(
         qtbot.keyClicks(dialog.username, "admin")
         qtbot.keyClicks(dialog.password, ADMIN_PASSWORD)
         qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
-        waiting.append(dialog.error.text())
+        waiting.append(dialog.waiting.text() if dialog.waiting.isVisible() else "")
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
 
     drive_modal(LoginDialog, log_in)

@@ -92,6 +92,8 @@ class LoginDialog(QDialog):
         layout.addWidget(title)
         self.unit = QLabel(self)
         self.unit.setObjectName("loginUnit")
+        # Its line is kept while the name is not known yet, so the dialog does not grow later.
+        self.unit.setMinimumHeight(self.unit.fontMetrics().height())
         layout.addWidget(self.unit)
         self._show_unit(unit_name(self.db) if self.db is not None else "")
 
@@ -108,6 +110,10 @@ class LoginDialog(QDialog):
 
         self.error = ErrorLabel(self)
         layout.addWidget(self.error)
+        self.waiting = QLabel(WAITING_MESSAGE, self)
+        self.waiting.setObjectName("hintLabel")
+        self.waiting.hide()
+        layout.addWidget(self.waiting)
 
         # No parent here (the layout adopts it): the constructor with one would load Qt's enums.
         self.buttons = QDialogButtonBox()
@@ -125,7 +131,6 @@ class LoginDialog(QDialog):
 
     def _show_unit(self, unit: str) -> None:
         self.unit.setText(unit)
-        self.unit.setVisible(bool(unit))
 
     def attach(self, db: Database, unit: str | None = None) -> None:
         """The database is open: show the unit's name and carry out a 登录 pressed meanwhile."""
@@ -134,7 +139,7 @@ class LoginDialog(QDialog):
         self.login_button.setEnabled(True)
         if self._submit_pending:
             self._submit_pending = False
-            self.error.clear_message()
+            self.waiting.hide()
             self.submit()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -159,7 +164,8 @@ class LoginDialog(QDialog):
         if self.db is None:
             self._submit_pending = True
             self.login_button.setEnabled(False)
-            self.error.show_message(WAITING_MESSAGE)
+            self.error.clear_message()
+            self.waiting.show()
             return
         from PySide6.QtCore import Qt  # not before the dialog is shown: see ``ui.startup``
 
