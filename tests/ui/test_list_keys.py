@@ -7,12 +7,13 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from gongkai_desktop.services.admin import AdminService
 from gongkai_desktop.services.ledger import ItemFields, LedgerService
 from ui.ledger.item_form import ItemDialog
-from ui.list_keys import FILTERED_HINT, ListKeys, list_keys_of
+from ui.list_keys import COMMANDS, FILTERED_HINT, ListKeys, list_keys_of
 from ui.pages import PAGES
 
 
@@ -111,19 +112,21 @@ def test_ctrl_n_and_ctrl_f_from_anywhere_in_the_window(qtbot, items_window, driv
 def test_tooltips_and_the_edit_menu_name_the_keys(items_window) -> None:  # type: ignore[no-untyped-def]
     """Buttons carry their key in the tooltip; the 编辑 menu lists the five commands with keys."""
     window, items = items_window
+    shown = {c.name: c.shown_key for c in COMMANDS}  # in Qt's own words (回车 once translated)
     assert items.new_button.toolTip() == "新增事项（Ctrl+N）"
-    assert items.delete_button.toolTip() == "删除（Del）"
+    assert items.delete_button.toolTip() == f"删除（{shown['delete']}）"
     assert "Ctrl+F" in items.search.toolTip()
     menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "编辑(&E)")
-    entries = [(a.text().split("\t")[0], a.shortcut().toString() or a.text().split("\t")[-1])
+    entries = [(a.text().split("\t")[0], a.shortcut().toString(QKeySequence.SequenceFormat.NativeText) or a.text().split("\t")[-1])
                for a in menu.actions()]  # fmt: skip
     assert entries == [
         ("新增", "Ctrl+N"),
         ("保存", "Ctrl+S"),
         ("搜索", "Ctrl+F"),
-        ("删除", "Del"),
-        ("打开", "Return"),
+        ("删除", shown["delete"]),
+        ("打开", shown["open"]),
     ]
+    assert shown["open"] in ("Return", "回车")
 
 
 def test_every_page_has_a_key(qtbot, main_window, admin) -> None:  # type: ignore[no-untyped-def]
