@@ -157,3 +157,22 @@ def test_a_liaison_may_not_read_or_export(app_ctx, liaison, tmp_path: Path) -> N
             select(AuditEntry.action).where(AuditEntry.outcome == "denied")
         ).all()
     assert denied == ["audit.read", "audit.export"]
+
+
+def test_cli_lists_and_exports_in_chinese(app_ctx, admin, run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``gongkai audit list --action 新增`` prints the Chinese phrases; ``audit export`` writes
+    the same rows to an xlsx file."""
+    ledger = LedgerService(app_ctx.db, admin)
+    ledger.create_item(kf(app_ctx, admin), fields("命令行的事项"))
+    code, out, _err = run_cli(
+        "--as", "admin", "audit", "list", "--kind", "disclosure_item", password=ADMIN_PASSWORD
+    )
+    assert code == 0 and "新增公开事项「命令行的事项」  成功" in out
+    target = tmp_path / "日志.xlsx"
+    code, out, _err = run_cli(
+        "--as", "admin", "audit", "export", "-o", str(target), "--action", "新增",
+        password=ADMIN_PASSWORD,
+    )  # fmt: skip
+    assert code == 0 and "已导出" in out
+    rows = list(openpyxl.load_workbook(target).worksheets[0].iter_rows(values_only=True))
+    assert ("新增公开事项", "命令行的事项") in {(r[4], r[5]) for r in rows[1:]}

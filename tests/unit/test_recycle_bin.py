@@ -192,3 +192,26 @@ def test_restoring_a_normative_decision_marks_its_document_consulted_again(
     assert not documents.get_document(doc.id).row.consulted
     bin_.restore("decision", decision.id, None)
     assert documents.get_document(doc.id).row.consulted
+
+
+def test_cli_lists_and_restores_and_refuses_a_liaison(app_ctx, admin, liaison, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """``gongkai recycle list`` names the deleted item, ``restore`` brings it back (exit 0), and
+    a liaison is refused with exit 1 and the Chinese reason."""
+    from support import ADMIN_PASSWORD, LIAISON_PASSWORD
+
+    ledger = LedgerService(app_ctx.db, admin)
+    row = ledger.create_item(kf(app_ctx, admin), item("命令行删除的事项"))
+    ledger.delete_item(row.id, None)
+    code, out, _err = run_cli("--as", "admin", "recycle", "list", password=ADMIN_PASSWORD)
+    assert code == 0 and f"disclosure_item {row.id}  公开事项「命令行删除的事项」" in out
+    code, _out, err = run_cli(
+        "--as", "lly_kf", "recycle", "restore", "disclosure_item", str(row.id),
+        password=LIAISON_PASSWORD,
+    )  # fmt: skip
+    assert code == 1 and "只有管理员" in err
+    code, out, _err = run_cli(
+        "--as", "admin", "recycle", "restore", "disclosure_item", str(row.id),
+        password=ADMIN_PASSWORD,
+    )  # fmt: skip
+    assert code == 0 and out.strip() == "已恢复：「命令行删除的事项」"
+    assert ledger.get_item(row.id).title == "命令行删除的事项"
