@@ -5,14 +5,10 @@ of ``ui.startup``: Qt set-up, the data, the first-run wizard, the log-in and the
 ``--smoke`` logs in with ``--as`` and ``GONGKAI_PASSWORD``, shows the main window, prints
 ``ready_ms=<milliseconds since the process started>`` (see ``ui.clock``) and exits.
 
-Order matters for the start-up time, so this module imports almost nothing itself:
-
-1. the command line is parsed and the integrity check of the database file begins on a thread
-   (``backup.EarlyQuickCheck``: SQLite works without the GIL, so the check overlaps the imports);
-2. the core is imported before anything imports Qt: once PySide6 is loaded, its import hook reads
-   the source of every module imported after it (for its ``__feature__`` switch), which adds tens
-   of milliseconds for the database layer alone;
-3. then Qt and the rest of the start-up (``ui.startup.run``).
+Order matters for the start-up time, so this module imports almost nothing itself: the command
+line is parsed, then Qt and the log-in dialog come first (``ui.startup.run``); the core, the
+integrity check of the database file (``begin_integrity_check``) and the main window follow on a
+thread while the user types (``ui.loader``).
 """
 
 from __future__ import annotations
@@ -74,16 +70,9 @@ def begin_integrity_check(args: argparse.Namespace):  # type: ignore[no-untyped-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the desktop application; returns the process exit status."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    early_check = begin_integrity_check(args)
-    import gongkai_desktop.app  # noqa: F401 - before Qt, see above
-    import gongkai_desktop.services.admin  # noqa: F401
-    import gongkai_desktop.services.auth  # noqa: F401
-    import gongkai_desktop.services.calendar  # noqa: F401
-    import gongkai_desktop.services.maintenance  # noqa: F401
-
     from .startup import run
 
-    return run(args, early_check)
+    return run(args)
 
 
 if __name__ == "__main__":

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 
-from gongkai_desktop.app import AppContext
-from gongkai_desktop.db.engine import Database
-from gongkai_desktop.domain.permissions import Actor
+if TYPE_CHECKING:
+    from gongkai_desktop.app import AppContext
+    from gongkai_desktop.db.engine import Database
+    from gongkai_desktop.domain.permissions import Actor
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +21,16 @@ def ui_settings(app: AppContext) -> QSettings:
     return QSettings(str(app.paths.settings_ini), QSettings.Format.IniFormat)
 
 
+def user_group(username: str) -> str:
+    """The settings group of one user's layout (columns, sort, filters, splitters, pages)."""
+    return f"users/{username}"
+
+
 @dataclass
 class UiContext:
+    """``settings`` is opened inside the user's group, so every key a page writes is that user's
+    own; the last user name (``ui.dialogs.login``) is kept outside it."""
+
     app: AppContext
     actor: Actor
     settings: QSettings
@@ -31,4 +41,6 @@ class UiContext:
 
     @classmethod
     def create(cls, app: AppContext, actor: Actor) -> UiContext:
-        return cls(app, actor, ui_settings(app))
+        settings = ui_settings(app)
+        settings.beginGroup(user_group(actor.username))
+        return cls(app, actor, settings)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from gongkai_desktop import APP_NAME, __version__
 
 from .context import UiContext
+from .list_keys import COMMANDS, LIST_ONLY, ListKeys, list_keys_of
 from .pages import PAGES, PageSpec, page_by_key
 from .pages.info import AdminOnlyPage, InfoPage
 
@@ -38,15 +39,26 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 SETTINGS_GROUP = "main_window"
 
 
+def page_key(number: int) -> QKeySequence:
+    """The key of the ``number``-th page: Ctrl+1 … Ctrl+9, Ctrl+0, then Ctrl+Shift+1 …"""
+    if number <= 9:
+        return QKeySequence(f"Ctrl+{number}")
+    if number == 10:
+        return QKeySequence("Ctrl+0")
+    return QKeySequence(f"Ctrl+Shift+{number - 10}")
+
+
 class MainWindow(QMainWindow):
     page_changed = Signal(str)
     relogin_requested = Signal()
+    logout_requested = Signal(bool)  # True: 切换用户 (the log-in asks for a user name)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.specs: list[PageSpec] = list(PAGES)
         self.pages: dict[str, QWidget] = {}
+        self.help_window: QWidget | None = None
         self._build_ui()
         self._build_menus()
         self._connect_signals()
@@ -71,8 +83,7 @@ class MainWindow(QMainWindow):
         for number, spec in enumerate(self.specs, start=1):
             item = QListWidgetItem(spec.title)
             item.setData(KEY_ROLE, spec.key)
-            if number <= 9:
-                item.setToolTip(f"{spec.title}（Ctrl+{number}）")
+            item.setToolTip(f"{spec.title}（{page_key(number).toString()}）")
             self.nav.addItem(item)
 
         content = QWidget(self.splitter)
@@ -112,30 +123,62 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("文件(&F)")
         self.password_action = QAction("修改密码(&P)…", self)
         file_menu.addAction(self.password_action)
+        self.switch_user_action = QAction("切换用户(&U)…", self)
+        self.logout_action = QAction("注销(&L)", self)
+        file_menu.addAction(self.switch_user_action)
+        file_menu.addAction(self.logout_action)
         file_menu.addSeparator()
         self.quit_action = QAction("退出(&X)", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         file_menu.addAction(self.quit_action)
 
-        help_menu = self.menuBar().addMenu("帮助(&H)")
-        self.about_action = QAction("关于(&A)", self)
-        help_menu.addAction(self.about_action)
+        # 编辑: the list commands of the page on screen (``ui.list_keys``). Ctrl+N/S/F are this
+        # menu's; Delete and Enter are the list's own, so the menu only names them.
+        edit_menu = self.menuBar().addMenu("编辑(&E)")
+        self.command_actions: dict[str, QAction] = {}
+        for command in COMMANDS:
+            if command.name in LIST_ONLY:
+                action = QAction(f"{command.label}\t{command.shown_key}", self)
+            else:
+                action = QAction(command.label, self)
+                action.setShortcut(QKeySequence(command.keys[0]))
+                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _checked=False, n=command.name: self.run_command(n))
+            edit_menu.addAction(action)
+            self.command_actions[command.name] = action
+        edit_menu.aboutToShow.connect(self._update_commands)
+        # Enabled again once the menu closes: the shortcuts must work on the next page too.
+        edit_menu.aboutToHide.connect(
+            lambda: [a.setEnabled(True) for a in self.command_actions.values()]
+        )
 
+        pages_menu = self.menuBar().addMenu("页面(&V)")
         self.page_actions: list[QAction] = []
-        for number, spec in enumerate(self.specs[:9], start=1):
+        for number, spec in enumerate(self.specs, start=1):
             action = QAction(spec.title, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setShortcut(page_key(number))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(lambda _checked=False, key=spec.key: self.show_page(key))
-            self.addAction(action)
+            pages_menu.addAction(action)
             self.page_actions.append(action)
+
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        self.help_action = QAction("使用指南(&G)", self)
+        self.help_action.setShortcut(QKeySequence("F1"))
+        self.help_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.help_action.triggered.connect(lambda: self.show_help(self.current_key()))
+        help_menu.addAction(self.help_action)
+        self.about_action = QAction("关于(&A)", self)
+        help_menu.addAction(self.about_action)
 
     def _connect_signals(self) -> None:
         self.nav.currentRowChanged.connect(self._on_nav_row)
         self.quit_action.triggered.connect(self.close)
         self.about_action.triggered.connect(self.show_about)
         self.password_action.triggered.connect(self.change_password)
+        self.logout_action.triggered.connect(lambda: self.logout_requested.emit(False))
+        self.switch_user_action.triggered.connect(lambda: self.logout_requested.emit(True))
 
     # ----- pages ---------------------------------------------------------------------------
     def show_page(self, key: str) -> None:
@@ -191,6 +234,25 @@ class MainWindow(QMainWindow):
         finally:
             QApplication.restoreOverrideCursor()
 
+    # ----- list commands -------------------------------------------------------------------
+    def current_list_keys(self) -> ListKeys | None:
+        return list_keys_of(self.stack.currentWidget())
+
+    def run_command(self, name: str) -> bool:
+        """新增/保存/搜索/删除/打开 on the page on screen; False (said in the status bar) when the
+        page has no such command or it cannot be used now."""
+        keys = self.current_list_keys()
+        if keys is not None and keys.trigger(name):
+            return True
+        label = next(c.label for c in COMMANDS if c.name == name)
+        self.statusBar().showMessage(f"本页现在不能「{label}」。", 4000)
+        return False
+
+    def _update_commands(self) -> None:
+        keys = self.current_list_keys()
+        for name, action in self.command_actions.items():
+            action.setEnabled(keys is not None and keys.available(name))
+
     # ----- menu actions --------------------------------------------------------------------
     def show_about(self) -> None:
         QMessageBox.about(
@@ -202,6 +264,15 @@ class MainWindow(QMainWindow):
             f"数据库：{self.ctx.db.describe()}<br>"
             f"数据文件夹：{self.ctx.app.paths.data_dir}",
         )
+
+    def show_help(self, page_key: str = "") -> QWidget:
+        """帮助 on the guide's page about ``page_key`` (F1: the page on screen)."""
+        from .help_window import HelpWindow
+
+        if self.help_window is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show_topic(page_key)
+        return self.help_window
 
     def change_password(self) -> None:
         from .dialogs.password import ChangePasswordDialog
@@ -229,6 +300,9 @@ class MainWindow(QMainWindow):
         self.show_page(spec.key)
 
     def save_state(self) -> None:
+        for page in self.pages.values():  # each list's columns, sort, filters and splitters
+            for keys in page.findChildren(ListKeys):
+                keys.save()
         settings = self.ctx.settings
         settings.beginGroup(SETTINGS_GROUP)
         settings.setValue("geometry", self.saveGeometry())

@@ -1,46 +1,47 @@
 """Start-up of the desktop application (``ui.app.main`` calls ``run``).
 
 Order of start-up: Qt (Chinese translations of Qt's own dialogs, a CJK font, the style sheet, one
-hook for unhandled exceptions), then the data (``open_app``; a damaged database offers the newest
-verified backup), the first-run wizard on an empty database, the log-in, the main window; the daily
-automatic backup then runs on the worker.
+hook for unhandled exceptions) and at once the log-in dialog; once it is painted, a thread
+(``ui.loader``) imports the core, checks and opens the data and imports the main window while the
+user types. A damaged database then offers the newest verified backup; an empty data folder opens
+the first-run wizard instead of the log-in (and its admin is logged in when it finishes). After
+the log-in the main window opens (``ui.session``); the daily automatic backup runs on the worker.
 
-``--smoke`` logs in without a dialog (``--as USER`` and the environment variable
-``GONGKAI_PASSWORD``), shows the main window with its first page, prints one line
-``ready_ms=<milliseconds since the process started>`` and exits; see ``ui.clock`` for how the
-process start is read.
+This module imports Qt and the standard library only: SQLAlchemy and the services come later, on
+the thread or inside the functions that need them.
+
+``--smoke`` takes the whole path without a person: the log-in dialog is shown and
+``login_ms=<milliseconds since the process started>`` printed once it is painted; while the data
+opens the event loop keeps turning, and ``open_ms`` (the thread's time) and ``stall_ms`` (the
+longest turn of the event loop meanwhile) are printed; then ``--as USER`` and ``GONGKAI_PASSWORD``
+are typed in and 登录 pressed; the main window with its first page is shown and
+``main_ms=<milliseconds from 登录 to the first page>`` and
+``ready_ms=<milliseconds since the process started>`` are printed; see ``ui.clock``.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtCore import QElapsedTimer, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from gongkai_desktop import APP_ID, APP_NAME, __version__, backup
-from gongkai_desktop.app import AppContext, DamagedDatabase, auto_backup, is_initialized, open_app
-from gongkai_desktop.backup import EarlyQuickCheck
-from gongkai_desktop.domain.permissions import Actor
+from gongkai_desktop import APP_ID, APP_NAME, __version__
 from gongkai_desktop.errors import GongkaiError
 from gongkai_desktop.paths import resolve_paths, resources_dir
-from gongkai_desktop.services.auth import AuthService
 
-from . import clock
-from .context import UiContext, ui_settings
 from .fit import install_window_fitting
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from gongkai_desktop.app import AppContext, DamagedDatabase
+    from gongkai_desktop.backup import EarlyQuickCheck
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,8 @@ def handle_exception(
         return
     log.critical("unhandled exception", exc_info=(exc_type, exc, tb))
     if not logging.getLogger().handlers:
+        import traceback
+
         traceback.print_exception(exc_type, exc, tb)
     if not _show_dialogs:
         _eprint(f"程序错误：{exc_type.__name__}：{exc}")
@@ -167,10 +170,6 @@ def handle_exception(
         _showing_error = False
 
 
-# False in --smoke: nobody is there to close a message box, so errors go to stderr only.
-_show_dialogs = True
-
-
 def install_excepthook(show_dialogs: bool = True) -> None:
     global _show_dialogs
     _show_dialogs = show_dialogs
@@ -179,26 +178,37 @@ def install_excepthook(show_dialogs: bool = True) -> None:
 
 # ----- start-up steps ----------------------------------------------------------------------------
 def open_data(
-    args: argparse.Namespace, interactive: bool, early_check: EarlyQuickCheck | None = None
+    args: argparse.Namespace,
+    interactive: bool,
+    early_check: EarlyQuickCheck | None = None,
+    damaged: DamagedDatabase | None = None,
 ) -> AppContext | None:
     """``open_app`` with the user's decisions on a damaged database; None when start-up ends.
-    ``early_check``: the integrity check begun at the program's start, for the first attempt."""
+    ``early_check``: the integrity check begun at the program's start, for the first attempt;
+    ``damaged``: the damage the first attempt (on the start-up thread) already found."""
+    from gongkai_desktop.app import DamagedDatabase, open_app
+
     while True:
-        check, early_check = early_check, None  # a file restored after damage is checked anew
-        try:
-            return open_app(args.data_dir, args.db, check)
-        except DamagedDatabase as exc:
-            log.error("damaged database: %s", exc)
-            if not interactive or not _recover_damaged(args, exc):
-                _fail(interactive, str(exc))
+        if damaged is None:
+            check, early_check = early_check, None  # a file restored after damage is checked anew
+            try:
+                return open_app(args.data_dir, args.db, check)
+            except DamagedDatabase as exc:
+                damaged = exc
+            except GongkaiError as exc:
+                _fail(interactive, f"无法打开数据：{exc}")
                 return None
-        except GongkaiError as exc:
-            _fail(interactive, f"无法打开数据：{exc}")
+        log.error("damaged database: %s", damaged)
+        if not interactive or not _recover_damaged(args, damaged):
+            _fail(interactive, str(damaged))
             return None
+        damaged = None
 
 
 def _recover_damaged(args: argparse.Namespace, exc: DamagedDatabase) -> bool:
     """Offer the newest verified backup; else a fresh database. True when start-up may go on."""
+    from gongkai_desktop import backup
+
     paths = resolve_paths(args.data_dir)
     newest = exc.newest_backup
     if newest is not None:
@@ -240,83 +250,6 @@ def _fail(interactive: bool, message: str) -> None:
         _eprint(message)
 
 
-def run_first_time_setup(ctx: AppContext) -> str | None:
-    """The first-run wizard; the new admin's user name, or None when it was cancelled."""
-    from .dialogs.wizard import FirstRunWizard
-
-    wizard = FirstRunWizard(ctx)
-    if wizard.exec() != FirstRunWizard.DialogCode.Accepted:
-        return None
-    return wizard.admin_username()
-
-
-def login_with_password(ctx: AppContext, username: str, password: str) -> Actor:
-    return AuthService(ctx.db).login(username, password)
-
-
-def login_interactively(ctx: AppContext, username: str = "", message: str = "") -> Actor | None:
-    from .dialogs.login import LoginDialog
-
-    dialog = LoginDialog(ctx.db, ui_settings(ctx), username=username, message=message)
-    if dialog.exec() != LoginDialog.DialogCode.Accepted:
-        return None
-    return dialog.actor
-
-
-def start_auto_backup(ctx: AppContext) -> None:
-    """The daily backup, on the worker; failures are logged, never shown as a start-up error."""
-    from .worker import Worker
-
-    def job(_cancel: object):  # type: ignore[no-untyped-def]
-        yield from ()
-        return auto_backup(ctx)
-
-    worker = Worker(job)
-    worker.signals.finished.connect(
-        lambda info: log.info("automatic backup %s", info.path if info else "not needed")
-    )
-    worker.signals.failed.connect(lambda exc: log.warning("automatic backup failed: %s", exc))
-    worker.start()
-
-
-class Controller(QObject):
-    """Holds the main window of the session; logs in again after a restore."""
-
-    def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.window: MainWindow | None = None
-
-    def open_main(self, actor: Actor) -> MainWindow:
-        from .main_window import MainWindow
-
-        window = MainWindow(UiContext.create(self.ctx, actor))
-        window.relogin_requested.connect(self._relogin_soon)
-        window.show()
-        self.window = window
-        return window
-
-    def _relogin_soon(self) -> None:
-        # Not from inside the slot that asked for it: that slot's window is about to close.
-        QTimer.singleShot(0, self.relogin)
-
-    def relogin(self) -> None:
-        app = QApplication.instance()
-        assert isinstance(app, QApplication)
-        app.setQuitOnLastWindowClosed(False)
-        old, self.window = self.window, None
-        username = old.ctx.actor.username if old is not None else ""
-        if old is not None:
-            old.close()
-            old.deleteLater()
-        actor = login_interactively(self.ctx, username)
-        app.setQuitOnLastWindowClosed(True)
-        if actor is None:
-            app.quit()
-            return
-        self.open_main(actor)
-
-
 def wait_until_exposed(window: object, timeout_ms: int = SMOKE_TIMEOUT_MS) -> bool:
     timer = QElapsedTimer()
     timer.start()
@@ -329,82 +262,14 @@ def wait_until_exposed(window: object, timeout_ms: int = SMOKE_TIMEOUT_MS) -> bo
     return False
 
 
-def run_smoke(ctx: AppContext, args: argparse.Namespace) -> int:
-    if not is_initialized(ctx.db):
-        _eprint("数据库尚未初始化：请先运行 gongkai init 或在桌面程序中完成首次使用设置。")
-        return 1
-    password = os.environ.get(ENV_PASSWORD, "")
-    if not args.as_user or not password:
-        _eprint("自检需要 --as 用户名和环境变量 GONGKAI_PASSWORD。")
-        return 1
-    try:
-        actor = login_with_password(ctx, args.as_user, password)
-    except GongkaiError as exc:
-        _eprint(f"登录失败：{exc}")
-        return 1
-    from .main_window import MainWindow
-
-    window = MainWindow(UiContext.create(ctx, actor))
-    window.show()
-    if not wait_until_exposed(window):
-        _eprint("主窗口未能显示。")
-        return 1
-    ready_ms = clock.ms_since_process_start()
-    if sys.stdout is not None:
-        print(f"ready_ms={ready_ms}", flush=True)
-    start_auto_backup(ctx)
-    window.close()
-    return 0
-
-
-def run(args: argparse.Namespace, early_check: EarlyQuickCheck | None = None) -> int:
-    """Start-up after the command line (``ui.app`` parses it, Qt-free, and begins the integrity
-    check of the database file before anything heavy is imported)."""
+def run(args: argparse.Namespace) -> int:
+    """Start-up after the command line (``ui.app`` parses it before Qt is imported)."""
     app = create_application([sys.argv[0] if sys.argv else "gongkai-desktop"])
-    interactive = not args.smoke
-    install_excepthook(show_dialogs=interactive)
-    ctx = open_data(args, interactive, early_check)
-    if ctx is None:
-        return 1
+    install_excepthook(show_dialogs=not args.smoke)
+    from .session import Start
+
+    start = Start(app, args)
     try:
-        if args.smoke:
-            from .fonts import warn_if_no_chinese_font
-
-            warn_if_no_chinese_font(show_dialog=False)
-            return run_smoke(ctx, args)
-        return run_interactive(app, ctx, args)
+        return start.smoke() if args.smoke else start.interactive()
     finally:
-        from .worker import wait_for_jobs
-
-        wait_for_jobs()
-        ctx.close()
-
-
-def run_interactive(app: QApplication, ctx: AppContext, args: argparse.Namespace) -> int:
-    from .fonts import warn_if_no_chinese_font
-
-    warn_if_no_chinese_font()
-    for warning in ctx.warnings:
-        QMessageBox.warning(None, "数据位置提醒", warning)
-    username = args.as_user or ""
-    if not is_initialized(ctx.db):
-        created = run_first_time_setup(ctx)
-        if created is None:
-            return 0
-        username = created
-    actor: Actor | None = None
-    message = ""
-    password = os.environ.get(ENV_PASSWORD, "")
-    if args.as_user and password:
-        try:
-            actor = login_with_password(ctx, args.as_user, password)
-        except GongkaiError as exc:
-            message = str(exc)
-    if actor is None:
-        actor = login_interactively(ctx, username, message)
-        if actor is None:
-            return 0
-    controller = Controller(ctx)
-    controller.open_main(actor)
-    QTimer.singleShot(0, lambda: start_auto_backup(ctx))
-    return app.exec()
+        start.close()

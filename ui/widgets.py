@@ -29,8 +29,10 @@ from gongkai_desktop.errors import GongkaiError, PermissionDenied, ValidationErr
 from gongkai_desktop.services.auth import check_password_strength
 
 from .dates import check_dates
+from .error_label import ErrorLabel
 from .messages import show_error
 from .models import ROW_ROLE, SORT_ROLE, RowTableModel
+from .remember import REMEMBERED
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +81,10 @@ class RecordTable(QTableView):
             self.selectRow(0)
 
     def fit_columns(self, widths: dict[int, int] | None = None) -> None:
-        """Size columns to their contents once (then the user may drag them)."""
+        """Size columns to their contents (then the user may drag them); not when the user's
+        own widths were restored (``ui.remember``)."""
+        if self.property(REMEMBERED):
+            return
         self.resizeColumnsToContents()
         for column, width in (widths or {}).items():
             self.setColumnWidth(column, width)
@@ -90,24 +95,6 @@ def open_on_activation(view: QAbstractItemView, open_row: Callable[[], None]) ->
     the desktop is set so. ``activated`` alone covers all three; connecting ``doubleClicked`` too
     would open a double-clicked row twice (the dialog coming back after Esc)."""
     view.activated.connect(lambda _index: open_row())
-
-
-class ErrorLabel(QLabel):
-    """An inline message under a form: red, word-wrapped, hidden while empty."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("errorLabel")
-        self.setWordWrap(True)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hide()
-
-    def show_message(self, text: str) -> None:
-        self.setText(text)
-        self.setVisible(bool(text))
-
-    def clear_message(self) -> None:
-        self.show_message("")
 
 
 def heading(text: str, parent: QWidget | None = None) -> QLabel:

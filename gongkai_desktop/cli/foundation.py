@@ -17,6 +17,7 @@ from ..services.calendar import CalendarService, calendar_of
 from ..services.maintenance import MaintenanceService, check_database
 from ..services.setup import initialize
 from .common import ENV_NEW_PASSWORD, ENV_PASSWORD, CliContext, parse_date_arg, read_password
+from .records import add_audit_commands
 
 ROLE_ARGS = {"admin": Role.ADMIN, "liaison": Role.LIAISON, "leader": Role.LEADER}
 
@@ -65,6 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     asub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     a = asub.add_parser("verify", help="校验审计日志哈希链")
     a.set_defaults(handler=cmd_audit_verify)
+    add_audit_commands(asub)
 
     p = sub.add_parser("backup", help="备份数据库")
     p.add_argument("-o", dest="output", type=Path, default=None, metavar="FILE")

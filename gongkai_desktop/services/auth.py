@@ -140,3 +140,17 @@ class AuthService:
                 return actor_of(user)
         log.info("failed login for %r", username)
         raise failure
+
+    def logout(self, actor: Actor, switching: bool = False) -> None:
+        """Audit the end of ``actor``'s session (注销, or 切换用户 when ``switching``)."""
+        with self.db.write() as session:
+            audit.record(
+                session,
+                audit.AuditActor(actor.user_id, actor.username),
+                "logout",
+                entity="user",
+                entity_id=actor.user_id,
+                division_id=actor.division_id,
+                detail="切换用户" if switching else "注销",
+            )
+        log.info("user %s logged out", actor.username)

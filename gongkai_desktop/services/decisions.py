@@ -699,6 +699,23 @@ class DecisionService(Service):
             before_delete=self._delete_consultations,
         )
 
+    # --- restoration from 回收站 (services.recycle_bin) ---
+    def counted_document(self, session: Session, record: Decision) -> str | None:
+        """The 文号 ``record`` makes 已征求意见 now (None: none)."""
+        return self._counts_for(session, record)
+
+    def after_consultation_restored(
+        self, session: Session, record: Decision, counted_before: str | None
+    ) -> None:
+        """A consultation of ``record`` is live again: its year and document follow."""
+        self._refresh_year(session, record)
+        self._link_documents(session, record, counted_before)
+
+    def after_decision_restored(self, session: Session, record: Decision) -> None:
+        """``record`` (and the consultations deleted with it) is live again."""
+        self._refresh_year(session, record)
+        self._link_documents(session, record, None)
+
     def _delete_consultations(self, session: Session, record: Decision) -> None:
         counted = self._counts_for(session, record)
         for c in session.scalars(

@@ -603,6 +603,10 @@ class InterpretationService(Service):
         )
         return self.get(interpretation_id)
 
+    def after_restored(self, session: Session, record: Interpretation) -> None:
+        """``record`` came back from 回收站: a published one makes its document 已解读 again."""
+        self._mark_interpreted(session, record, None, self._counts_for(record), "已恢复")
+
     def delete(self, interpretation_id: int, expected_version: int | None) -> None:
         """Soft-delete the record (the drafts of it stay with it, like the row itself); the
         registered document it made 已解读 is no longer so unless another interpretation of it

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QPlainTextEdit
 
 from gongkai_desktop.domain.engagement import KINDS, EngagementKind, Speaker, SpeakerRole
 from gongkai_desktop.domain.labels import Role
 from gongkai_desktop.services.admin import AdminService
 from gongkai_desktop.services.engagement import EngagementQuery, EngagementService
+from ui.list_keys import list_keys_of
 
 K = EngagementKind
 SCREEN = (1366, 768)
@@ -143,8 +144,10 @@ def open_tab(page, kind):  # type: ignore[no-untyped-def]
     return tab
 
 
-def shortcut(page, key: QKeySequence.StandardKey) -> QShortcut:  # type: ignore[no-untyped-def]
-    return next(s for s in page.findChildren(QShortcut) if s.key() == QKeySequence(key))
+def command(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """新增/保存 as the main window's 编辑 menu (Ctrl+N, Ctrl+S) hands it to the page."""
+    keys = list_keys_of(page)
+    assert keys is not None and keys.trigger(name), name
 
 
 def test_each_tab_lists_its_kind(qtbot, ui_ctx, admin, records, styled, shots):
@@ -173,7 +176,7 @@ def test_a_liaison_creates_and_edits_a_conference_through_the_form(qtbot, ui_ctx
     division; changing the topic and pressing Ctrl+S saves version 2."""
     page = page_for(qtbot, ui_ctx, liaison)
     tab = open_tab(page, K.PRESS_CONFERENCE)
-    shortcut(page, QKeySequence.StandardKey.New).activated.emit()
+    command(page, "new")
     assert tab.current is None and tab.title.text() == "新新闻发布会"
     form = tab.form
     held_on = form.widgets["held_on"]
@@ -194,7 +197,7 @@ def test_a_liaison_creates_and_edits_a_conference_through_the_form(qtbot, ui_ctx
     assert tab.model.rowCount() == 1
 
     form.widgets["topic"].setText("防止返贫监测帮扶工作新闻发布会")
-    shortcut(page, QKeySequence.StandardKey.Save).activated.emit()
+    command(page, "save")
     stored = EngagementService(app_ctx.db, liaison).list_records(
         EngagementQuery(K.PRESS_CONFERENCE)
     )
@@ -391,7 +394,7 @@ def test_new_filters_tabs_and_closing_ask_before_dropping_edits(
     page = page_for(qtbot, ui_ctx, admin)
     tab, editing = _edit_other_opinion(page)
     message_boxes.answer = QMessageBox.StandardButton.Cancel
-    shortcut(page, QKeySequence.StandardKey.New).activated.emit()
+    command(page, "new")
     page.problems_only.setChecked(True)
     all_years = page.year.findData(None)
     page.year.setCurrentIndex(all_years)

@@ -91,13 +91,13 @@ def test_keyboard_switches_pages(qtbot, main_window, admin) -> None:  # type: ig
 
 
 def test_admin_sees_the_admin_page(main_window, admin) -> None:  # type: ignore[no-untyped-def]
-    """For an admin, 系统管理 is the real page with its six tabs."""
+    """For an admin, 系统管理 is the real page with its seven tabs."""
     window = main_window(admin)
     window.show_page("admin")
     page = window.page("admin")
     assert isinstance(page, AdminPage)
     titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
-    assert titles == ["处室", "用户", "节假日", "审计日志", "备份与恢复", "设置"]
+    assert titles == ["处室", "用户", "节假日", "审计日志", "回收站", "备份与恢复", "设置"]
 
 
 def test_liaison_sees_an_explanation_instead_of_admin_page(main_window, liaison) -> None:  # type: ignore[no-untyped-def]
@@ -124,13 +124,13 @@ def test_status_bar_shows_user_division_and_database(main_window, admin, app_ctx
 def test_layout_is_saved_and_restored(qtbot, main_window, admin) -> None:  # type: ignore[no-untyped-def]
     """Size, splitter position and the open page come back in the next window."""
     window = main_window(admin)
-    window.resize(780, 540)
-    window.splitter.setSizes([230, 550])
+    window.resize(1100, 700)
+    window.splitter.setSizes([230, 870])
     window.show_page("reports")
     window.close()
 
     again = main_window(admin)
-    assert (again.width(), again.height()) == (780, 540)
+    assert (again.width(), again.height()) == (1100, 700)
     assert again.splitter.sizes()[0] == 230
     assert again.current_key() == "reports"
     assert set(again.pages) == {"reports"}

@@ -39,6 +39,7 @@ from gongkai_desktop.services.ledger_documents import (
 
 from ..context import UiContext
 from ..dates import accept_when_dates_valid
+from ..list_keys import ListKeys
 from ..messages import confirm, show_error, show_info
 from ..models import ROW_ROLE, Column, RowTableModel
 from ..widgets import RecordTable, heading
@@ -172,6 +173,13 @@ class DocumentsList(DatabaseSortedList, QWidget):
         self.new_button.clicked.connect(self.new_document)
         self.open_button.clicked.connect(self.open_selected)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.list_keys = ListKeys.of_page(
+            self,
+            self.table,
+            selection=True,
+            empty="尚无规范性文件。点击「登记文件」或「导入…」。",
+            filters=(self.year, self.division, self.level, self.status),
+        )
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.import_button.clicked.connect(self.import_documents)
         self.export_button.clicked.connect(

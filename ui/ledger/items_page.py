@@ -30,6 +30,7 @@ from gongkai_desktop.services.ledger import ItemQuery, ItemRow, LedgerService
 
 from ..context import UiContext
 from ..dates import accept_when_dates_valid
+from ..list_keys import ListKeys
 from ..messages import confirm, show_error, show_info
 from ..models import ROW_ROLE
 from ..widgets import heading
@@ -197,6 +198,22 @@ class ItemsList(DatabaseSortedList, QWidget):
         self.export_button.clicked.connect(self.export_items)
         self.template_button.clicked.connect(lambda: save_template(self, self.ctx, "items"))
         self.category_button.clicked.connect(self.add_category)
+        self.list_keys = ListKeys.of_page(
+            self,
+            self.table,
+            selection=True,
+            needs_selection=(self.publish_button,),
+            empty="尚无公开事项。点击「新增事项」或「导入…」。",
+            filters=(
+                self.year,
+                self.division,
+                self.category,
+                self.attribute,
+                self.state,
+                self.channel,
+                self.portal_missing,
+            ),
+        )
 
     # ----- querying ----------------------------------------------------------------------------
     def query(self) -> ItemQuery:

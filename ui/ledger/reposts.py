@@ -28,6 +28,7 @@ from gongkai_desktop.services.ledger_catalogue import RepostFields, RepostRow, R
 
 from ..context import UiContext
 from ..dates import DateTimeEdit, date_problems
+from ..list_keys import ListKeys
 from ..messages import confirm, show_error
 from ..models import Column, RowTableModel
 from ..widgets import ErrorLabel, RecordTable
@@ -181,6 +182,15 @@ class RepostsPanel(QWidget):
         edit.clicked.connect(lambda: self.edit(self.table.selected()))
         delete.clicked.connect(self.delete)
         self.table.doubleClicked.connect(lambda _i: self.edit(self.table.selected()))
+        self.list_keys = ListKeys(
+            self,
+            self.table,
+            new=new,
+            delete=delete,
+            open=edit,
+            needs_selection=(edit, delete),
+            empty="尚无转载记录。点击「新增转载」登记转载上级文件的情况。",
+        )
         self.refresh()
 
     def refresh(self) -> None:

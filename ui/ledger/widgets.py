@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -134,6 +135,9 @@ class RecordDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("关闭")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        save_key = QShortcut(QKeySequence("Ctrl+S"), self)
+        save_key.activated.connect(self.save_button.click)
+        self.save_button.setToolTip("保存（Ctrl+S）")
 
     def fill_divisions(self, ledger: LedgerService, editing: bool) -> None:
         """The divisions the user may file a record under (all of them for an existing record,

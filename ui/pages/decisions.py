@@ -67,6 +67,7 @@ from ..conflict import resolve_conflict, stored_version
 from ..context import UiContext
 from ..dates import check_dates
 from ..files import ask_save_path
+from ..list_keys import ListKeys
 from ..messages import ask_save_changes, confirm, show_error, show_info
 from ..models import Column, RowTableModel
 from ..widgets import (
@@ -1151,8 +1152,13 @@ class DecisionsPage(QWidget):
         self.new_button.clicked.connect(self.new_decision)
         self.open_button.clicked.connect(self.open_selected)
         self.delete_button.clicked.connect(self.delete_selected)
-        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_decision)
-        QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.delete_selected)
+        self.list_keys = ListKeys.of_page(
+            self,
+            self.table,
+            empty="尚无决策记录。点击「新建决策…」登记一项重大行政决策。",
+            filters=(self.year, self.division, self.decision_type, self.with_problems),
+        )
+        self._on_select()
 
     def page_shown(self) -> None:
         self._fill_filters()

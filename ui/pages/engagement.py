@@ -23,7 +23,7 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -62,6 +62,7 @@ from gongkai_desktop.services.engagement import (
 
 from ..conflict import resolve_conflict, stored_version
 from ..context import UiContext
+from ..list_keys import ListKeys
 from ..messages import ask_save_changes, confirm, show_error
 from ..models import Column, RowTableModel
 from ..widgets import ErrorLabel, FormDialog, RecordTable, hint
@@ -233,9 +234,12 @@ class KindTab(QWidget):
         self.delete_button.clicked.connect(self.delete)
         self.table.selectionModel().selectionChanged.connect(self._on_select)
         self.form.changed.connect(self._on_changed)
-        delete_key = QShortcut(QKeySequence.StandardKey.Delete, self.table)
-        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete_key.activated.connect(self.delete)
+        self.list_keys = ListKeys.of_page(
+            self,
+            self.table,
+            empty=f"尚无{self.spec.label}记录。点击「新增{self.spec.label}」，在右侧填写后保存。",
+        )
+        self.delete_button.setEnabled(False)  # until a record is in the form
 
     # --- data ---
     def set_query(self, query: EngagementQuery) -> None:
@@ -599,15 +603,8 @@ class EngagementPage(QWidget):
         self.rules.roster_button.clicked.connect(self.edit_roster)
         for tab in self.kind_tabs:
             tab.saved.connect(self.refresh_rules)
-        QShortcut(
-            QKeySequence.StandardKey.New, self, activated=lambda: self.current_tab().new_record()
-        )
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=lambda: self.current_tab().save())
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
-
-    def _focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
+        for tab in self.kind_tabs:  # one search box above the tabs serves them all
+            tab.list_keys.set_search(self.search, (self.year, self.division, self.problems_only))
 
     def current_tab(self) -> KindTab:
         return self.kind_tabs[self.tabs.currentIndex()]

@@ -37,6 +37,7 @@ from gongkai_desktop.services.interpretations import (
 )
 
 from ..context import UiContext
+from ..list_keys import ListKeys
 from ..messages import confirm, show_error
 from ..models import Column, RowTableModel
 from ..widgets import (
@@ -237,6 +238,13 @@ class InterpretationsPage(QWidget):
         self.new_button.clicked.connect(self.new_interpretation)
         self.open_button.clicked.connect(self.open_selected)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.list_keys = ListKeys.of_page(
+            self,
+            self.table,
+            empty="尚无政策解读。点击「新建解读…」，选择要解读的政策文件。",
+            filters=(self.year, self.division, self.status, self.out_of_sync),
+        )
+        self._on_select()
 
     def page_shown(self) -> None:
         self._fill_filters()

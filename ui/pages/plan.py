@@ -62,6 +62,7 @@ from gongkai_desktop.services.plan import (
 from ..context import UiContext
 from ..dialogs.document_dates import ask_bulletin_dates
 from ..files import ask_save_path
+from ..list_keys import ListKeys
 from ..messages import show_error, show_info
 from ..widgets import hint
 from ..worker import run_with_progress
@@ -290,6 +291,12 @@ class PlanPage(QWidget):
         self.export_button.clicked.connect(self.export_breakdown)
         self.bulletin_button.clicked.connect(self.export_bulletin)
         self.refresh_button.clicked.connect(self.refresh)
+        self.list_keys = ListKeys(
+            self,
+            self.tree,
+            open=self.report_button,
+            empty="尚无本年度的任务。管理员点击「导入工作要点…」，把年度工作要点分解为任务。",
+        )
 
     def _load_choices(self, year: int | None = None) -> None:
         self._loading = True

@@ -42,6 +42,7 @@ from gongkai_desktop.services.requests import (
 from ..conflict import fields_from_snapshot, resolve_conflict, stored_version
 from ..context import UiContext
 from ..ledger.exchange import export_ledger, save_template
+from ..list_keys import ListKeys
 from ..messages import confirm, show_error
 from ..models import Column, RowTableModel
 from ..widgets import ErrorLabel, RecordTable, heading
@@ -252,6 +253,12 @@ class RequestsTab(QWidget):
         self.import_button.clicked.connect(lambda: self._import("requests"))
         self.export_button.clicked.connect(lambda: self._export("requests"))
         self.template_button.clicked.connect(lambda: self._template("requests"))
+        self.list_keys = ListKeys.of_page(
+            self,
+            self.table,
+            empty="尚无依申请公开登记。点击「新增申请」或「导入…」。",
+            filters=(self.year, self.state, self.division),
+        )
 
     # -- data -------------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -38,6 +38,7 @@ from ..context import UiContext
 from ..dates import check_dates
 from ..files import ask_open_path
 from ..ledger.exchange import EXCEL_FILES, export_ledger, save_template
+from ..list_keys import ListKeys
 from ..messages import confirm, show_error, show_info
 from ..models import Column, RowTableModel
 from ..widgets import ErrorLabel, RecordTable
@@ -201,6 +202,12 @@ class CasesTab(QWidget):
         self.template_button.clicked.connect(
             lambda: save_template(self, self.ctx, "cases", FOLDER_KEY)
         )
+        self.list_keys = ListKeys.of_page(
+            self,
+            self.table,
+            empty="尚无行政复议、行政诉讼案件。点击「新增案件」或「导入…」。",
+        )
+        self.delete_button.setEnabled(False)  # until a record is in the form
 
     def refresh(self) -> None:
         keep = self.current.id if self.current else None
@@ -214,6 +221,7 @@ class CasesTab(QWidget):
         if case is None:
             return
         self.current = case
+        self.delete_button.setEnabled(True)  # 删除 acts on the case in the form
         d = case.data
         self.case_no.setText(d.case_no)
         self.case_type.setCurrentIndex(self.case_type.findData(d.case_type.value))
@@ -228,6 +236,7 @@ class CasesTab(QWidget):
 
     def new_case(self) -> None:
         self.current = None
+        self.delete_button.setEnabled(False)
         self.table.clearSelection()
         self.case_no.clear()
         self.received.set_value(date.today())

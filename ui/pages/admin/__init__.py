@@ -1,4 +1,4 @@
-"""系统管理: divisions, users, the holiday calendar, the audit log, backups and settings.
+"""系统管理: divisions, users, the holiday calendar, the audit log, 回收站, backups and settings.
 
 Admins only: the main window shows other users an explanation instead (``PageSpec.admin_only``),
 and every action goes through the services, which refuse non-admins anyway.
@@ -16,6 +16,7 @@ from .audit import AuditTab
 from .backups import BackupsTab
 from .divisions import DivisionsTab
 from .holidays import HolidaysTab
+from .recycle import RecycleBinTab
 from .settings import SettingsTab
 from .users import UsersTab
 
@@ -26,6 +27,7 @@ TABS = (
     ("users", "用户", UsersTab),
     ("holidays", "节假日", HolidaysTab),
     ("audit", "审计日志", AuditTab),
+    ("recycle", "回收站", RecycleBinTab),
     ("backups", "备份与恢复", BackupsTab),
     ("settings", "设置", SettingsTab),
 )

@@ -1,5 +1,7 @@
-"""审计日志: who changed what and when, newest first, filtered in SQL and paged (加载更多), with
-the before/after of the selected row and the hash-chain check."""
+"""审计日志: who did what to which record and when, in Chinese words (「导入公开事项 205 条」, the
+record's title), newest first, filtered in SQL by user, division, record kind, action, result and
+date, paged (加载更多); the before/after of the selected row, the hash-chain check and 导出 Excel
+of everything the filters select."""
 
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -24,10 +25,16 @@ from PySide6.QtWidgets import (
 
 from gongkai_desktop.audit import ChainReport
 from gongkai_desktop.domain.labels import AuditOutcome
-from gongkai_desktop.errors import GongkaiError
-from gongkai_desktop.services.admin import AuditRow
+from gongkai_desktop.errors import Cancelled, GongkaiError
+from gongkai_desktop.services.audit_log import (
+    ACTION_FILTERS,
+    AuditLine,
+    AuditLogService,
+    AuditQuery,
+)
 
 from ...context import UiContext
+from ...files import ask_save_path
 from ...formatting import local_time
 from ...messages import show_error, show_info
 from ...models import Column, RowTableModel
@@ -38,61 +45,20 @@ from .base import AdminTab, button_row
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
-ACTION_LABELS = {
-    "init": "初始化",
-    "login": "登录",
-    "division.add": "新增处室",
-    "division.update": "修改处室",
-    "user.list": "查看用户",
-    "user.add": "新增用户",
-    "user.update": "修改用户",
-    "user.reset_password": "重置密码",
-    "user.change_password": "修改本人密码",
-    "setting.update": "修改设置",
-    "calendar.import_notice": "导入节假日通知",
-    "calendar.override": "调整节假日",
-    "backup.make": "备份",
-    "backup.list": "查看备份",
-    "backup.restore": "恢复备份",
-    "database.check": "数据库检查",
-    "audit.read": "查看审计日志",
-    "audit.verify": "校验审计日志",
-}
-# Prefixes offered in the filter (any other prefix may be typed).
-ACTION_PREFIXES = (
-    ("", "全部操作"),
-    ("login", "登录"),
-    ("user.", "用户"),
-    ("division.", "处室"),
-    ("calendar.", "节假日"),
-    ("setting.", "设置"),
-    ("backup.", "备份与恢复"),
-    ("audit.", "审计日志"),
-    ("init", "初始化"),
-)
-PREFIX_SEPARATOR = " — "
-OUTCOME_LABELS = {o.value: o.label for o in AuditOutcome}
-
-
-def action_text(row: AuditRow) -> str:
-    label = ACTION_LABELS.get(row.action)
-    return f"{label}（{row.action}）" if label else row.action
-
-
-def entity_text(row: AuditRow) -> str:
-    if row.entity and row.entity_id:
-        return f"{row.entity} #{row.entity_id}"
-    return row.entity
-
+FOLDER_KEY = "audit/last_folder"
+EXCEL_FILES = "Excel 工作簿 (*.xlsx)"
 
 COLUMNS = (
     Column("时间", lambda r: local_time(r.ts, seconds=True), lambda r: r.id),
     Column("用户", lambda r: r.username),
-    Column("操作", action_text),
-    Column("对象", entity_text),
-    Column("结果", lambda r: OUTCOME_LABELS.get(r.outcome, r.outcome)),
+    Column("处室", lambda r: r.division),
+    Column("记录类别", lambda r: r.kind),
+    Column("操作", lambda r: r.action, tooltip=lambda r: r.code),
+    Column("记录", lambda r: r.record, tooltip=lambda r: r.record),
+    Column("结果", lambda r: r.outcome),
     Column("说明", lambda r: r.detail, tooltip=lambda r: r.detail),
 )
+WIDTHS = {0: 150, 1: 80, 2: 96, 3: 96, 4: 160, 5: 240, 6: 44}
 
 
 def _pretty(text: str | None) -> str:
@@ -113,6 +79,14 @@ def describe_chain(report: ChainReport) -> str:
     )
 
 
+def combo(parent: QWidget, everything: str, entries: list[tuple[str, object]]) -> QComboBox:
+    box = QComboBox(parent)
+    box.addItem(everything, None)
+    for text, data in entries:
+        box.addItem(text, data)
+    return box
+
+
 class AuditTab(AdminTab):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -122,23 +96,19 @@ class AuditTab(AdminTab):
         self._build_ui()
         self._connect_signals()
 
+    def service(self) -> AuditLogService:
+        return AuditLogService(self.ctx.db, self.ctx.actor)
+
     def _build_ui(self) -> None:
         layout = QVBoxLayout(self)
         filters = QHBoxLayout()
         filters.setSpacing(6)
-        self.user = QLineEdit(self)
-        self.user.setPlaceholderText("全部用户")
-        self.user.setClearButtonEnabled(True)
-        self.user.setMaximumWidth(140)
-        self.action = QComboBox(self)
-        self.action.setEditable(True)
-        self.action.setMinimumWidth(170)
-        for prefix, label in ACTION_PREFIXES:
-            self.action.addItem(f"{prefix}{PREFIX_SEPARATOR}{label}" if prefix else label)
-        self.outcome = QComboBox(self)
-        self.outcome.addItem("全部结果", "")
-        for member in AuditOutcome:
-            self.outcome.addItem(member.label, member.value)
+        self.user = combo(self, "全部用户", [])
+        self.user.setMinimumWidth(96)
+        self.division = combo(self, "全部处室", [])
+        self.kind = combo(self, "全部类别", [(label, e) for e, label in AuditLogService.kinds()])
+        self.action = combo(self, "全部操作", [(f.label, f.label) for f in ACTION_FILTERS])
+        self.outcome = combo(self, "全部结果", [(o.label, o.value) for o in AuditOutcome])
         self.use_dates = QCheckBox("日期", self)
         self.since = QDateEdit(self)
         self.until = QDateEdit(self)
@@ -150,12 +120,15 @@ class AuditTab(AdminTab):
             edit.setEnabled(False)
         self.search_button = QPushButton("查询", self)
         self.search_button.setDefault(True)
-        filters.addWidget(QLabel("用户：", self))
-        filters.addWidget(self.user)
-        filters.addWidget(QLabel("操作：", self))
-        filters.addWidget(self.action)
-        filters.addWidget(QLabel("结果：", self))
-        filters.addWidget(self.outcome)
+        for label, widget in (
+            ("用户：", self.user),
+            ("处室：", self.division),
+            ("类别：", self.kind),
+            ("操作：", self.action),
+            ("结果：", self.outcome),
+        ):
+            filters.addWidget(QLabel(label, self))
+            filters.addWidget(widget)
         filters.addWidget(self.use_dates)
         filters.addWidget(self.since)
         filters.addWidget(QLabel("至", self))
@@ -164,77 +137,107 @@ class AuditTab(AdminTab):
         filters.addStretch(1)
         layout.addLayout(filters)
 
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("auditSplitter")
         self.model = RowTableModel(COLUMNS, parent=self)
-        self.table = RecordTable(self.model, splitter)
+        self.table = RecordTable(self.model, self.splitter)
+        self.table.setObjectName("auditTable")
         self.table.setSortingEnabled(False)  # newest first, as paged from the database
-        self.detail = QPlainTextEdit(splitter)
+        self.detail = QPlainTextEdit(self.splitter)
         self.detail.setReadOnly(True)
         self.detail.setPlaceholderText("选中一条记录查看修改前后的内容。")
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
-        splitter.setSizes([380, 140])
-        layout.addWidget(splitter, 1)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setSizes([380, 140])
+        layout.addWidget(self.splitter, 1)
 
         self.more_button = QPushButton("加载更多", self)
+        self.export_button = QPushButton("导出 Excel…", self)
+        self.export_button.setToolTip("把当前筛选条件下的全部记录导出为 Excel 工作簿")
         self.verify_button = QPushButton("校验哈希链", self)
         self.count = QLabel(self)
-        row = button_row(self.more_button, self.verify_button, stretch_at_end=False)
+        row = button_row(
+            self.more_button, self.export_button, self.verify_button, stretch_at_end=False
+        )
         row.addStretch(1)
         row.addWidget(self.count)
         layout.addLayout(row)
 
     def _connect_signals(self) -> None:
         self.search_button.clicked.connect(self.search)
-        self.user.returnPressed.connect(self.search)
-        self.action.lineEdit().returnPressed.connect(self.search)
-        self.outcome.currentIndexChanged.connect(self.search)
+        for box in (self.user, self.division, self.kind, self.action, self.outcome):
+            box.currentIndexChanged.connect(self.search)
         self.use_dates.toggled.connect(self._dates_toggled)
+        self.since.dateChanged.connect(self._dates_changed)
+        self.until.dateChanged.connect(self._dates_changed)
         self.more_button.clicked.connect(self.load_more)
+        self.export_button.clicked.connect(self.export)
         self.verify_button.clicked.connect(self.verify)
         self.table.selectionModel().selectionChanged.connect(self._show_detail)
 
     def tab_shown(self) -> None:
+        self._refill_choices()
         if not self.loaded:
             self.search()
+
+    def _refill_choices(self) -> None:
+        """The users the log names and the divisions, keeping what is chosen."""
+        try:
+            service = self.service()
+            users = [(name, name) for name in service.usernames()]
+            divisions = [(name, i) for i, name in service.divisions()]
+        except GongkaiError as exc:
+            log.warning("audit filters not refreshed: %s", exc)
+            return
+        for box, everything, entries in (
+            (self.user, "全部用户", users),
+            (self.division, "全部处室", divisions),
+        ):
+            chosen = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(everything, None)
+            for text, data in entries:
+                box.addItem(text, data)
+            box.setCurrentIndex(max(box.findData(chosen), 0))
+            box.blockSignals(False)
 
     def _dates_toggled(self, on: bool) -> None:
         self.since.setEnabled(on)
         self.until.setEnabled(on)
         self.search()
 
-    def action_prefix(self) -> str:
-        text = self.action.currentText().strip()
-        if text == ACTION_PREFIXES[0][1]:
-            return ""
-        return text.split(PREFIX_SEPARATOR, 1)[0].strip()
+    def _dates_changed(self) -> None:
+        if self.use_dates.isChecked():
+            self.search()
 
-    def _query(self, before_id: int | None) -> list[AuditRow]:
+    def query(self) -> AuditQuery:
+        """What the filters select."""
         since: date | None = None
         until: date | None = None
         if self.use_dates.isChecked():
             since = self.since.date().toPython()
             until = self.until.date().toPython()
-        return self.admin().audit_log(
-            username=self.user.text().strip() or None,
-            action=self.action_prefix() or None,
-            outcome=self.outcome.currentData() or None,
+        return AuditQuery(
+            username=self.user.currentData(),
+            division_id=self.division.currentData(),
+            entity=self.kind.currentData(),
+            action=self.action.currentData(),
+            outcome=self.outcome.currentData(),
             since=since,
             until=until,
-            limit=PAGE_SIZE,
-            before_id=before_id,
         )
 
     def search(self) -> None:
         self.loaded = True
         try:
-            rows = self._query(None)
+            rows = self.service().search(self.query(), limit=PAGE_SIZE)
         except GongkaiError as exc:
             show_error(self, exc)
             return
         self.model.set_rows(rows)
         self.exhausted = len(rows) < PAGE_SIZE
-        self.table.fit_columns({0: 150, 1: 90, 2: 180, 3: 130, 4: 50})
+        self.table.fit_columns(WIDTHS)
         self._update_count()
         self.detail.clear()
 
@@ -243,7 +246,9 @@ class AuditTab(AdminTab):
             self.search()
             return
         try:
-            rows = self._query(self.model.rows[-1].id)
+            rows = self.service().search(
+                self.query(), limit=PAGE_SIZE, before_id=self.model.rows[-1].id
+            )
         except GongkaiError as exc:
             show_error(self, exc)
             return
@@ -253,19 +258,53 @@ class AuditTab(AdminTab):
 
     def _update_count(self) -> None:
         shown = len(self.model.rows)
-        self.count.setText(f"已显示 {shown} 条" + ("（已到最早的记录）" if self.exhausted else ""))
+        if not shown:
+            self.count.setText("没有符合条件的记录：请放宽筛选条件。")
+        else:
+            self.count.setText(
+                f"已显示 {shown} 条" + ("（已到最早的记录）" if self.exhausted else "")
+            )
         self.more_button.setEnabled(not self.exhausted)
+        self.export_button.setEnabled(bool(shown))
 
     def _show_detail(self) -> None:
-        row: AuditRow | None = self.table.selected()
+        row: AuditLine | None = self.table.selected()
         if row is None:
             self.detail.clear()
             return
         self.detail.setPlainText(
-            f"#{row.id}  {local_time(row.ts, seconds=True)}  {row.username}  {action_text(row)}\n"
-            f"说明：{row.detail or '（无）'}\n\n修改前：\n{_pretty(row.before)}\n\n"
-            f"修改后：\n{_pretty(row.after)}"
+            f"#{row.id}  {local_time(row.ts, seconds=True)}  {row.username}  {row.action}"
+            f"（{row.code}）\n记录：{row.record or '（无）'}\n说明：{row.detail or '（无）'}\n\n"
+            f"修改前：\n{_pretty(row.before)}\n\n修改后：\n{_pretty(row.after)}"
         )
+
+    def export(self) -> None:
+        """导出 Excel: every row the filters select, newest first, with a progress dialog."""
+        target = ask_save_path(
+            self,
+            self.ctx.settings,
+            FOLDER_KEY,
+            "导出审计日志",
+            f"审计日志{date.today():%Y%m%d}.xlsx",
+            EXCEL_FILES,
+            ".xlsx",
+        )
+        if target is None:
+            return
+        service, query = self.service(), self.query()
+        try:
+            rows = run_with_progress(
+                self,
+                lambda cancel: service.export_job(target, query, cancel),
+                "导出审计日志",
+                "正在导出……",
+            )
+        except Cancelled:
+            return
+        except Exception as exc:  # the job's error; an unexpected one is logged too
+            show_error(self, exc)
+            return
+        show_info(self, f"已导出 {rows} 条记录到：\n{target}", "导出完成")
 
     def verify(self) -> None:
         service = self.admin()

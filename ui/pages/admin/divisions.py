@@ -19,6 +19,7 @@ from gongkai_desktop.errors import ConflictError, GongkaiError, PermissionDenied
 from gongkai_desktop.services.admin import AdminService, DivisionInfo
 
 from ...context import UiContext
+from ...list_keys import ListKeys
 from ...messages import confirm, show_error
 from ...models import Column, RowTableModel
 from ...widgets import FormDialog, RecordTable, hint
@@ -125,6 +126,9 @@ class DivisionsTab(AdminTab):
         self.refresh_button.clicked.connect(self.reload)
         self.show_inactive.toggled.connect(self.reload)
         self.table.doubleClicked.connect(lambda _index: self.edit_division())
+        self.list_keys = ListKeys(
+            self, self.table, new=self.add_button, open=self.edit_button, empty="尚无处室。"
+        )
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
     def tab_shown(self) -> None:

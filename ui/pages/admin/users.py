@@ -23,6 +23,7 @@ from gongkai_desktop.services.admin import AdminService, UserInfo
 
 from ...context import UiContext
 from ...formatting import local_time
+from ...list_keys import ListKeys
 from ...messages import show_error, show_info
 from ...models import Column, RowTableModel
 from ...widgets import FormDialog, PasswordPair, RecordTable, hint
@@ -207,6 +208,9 @@ class UsersTab(AdminTab):
         self.reset_button.clicked.connect(self.reset_password)
         self.refresh_button.clicked.connect(self.reload)
         self.table.doubleClicked.connect(lambda _index: self.edit_user())
+        self.list_keys = ListKeys(
+            self, self.table, new=self.add_button, open=self.edit_button, empty="尚无用户。"
+        )
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
     def tab_shown(self) -> None:
