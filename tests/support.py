@@ -15,3 +15,25 @@ def page_through(fetch, limit: int) -> list:  # type: ignore[no-untyped-def]
         if len(page) < limit:
             return rows
         after = page[-1]
+
+
+def rewrite_audit_row(db_path, row_id: int, detail: str) -> None:  # type: ignore[no-untyped-def]
+    """Do what someone with write access to the file could: change one audit row and recompute
+    the hash of it and of every row after it, so the chain verifies again."""
+    import sqlite3
+
+    from gongkai_desktop.audit import HASHED_FIELDS, _row_hash
+
+    con = sqlite3.connect(db_path)
+    con.row_factory = sqlite3.Row
+    con.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
+    con.execute("UPDATE audit_log SET detail = ? WHERE id = ?", (detail, row_id))
+    rows = con.execute("SELECT * FROM audit_log ORDER BY id").fetchall()
+    prev = "0" * 64
+    for row in rows:
+        new_hash = _row_hash(prev, [row[f] for f in HASHED_FIELDS])
+        con.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",
+                    (prev, new_hash, row["id"]))
+        prev = new_hash
+    con.commit()
+    con.close()
