@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from gongkai_desktop import APP_NAME, __version__
 
 from .context import UiContext
+from .package import export_package, import_package
 from .pages import PAGES, PageSpec, page_by_key
 from .pages.info import AdminOnlyPage, InfoPage
 
@@ -118,6 +119,14 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         file_menu.addAction(self.quit_action)
 
+        package_menu = self.menuBar().addMenu("报送包(&B)")
+        self.package_export_action = QAction("导出报送包(&E)…", self)
+        self.package_import_action = QAction("导入报送包(&I)…", self)
+        # Importing merges other divisions' records: 综合处's admin only (the service refuses too).
+        self.package_import_action.setEnabled(self.ctx.actor.is_admin)
+        package_menu.addAction(self.package_export_action)
+        package_menu.addAction(self.package_import_action)
+
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self.about_action = QAction("关于(&A)", self)
         help_menu.addAction(self.about_action)
@@ -136,6 +145,8 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self.about_action.triggered.connect(self.show_about)
         self.password_action.triggered.connect(self.change_password)
+        self.package_export_action.triggered.connect(lambda: export_package(self, self.ctx))
+        self.package_import_action.triggered.connect(lambda: import_package(self, self.ctx))
 
     # ----- pages ---------------------------------------------------------------------------
     def show_page(self, key: str) -> None:
