@@ -37,3 +37,30 @@ def rewrite_audit_row(db_path, row_id: int, detail: str) -> None:  # type: ignor
         prev = new_hash
     con.commit()
     con.close()
+
+
+HOLDER_SCRIPT = (
+    "import sys, time\n"
+    "from gongkai_desktop.app import open_app\n"
+    "ctx = open_app(sys.argv[1])\n"
+    "print('ready', flush=True)\n"
+    "time.sleep(120)\n"
+)
+
+
+def hold_data_folder(data, root):  # type: ignore[no-untyped-def]
+    """Start another program that opens the data folder ``data`` and keeps it open; returns the
+    process (end it with ``os.kill(p.pid, SIGKILL)`` and ``p.communicate()``)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER_SCRIPT, str(data)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    line = proc.stdout.readline()
+    assert line.strip() == "ready", proc.stderr.read()
+    return proc
