@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from . import audit, backup, instance
+from . import anchor, audit, backup, instance
 from .db.engine import Database
 from .db.migrate import current_revision, needs_upgrade, upgrade
 from .db.models import User
@@ -39,12 +40,16 @@ class AppContext:
     db: Database
     warnings: list[str] = field(default_factory=list)
     lock: Path | None = None  # the held one-program lock of a SQLite file
+    detach_anchor: Callable[[], None] | None = None
 
     @property
     def is_sqlite(self) -> bool:
         return self.db.is_sqlite
 
     def close(self) -> None:
+        if self.detach_anchor is not None:
+            self.detach_anchor()
+            self.detach_anchor = None
         self.db.dispose()
         if self.lock is not None:
             instance.release(self.lock)
@@ -103,7 +108,10 @@ def open_app(
         if lock is not None:
             instance.release(lock)
         raise
-    return AppContext(paths, db, warnings, lock)
+    detach = None
+    if db.is_sqlite:
+        _anchor, detach = anchor.enabled_for(db, paths.db_path)
+    return AppContext(paths, db, warnings, lock, detach)
 
 
 def _open_sqlite(paths: AppPaths, early_check: backup.EarlyQuickCheck | None) -> Database:

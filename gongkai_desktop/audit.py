@@ -59,6 +59,7 @@ class ChainReport:
     rows: int
     broken_id: int | None
     reason: str
+    note: str = ""  # what the chain was compared with outside the database (``anchor``)
 
     @property
     def ok(self) -> bool:
@@ -138,6 +139,8 @@ def record(
     entry.hash = _row_hash(entry.prev_hash, _fields(entry))
     session.add(entry)
     session.flush()
+    # For the anchor kept outside the database (``anchor``), once this transaction commits.
+    session.info["audit_last"] = (entry.id, entry.hash)
     return entry
 
 

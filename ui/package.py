@@ -130,8 +130,12 @@ class PackagePreviewDialog(QDialog):
             row = self.changes.rowCount()
             self.changes.insertRow(row)
             for col, value in enumerate(
-                (change.label, change.status_label, change.title or change.key,
-                 "、".join(FIELD_LABELS.get(f, f) for f in change.fields))
+                (
+                    change.label,
+                    change.status_label,
+                    change.title or change.key,
+                    "、".join(FIELD_LABELS.get(f, f) for f in change.fields),
+                )
             ):
                 item = QTableWidgetItem(value)
                 if change.status == "conflict":
@@ -177,7 +181,9 @@ class PackagePreviewDialog(QDialog):
         layout.addWidget(split, 1)
 
         self.buttons = QDialogButtonBox(self)
-        self.merge_button = self.buttons.addButton("合并(&M)", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.merge_button = self.buttons.addButton(
+            "合并(&M)", QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         self.pending_label = QLabel()
         layout.addWidget(self.pending_label)
@@ -329,7 +335,10 @@ def import_package(parent: QWidget, ctx: UiContext, path: Path | None = None) ->
     service = _service(ctx)
     try:
         preview = run_with_progress(
-            parent, call_job(lambda: service.preview(path), "校验报送包"), "导入报送包", "正在校验……"
+            parent,
+            call_job(lambda: service.preview(path), "校验报送包"),
+            "导入报送包",
+            "正在校验……",
         )
     except Cancelled:
         return None
@@ -337,7 +346,9 @@ def import_package(parent: QWidget, ctx: UiContext, path: Path | None = None) ->
         show_error(parent, exc, "报送包已拒绝")
         return None
     if preview.comparison.problems:
-        show_error(parent, "报送包无法合并，未做任何改动：\n" + "\n".join(preview.comparison.problems[:20]))
+        show_error(
+            parent, "报送包无法合并，未做任何改动：\n" + "\n".join(preview.comparison.problems[:20])
+        )
         return None
     dialog = PackagePreviewDialog(preview, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:

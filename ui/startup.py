@@ -28,6 +28,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gongkai_desktop import APP_ID, APP_NAME, __version__, backup
+from gongkai_desktop.anchor import Anchor
 from gongkai_desktop.app import AppContext, DamagedDatabase, auto_backup, is_initialized, open_app
 from gongkai_desktop.backup import EarlyQuickCheck
 from gongkai_desktop.domain.permissions import Actor
@@ -210,6 +211,7 @@ def _recover_damaged(args: argparse.Namespace, exc: DamagedDatabase) -> bool:
         if answer == QMessageBox.StandardButton.Yes:
             try:
                 backup.restore_into(newest.path, paths.db_path)
+                Anchor(paths.db_path).mark_restored()
             except GongkaiError as error:
                 QMessageBox.critical(None, "恢复失败", str(error))
                 return False

@@ -137,12 +137,12 @@ def cmd_import_notice(ctx: CliContext) -> int:
 
 
 def cmd_audit_verify(ctx: CliContext) -> int:
-    from .. import audit
+    from .. import anchor
 
-    with ctx.app.db.read() as session:
-        report = audit.verify_chain(session)
+    report = anchor.verify(ctx.app.db)
     if report.ok:
-        print(f"审计日志完整：共 {report.rows} 条记录，哈希链未断。")
+        note = f"{report.note}。" if report.note else ""
+        print(f"审计日志完整：共 {report.rows} 条记录，哈希链未断。{note}")
         return 0
     print(
         f"审计日志被篡改：第 {report.broken_id} 条记录处断链（{report.reason}）。", file=sys.stderr

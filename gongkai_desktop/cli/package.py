@@ -106,7 +106,9 @@ def _print_preview(preview: PackagePreview) -> None:
     print(f"SHA-256：{preview.sha256}")
     print(f"审计链：{c.chain.message}" + ("  ⚠ 请核实" if c.chain.flagged else ""))
     for k in c.counts():
-        print(f"  {k.label}：新增 {k.new}，已修改 {k.changed}，冲突 {k.conflict}，无变化 {k.unchanged}")
+        print(
+            f"  {k.label}：新增 {k.new}，已修改 {k.changed}，冲突 {k.conflict}，无变化 {k.unchanged}"
+        )
     for x in preview.conflicts:
         print(f"  冲突：{x.label}「{x.title}」{x.key}（{'、'.join(x.fields)}）")
     if c.already_merged:

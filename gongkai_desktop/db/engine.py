@@ -11,8 +11,9 @@ import contextlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -86,6 +87,9 @@ class Database:
         self._writes = sessionmaker(self._writer_engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
         self._local = threading.local()
+        # Set by ``anchor.enabled_for``: told (last id, hash) after a commit that wrote audit rows.
+        self.after_audit_commit: Callable[[int, str], None] | None = None
+        self.anchor: Any = None
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -130,15 +134,23 @@ class Database:
                         if "locked" in str(exc).lower():
                             raise DatabaseError("数据库正被其他程序占用，请稍后再试。") from exc
                         raise
+                    self._committed(session)
             except Exception as exc:
                 follow_up = getattr(exc, "after_rollback", None)
                 if self._local.depth == 1 and follow_up is not None:
                     exc.after_rollback = None  # type: ignore[attr-defined]
-                    with self._writes() as session, session.begin():
-                        follow_up(session)
+                    with self._writes() as session:
+                        with session.begin():
+                            follow_up(session)
+                        self._committed(session)
                 raise
             finally:
                 self._local.depth -= 1
+
+    def _committed(self, session: Session) -> None:
+        last = session.info.pop("audit_last", None)
+        if last is not None and self.after_audit_commit is not None:
+            self.after_audit_commit(*last)
 
     def dispose(self) -> None:
         self.engine.dispose()

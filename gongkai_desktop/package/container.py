@@ -174,8 +174,10 @@ def _check_name(name: str, member: str) -> None:
         or ".." in member.split("/")
     ):
         raise _refuse(name, f"含有不安全的路径“{member}”（绝对路径或 ..）")
-    if member != MANIFEST and member != AUDIT_MEMBER and not (
-        _RECORDS_RE.match(member) or _FILE_RE.match(member)
+    if (
+        member != MANIFEST
+        and member != AUDIT_MEMBER
+        and not (_RECORDS_RE.match(member) or _FILE_RE.match(member))
     ):
         raise _refuse(name, f"含有报送包格式之外的部件“{member}”")
 

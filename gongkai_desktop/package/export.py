@@ -88,9 +88,7 @@ def _references(session: Session, chosen: dict[str, set[int]]) -> dict[str, list
                 continue
             assert target is not None
             wanted = {
-                v
-                for v in session.scalars(select(column).where(id_col.in_(ids)))
-                if v is not None
+                v for v in session.scalars(select(column).where(id_col.in_(ids))) if v is not None
             }
             new = wanted - chosen.get(target, set()) - refs.get(target, set())
             if new:

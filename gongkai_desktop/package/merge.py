@@ -158,7 +158,11 @@ def check_chain(session: Session, opened: OpenedPackage) -> ChainCheck:
             f"发送方的审计日志比上次报送时少（上次 {previous.chain_rows} 条，本次 {len(rows)} 条）："
             "发送方电脑上的审计记录被删除",
         )
-    if rows and previous.chain_rows and rows[previous.chain_rows - 1]["hash"] != previous.chain_head:
+    if (
+        rows
+        and previous.chain_rows
+        and rows[previous.chain_rows - 1]["hash"] != previous.chain_head
+    ):
         return ChainCheck(
             "rewritten",
             f"发送方审计链的第 {previous.chain_rows} 条与上次报送时不同：发送方电脑上的审计记录被改写",
@@ -221,9 +225,7 @@ def compare(session: Session, opened: OpenedPackage) -> Comparison:
     resolver = Resolver(session, carried)
     sender = _sender(opened.manifest)
     scope_all = opened.manifest.get("scope") == "all"
-    bases = {
-        (b.entity, b.record_key): b.sha256 for b in session.scalars(select(ExchangeBase))
-    }
+    bases = {(b.entity, b.record_key): b.sha256 for b in session.scalars(select(ExchangeBase))}
     changes: list[RecordChange] = []
     problems: list[str] = []
     for kind, record, is_ref in _incoming(opened):

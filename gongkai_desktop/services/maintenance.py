@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from .. import audit, backup
+from .. import anchor, audit, backup
 from ..db.engine import Database
 from ..db.migrate import needs_upgrade, upgrade
 from ..domain.permissions import Action, Actor
@@ -32,7 +32,8 @@ class CheckReport:
             "外键检查：通过" if self.foreign_keys == 0 else f"外键检查：{self.foreign_keys} 处错误"
         )
         if self.audit.ok:
-            out.append(f"审计日志：{self.audit.rows} 条，哈希链完整")
+            note = f"，{self.audit.note}" if self.audit.note else ""
+            out.append(f"审计日志：{self.audit.rows} 条，哈希链完整{note}")
         else:
             out.append(f"审计日志：第 {self.audit.broken_id} 条记录处断链（{self.audit.reason}）")
         return out
@@ -78,6 +79,7 @@ class MaintenanceService(Service):
         saved = backup.make_backup(db_path, self.paths.backups_dir, reason="before-restore")
         self.db.dispose()
         backup.restore_into(source, db_path)
+        anchor.Anchor(db_path).mark_restored()
         if needs_upgrade(self.db):
             upgrade(self.db)
         with self.db.write() as session:
@@ -102,5 +104,4 @@ def check_database(db: Database) -> CheckReport:
             fk = len(session.execute(text("PRAGMA foreign_key_check")).fetchall())
         else:
             integrity, fk = "ok", 0
-        chain = audit.verify_chain(session)
-    return CheckReport(integrity, fk, chain)
+    return CheckReport(integrity, fk, anchor.verify(db))

@@ -215,12 +215,17 @@ class PackageService(Service):
                 after={"file": str(target), "records": counts, "chain_head": head, "rows": rows},
                 detail=f"导出报送包 {target.name}（{window.label}，SHA-256 {sha}）",
             )
-        return ExportResult(target, sha, division.name, selection.count(), counts, window, head, rows)
+        return ExportResult(
+            target, sha, division.name, selection.count(), counts, window, head, rows
+        )
 
     # ----- import -----------------------------------------------------------------------------
     def _require_import(self, path: Path) -> None:
         self.require(
-            Action.MANAGE_SYSTEM, what="package.import", entity="exchange_package", entity_id=path.name
+            Action.MANAGE_SYSTEM,
+            what="package.import",
+            entity="exchange_package",
+            entity_id=path.name,
         )
 
     def preview(self, path: str | Path) -> PackagePreview:
