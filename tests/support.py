@@ -64,3 +64,25 @@ def hold_data_folder(data, root):  # type: ignore[no-untyped-def]
     line = proc.stdout.readline()
     assert line.strip() == "ready", proc.stderr.read()
     return proc
+
+
+def table_digest(db) -> str:  # type: ignore[no-untyped-def]
+    """A digest of every row of every table of a database, leaving out what logging in writes
+    (the user's last log-in time and version, and the log-in's audit row)."""
+    import hashlib
+
+    from sqlalchemy import select
+
+    from gongkai_desktop.db.schema import metadata
+
+    h = hashlib.sha256()
+    with db.read() as session:
+        for table in metadata.sorted_tables:
+            stmt = select(table).order_by(*table.primary_key.columns)
+            if table.name == "app_user":
+                stmt = select(table.c.id, table.c.username, table.c.password_hash)
+            elif table.name == "audit_log":
+                stmt = stmt.where(table.c.action != "login")
+            for row in session.execute(stmt):
+                h.update(repr(tuple(row)).encode())
+    return h.hexdigest()

@@ -25,6 +25,10 @@ from ..errors import DatabaseError
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+DISK_FULL = (
+    "磁盘空间不足，数据库无法写入：本次操作已整体撤销，没有保存任何内容。"
+    "请清理数据所在磁盘的空间后重试。"
+)
 SQLITE_PRAGMAS = (
     ("journal_mode", "WAL", "wal"),
     ("synchronous", "FULL", "2"),
@@ -131,8 +135,11 @@ class Database:
                         with session.begin():
                             yield session
                     except OperationalError as exc:
-                        if "locked" in str(exc).lower():
+                        text = str(exc).lower()
+                        if "locked" in text:
                             raise DatabaseError("数据库正被其他程序占用，请稍后再试。") from exc
+                        if "full" in text or "no space" in text:
+                            raise DatabaseError(DISK_FULL, path=self.describe()) from exc
                         raise
                     self._committed(session)
             except Exception as exc:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from support import rewrite_audit_row
+from support import rewrite_audit_row, table_digest
 
 from gongkai_desktop import audit
 from gongkai_desktop.app import AppContext, open_app
@@ -119,19 +119,7 @@ def _division_records(ctx: AppContext, division: str) -> dict[tuple[str, str], s
 
 
 def _digest(ctx: AppContext) -> str:
-    """A digest of every row of every table of a database, leaving out what logging in writes
-    (the user's last log-in time and the log-in's audit row)."""
-    h = hashlib.sha256()
-    with ctx.db.read() as session:
-        for table in Base.metadata.sorted_tables:
-            stmt = select(table).order_by(*table.primary_key.columns)
-            if table.name == "app_user":
-                stmt = select(table.c.id, table.c.username, table.c.password_hash)
-            elif table.name == "audit_log":
-                stmt = stmt.where(table.c.action != "login")
-            for row in session.execute(stmt):
-                h.update(repr(tuple(row)).encode())
-    return h.hexdigest()
+    return table_digest(ctx.db)
 
 
 def test_every_record_table_is_carried_or_named_as_left_out() -> None:

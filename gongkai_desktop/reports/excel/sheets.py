@@ -21,9 +21,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ... import APP_NAME
-from ...fileio import atomic_path
 from ._text import is_plain, set_text
 from .columns import KIND_LABELS, Column, headers_of
+from .saving import save_workbook
 from .styles import safe_sheet_title, set_column_widths, style_header_cell, style_header_row
 
 log = logging.getLogger(__name__)
@@ -273,8 +273,7 @@ def write_template(
     wb.properties.creator = APP_NAME
     wb.properties.title = title
     target = Path(path)
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
+    save_workbook(wb, target)
     log.info("wrote template %s (%d columns)", target, len(columns))
     return target
 
