@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from . import anchor, audit, backup, instance
+from . import anchor, audit, backup, deployment, instance
 from .db.engine import Database
 from .db.migrate import current_revision, needs_upgrade, upgrade
 from .db.models import User
@@ -87,6 +87,8 @@ def open_app(
     paths = resolve_paths(data_dir).ensure()
     setup_logging(paths)
     warnings: list[str] = []
+    if not db_url:
+        db_url = deployment.configured_url(paths.data_dir)
     if db_url:
         db = Database(db_url)
         lock = None

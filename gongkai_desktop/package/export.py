@@ -42,14 +42,23 @@ class Selection:
 
 
 def select_records(
-    session: Session, division_id: int | None, since: datetime | None, until: datetime
+    session: Session,
+    division_id: int | None,
+    since: datetime | None,
+    until: datetime,
+    everything: bool = False,
 ) -> Selection:
-    """The records of ``division_id`` (all divisions: None) changed in [since, until)."""
+    """The records of ``division_id`` (all divisions: None) changed in [since, until); with
+    ``everything``, every row of every carried table (divisions, users and settings included)."""
     records: dict[str, list[int]] = {}
     chosen: dict[str, set[int]] = {}
     for kind in KINDS.values():
         t = kind.table
-        if kind.parent is not None:
+        if kind.foundation and not everything:
+            continue
+        if everything:
+            ids = list(session.scalars(select(kind.row_id).order_by(kind.row_id)))
+        elif kind.parent is not None:
             parent_table = kind.reference(t.c[kind.parent])
             parents = chosen.get(parent_table or "", set())
             if not parents:

@@ -22,15 +22,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from .. import audit
 from ..db.base import utcnow
+from ..db.models import AuditEntry
 from ..db.package_models import ExchangeBase, ExchangePackage
 from ..errors import ValidationError
 from .container import OpenedPackage
-from .records import KINDS, Kind, content_hash, differing_fields
+from .records import KINDS, Kind, content_hash, differing_fields, from_json_value
 from .refs import Resolver
 
 NEW, CHANGED, CONFLICT, UNCHANGED = "new", "changed", "conflict", "unchanged"
@@ -206,28 +207,45 @@ def _ours(
         for name in kind.key_columns:
             column = t.c[name]
             target = kind.reference(column)
-            value = resolver.local(target, record.get(name)) if target else record.get(name)
+            try:
+                value = (
+                    resolver.local(target, record.get(name))
+                    if target
+                    else from_json_value(column, record.get(name))
+                )
+            except ValueError as exc:
+                raise ValidationError(f"报送包中{kind.label}记录的 {name} 不合法。") from exc
             if value is None:
                 return None, None
             conditions.append(column == value)
         row = session.execute(select(t).where(*conditions)).mappings().first()
     if row is None:
         return None, None
-    return int(row[kind.row_id.name]), resolver.serialize(kind, row)
+    return row[kind.row_id.name], resolver.serialize(kind, row)
 
 
 def compare(session: Session, opened: OpenedPackage) -> Comparison:
     """Classify every incoming record; ``problems`` lists what makes the package unmergeable."""
     carried: dict[str, set[Any]] = {}
     for kind, record, _is_ref in _incoming(opened):
-        if kind.key_columns == ("uuid",):
-            carried.setdefault(kind.name, set()).add(record.get("uuid"))
+        if kind.key_columns == ("uuid",) or kind.name == "app_user":
+            carried.setdefault(kind.name, set()).add(
+                record.get("username") if kind.name == "app_user" else record.get("uuid")
+            )
+        if kind.name == "division":
+            carried.setdefault(kind.name, set()).add(record.get("name"))
     resolver = Resolver(session, carried)
     sender = _sender(opened.manifest)
     scope_all = opened.manifest.get("scope") == "all"
     bases = {(b.entity, b.record_key): b.sha256 for b in session.scalars(select(ExchangeBase))}
     changes: list[RecordChange] = []
     problems: list[str] = []
+    if scope_all and session.scalar(select(AuditEntry.id).limit(1)) is not None:
+        problems.append(
+            "这是包含全部数据的报送包（整库备份或迁移到服务器时制作），只能导入到空数据库中；"
+            "本数据库已有数据。"
+        )
+        return Comparison((), check_chain(session, opened), False, tuple(problems))
     for kind, record, is_ref in _incoming(opened):
         key = kind.key_of(record)
         try:
@@ -327,6 +345,9 @@ def merge(
     )
     session.add(receipt)
     session.flush()
+    everything = manifest.get("scope") == "all"
+    if everything:
+        _restore_audit_rows(session, opened.audit)
     for change in comparison.changes:
         kind = KINDS[change.kind]
         decision = decisions.get((change.kind, change.key))
@@ -340,11 +361,13 @@ def merge(
         elif change.status == CONFLICT and decision != KEEP_OURS:
             outcome.pending.append(change)
             continue
-        if change.ref:
+        if change.ref or kind.foundation:
+            outcome.applied[change.status] += 1 if kind.foundation else 0
             continue
         if change.status != UNCHANGED:
             outcome.applied[change.status] += 1
-            _audit_change(session, actor, kind, change, decision, opened.sha256)
+            if not everything:  # a whole database's import is one audited restore
+                _audit_change(session, actor, kind, change, decision, opened.sha256)
         else:
             outcome.applied[UNCHANGED] += 1
         session.merge(
@@ -380,6 +403,23 @@ def merge(
     )
     outcome.wrote = True
     return outcome
+
+
+def _restore_audit_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """The carried audit log, row for row (ids and hashes kept), into an empty audit log."""
+    report = audit.verify_rows(rows)
+    if not report.ok:
+        raise ValidationError(f"报送包中的审计日志在第 {report.rows} 条断开（{report.reason}），不能恢复。")
+    fields = ("id", *audit.HASHED_FIELDS, "prev_hash", "hash")
+    for start in range(0, len(rows), 1000):
+        chunk = [{f: r.get(f) for f in fields} for r in rows[start : start + 1000]]
+        if chunk:
+            session.execute(insert(AuditEntry), chunk)
+    if rows and session.bind is not None and session.bind.dialect.name == "postgresql":
+        session.execute(
+            text("SELECT setval(pg_get_serial_sequence('audit_log', 'id'), :n)"),
+            {"n": max(int(r["id"]) for r in rows)},
+        )
 
 
 def _manifest_time(manifest: Mapping[str, Any], key: str) -> Any:

@@ -53,7 +53,20 @@ _KIND_DEFS: tuple[tuple[str, str, str | None], ...] = (
     ("attachment", "附件", None),
 )
 
-# Record tables a package leaves out, and why.
+# Carried only by a package of everything (scope "all": the copy up to a server, the logical
+# backup of server mode), which goes into an empty database: (table, label, key columns).
+_FOUNDATION_DEFS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("division", "处室", ("uuid",)),
+    ("app_user", "用户", ("uuid",)),
+    ("setting", "设置", ("key",)),
+    ("holiday_year", "节假日安排年份", ("year",)),
+    ("holiday_override", "节假日安排", ("day",)),
+    ("disclosure_category", "公开事项类别", ("label",)),
+    ("annual_report", "年度报告", ("uuid",)),
+    ("interpretation_draft", "解读草稿", ("interpretation_id", "user_id")),
+)
+
+# Record tables a division's package leaves out, and why (a package of everything holds them).
 NOT_CARRIED = {
     "annual_report": "年度报告由综合处编制，不随处室报送",
     "interpretation_draft": "个人未保存的草稿",
@@ -70,6 +83,8 @@ class Kind:
     table: Table
     label: str
     parent: str | None  # for a child table without a division: the column naming its parent
+    key: tuple[str, ...] = ()  # the columns that identify a row between databases, if not uuid
+    foundation: bool = False  # only in a package of everything
 
     @property
     def name(self) -> str:
@@ -81,6 +96,8 @@ class Kind:
 
     @property
     def key_columns(self) -> tuple[str, ...]:
+        if self.key:
+            return self.key
         if "uuid" in self.table.c:
             return ("uuid",)
         return tuple(c.name for c in self.table.primary_key.columns)
@@ -91,7 +108,7 @@ class Kind:
         its parent, the parent's id."""
         if "id" in self.table.c and not self.table.c.id.foreign_keys:
             return self.table.c.id
-        return self.table.c[self.key_columns[0]]
+        return self.table.primary_key.columns.values()[0]
 
     @property
     def data_columns(self) -> list[Column[Any]]:
@@ -124,6 +141,7 @@ def _build_kinds() -> dict[str, Kind]:
     tables = metadata.tables
     order = {t.name: i for i, t in enumerate(metadata.sorted_tables)}
     kinds = [Kind(tables[name], label, parent) for name, label, parent in _KIND_DEFS]
+    kinds += [Kind(tables[n], label, None, key, True) for n, label, key in _FOUNDATION_DEFS]
     # Parents before children, so references resolve while merging in this order.
     kinds.sort(key=lambda k: order[k.name])
     return {k.name: k for k in kinds}

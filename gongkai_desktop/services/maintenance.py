@@ -54,6 +54,8 @@ class MaintenanceService(Service):
 
     def backup(self, target: Path | None = None) -> backup.BackupInfo:
         self.require(Action.BACKUP, what="backup.make", entity="database")
+        if not self.db.is_sqlite:
+            return self.logical_backup(target)
         db_path = self._require_sqlite()
         if target is None:
             info = backup.make_backup(db_path, self.paths.backups_dir, reason="manual")
@@ -65,6 +67,26 @@ class MaintenanceService(Service):
         with self.db.write() as session:
             self.audit(session, "backup.make", entity="database", detail=str(info.path))
         return info
+
+    def logical_backup(self, target: Path | None = None) -> backup.BackupInfo:
+        """Server mode: every record and the audit log in the package format, restorable into an
+        empty database (``gongkai restore FILE.gkpkg``); pg_dump stays the server's own tool."""
+        from ..progress import run_job
+        from .package import PackageService
+
+        now = backup.datetime.now()
+        if target is None:
+            target = self.paths.backups_dir / f"gongkai-{now:%Y%m%d-%H%M%S}-manual.gkpkg"
+        service = PackageService(self.db, self.actor, self.paths.attachments_dir)
+        result = run_job(service.export_everything_job(target))
+        with self.db.write() as session:
+            self.audit(
+                session,
+                "backup.make",
+                entity="database",
+                detail=f"整库逻辑备份 {result.path}（SHA-256 {result.sha256}）",
+            )
+        return backup.BackupInfo(Path(target), now, "manual", Path(target).stat().st_size)
 
     def list_backups(self) -> list[backup.BackupInfo]:
         self.require(Action.BACKUP, what="backup.list", entity="database")

@@ -23,7 +23,7 @@ from ..db.base import utcnow
 from ..db.engine import Database
 from ..db.models import Division
 from ..db.package_models import ExchangePackage
-from ..domain.permissions import Action, Actor
+from ..domain.permissions import SYSTEM_ACTOR, Action, Actor
 from ..errors import NotFound, ValidationError
 from ..package.container import (
     FORMAT_NAME,
@@ -147,20 +147,38 @@ class PackageService(Service):
         window: Window | None = None,
         cancel: CancelToken | None = None,
     ) -> Generator[Progress, None, ExportResult]:
-        cancel = cancel or CancelToken()
+        """A division's package of what changed in ``window`` (default: since its last one)."""
         division = self._division(division_name)
         self.require(
             Action.EDIT_RECORD, division_id=division.id, what="package.export", entity="division"
         )
         window = window or self.default_window(division_name)
+        return (
+            yield from self._export(division, Path(target), window, cancel or CancelToken())
+        )
+
+    def export_everything_job(
+        self, target: str | Path, cancel: CancelToken | None = None
+    ) -> Generator[Progress, None, ExportResult]:
+        """Every record of every division, the divisions, users, settings and the audit log: the
+        logical backup of server mode and the copy up to a server, restorable into an empty
+        database (``restore_everything_job``)."""
+        self.require(Action.BACKUP, what="package.export_all", entity="database")
+        window = Window(None, None, "全部数据")
+        return (yield from self._export(None, Path(target), window, cancel or CancelToken()))
+
+    def _export(
+        self, division: Division | None, target: Path, window: Window, cancel: CancelToken
+    ) -> Generator[Progress, None, ExportResult]:
         until = window.until or utcnow()
-        target = Path(target)
         counts: dict[str, int] = {}
         with self.db.read() as session:
             head = audit.chain_head(session)
             rows = audit.chain_length(session)
             unit = read_setting(session, "unit_name") or ""
-            selection = select_records(session, division.id, window.since, until)
+            selection = select_records(
+                session, division.id if division else None, window.since, until, division is None
+            )
             yield Progress(0, 1, "整理记录")
             progress: list[Progress] = []
 
@@ -171,9 +189,11 @@ class PackageService(Service):
                 return {
                     "format": FORMAT_NAME,
                     "format_version": FORMAT_VERSION,
-                    "scope": "division",
+                    "scope": "division" if division else "all",
                     "unit": unit,
-                    "division": {"name": division.name, "uuid": division.uuid},
+                    "division": {"name": division.name, "uuid": division.uuid}
+                    if division
+                    else {"name": "", "uuid": ""},
                     "period": {
                         "since": window.since.isoformat() if window.since else None,
                         "until": until.isoformat(),
@@ -188,14 +208,15 @@ class PackageService(Service):
 
             sha, _manifest = write_package(target, build)
         yield from progress
+        name = division.name if division else ""
         with self.db.write() as session:
             session.add(
                 ExchangePackage(
                     direction="export",
                     sha256=sha,
                     format_version=FORMAT_VERSION,
-                    division_name=division.name,
-                    division_id=division.id,
+                    division_name=name,
+                    division_id=division.id if division else None,
                     since=window.since,
                     until=until,
                     chain_head=head,
@@ -211,13 +232,11 @@ class PackageService(Service):
                 "package.export",
                 entity="exchange_package",
                 entity_id=sha,
-                division_id=division.id,
+                division_id=division.id if division else None,
                 after={"file": str(target), "records": counts, "chain_head": head, "rows": rows},
                 detail=f"导出报送包 {target.name}（{window.label}，SHA-256 {sha}）",
             )
-        return ExportResult(
-            target, sha, division.name, selection.count(), counts, window, head, rows
-        )
+        return ExportResult(target, sha, name, selection.count(), counts, window, head, rows)
 
     # ----- import -----------------------------------------------------------------------------
     def _require_import(self, path: Path) -> None:
@@ -290,3 +309,20 @@ class PackageService(Service):
                     .order_by(ExchangePackage.id.desc())
                 )
             ]
+
+
+def restore_everything_job(
+    db: Database,
+    path: str | Path,
+    attachments_dir: str | Path,
+    cancel: CancelToken | None = None,
+) -> Generator[Progress, None, ImportResult]:
+    """Load a package of everything into an empty database (no user, no audit row yet): the
+    restore of server mode's logical backup and the copy up to a new server. The empty database
+    has no one to log in, so the app itself acts; a database with data refuses it."""
+    service = PackageService(db, SYSTEM_ACTOR, attachments_dir)
+    with open_package(path) as opened:
+        if opened.manifest.get("scope") != "all":
+            raise ValidationError("这不是整库备份：处室的报送包请在 报送包 › 导入 中导入。")
+    return (yield from service.import_job(path, {}, cancel))
+

@@ -112,7 +112,7 @@ def _division_records(ctx: AppContext, division: str) -> dict[tuple[str, str], s
                 record = resolver.serialize(kind, row)
                 if kind.has_division and record["division_id"] != division:
                     continue
-                if not kind.has_division:
+                if not kind.has_division or kind.foundation:
                     continue
                 out[(kind.name, kind.key_of(record))] = content_hash(kind, record)
     return out
