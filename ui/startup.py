@@ -25,12 +25,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from gongkai_desktop import APP_ID, APP_NAME, __version__, backup
 from gongkai_desktop.anchor import Anchor
 from gongkai_desktop.app import AppContext, DamagedDatabase, auto_backup, is_initialized, open_app
 from gongkai_desktop.backup import EarlyQuickCheck
+from gongkai_desktop.deployment import PasswordNeeded
 from gongkai_desktop.domain.permissions import Actor
 from gongkai_desktop.errors import GongkaiError
 from gongkai_desktop.paths import resolve_paths, resources_dir
@@ -191,9 +192,23 @@ def open_data(
             if not interactive or not _recover_damaged(args, exc):
                 _fail(interactive, str(exc))
                 return None
+        except PasswordNeeded as exc:
+            password = _ask_server_password(exc) if interactive else None
+            if password is None:
+                _fail(interactive, f"无法打开数据：{exc}")
+                return None
+            args.db = exc.server.url(password)
         except GongkaiError as exc:
             _fail(interactive, f"无法打开数据：{exc}")
             return None
+
+
+def _ask_server_password(exc: PasswordNeeded) -> str | None:
+    """Server mode without a stored password (no keyring here): ask for it at every start."""
+    password, ok = QInputDialog.getText(
+        None, "连接共享服务器", str(exc), QLineEdit.EchoMode.Password
+    )
+    return password if ok else None
 
 
 def _recover_damaged(args: argparse.Namespace, exc: DamagedDatabase) -> bool:
