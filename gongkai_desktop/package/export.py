@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..audit import HASHED_FIELDS
 from ..db.models import AuditEntry
+from ..domain.permissions import PERSONAL_RECORDS
 from ..errors import GongkaiError
 from ..progress import CancelToken, Progress
 from .container import AUDIT_MEMBER, PackageWriter, file_member, records_member
@@ -81,6 +82,26 @@ def select_records(
             records[kind.name] = ids
             chosen[kind.name] = set(ids)
     return Selection(records, _references(session, chosen))
+
+
+def limit_personal(session: Session, selection: Selection, division_id: int | None) -> None:
+    """Keep only the records holding personal information that belong to ``division_id`` (the
+    exporter's ``personal_scope``; None keeps all): a reference to another division's request
+    stays out of a liaison's package, and the receiver resolves it from its own database."""
+    if division_id is None:
+        return
+    for part in (selection.records, selection.refs):
+        for table in PERSONAL_RECORDS:
+            ids = part.get(table)
+            if not ids:
+                continue
+            t = KINDS[table].table
+            keep = set(
+                session.scalars(
+                    select(t.c.id).where(t.c.id.in_(ids), t.c.division_id == division_id)
+                )
+            )
+            part[table] = [i for i in ids if i in keep]
 
 
 def _references(session: Session, chosen: dict[str, set[int]]) -> dict[str, list[int]]:

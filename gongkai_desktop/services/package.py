@@ -23,7 +23,7 @@ from ..db.base import utcnow
 from ..db.engine import Database
 from ..db.models import Division
 from ..db.package_models import ExchangePackage
-from ..domain.permissions import SYSTEM_ACTOR, Action, Actor
+from ..domain.permissions import SYSTEM_ACTOR, Action, Actor, personal_scope
 from ..errors import NotFound, ValidationError
 from ..package.container import (
     FORMAT_NAME,
@@ -32,7 +32,7 @@ from ..package.container import (
     open_package,
     write_package,
 )
-from ..package.export import select_records, write_members
+from ..package.export import limit_personal, select_records, write_members
 from ..package.merge import Comparison, Decision, MergeOutcome, compare, merge
 from ..progress import CancelToken, Progress
 from .admin import read_setting
@@ -179,6 +179,7 @@ class PackageService(Service):
             selection = select_records(
                 session, division.id if division else None, window.since, until, division is None
             )
+            limit_personal(session, selection, personal_scope(self.actor))
             yield Progress(0, 1, "整理记录")
             progress: list[Progress] = []
 

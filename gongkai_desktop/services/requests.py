@@ -21,7 +21,7 @@ from ..calendar import WorkingCalendar
 from ..db.models import Division
 from ..db.request_models import DisclosureCase, DisclosureRequest
 from ..domain.labels import DivisionKind
-from ..domain.permissions import Action
+from ..domain.permissions import Action, personal_scope
 from ..domain.requests import (
     STATE_PRIORITY,
     ApplicantType,
@@ -263,10 +263,9 @@ class RequestService(Service):
 
     # -- reading --------------------------------------------------------------------------
     def _visible_division(self) -> int | None:
-        """The only division a liaison may see; None for admin and leader (all divisions)."""
-        from ..domain.labels import Role
-
-        return self.actor.division_id if self.actor.role is Role.LIAISON else None
+        """The only division whose requests and cases the actor may see (the one rule for
+        records holding personal information, ``personal_scope``); None: all divisions."""
+        return personal_scope(self.actor)
 
     def list_requests(
         self,
