@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from . import audit, backup
+from . import anchor, audit, backup, deployment, instance
 from .db.engine import Database
 from .db.migrate import current_revision, needs_upgrade, upgrade
 from .db.models import User
@@ -38,13 +39,21 @@ class AppContext:
     paths: AppPaths
     db: Database
     warnings: list[str] = field(default_factory=list)
+    lock: Path | None = None  # the held one-program lock of a SQLite file
+    detach_anchor: Callable[[], None] | None = None
 
     @property
     def is_sqlite(self) -> bool:
         return self.db.is_sqlite
 
     def close(self) -> None:
+        if self.detach_anchor is not None:
+            self.detach_anchor()
+            self.detach_anchor = None
         self.db.dispose()
+        if self.lock is not None:
+            instance.release(self.lock)
+            self.lock = None
 
 
 def setup_logging(paths: AppPaths, level: int = logging.INFO) -> None:
@@ -78,35 +87,57 @@ def open_app(
     paths = resolve_paths(data_dir).ensure()
     setup_logging(paths)
     warnings: list[str] = []
+    if not db_url:
+        db_url = deployment.configured_url(paths.data_dir)
     if db_url:
         db = Database(db_url)
+        lock = None
     else:
         warnings = check_db_location(paths.db_path)
-        if paths.db_path.exists():
-            if early_check is not None and early_check.path == paths.db_path:
-                result = early_check.result()
-            else:
-                result = backup.quick_check(paths.db_path)
-            if result != "ok":
-                moved = backup.move_aside(paths.db_path)
-                newest = backup.newest_verified(paths.backups_dir)
-                log.error("database damaged (%s), moved to %s", result, moved)
-                raise DamagedDatabase(
-                    f"数据库文件完整性检查未通过（{result}），已将其移到 {moved.name} 保留。"
-                    + (
-                        f"可以从最新的有效备份（{newest.made_at:%Y-%m-%d %H:%M}）恢复。"
-                        if newest
-                        else "没有找到可用的备份。"
-                    ),
-                    moved,
-                    newest,
-                )
-        db = Database(paths.db_url)
-    if needs_upgrade(db):
-        if db.is_sqlite and current_revision(db) is not None:
-            backup.make_backup(paths.db_path, paths.backups_dir, reason="before-migration")
-        upgrade(db)
-    return AppContext(paths, db, warnings)
+        lock = instance.acquire(paths.db_path)
+        try:
+            db = _open_sqlite(paths, early_check)
+        except BaseException:
+            instance.release(lock)
+            raise
+    try:
+        if needs_upgrade(db):
+            if db.is_sqlite and current_revision(db) is not None:
+                backup.make_backup(paths.db_path, paths.backups_dir, reason="before-migration")
+            upgrade(db)
+    except BaseException:
+        db.dispose()
+        if lock is not None:
+            instance.release(lock)
+        raise
+    detach = None
+    if db.is_sqlite:
+        _anchor, detach = anchor.enabled_for(db, paths.db_path)
+    return AppContext(paths, db, warnings, lock, detach)
+
+
+def _open_sqlite(paths: AppPaths, early_check: backup.EarlyQuickCheck | None) -> Database:
+    """The local file after its quick check; a damaged file is moved aside (DamagedDatabase)."""
+    if paths.db_path.exists():
+        if early_check is not None and early_check.path == paths.db_path:
+            result = early_check.result()
+        else:
+            result = backup.quick_check(paths.db_path)
+        if result != "ok":
+            moved = backup.move_aside(paths.db_path)
+            newest = backup.newest_verified(paths.backups_dir)
+            log.error("database damaged (%s), moved to %s", result, moved)
+            raise DamagedDatabase(
+                f"数据库文件完整性检查未通过（{result}），已将其移到 {moved.name} 保留。"
+                + (
+                    f"可以从最新的有效备份（{newest.made_at:%Y-%m-%d %H:%M}）恢复。"
+                    if newest
+                    else "没有找到可用的备份。"
+                ),
+                moved,
+                newest,
+            )
+    return Database(paths.db_url)
 
 
 def is_initialized(db: Database) -> bool:

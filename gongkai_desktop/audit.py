@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from .db.models import AuditEntry
@@ -54,20 +54,48 @@ def _row_hash(prev_hash: str, fields: list[Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class ChainReport:
+    rows: int
+    broken_id: int | None
+    reason: str
+    note: str = ""  # what the chain was compared with outside the database (``anchor``)
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_id is None
+
+
+HASHED_FIELDS = (
+    "ts",
+    "user_id",
+    "username",
+    "action",
+    "entity",
+    "entity_id",
+    "division_id",
+    "outcome",
+    "before",
+    "after",
+    "detail",
+)
+
+
 def _fields(entry: AuditEntry) -> list[Any]:
-    return [
-        entry.ts,
-        entry.user_id,
-        entry.username,
-        entry.action,
-        entry.entity,
-        entry.entity_id,
-        entry.division_id,
-        entry.outcome,
-        entry.before,
-        entry.after,
-        entry.detail,
-    ]
+    return [getattr(entry, f) for f in HASHED_FIELDS]
+
+
+def verify_rows(rows: Sequence[Mapping[str, Any]]) -> ChainReport:
+    """``verify_chain`` for rows given as mappings (a chain carried in a 报送包 or a backup)."""
+    prev = GENESIS_HASH
+    for count, row in enumerate(rows, start=1):
+        row_id = row.get("id") if isinstance(row.get("id"), int) else count
+        if row.get("prev_hash") != prev:
+            return ChainReport(count, row_id, "与上一条记录的链接不一致（记录被删除、插入或改动）")
+        if _row_hash(prev, [row.get(f) for f in HASHED_FIELDS]) != row.get("hash"):
+            return ChainReport(count, row_id, "记录内容与其哈希不符（记录被改动）")
+        prev = str(row.get("hash"))
+    return ChainReport(len(rows), None, "")
 
 
 def utc_timestamp() -> str:
@@ -111,18 +139,9 @@ def record(
     entry.hash = _row_hash(entry.prev_hash, _fields(entry))
     session.add(entry)
     session.flush()
+    # For the anchor kept outside the database (``anchor``), once this transaction commits.
+    session.info["audit_last"] = (entry.id, entry.hash)
     return entry
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    rows: int
-    broken_id: int | None
-    reason: str
-
-    @property
-    def ok(self) -> bool:
-        return self.broken_id is None
 
 
 def _iter_entries(session: Session, batch: int = 2000) -> Iterator[AuditEntry]:
@@ -164,3 +183,7 @@ def chain_head(session: Session) -> str:
         select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
     ).scalar_one_or_none()
     return head or GENESIS_HASH
+
+
+def chain_length(session: Session) -> int:
+    return int(session.scalar(select(func.count(AuditEntry.id))) or 0)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from .errors import DatabaseError, ValidationError
+from .errors import DatabaseError, GongkaiError, ValidationError
 from .fileio import atomic_path
 
 log = logging.getLogger(__name__)
@@ -112,12 +112,25 @@ def backup_file(source: Path, target: Path) -> Path:
     with atomic_path(target) as tmp:
         src = sqlite3.connect(source)
         dst = sqlite3.connect(tmp)
+        failure: sqlite3.OperationalError | None = None
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")
+        except sqlite3.OperationalError as exc:
+            failure = exc
         finally:
             dst.close()
             src.close()
+        if failure is not None:
+            # SQLite writes the copy itself, so a full disk arrives as its error, not OSError;
+            # the copy's journal is SQLite's partial file, removed with the copy.
+            for suffix in ("-journal", "-wal", "-shm"):
+                Path(str(tmp) + suffix).unlink(missing_ok=True)
+            reason = "磁盘空间不足" if "full" in str(failure) else str(failure)
+            raise GongkaiError(
+                f"写入文件失败：{target}（{reason}），备份没有完成，数据库未受影响。",
+                path=str(target),
+            ) from failure
         verify_backup(tmp)
     return target
 

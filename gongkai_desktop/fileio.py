@@ -7,12 +7,25 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import GongkaiError
+
+log = logging.getLogger(__name__)
+
+# Told the final path of every file written through ``atomic_path`` (the audit anchor records a
+# checkpoint for each backup, package and export).
+_written_hooks: list[Callable[[Path], None]] = []
+
+
+def on_file_written(hook: Callable[[Path], None]) -> Callable[[], None]:
+    """Call ``hook(path)`` after each file written here; returns the function that stops it."""
+    _written_hooks.append(hook)
+    return lambda: _written_hooks.remove(hook) if hook in _written_hooks else None
 
 
 @contextlib.contextmanager
@@ -41,6 +54,11 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    for hook in list(_written_hooks):
+        try:
+            hook(target)
+        except Exception:  # noqa: BLE001 - the file is written; a hook must not undo that
+            log.exception("after writing %s", target)
 
 
 def atomic_write_bytes(target: str | os.PathLike[str], data: bytes) -> None:

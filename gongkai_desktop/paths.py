@@ -1,8 +1,8 @@
 """Where the data lives: resolved once from --data-dir, GONGKAI_DATA_DIR, a portable data/ folder
 next to the program, or the user data directory (platformdirs), in that order.
 
-The live SQLite file must not sit on a network share (SQLite's locking is unreliable there): such a
-location is refused; a removable drive gets a warning.
+The live SQLite file must not sit on a network share (SQLite's locking is unreliable there) or a
+removable drive (pulled out while writing, the file is damaged): both are refused.
 """
 
 from __future__ import annotations
@@ -129,6 +129,25 @@ def _windows_drive_type(path: Path) -> int | None:
 
 
 DRIVE_REMOVABLE, DRIVE_REMOTE = 2, 4
+REMOVABLE_MOUNTS = ("/media/", "/run/media/", "/mnt/usb")
+REMOVABLE_REFUSAL = (
+    "数据库文件不能放在可移动磁盘上（{where}）：拔出磁盘或断电时正在写入的数据会损坏。"
+    "请放在本机磁盘上；要在电脑之间传递数据，请用 报送包 或 备份文件。"
+)
+
+
+def _is_removable_block(mount: str) -> bool:
+    """Linux: the block device under a mount point says it is removable (a USB stick)."""
+    if not mount or os.name == "nt":
+        return False
+    try:
+        device = os.stat(mount).st_dev
+        flag = Path(f"/sys/dev/block/{os.major(device)}:{os.minor(device)}/removable")
+        if not flag.exists():
+            flag = Path(f"/sys/dev/block/{os.major(device)}:{os.minor(device)}/../removable")
+        return flag.read_text(encoding="ascii").strip() == "1"
+    except (OSError, ValueError):
+        return False
 
 
 def check_db_location(path: str | os.PathLike[str]) -> list[str]:
@@ -152,17 +171,13 @@ def check_db_location(path: str | os.PathLike[str]) -> list[str]:
         )
     warnings: list[str] = []
     if drive == DRIVE_REMOVABLE:
-        warnings.append(
-            f"数据库位于可移动磁盘（{text}），拔出磁盘可能造成数据丢失，建议放在本机磁盘上。"
-        )
+        raise UnsafeLocation(REMOVABLE_REFUSAL.format(where=text), path=text)
     mount, fstype = _mount_fstype(probe)
     if fstype.lower() in NETWORK_FS:
         raise UnsafeLocation(
             f"数据库文件不能放在网络文件系统上（{text}，{fstype}）。请放在本机磁盘上，或改用共享服务器模式。",
             path=text,
         )
-    if mount.startswith(("/media/", "/run/media/", "/mnt/usb")):
-        warnings.append(
-            f"数据库位于可移动磁盘（{mount}），拔出磁盘可能造成数据丢失，建议放在本机磁盘上。"
-        )
+    if mount.startswith(REMOVABLE_MOUNTS) or _is_removable_block(mount):
+        raise UnsafeLocation(REMOVABLE_REFUSAL.format(where=f"{text}，{mount}"), path=text)
     return warnings

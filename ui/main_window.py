@@ -27,6 +27,7 @@ from gongkai_desktop import APP_NAME, __version__
 
 from .context import UiContext
 from .list_keys import COMMANDS, LIST_ONLY, ListKeys, list_keys_of
+from .package import export_package, import_package
 from .pages import PAGES, PageSpec, page_by_key
 from .pages.info import AdminOnlyPage, InfoPage
 
@@ -153,6 +154,14 @@ class MainWindow(QMainWindow):
             lambda: [a.setEnabled(True) for a in self.command_actions.values()]
         )
 
+        package_menu = self.menuBar().addMenu("报送包(&B)")
+        self.package_export_action = QAction("导出报送包(&E)…", self)
+        self.package_import_action = QAction("导入报送包(&I)…", self)
+        # Importing merges other divisions' records: 综合处's admin only (the service refuses too).
+        self.package_import_action.setEnabled(self.ctx.actor.is_admin)
+        package_menu.addAction(self.package_export_action)
+        package_menu.addAction(self.package_import_action)
+
         pages_menu = self.menuBar().addMenu("页面(&V)")
         self.page_actions: list[QAction] = []
         for number, spec in enumerate(self.specs, start=1):
@@ -179,6 +188,8 @@ class MainWindow(QMainWindow):
         self.password_action.triggered.connect(self.change_password)
         self.logout_action.triggered.connect(lambda: self.logout_requested.emit(False))
         self.switch_user_action.triggered.connect(lambda: self.logout_requested.emit(True))
+        self.package_export_action.triggered.connect(lambda: export_package(self, self.ctx))
+        self.package_import_action.triggered.connect(lambda: import_package(self, self.ctx))
 
     # ----- pages ---------------------------------------------------------------------------
     def show_page(self, key: str) -> None:

@@ -196,6 +196,7 @@ class Start:
     def _take_loaded(self, interactive: bool) -> AppContext | None:
         """The context the thread opened, after the user's decisions on a damaged database."""
         from gongkai_desktop.app import DamagedDatabase
+        from gongkai_desktop.deployment import PasswordNeeded
 
         self.loader.join()
         error = self.loader.error
@@ -203,6 +204,9 @@ class Start:
             self.ctx = self.loader.ctx
         elif isinstance(error, DamagedDatabase):
             self.ctx = open_data(self.args, interactive, damaged=error)
+        elif isinstance(error, PasswordNeeded):
+            # Server mode with no stored password: open_data asks for it, then connects here.
+            self.ctx = open_data(self.args, interactive)
         elif isinstance(error, GongkaiError):
             _fail(interactive, f"无法打开数据：{error}")
             return None

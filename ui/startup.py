@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from gongkai_desktop import APP_ID, APP_NAME, __version__
 from gongkai_desktop.errors import GongkaiError
@@ -42,6 +42,7 @@ from .fit import install_window_fitting
 if TYPE_CHECKING:
     from gongkai_desktop.app import AppContext, DamagedDatabase
     from gongkai_desktop.backup import EarlyQuickCheck
+    from gongkai_desktop.deployment import PasswordNeeded
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +188,7 @@ def open_data(
     ``early_check``: the integrity check begun at the program's start, for the first attempt;
     ``damaged``: the damage the first attempt (on the start-up thread) already found."""
     from gongkai_desktop.app import DamagedDatabase, open_app
+    from gongkai_desktop.deployment import PasswordNeeded
 
     while True:
         if damaged is None:
@@ -195,6 +197,13 @@ def open_data(
                 return open_app(args.data_dir, args.db, check)
             except DamagedDatabase as exc:
                 damaged = exc
+            except PasswordNeeded as exc:
+                password = _ask_server_password(exc) if interactive else None
+                if password is None:
+                    _fail(interactive, f"无法打开数据：{exc}")
+                    return None
+                args.db = exc.server.url(password)
+                continue
             except GongkaiError as exc:
                 _fail(interactive, f"无法打开数据：{exc}")
                 return None
@@ -203,6 +212,14 @@ def open_data(
             _fail(interactive, str(damaged))
             return None
         damaged = None
+
+
+def _ask_server_password(exc: PasswordNeeded) -> str | None:
+    """Server mode without a stored password (no keyring here): ask for it at every start."""
+    password, ok = QInputDialog.getText(
+        None, "连接共享服务器", str(exc), QLineEdit.EchoMode.Password
+    )
+    return password if ok else None
 
 
 def _recover_damaged(args: argparse.Namespace, exc: DamagedDatabase) -> bool:
@@ -222,6 +239,9 @@ def _recover_damaged(args: argparse.Namespace, exc: DamagedDatabase) -> bool:
         if answer == QMessageBox.StandardButton.Yes:
             try:
                 backup.restore_into(newest.path, paths.db_path)
+                from gongkai_desktop.anchor import Anchor
+
+                Anchor(paths.db_path).mark_restored()
             except GongkaiError as error:
                 QMessageBox.critical(None, "恢复失败", str(error))
                 return False

@@ -151,12 +151,12 @@ def cmd_import_notice(ctx: CliContext) -> int:
 
 
 def cmd_audit_verify(ctx: CliContext) -> int:
-    from .. import audit
+    from .. import anchor
 
-    with ctx.app.db.read() as session:
-        report = audit.verify_chain(session)
+    report = anchor.verify(ctx.app.db)
     if report.ok:
-        print(f"审计日志完整：共 {report.rows} 条记录，哈希链未断。")
+        note = f"{report.note}。" if report.note else ""
+        print(f"审计日志完整：共 {report.rows} 条记录，哈希链未断。{note}")
         return 0
     print(
         f"审计日志被篡改：第 {report.broken_id} 条记录处断链（{report.reason}）。", file=sys.stderr
@@ -177,6 +177,15 @@ def cmd_backup(ctx: CliContext) -> int:
 def cmd_restore(ctx: CliContext) -> int:
     if not ctx.args.file.is_file():
         raise ValidationError(f"备份文件不存在：{ctx.args.file}")
+    if ctx.args.file.suffix == ".gkpkg":
+        # A logical backup goes into an empty database, which has no one to log in yet.
+        from ..services.package import restore_everything_job
+
+        result = run_job(
+            restore_everything_job(ctx.app.db, ctx.args.file, ctx.app.paths.attachments_dir)
+        )
+        print(f"已从整库备份 {ctx.args.file} 恢复到空数据库（SHA-256 {result.sha256}）。")
+        return 0
     saved = _maintenance(ctx).restore(ctx.args.file)
     print(f"已从 {ctx.args.file} 恢复；恢复前的数据已备份为 {saved.path}")
     return 0

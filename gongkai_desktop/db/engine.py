@@ -11,8 +11,9 @@ import contextlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -24,6 +25,10 @@ from ..errors import DatabaseError
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+DISK_FULL = (
+    "磁盘空间不足，数据库无法写入：本次操作已整体撤销，没有保存任何内容。"
+    "请清理数据所在磁盘的空间后重试。"
+)
 SQLITE_PRAGMAS = (
     ("journal_mode", "WAL", "wal"),
     ("synchronous", "FULL", "2"),
@@ -86,6 +91,9 @@ class Database:
         self._writes = sessionmaker(self._writer_engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
         self._local = threading.local()
+        # Set by ``anchor.enabled_for``: told (last id, hash) after a commit that wrote audit rows.
+        self.after_audit_commit: Callable[[int, str], None] | None = None
+        self.anchor: Any = None
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -127,18 +135,29 @@ class Database:
                         with session.begin():
                             yield session
                     except OperationalError as exc:
-                        if "locked" in str(exc).lower():
+                        text = str(exc).lower()
+                        if "locked" in text:
                             raise DatabaseError("数据库正被其他程序占用，请稍后再试。") from exc
+                        if "full" in text or "no space" in text:
+                            raise DatabaseError(DISK_FULL, path=self.describe()) from exc
                         raise
+                    self._committed(session)
             except Exception as exc:
                 follow_up = getattr(exc, "after_rollback", None)
                 if self._local.depth == 1 and follow_up is not None:
                     exc.after_rollback = None  # type: ignore[attr-defined]
-                    with self._writes() as session, session.begin():
-                        follow_up(session)
+                    with self._writes() as session:
+                        with session.begin():
+                            follow_up(session)
+                        self._committed(session)
                 raise
             finally:
                 self._local.depth -= 1
+
+    def _committed(self, session: Session) -> None:
+        last = session.info.pop("audit_last", None)
+        if last is not None and self.after_audit_commit is not None:
+            self.after_audit_commit(*last)
 
     def dispose(self) -> None:
         self.engine.dispose()

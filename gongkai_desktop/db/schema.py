@@ -9,6 +9,7 @@ from . import (
     interpretation_models,  # noqa: F401  (policy interpretations and their drafts)
     ledger_models,  # noqa: F401  (disclosure ledger, documents, attachments)
     models,  # noqa: F401  (registers the foundation tables)
+    package_models,  # noqa: F401  (报送包 sent and received, merge bases)
     plan_models,  # noqa: F401  (annual plan tasks, assignments, quarterly reports)
     request_models,  # noqa: F401  (requests, cases, annual report)
 )

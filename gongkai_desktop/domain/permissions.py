@@ -79,3 +79,29 @@ def refusal_message(actor: Actor, action: Action, division_name: str = "") -> st
             f"联络员只能编辑本处室（{actor.division_name}）的记录，不能修改{division_name}的记录。"
         )
     return f"只有管理员可以进行「{action.label}」操作。"
+
+
+# Records that hold personal information — applicants of requests and cases, the people named in
+# 舆情 and the senders of messages — by table, with what they hold. One rule reads them all, in
+# lists, details, exports and 报送包 alike: a liaison reads those of their own division only; the
+# admin and leaders (who read everything, §1) read every division's.
+PERSONAL_RECORDS: dict[str, str] = {
+    "disclosure_request": "依申请公开（申请人）",
+    "disclosure_case": "复议诉讼案件（申请人）",
+    "public_opinion": "政务舆情（涉及的当事人）",
+    "public_interaction": "政民互动（留言人）",
+}
+NO_DIVISION = -1  # matches no division: a liaison without one reads no personal records
+
+
+def personal_scope(actor: Actor) -> int | None:
+    """The one division whose records holding personal information ``actor`` may read, or None
+    for every division."""
+    if actor.role is Role.LIAISON:
+        return actor.division_id if actor.division_id is not None else NO_DIVISION
+    return None
+
+
+def may_read_personal(actor: Actor, division_id: int | None) -> bool:
+    scope = personal_scope(actor)
+    return scope is None or scope == division_id

@@ -28,10 +28,10 @@ from ..domain.permissions import Actor
 from ..domain.plan import QUARTER_LABELS, QUARTER_SHORT, QUARTERS, ReportState, ReviewResult
 from ..errors import ValidationError
 from ..exchange import LedgerKind, register
-from ..fileio import atomic_path
 from ..progress import CancelToken, Progress
 from ..services.plan import AssignmentInfo, PlanOverview, PlanService
 from .excel import Column, set_column_widths, style_header_row, write_sheet
+from .excel.saving import save_workbook
 from .excel.styles import fit_row_heights
 
 log = logging.getLogger(__name__)
@@ -167,8 +167,7 @@ def write_task_breakdown(overview: PlanOverview, path: str | os.PathLike[str]) -
     wb.properties.creator = APP_NAME
     wb.properties.title = f"{overview.year}年政务公开工作要点任务分解表"
     target = Path(path)
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
+    save_workbook(wb, target)
     log.info("wrote task breakdown %s (%d rows)", target, len(rows))
     return len(rows)
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import anchor, audit
 from ..db.base import utcnow
 from ..db.models import AuditEntry, Division, Setting, User
 from ..domain.labels import DivisionKind, Role
@@ -468,5 +468,4 @@ class AdminService(Service):
 
     def verify_audit(self) -> audit.ChainReport:
         self.require(Action.READ_AUDIT, what="audit.verify", entity="audit_log")
-        with self.db.read() as session:
-            return audit.verify_chain(session)
+        return anchor.verify(self.db)

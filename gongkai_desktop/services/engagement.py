@@ -64,8 +64,8 @@ from ..domain.engagement import (
     values_from_stored,
 )
 from ..domain.labels import Role
-from ..domain.permissions import Action, allowed
-from ..errors import ValidationError
+from ..domain.permissions import PERSONAL_RECORDS, Action, allowed, personal_scope
+from ..errors import NotFound, ValidationError
 from ..search import contains_every_term
 from .admin import read_setting, write_setting
 from .base import Service, division_names, live_record, snapshot
@@ -248,6 +248,9 @@ class EngagementService(Service):
             stmt = stmt.where(_year_condition(kind, query.year))
         if query.division_id is not None:
             stmt = stmt.where(model.division_id == query.division_id)
+        own = self._personal_scope(kind)
+        if own is not None:
+            stmt = stmt.where(model.division_id == own)
         text = query.text.strip()
         if text:
             stmt = stmt.where(
@@ -266,8 +269,20 @@ class EngagementService(Service):
         spec = KINDS[kind]
         with self.db.read() as session:
             obj = live_record(session, MODELS[kind], record_id, missing_message(spec))
+            own = self._personal_scope(kind)
+            if own is not None and obj.division_id != own:
+                raise NotFound(
+                    f"{missing_message(spec)}（其他处室的{spec.label}含个人信息，只有本处室可以查看）"
+                )
             division = session.get(Division, obj.division_id)
             return self._record(kind, obj, division.name if division else "", now or datetime.now())
+
+    def _personal_scope(self, kind: EngagementKind) -> int | None:
+        """The division a kind holding personal information is limited to (``personal_scope``);
+        None for the other kinds and for whoever reads every division."""
+        if MODELS[kind].__tablename__ not in PERSONAL_RECORDS:
+            return None
+        return personal_scope(self.actor)
 
     def years(self) -> list[int]:
         """Every year some record of any kind falls in, and this year; newest first."""
@@ -508,6 +523,9 @@ class EngagementService(Service):
                 or_(o.authoritative_at.is_(None), o.conference_at.is_(None)),
             ),
         )
+        own = self._personal_scope(EngagementKind.PUBLIC_OPINION)
+        if own is not None:
+            division_id = own
         with self.db.read() as session:
             found = self._opinions(session, owed, division_id, now)
         return [

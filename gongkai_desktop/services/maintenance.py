@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from .. import audit, backup
+from .. import anchor, audit, backup
 from ..db.engine import Database
 from ..db.migrate import needs_upgrade, upgrade
 from ..domain.permissions import Action, Actor
@@ -32,7 +32,8 @@ class CheckReport:
             "外键检查：通过" if self.foreign_keys == 0 else f"外键检查：{self.foreign_keys} 处错误"
         )
         if self.audit.ok:
-            out.append(f"审计日志：{self.audit.rows} 条，哈希链完整")
+            note = f"，{self.audit.note}" if self.audit.note else ""
+            out.append(f"审计日志：{self.audit.rows} 条，哈希链完整{note}")
         else:
             out.append(f"审计日志：第 {self.audit.broken_id} 条记录处断链（{self.audit.reason}）")
         return out
@@ -53,6 +54,8 @@ class MaintenanceService(Service):
 
     def backup(self, target: Path | None = None) -> backup.BackupInfo:
         self.require(Action.BACKUP, what="backup.make", entity="database")
+        if not self.db.is_sqlite:
+            return self.logical_backup(target)
         db_path = self._require_sqlite()
         if target is None:
             info = backup.make_backup(db_path, self.paths.backups_dir, reason="manual")
@@ -64,6 +67,26 @@ class MaintenanceService(Service):
         with self.db.write() as session:
             self.audit(session, "backup.make", entity="database", detail=str(info.path))
         return info
+
+    def logical_backup(self, target: Path | None = None) -> backup.BackupInfo:
+        """Server mode: every record and the audit log in the package format, restorable into an
+        empty database (``gongkai restore FILE.gkpkg``); pg_dump stays the server's own tool."""
+        from ..progress import run_job
+        from .package import PackageService
+
+        now = backup.datetime.now()
+        if target is None:
+            target = self.paths.backups_dir / f"gongkai-{now:%Y%m%d-%H%M%S}-manual.gkpkg"
+        service = PackageService(self.db, self.actor, self.paths.attachments_dir)
+        result = run_job(service.export_everything_job(target))
+        with self.db.write() as session:
+            self.audit(
+                session,
+                "backup.make",
+                entity="database",
+                detail=f"整库逻辑备份 {result.path}（SHA-256 {result.sha256}）",
+            )
+        return backup.BackupInfo(Path(target), now, "manual", Path(target).stat().st_size)
 
     def list_backups(self) -> list[backup.BackupInfo]:
         self.require(Action.BACKUP, what="backup.list", entity="database")
@@ -78,6 +101,7 @@ class MaintenanceService(Service):
         saved = backup.make_backup(db_path, self.paths.backups_dir, reason="before-restore")
         self.db.dispose()
         backup.restore_into(source, db_path)
+        anchor.Anchor(db_path).mark_restored()
         if needs_upgrade(self.db):
             upgrade(self.db)
         with self.db.write() as session:
@@ -102,5 +126,4 @@ def check_database(db: Database) -> CheckReport:
             fk = len(session.execute(text("PRAGMA foreign_key_check")).fetchall())
         else:
             integrity, fk = "ok", 0
-        chain = audit.verify_chain(session)
-    return CheckReport(integrity, fk, chain)
+    return CheckReport(integrity, fk, anchor.verify(db))

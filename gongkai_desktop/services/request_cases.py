@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..db.models import Division
 from ..db.request_models import DisclosureCase, DisclosureRequest
 from ..domain.labels import DivisionKind
-from ..domain.permissions import Action
+from ..domain.permissions import Action, personal_scope
 from ..domain.requests import (
     CaseResult,
     CaseType,
@@ -86,10 +86,9 @@ class CaseRegister(Service):
     """The case half of the register (see ``RequestService``)."""
 
     def _visible_division(self) -> int | None:
-        """The only division a liaison may see; None for admin and leader (all divisions)."""
-        from ..domain.labels import Role
-
-        return self.actor.division_id if self.actor.role is Role.LIAISON else None
+        """The only division whose requests and cases the actor may see (the one rule for
+        records holding personal information, ``personal_scope``); None: all divisions."""
+        return personal_scope(self.actor)
 
     def _conflict(
         self, model: type[DisclosureRequest] | type[DisclosureCase], record_id: int, what: str

@@ -8,7 +8,6 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
 import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
@@ -222,11 +221,13 @@ def test_write_sheet_rejects_wrong_row_length() -> None:
 def test_template_failure_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """If saving fails midway, neither the target nor a temporary file remains."""
 
-    def broken_save(self: Workbook, filename: object) -> None:
-        Path(str(filename)).write_bytes(b"PK partial")
+    from openpyxl.writer.excel import ExcelWriter
+
+    def broken_write(self: ExcelWriter) -> None:
+        self._archive.writestr("partial", b"PK partial")
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    monkeypatch.setattr(ExcelWriter, "write_data", broken_write)
     target = tmp_path / "t.xlsx"
     with pytest.raises(RuntimeError):
         write_template(target, "公开事项", COLUMNS, [])

@@ -22,10 +22,10 @@ from openpyxl.utils import get_column_letter
 
 from ... import APP_NAME
 from ...errors import ValidationError
-from ...fileio import atomic_path
 from ...progress import CancelToken, Job, Progress, run_job
 from ._text import CellTooLong, cell_too_long, guard_text, is_plain
 from .columns import DATE_FORMAT, MONEY_FORMAT, Column, headers_of
+from .saving import save_workbook
 from .styles import safe_sheet_title, set_print_layout, style_header_cell
 
 log = logging.getLogger(__name__)
@@ -127,8 +127,7 @@ def write_ledger_job(
             cancel.check()
         ws.auto_filter.ref = f"A1:{get_column_letter(ncols)}{done + 1}"
         yield Progress(done, max(total, done) if total else 0, "正在保存文件")
-        with atomic_path(target) as tmp:
-            wb.save(tmp)
+        save_workbook(wb, target)
     except BaseException:
         _discard(ws)
         raise

@@ -26,13 +26,13 @@ from ...domain.disclosure import (
 )
 from ...domain.permissions import Actor
 from ...exchange import TemplateLists
-from ...fileio import atomic_path
 from ...progress import CancelToken, Job, Progress
 from ...services.ledger_catalogue import CatalogueService
 from ...services.ledger_documents import DocumentQuery, DocumentService, apply_document_filters
 from ._text import set_text
 from .columns import Column, headers_of
 from .ledger import write_ledger_job
+from .saving import save_workbook
 from .sheets import write_template
 from .styles import fit_row_heights, set_print_layout, style_header_cell
 
@@ -213,8 +213,7 @@ def write_catalogue(db: Database, actor: Actor, path: str | os.PathLike[str]) ->
     set_print_layout(ws, title_rows="2:3")
     fit_row_heights(ws, first_row=4)
     wb.properties.creator = APP_NAME
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    save_workbook(wb, path)
     return len(entries)
 
 

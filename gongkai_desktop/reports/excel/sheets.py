@@ -21,9 +21,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ... import APP_NAME
-from ...fileio import atomic_path
 from ._text import CellTooLong, cell_too_long, is_plain, set_text
 from .columns import KIND_LABELS, Column, headers_of
+from .saving import save_workbook
 from .styles import (
     ROW_LINE_HEIGHT,
     fit_row_heights,
@@ -313,8 +313,7 @@ def write_template(
     wb.properties.creator = APP_NAME
     wb.properties.title = title
     target = Path(path)
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
+    save_workbook(wb, target)
     log.info("wrote template %s (%d columns)", target, len(columns))
     return target
 

@@ -72,7 +72,13 @@ def _pretty(text: str | None) -> str:
 
 def describe_chain(report: ChainReport) -> str:
     if report.ok:
-        return f"审计日志共 {report.rows} 条，哈希链完整，没有发现被改动、插入或删除的记录。"
+        note = f"{report.note}。" if report.note else ""
+        return f"审计日志共 {report.rows} 条，哈希链完整，没有发现被改动、插入或删除的记录。{note}"
+    if report.note:  # the chain holds together but not with its checkpoint outside the database
+        return (
+            f"审计日志与数据库之外保存的检查点不符：{report.reason}。"
+            "请保留数据文件和检查点文件（数据库旁的 .anchor 文件）并联系技术人员核查。"
+        )
     return (
         f"审计日志哈希链在第 {report.broken_id} 条记录处断开：{report.reason}。"
         "该记录及其后的记录不能作为可信的操作记录，请保留数据文件并联系技术人员核查。"

@@ -30,6 +30,7 @@ from ...context import UiContext
 from ...messages import show_error, show_info
 from ...widgets import hint
 from .base import AdminTab, button_row
+from .deployment import DeploymentBox
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,8 @@ class SettingsTab(AdminTab):
 
     def _build_ui(self) -> None:
         layout = QVBoxLayout(self)
+        self.deployment_box = DeploymentBox(self.ctx, self)
+        layout.addWidget(self.deployment_box)
         box = QGroupBox("业务设置（保存在数据库中，所有电脑共用）", self)
         form = QFormLayout(box)
         form.setVerticalSpacing(10)
