@@ -49,6 +49,7 @@ from gongkai_desktop.services.annual_report import AnnualReportData, AnnualRepor
 
 from ..context import UiContext
 from ..files import ask_save_path
+from ..formatting import local_time
 from ..messages import show_error, show_info
 from ..widgets import ErrorLabel, heading, hint
 from ..worker import run_with_progress
@@ -269,7 +270,7 @@ class ReportsPage(QWidget):
                 + ("" if not data.notes else "\n" + "；".join(data.notes))
             )
         exported = (
-            f"上次导出：{data.exported_at[:16].replace('T', ' ')}（UTC）"
+            f"上次导出：{local_time(data.exported_at)}"
             if data.exported_at
             else "尚未导出"
         )
