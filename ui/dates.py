@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QFrame,
+    QLayout,
     QLineEdit,
     QStyle,
     QToolTip,
@@ -97,17 +98,39 @@ def accept_when_dates_valid(dialog: QDialog) -> Callable[[], None]:
 
 
 def field_label(widget: QWidget) -> str:
-    """The text of the form label of ``widget`` (or of the field it is part of), without 「：」."""
+    """The name of the field ``widget`` is (part of): its accessible name, else the text of its
+    form label (the row's label when it shares a row with others), without 「：」."""
     child = widget
     parent = child.parentWidget()
     while parent is not None:
+        if child.accessibleName():
+            return child.accessibleName()
         layout = parent.layout()
         if isinstance(layout, QFormLayout):
-            label = layout.labelForField(child)
-            if label is not None and hasattr(label, "text") and label.text():
-                return str(label.text()).rstrip("：: ")
+            label = _row_label(layout, child)
+            if label:
+                return label.rstrip("：: ")
         child, parent = parent, parent.parentWidget()
     return ""
+
+
+def _row_label(form: QFormLayout, widget: QWidget) -> str:
+    for row in range(form.rowCount()):
+        field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+        if field is None or label is None or label.widget() is None:
+            continue
+        if field.widget() is widget or (field.layout() is not None and _holds(field.layout(), widget)):
+            return str(getattr(label.widget(), "text", lambda: "")())
+    return ""
+
+
+def _holds(layout: QLayout, widget: QWidget) -> bool:
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        if item.widget() is widget or (item.layout() is not None and _holds(item.layout(), widget)):
+            return True
+    return False
 
 
 class _CalendarPopup(QFrame):

@@ -318,6 +318,8 @@ class ConsultationDialog(FormDialog):
         dates.addWidget(QLabel("至", self))
         dates.addWidget(self.ended_on)
         dates.addStretch(1)
+        self.started_on.setAccessibleName("开始日期")
+        self.ended_on.setAccessibleName("截止日期")
         for field in (self.started_on, self.ended_on):
             field.setMinimumWidth(150)
         self.period = QLabel(self)
