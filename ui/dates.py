@@ -10,13 +10,23 @@ the date shown before. ↑/↓ step a day, PgUp/PgDn a month, F4 or Alt+↓ open
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QPoint, Qt, QTime, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
+from PySide6.QtCore import QDate, QDateTime, QEvent, QPoint, QPointF, Qt, QTime, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QIcon,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPixmap,
+    QPolygonF,
+)
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QDialog,
@@ -24,7 +34,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QLayout,
     QLineEdit,
-    QStyle,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -133,6 +142,20 @@ def _holds(layout: QLayout, widget: QWidget) -> bool:
     return False
 
 
+@functools.cache
+def _drop_down_icon() -> QIcon:
+    """A small grey ▾, as the drop-down arrow of the other fields."""
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("#5f6670"))
+    painter.drawPolygon(QPolygonF([QPointF(4.5, 6.5), QPointF(11.5, 6.5), QPointF(8, 10.5)]))
+    painter.end()
+    return QIcon(pixmap)
+
+
 class _CalendarPopup(QFrame):
     """The calendar under a date field; a click or Enter picks the day."""
 
@@ -168,8 +191,9 @@ class DateEdit(QLineEdit):
         self._popup: _CalendarPopup | None = None
         self.setPlaceholderText(self.hint)
         self.setToolTip(self.hint)
-        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown)
-        self.calendar_action = self.addAction(icon, QLineEdit.ActionPosition.TrailingPosition)
+        self.calendar_action = self.addAction(
+            _drop_down_icon(), QLineEdit.ActionPosition.TrailingPosition
+        )
         self.calendar_action.setToolTip("选择日期（F4）")
         self.calendar_action.triggered.connect(self.show_calendar)
         self.setText(self._value.strftime(self.display))

@@ -165,10 +165,15 @@ def filter_bar(
         bar.addWidget(widget)
     for widget in extras:
         bar.addWidget(widget)
-    needed = search.fontMetrics().horizontalAdvance(search.placeholderText()) + 24
-    search.setMinimumWidth(min(max(needed, 160), 320))
+    keep_hint_room(search)
     bar.addWidget(search, 1)
     return bar
+
+
+def keep_hint_room(search: QLineEdit) -> None:
+    """A search box never narrower than its hint (and clear button) needs."""
+    needed = search.fontMetrics().horizontalAdvance(search.placeholderText()) + 32
+    search.setMinimumWidth(min(max(needed, 160), 320))
 
 
 def filter_label(widget: QWidget) -> QLabel | None:

@@ -50,7 +50,7 @@ from ..files import ask_open_path
 from ..ledger.exchange import EXCEL_FILES, export_ledger, save_template
 from ..messages import confirm, show_error, show_info
 from ..models import Column, RowTableModel
-from ..widgets import ErrorLabel, RecordTable, heading
+from ..widgets import ErrorLabel, RecordTable, heading, keep_hint_room
 from ..worker import run_with_progress
 from .requests_form import FIELD_LABELS, DateField, RequestForm, timeline_html
 
@@ -211,6 +211,7 @@ class RequestsTab(QWidget):
             bar.addWidget(QLabel(label, self))
             bar.addWidget(widget)
         bar.addWidget(self.division)
+        keep_hint_room(self.search)
         bar.addWidget(self.search, 1)
         layout.addLayout(bar)
         for combo in (self.year, self.state, self.division):
