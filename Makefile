@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint dist bench clean
+.PHONY: run test test-fast lint dist bench clean translations
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -27,6 +27,10 @@ lint: $(STAMP)
 dist: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dist]'
 	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec
+
+# Qt's strings that its own qtbase_zh_CN.qm leaves in English (see the .ts).
+translations: $(STAMP)
+	$(VENV)/bin/pyside6-lrelease resources/translations/gongkai_qt_zh_CN.ts -qm resources/translations/gongkai_qt_zh_CN.qm
 
 bench: $(STAMP)
 	for b in bench/*.py; do $(PY) $$b || exit 1; done

@@ -10,20 +10,30 @@ the date shown before. ↑/↓ step a day, PgUp/PgDn a month, F4 or Alt+↓ open
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QPoint, Qt, QTime, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
+from PySide6.QtCore import QDate, QDateTime, QEvent, QPoint, QPointF, Qt, QTime, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QIcon,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPixmap,
+    QPolygonF,
+)
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QDialog,
     QFormLayout,
     QFrame,
+    QLayout,
     QLineEdit,
-    QStyle,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -97,17 +107,53 @@ def accept_when_dates_valid(dialog: QDialog) -> Callable[[], None]:
 
 
 def field_label(widget: QWidget) -> str:
-    """The text of the form label of ``widget`` (or of the field it is part of), without 「：」."""
+    """The name of the field ``widget`` is (part of): its accessible name, else the text of its
+    form label (the row's label when it shares a row with others), without 「：」."""
     child = widget
     parent = child.parentWidget()
     while parent is not None:
+        if child.accessibleName():
+            return child.accessibleName()
         layout = parent.layout()
         if isinstance(layout, QFormLayout):
-            label = layout.labelForField(child)
-            if label is not None and hasattr(label, "text") and label.text():
-                return str(label.text()).rstrip("：: ")
+            label = _row_label(layout, child)
+            if label:
+                return label.rstrip("：: ")
         child, parent = parent, parent.parentWidget()
     return ""
+
+
+def _row_label(form: QFormLayout, widget: QWidget) -> str:
+    for row in range(form.rowCount()):
+        field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+        if field is None or label is None or label.widget() is None:
+            continue
+        if field.widget() is widget or (field.layout() is not None and _holds(field.layout(), widget)):
+            return str(getattr(label.widget(), "text", lambda: "")())
+    return ""
+
+
+def _holds(layout: QLayout, widget: QWidget) -> bool:
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        if item.widget() is widget or (item.layout() is not None and _holds(item.layout(), widget)):
+            return True
+    return False
+
+
+@functools.cache
+def _drop_down_icon() -> QIcon:
+    """A small grey ▾, as the drop-down arrow of the other fields."""
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("#5f6670"))
+    painter.drawPolygon(QPolygonF([QPointF(4.5, 6.5), QPointF(11.5, 6.5), QPointF(8, 10.5)]))
+    painter.end()
+    return QIcon(pixmap)
 
 
 class _CalendarPopup(QFrame):
@@ -145,8 +191,9 @@ class DateEdit(QLineEdit):
         self._popup: _CalendarPopup | None = None
         self.setPlaceholderText(self.hint)
         self.setToolTip(self.hint)
-        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown)
-        self.calendar_action = self.addAction(icon, QLineEdit.ActionPosition.TrailingPosition)
+        self.calendar_action = self.addAction(
+            _drop_down_icon(), QLineEdit.ActionPosition.TrailingPosition
+        )
         self.calendar_action.setToolTip("选择日期（F4）")
         self.calendar_action.triggered.connect(self.show_calendar)
         self.setText(self._value.strftime(self.display))

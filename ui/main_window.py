@@ -79,7 +79,9 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget(self.splitter)
         self.nav.setObjectName("navigation")
-        self.nav.setMinimumWidth(140)
+        # Never narrower than it opens: a page that needs more room does not squeeze the
+        # navigation (it would jump from 176 to 140 pixels as pages are changed).
+        self.nav.setMinimumWidth(NAV_WIDTH)
         self.nav.setUniformItemSizes(True)
         for number, spec in enumerate(self.specs, start=1):
             item = QListWidgetItem(spec.title)

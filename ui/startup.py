@@ -82,22 +82,30 @@ def create_application(argv: Sequence[str]) -> QApplication:
 
 
 def install_translations(app: QApplication) -> bool:
-    """Qt's own Chinese (standard buttons, file dialogs, context menus): from the Qt installation,
-    else from resources/translations (where a frozen build may carry a copy)."""
-    folders = [
-        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
-        str(resources_dir() / "translations"),
-    ]
-    for folder in folders:
-        if not (Path(folder) / "qtbase_zh_CN.qm").is_file():
-            continue
-        translator = QTranslator(app)
-        if translator.load("qtbase_zh_CN", folder):
-            app.installTranslator(translator)
-            log.debug("Qt translations from %s", folder)
-            return True
-    log.warning("qtbase_zh_CN.qm not found; Qt's standard dialogs stay in English")
-    return False
+    """Qt's own Chinese (standard buttons, file dialogs, context menus): qtbase_zh_CN.qm from the
+    Qt installation, else from resources/translations (where a frozen build may carry a copy);
+    then the program's gongkai_qt_zh_CN.qm for the few strings of this Qt that the former leaves
+    in English (the file dialog's 「&Look in:」 and 「Files of &type:」)."""
+    ours = str(resources_dir() / "translations")
+    found = False
+    for folder in (QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath), ours):
+        if (Path(folder) / "qtbase_zh_CN.qm").is_file() and _install(app, "qtbase_zh_CN", folder):
+            found = True
+            break
+    if not found:
+        log.warning("qtbase_zh_CN.qm not found; Qt's standard dialogs stay in English")
+    if not _install(app, "gongkai_qt_zh_CN", ours):
+        log.warning("gongkai_qt_zh_CN.qm not found in %s", ours)
+    return found
+
+
+def _install(app: QApplication, name: str, folder: str) -> bool:
+    translator = QTranslator(app)
+    if not translator.load(name, folder):
+        return False
+    app.installTranslator(translator)
+    log.debug("translations %s from %s", name, folder)
+    return True
 
 
 def apply_font(app: QApplication) -> str:

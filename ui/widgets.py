@@ -36,6 +36,8 @@ from .remember import REMEMBERED
 
 log = logging.getLogger(__name__)
 
+FILTER_LABEL = "filterLabel"  # the property keeping a filter label's own text
+
 
 class RecordTable(QTableView):
     """A read-only, row-selecting, sortable view on a ``RowTableModel``."""
@@ -97,6 +99,28 @@ def open_on_activation(view: QAbstractItemView, open_row: Callable[[], None]) ->
     view.activated.connect(lambda _index: open_row())
 
 
+def selected_row_line(
+    table: RecordTable, text_of: Callable[[Any], str], parent: QWidget | None = None
+) -> QLabel:
+    """A wrapped line under ``table`` giving ``text_of`` the selected row in full (a check's
+    finding, say, which its column can only show cut off at 1366 pixels)."""
+    line = QLabel(parent)
+    line.setObjectName("hintLabel")
+    line.setWordWrap(True)
+    line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    line.hide()
+
+    def update() -> None:
+        row = table.selected()
+        text = text_of(row) if row is not None else ""
+        line.setText(text)
+        line.setVisible(bool(text))
+
+    table.selectionModel().selectionChanged.connect(lambda *_a: update())
+    table.model().modelReset.connect(update)
+    return line
+
+
 def heading(text: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     label.setObjectName("pageHeading")
@@ -116,16 +140,38 @@ def filter_bar(
     extras: Iterable[QWidget],
     search: QLineEdit,
 ) -> QHBoxLayout:
-    """A list page's filter row: each filter after its label, then ``extras``, then the search
-    box taking the rest of the width."""
+    """A list page's filter row: each filter after its label (the label's buddy), then
+    ``extras``, then the search box taking the rest of the width — never less than its
+    placeholder needs, so 「搜索…」 is not cut to 「搜…」."""
     bar = QHBoxLayout()
     for label, widget in filters:
-        bar.addWidget(QLabel(label, parent))
+        text = QLabel(label, parent)
+        text.setProperty(FILTER_LABEL, label)
+        text.setBuddy(widget)
+        bar.addWidget(text)
         bar.addWidget(widget)
     for widget in extras:
         bar.addWidget(widget)
+    keep_hint_room(search)
     bar.addWidget(search, 1)
     return bar
+
+
+def keep_hint_room(search: QLineEdit) -> None:
+    """A search box never narrower than its hint (and clear button) needs."""
+    needed = search.fontMetrics().horizontalAdvance(search.placeholderText()) + 32
+    search.setMinimumWidth(min(max(needed, 160), 320))
+
+
+def filter_label(widget: QWidget) -> QLabel | None:
+    """The label ``filter_bar`` put before ``widget``."""
+    parent = widget.parentWidget()
+    if parent is None:
+        return None
+    for label in parent.findChildren(QLabel):
+        if label.buddy() is widget and label.property(FILTER_LABEL):
+            return label
+    return None
 
 
 def fill_year_and_division(
@@ -159,7 +205,12 @@ def fill_year_and_division(
             combo.addItem(text, data)
         combo.setCurrentIndex(max(combo.findData(chosen), 0))
         combo.blockSignals(False)
-    division.setVisible(ctx.actor.role is not Role.LIAISON)
+    liaison = ctx.actor.role is Role.LIAISON
+    division.setVisible(not liaison)
+    label = filter_label(division)
+    if label is not None:  # a liaison reads their own division where the menu would be
+        base = str(label.property(FILTER_LABEL))
+        label.setText(f"{base}{ctx.actor.division_name or ''}" if liaison else base)
 
 
 def button_row(lead: QWidget, buttons: Iterable[QWidget]) -> QHBoxLayout:

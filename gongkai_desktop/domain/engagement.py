@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from .checks import link_problem
 from .compliance import Verdict
 from .disclosure import Problem
 from .labels import LabelledEnum
@@ -327,7 +328,7 @@ def _field_problem(f: FieldSpec, value: Any) -> str:
             return f"不能超过 {f.max_length} 个字（现有 {len(text)} 个字）"
         if _NUL in text:
             return "含有无法保存的控制字符（NUL），请删除后再保存"
-        return ""
+        return link_problem(text) if f.name == "link" else ""
     if f.type in (FieldType.DATE, FieldType.DATETIME):
         if value is None:
             return "必须填写" if f.required else ""

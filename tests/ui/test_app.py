@@ -229,3 +229,37 @@ def test_relogin_after_restore_replaces_the_window(qtbot, app_ctx, admin, monkey
     qtbot.addWidget(second)
     assert second.isVisible() and second.ctx.actor.username == "admin"
     assert QApplication.quitOnLastWindowClosed()
+
+
+def test_qt_file_dialog_speaks_chinese(qapp) -> None:  # type: ignore[no-untyped-def]
+    """Qt's own file dialog (drawn by Qt on 统信UOS and 麒麟) has no English label or button left:
+    「&Look in:」 and 「Files of &type:」 read 查找范围/文件类型."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel
+
+    assert ui_startup.install_translations(qapp)
+    dialog = QFileDialog()
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setNameFilters(["Excel 文件 (*.xlsx)"])
+    dialog.show()
+    texts = [w.text() for w in dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton)]
+    texts += [a.text() for a in dialog.findChildren(QAction)]
+    assert "查找范围(&L)：" in texts and "文件类型(&T)：" in texts
+    english = [t for t in texts if re.search(r"[A-Za-z]", re.sub(r"\(&\w\)|\t.*", "", t))]
+    assert not english, english
+    dialog.close()
+
+
+def test_the_extra_qt_translation_is_compiled_from_its_source(tmp_path: Path) -> None:
+    """resources/translations/gongkai_qt_zh_CN.qm is what pyside6-lrelease makes of the .ts."""
+    folder = Path(ui_startup.resources_dir()) / "translations"
+    lrelease = Path(sys.executable).with_name("pyside6-lrelease")
+    if not lrelease.exists():
+        pytest.skip("pyside6-lrelease is not installed")
+    target = tmp_path / "out.qm"
+    subprocess.run(
+        [str(lrelease), str(folder / "gongkai_qt_zh_CN.ts"), "-qm", str(target)],
+        check=True,
+        capture_output=True,
+    )
+    assert target.read_bytes() == (folder / "gongkai_qt_zh_CN.qm").read_bytes()

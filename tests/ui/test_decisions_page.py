@@ -497,3 +497,32 @@ def test_export_refused_for_inconsistent_counts_is_shown(
     kind, _title, text = message_boxes.last()
     assert kind == "warning" and "尚有 5 条未说明处理情况" in text
     assert not target.exists()
+
+
+def test_consultation_dates_typed_are_stored_exactly(qtbot, ui_ctx, liaison, decision):
+    """征求意见 开始/截止 (required dates) typed with the keyboard, one in 年月日, are stored as typed;
+    an impossible 截止日期 keeps the dialog open and stores nothing."""
+    from test_date_typing import click_into, type_text
+
+    from ui.pages.decisions import ConsultationDialog
+
+    dialog = dialog_of(qtbot, ui_ctx, liaison, decision.row.id)
+    c = ConsultationDialog(
+        dialog.service, decision.row.id, dialog.fields(), None, dialog.calendar, dialog.rules
+    )
+    qtbot.addWidget(c)
+    c.show()
+    qtbot.waitExposed(c)
+    c.subject.setText("防止返贫动态监测和帮扶管理办法（修订征求意见稿）")
+    click_into(qtbot, c.started_on.edit)
+    type_text(qtbot, c.started_on.edit, "2025-05-05")
+    click_into(qtbot, c.ended_on.edit)
+    type_text(qtbot, c.ended_on.edit, "2025年6月31日")
+    c.accept()
+    assert "「截止日期」：日期「2025年6月31日」不存在" in c.error.text()
+    assert len(dialog.service.get(decision.row.id).consultations) == 1
+    c.ended_on.edit.selectAll()
+    type_text(qtbot, c.ended_on.edit, "2025年6月30日")
+    c.accept()
+    stored = [k.fields for k in dialog.service.get(decision.row.id).consultations]
+    assert (date(2025, 5, 5), date(2025, 6, 30)) in [(f.started_on, f.ended_on) for f in stored]

@@ -95,3 +95,20 @@ def test_a_to_do_opens_its_page_once(qtbot, main_window, admin, kf, app_ctx) -> 
     double_click_row(qtbot, page.attention, row)
     assert pages == ["items"]
     assert window.current_key() == "items"
+
+
+def test_the_to_do_list_shows_six_rows_at_1366x728(qtbot, main_window, admin, liaison, app_ctx) -> None:  # type: ignore[no-untyped-def]
+    """On a 1366×728 screen 首页's to-do list, with the demo's overdue reports, shows at least
+    six rows."""
+    from gongkai_desktop.demo import demo_job
+    from gongkai_desktop.progress import run_job
+
+    run_job(demo_job(app_ctx, admin, scale=10))
+    window = main_window(liaison)
+    window.resize(1366, 728)
+    page = window.page("home")
+    qtbot.waitUntil(lambda: page.dashboard is not None, timeout=10000)
+    assert page.attention.model().rowCount() > 6
+    qtbot.wait(20)
+    rows = page.attention.viewport().height() // page.attention.rowHeight(0)
+    assert rows >= 6, f"only {rows} rows visible"

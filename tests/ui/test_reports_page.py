@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import time
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -116,6 +117,25 @@ def test_export_writes_the_docx(
     assert len(doc.tables) == 3
     assert [p.text for p in doc.paragraphs if p.text][-1] == "2022年1月20日"
     assert "上次导出" in page.status.text()
+
+
+def test_last_export_is_shown_in_local_time(
+    qtbot, ui_ctx, admin, app_ctx, year_data, monkeypatch, message_boxes, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """On a PC in Beijing time the export stored in UTC reads 8 hours later, without 「UTC」."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        target = tmp_path / "年报.docx"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        page = build_page(qtbot, ui_ctx, admin)
+        page.export()
+        stored = datetime.fromisoformat(AnnualReportService(app_ctx.db, admin).report(2021).exported_at)
+        beijing = stored + timedelta(hours=8)
+        assert page.status.text() == f"上次导出：{beijing:%Y-%m-%d %H:%M}"
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
 
 
 def test_unbalanced_year_is_shown_and_refused(

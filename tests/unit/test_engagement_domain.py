@@ -312,6 +312,17 @@ def test_validation_speaks_chinese():
     assert [p.message for p in validate(proposal, values)] == ["办理结果公开前须先答复：请填写答复日期"]
 
 
+def test_a_conference_link_must_be_a_web_address():
+    """发布链接 「门户网站」 is refused with how a link starts; an https address passes."""
+    spec = KINDS[EngagementKind.PRESS_CONFERENCE]
+    base = {"held_on": date(2021, 3, 1), "topic": "发布会", "speakers": [{"role": "spokesperson", "name": "王建华"}]}
+    values, _ = normalise(spec, {**base, "link": "门户网站"})
+    found = {p.field: p.message for p in validate(spec, values)}
+    assert "应以 http:// 或 https:// 开头" in found["link"]
+    values, _ = normalise(spec, {**base, "link": "https://www.jiangxi.gov.cn/col/1/index.html"})
+    assert "link" not in {p.field for p in validate(spec, values)}
+
+
 def test_values_survive_storage_and_snapshots():
     """Speakers, divisions, times and flags come back the same from their columns and from an
     audit snapshot's text."""

@@ -42,7 +42,7 @@ from ..dates import accept_when_dates_valid
 from ..list_keys import ListKeys
 from ..messages import confirm, show_error, show_info
 from ..models import ROW_ROLE, Column, RowTableModel
-from ..widgets import RecordTable, heading
+from ..widgets import RecordTable, heading, keep_hint_room
 from .document_form import DocumentDialog
 from .exchange import ImportDialog, export_ledger, save_template
 from .paged_model import PagedColumn, PagedTableModel
@@ -135,6 +135,7 @@ class DocumentsList(DatabaseSortedList, QWidget):
         ):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
+        keep_hint_room(self.search)
         filters.addWidget(self.search, 1)
 
         self.model = DocumentPagedModel(parent=self)

@@ -33,7 +33,7 @@ from ..dates import accept_when_dates_valid
 from ..list_keys import ListKeys
 from ..messages import confirm, show_error, show_info
 from ..models import ROW_ROLE
-from ..widgets import heading
+from ..widgets import heading, keep_hint_room
 from .exchange import ImportDialog, export_ledger, save_template
 from .item_form import ItemDialog
 from .item_model import ItemPagedModel
@@ -129,6 +129,11 @@ class ItemsList(DatabaseSortedList, QWidget):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
         filters.addWidget(self.portal_missing)
+        # The menus give up width to the search box: 类别 shows six characters, the rest four.
+        for combo, chars in ((self.category, 6), (self.attribute, 4), (self.state, 4), (self.channel, 4)):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(chars)
+        keep_hint_room(self.search)
         filters.addWidget(self.search, 1)
         filters.addWidget(self.reset_button)
 

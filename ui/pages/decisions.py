@@ -80,6 +80,7 @@ from ..widgets import (
     filter_bar,
     hint,
     open_on_activation,
+    selected_row_line,
 )
 from .requests_form import DateField
 
@@ -162,7 +163,7 @@ COLUMNS = (
 )
 CHECK_COLUMN = 7
 # Widths that leave the check column (stretched to the rest) readable at 1366×768.
-LIST_WIDTHS = {0: 240, 1: 110, 2: 150, 3: 90, 4: 100, 5: 170, 6: 90, CHECK_COLUMN: 200}
+LIST_WIDTHS = {0: 230, 1: 100, 2: 140, 3: 84, 4: 96, 5: 160, 6: 90, CHECK_COLUMN: 240}
 
 
 def _period_text(row: ConsultationRow) -> str:
@@ -319,6 +320,8 @@ class ConsultationDialog(FormDialog):
         dates.addWidget(QLabel("至", self))
         dates.addWidget(self.ended_on)
         dates.addStretch(1)
+        self.started_on.setAccessibleName("开始日期")
+        self.ended_on.setAccessibleName("截止日期")
         for field in (self.started_on, self.ended_on):
             field.setMinimumWidth(150)
         self.period = QLabel(self)
@@ -1127,6 +1130,10 @@ class DecisionsPage(QWidget):
         self.table = RecordTable(self.model, self)
         self.table.proxy.sort(-1)  # the service's order: most recently changed first
         layout.addWidget(self.table, 1)
+        self.check_line = selected_row_line(
+            self.table, lambda r: f"{r.title}：{check_text(r)}", self
+        )
+        layout.addWidget(self.check_line)
 
         self.summary = hint("", self)
         self.new_button = QPushButton("新建决策…", self)

@@ -151,9 +151,10 @@ class HomePage(QWidget):
         side.addWidget(self._build_deadlines())
         side.addStretch(1)
         middle.addLayout(side, 2)
-        # The rules and the to-do list share the height; each scrolls when it has more rows.
-        layout.addLayout(middle, 3)
-        layout.addWidget(self._build_attention(), 2)
+        # The rules and the to-do list share the height equally (at 1366×728 the to-do shows
+        # six rows or more); each scrolls when it has more rows.
+        layout.addLayout(middle, 1)
+        layout.addWidget(self._build_attention(), 1)
 
     def _box(self, title: str) -> tuple[QFrame, QVBoxLayout]:
         box = QFrame(self)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QTextCursor
@@ -76,6 +76,7 @@ from ..conflict import Choice, resolve_conflict, stored_version
 from ..context import UiContext
 from ..dates import check_dates
 from ..files import ask_open_path, ask_save_path
+from ..formatting import local_time
 from ..messages import ask_save_changes, show_error, show_info
 from ..widgets import ErrorLabel, IssueDate
 from ..worker import run_with_progress
@@ -500,7 +501,7 @@ class InterpretationWorkbench(QWidget):
         answer = QMessageBox.question(
             self,
             "恢复草稿",
-            f"发现 {_local(draft.saved_at):%Y-%m-%d %H:%M:%S} 自动保存的解读草稿，"
+            f"发现 {local_time(draft.saved_at, seconds=True)} 自动保存的解读草稿，"
             "与已保存的内容不同。\n是否恢复该草稿？（选择“否”将丢弃草稿）",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes,
@@ -508,7 +509,7 @@ class InterpretationWorkbench(QWidget):
         if answer == QMessageBox.StandardButton.Yes:
             self._restore(draft.fields, draft.base_version)
             self.autosave_label.setText(
-                f"已恢复 {_local(draft.saved_at):%H:%M:%S} 的草稿，尚未保存。"
+                f"已恢复 {local_time(draft.saved_at, seconds=True)[11:]} 的草稿，尚未保存。"
             )
         else:
             self._discard_draft()
@@ -899,11 +900,6 @@ def _label(enum: type[InterpretationForm] | type[InterpreterRole], value: str) -
         return str(enum(value).label)
     except ValueError:
         return value
-
-
-def _local(stored: datetime) -> datetime:
-    """A time stored in UTC, on this PC's clock."""
-    return stored.replace(tzinfo=UTC).astimezone()
 
 
 def _texts(fields: InterpretationFields) -> dict[str, str]:

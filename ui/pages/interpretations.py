@@ -48,6 +48,7 @@ from ..widgets import (
     filter_bar,
     hint,
     open_on_activation,
+    selected_row_line,
 )
 
 log = logging.getLogger(__name__)
@@ -213,6 +214,10 @@ class InterpretationsPage(QWidget):
         self.table = RecordTable(self.model, self)
         self.table.proxy.sort(-1)  # the service's order: most recently changed first
         layout.addWidget(self.table, 1)
+        self.sync_line = selected_row_line(
+            self.table, lambda r: f"{r.title}：{sync_text(r)}" if r.sync_problems else "", self
+        )
+        layout.addWidget(self.sync_line)
 
         self.summary = hint("", self)
         self.new_button = QPushButton("新建解读…", self)
@@ -280,7 +285,7 @@ class InterpretationsPage(QWidget):
             f"共 {len(rows)} 篇，已发布 {published} 篇，不同步 {problems} 篇"
             f"（规则：解读与文件同日审签，{rule}发布）"
         )
-        self.table.fit_columns({0: 240, 1: 220, SYNC_COLUMN: 260})
+        self.table.fit_columns({0: 220, 1: 190, SYNC_COLUMN: 300})
         if selected is not None:
             self.table.select_where(lambda r: r.id == selected.id)
         self._on_select()

@@ -49,6 +49,7 @@ from gongkai_desktop.services.annual_report import AnnualReportData, AnnualRepor
 
 from ..context import UiContext
 from ..files import ask_save_path
+from ..formatting import local_time
 from ..messages import confirm, show_error, show_info
 from ..widgets import ErrorLabel, IssueDate, heading, hint
 from ..worker import run_with_progress
@@ -292,7 +293,7 @@ class ReportsPage(QWidget):
         self.warnings.setText("导出前请处理：\n" + "\n".join(data.warnings))
         self.warnings.setVisible(bool(data.warnings))
         exported = (
-            f"上次导出：{data.exported_at[:16].replace('T', ' ')}（UTC）"
+            f"上次导出：{local_time(data.exported_at)}"
             if data.exported_at
             else "尚未导出"
         )

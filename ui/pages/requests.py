@@ -45,7 +45,7 @@ from ..ledger.exchange import export_ledger, save_template
 from ..list_keys import ListKeys
 from ..messages import confirm, show_error
 from ..models import Column, RowTableModel
-from ..widgets import ErrorLabel, RecordTable, heading
+from ..widgets import ErrorLabel, RecordTable, heading, keep_hint_room
 from .requests_cases import ALL, FOLDER_KEY, CasesTab, active_divisions, date_text, import_ledger
 from .requests_form import FIELD_LABELS, RequestForm, timeline_html
 
@@ -172,6 +172,7 @@ class RequestsTab(QWidget):
             bar.addWidget(QLabel(label, self))
             bar.addWidget(widget)
         bar.addWidget(self.division)
+        keep_hint_room(self.search)
         bar.addWidget(self.search, 1)
         layout.addLayout(bar)
         for combo in (self.year, self.state, self.division):
