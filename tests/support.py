@@ -180,3 +180,18 @@ def table_digest(db) -> str:  # type: ignore[no-untyped-def]
             for row in session.execute(stmt):
                 h.update(repr(tuple(row)).encode())
     return h.hexdigest()
+
+
+def assert_official_page(path) -> None:  # type: ignore[no-untyped-def]
+    """The written file carries the 28 × 22 character grid and its title lines fit a line."""
+    import docx
+    from docx.oxml.ns import qn
+
+    from gongkai_desktop.reports.word.document import TITLE_CAPACITY
+    from gongkai_desktop.reports.word.title_lines import display_width
+
+    document = docx.Document(str(path))
+    grid = document.element.body.sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "linesAndChars" and int(grid.get(qn("w:charSpace"))) < 0
+    title = next(p for p in document.paragraphs if p.style.style_id == "Title")
+    assert all(display_width(line) <= TITLE_CAPACITY for line in title.text.split("\n"))

@@ -96,14 +96,14 @@ def cmd_report_publish(ctx: CliContext) -> int:
 
 
 def cmd_report_interpretation(ctx: CliContext) -> int:
-    from ..reports.interpretation_docx import is_draft
+    from ..reports.interpretation_docx import DRAFT_NOTICE, is_draft
     from ..services.interpretations import InterpretationService
 
     service = InterpretationService(ctx.app.db, ctx.actor)
     written = service.export_word(ctx.args.id, ctx.args.output, issued=ctx.args.issued)
     print(f"已导出政策解读：{written}")
     if is_draft(service.get(ctx.args.id).fields):
-        print("该解读尚未审签，文件每页标有“草稿”，不得公开。", file=sys.stderr)
+        print(DRAFT_NOTICE, file=sys.stderr)
     return 0
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "build_interpretation",
     "heading_level",
     "interpretation_title",
+    "DRAFT_NOTICE",
     "is_draft",
     "particulars",
     "write_interpretation",
@@ -61,6 +62,9 @@ def particulars(fields: InterpretationFields) -> list[str]:
     if fields.document_number.strip():
         lines.append(f"文件文号：{fields.document_number.strip()}")
     return lines
+
+
+DRAFT_NOTICE = "该解读尚未审签，文件每页标有“草稿”，不得公开。"
 
 
 def is_draft(fields: InterpretationFields) -> bool:

@@ -284,6 +284,32 @@ def test_word_export_writes_the_interpretation(
     assert "背景依据" in text and "根据中央有关文件精神制定。" in text
     assert "保障措施" not in text  # empty sections are left out
     assert message_boxes.last()[0] == "information"
+    assert "草稿" not in message_boxes.last()[2]
+
+
+def test_word_export_of_a_draft_is_marked_and_says_so(
+    qtbot, ui_ctx, app_ctx, liaison, kf, tmp_path, monkeypatch, message_boxes
+):
+    """An interpretation not yet approved exports with 草稿 on every page, dated by the 成文日期
+    field, and the message says it must not be published."""
+    draft = InterpretationService(app_ctx.db, liaison).create(
+        kf,
+        InterpretationFields(
+            title="《关于做好衔接资金管理工作的通知》政策解读",
+            document_title="关于做好衔接资金管理工作的通知",
+            sections={InterpretationSection.BACKGROUND.value: "根据中央有关文件精神制定。"},
+        ),
+    )
+    target = tmp_path / "草稿.docx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window = workbench(qtbot, ui_ctx, liaison, draft.row.id)
+    window.issue_date.set_value(date(2021, 4, 20))
+    window.export_word()
+    document = docx.Document(str(target))
+    assert "草稿" in document.sections[0].header.paragraphs[0].text
+    assert [p.text for p in document.paragraphs if p.text][-1] == "2021年4月20日"
+    kind, _title, text = message_boxes.last()
+    assert kind == "information" and "草稿" in text and "不得公开" in text
 
 
 def test_leader_reads_only(qtbot, ui_ctx, interpretation, make_user):

@@ -8,7 +8,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from support import ADMIN_PASSWORD
+from support import ADMIN_PASSWORD, assert_official_page
 
 from gongkai_desktop.domain.decisions import ConsultationFields, DecisionFields, DecisionType
 from gongkai_desktop.domain.interpretation import InterpretationFields
@@ -57,6 +57,7 @@ def test_report_consultation_is_dated_and_signed_by_the_unit(app_ctx, admin, kf,
     assert code == 0, stderr
     assert "已导出" in stdout
     assert _texts(out)[-2:] == ["测试局", "2025年4月10日"]
+    assert_official_page(out)
 
 
 def test_consultation_without_reasons_is_refused_naming_it(app_ctx, admin, kf, run_cli, tmp_path):  # type: ignore[no-untyped-def]
@@ -95,6 +96,7 @@ def test_report_interpretation_marks_a_draft_and_takes_the_date(app_ctx, admin, 
     document = docx.Document(str(out))
     assert [p.text for p in document.sections[0].header.paragraphs] == [DRAFT_MARK]
     assert _texts(out)[-2:] == ["测试局", "2025年6月3日"]
+    assert_official_page(out)
     title = document.paragraphs[0].text
     assert title.split("\n") == ["关于《某省促进民营经济", "发展壮大若干措施》的政策解读"]
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import openpyxl
+from support import assert_official_page
 
 SEED = Path(__file__).resolve().parents[2] / "resources" / "samples" / "plan-2021.txt"
 ADMIN_PASSWORD = "admin-pass-123"
@@ -205,6 +206,7 @@ def test_review_list_and_bulletin_via_cli(run_cli, tmp_path):
     assert "第5项“推进重点领域信息特别是财政资金使用信息公开”（责任）" in text
     assert "请补充决算公开链接" in text
     assert paragraphs[-1] == "2021年7月20日"
+    assert_official_page(target)
 
 
 def test_export_tasks_writes_the_breakdown(run_cli, tmp_path):

@@ -9,6 +9,7 @@ from datetime import date
 import docx
 import pytest
 from sqlalchemy import select
+from support import assert_official_page
 
 from gongkai_desktop.db.decision_models import Consultation
 from gongkai_desktop.db.engagement_models import PressConference, WorkMeeting
@@ -52,6 +53,7 @@ def test_annual_report_cli_is_dated_and_quotes_the_module_counts(demo_2025, run_
     assert code == 0, stderr
     texts = [p.text for p in docx.Document(str(out)).paragraphs if p.text.strip()]
     assert texts[-1] == "2026年1月20日"
+    assert_official_page(out)
     start, end = texts.index("一、总体情况"), texts.index("二、主动公开政府信息情况")
     overview = "".join(texts[start:end])
 

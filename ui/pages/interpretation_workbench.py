@@ -853,7 +853,10 @@ class InterpretationWorkbench(QWidget):
         except GongkaiError as exc:
             show_error(self, exc)
             return
-        show_info(self, f"已导出：{written}")
+        from gongkai_desktop.reports.interpretation_docx import DRAFT_NOTICE, is_draft
+
+        draft = is_draft(self.service.get(self.interpretation_id).fields)
+        show_info(self, f"已导出：{written}" + (f"\n\n{DRAFT_NOTICE}" if draft else ""))
 
     # -- window -----------------------------------------------------------------------------
     def _restore_layout(self) -> None:
