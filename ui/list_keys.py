@@ -56,6 +56,7 @@ BY_NAME = {c.name: c for c in COMMANDS}
 # Keys that a text field uses itself: they act on the list only while the list has the focus.
 LIST_ONLY = frozenset({"delete", "open"})
 FILTERED_HINT = "没有符合筛选条件的记录。可以修改筛选条件或清空搜索框。"
+FILTERED_HINT_NO_SEARCH = "没有符合筛选条件的记录。可以修改筛选条件。"
 
 
 def with_key(tooltip: str, command: Command) -> str:
@@ -268,7 +269,8 @@ class ListKeys(QObject):
         if self.view.model().rowCount() > 0:
             self.hint.show_text("")
         else:
-            self.hint.show_text(FILTERED_HINT if self.filtering() else self.empty)
+            filtered = FILTERED_HINT if self.search is not None else FILTERED_HINT_NO_SEARCH
+            self.hint.show_text(filtered if self.filtering() else self.empty)
 
 
 def list_keys_of(widget: QWidget | None) -> ListKeys | None:

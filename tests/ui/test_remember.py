@@ -69,3 +69,23 @@ def test_splitter_and_record_table_sort_come_back(qtbot, main_window, admin) -> 
         1,
         Qt.SortOrder.DescendingOrder,
     )
+
+
+def test_audit_filters_come_back(qtbot, main_window, admin, liaison) -> None:  # type: ignore[no-untyped-def]
+    """The 审计日志 filters chosen by the admin are chosen again in the next session."""
+    first = main_window(admin)
+    first.show_page("admin")
+    page = first.page("admin")
+    page.show_tab("audit")
+    tab = page.tab("audit")
+    tab.user.setCurrentIndex(tab.user.findText("lly_kf"))
+    tab.action.setCurrentIndex(tab.action.findText("登录与注销"))
+    first.close()
+
+    again = main_window(admin)
+    again.show_page("admin")
+    page2 = again.page("admin")
+    page2.show_tab("audit")
+    tab2 = page2.tab("audit")
+    assert (tab2.user.currentText(), tab2.action.currentText()) == ("lly_kf", "登录与注销")
+    assert tab2.model.rows and {r.username for r in tab2.model.rows} == {"lly_kf"}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import select
 from support import ADMIN_PASSWORD, LIAISON_PASSWORD
 
@@ -149,3 +149,34 @@ def test_logout_offers_the_same_user_and_switch_user_an_empty_name(
             select(AuditEntry.detail).where(AuditEntry.action == "logout").order_by(AuditEntry.id)
         ).all()
     assert details == ["注销", "切换用户"]
+
+
+def test_damage_found_behind_the_dialog_offers_the_backup(tmp_path, qapp, message_boxes) -> None:  # type: ignore[no-untyped-def]
+    """The integrity check runs on the start-up thread; the damage it finds is handed to the GUI
+    thread, which offers the newest verified backup and opens the restored data."""
+    from gongkai_desktop import backup
+    from gongkai_desktop.app import DamagedDatabase, open_app
+    from gongkai_desktop.services.admin import AdminService
+
+    data = tmp_path / "data"
+    ctx = open_app(data)
+    actor = initialize(ctx.db, "测试局", "admin", ADMIN_PASSWORD)
+    backup.make_backup(ctx.paths.db_path, ctx.paths.backups_dir, reason="manual")
+    ctx.close()
+    db_path = data / "gongkai.db"
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    db_path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 8192)
+
+    start = ui_session.Start(QApplication.instance(), args_for(data))
+    try:
+        start.loader.start()
+        assert start.loader.join(30)
+        assert isinstance(start.loader.error, DamagedDatabase)
+        message_boxes.answer = QMessageBox.StandardButton.Yes
+        reopened = start._take_loaded(True)
+        assert reopened is not None
+        assert message_boxes.calls[0][1] == "数据库已损坏"
+        assert AdminService(reopened.db, actor).get_setting("unit_name") == "测试局"
+    finally:
+        start.close()

@@ -242,3 +242,42 @@ def test_every_kind_round_trips_through_the_bin(app_ctx, run_cli) -> None:  # ty
         service.restore(kind.entity, record_id, listed[0].version)
         with app_ctx.db.read() as session:
             assert session.get(model, record_id).deleted_at is None, kind.entity
+
+
+def test_restoring_a_published_interpretation_marks_its_document_interpreted_again(
+    app_ctx, admin, bin_
+) -> None:  # type: ignore[no-untyped-def]
+    """The 已解读 mark its deletion took from the registered document comes back with it."""
+    from gongkai_desktop.domain.disclosure import DocumentFields
+    from gongkai_desktop.domain.interpretation import InterpretationFields
+    from gongkai_desktop.services.interpretations import InterpretationService
+    from gongkai_desktop.services.ledger_documents import DocumentService
+
+    number = "赣乡振规〔2021〕3号"
+    division = kf(app_ctx, admin)
+    documents = DocumentService(app_ctx.db, admin)
+    doc = documents.create_document(
+        division,
+        DocumentFields(number, "防止返贫动态监测和帮扶管理办法", "normative", date(2021, 3, 1)),
+    )
+    service = InterpretationService(app_ctx.db, admin, app_ctx.paths.attachments_dir)
+    row = service.create(
+        division,
+        InterpretationFields(
+            title="《防止返贫动态监测和帮扶管理办法》政策解读",
+            document_title="防止返贫动态监测和帮扶管理办法",
+            document_number=number,
+            approved_on=date(2021, 3, 1),
+            published_on=date(2021, 3, 5),
+        ),
+    ).row
+
+    def interpreted() -> bool:
+        return documents.get_document(doc.id).row.interpreted
+
+    assert interpreted()
+    service.delete(row.id, row.version)
+    assert not interpreted()
+    assert bin_.deleted()[0].title == "《防止返贫动态监测和帮扶管理办法》政策解读"
+    bin_.restore("interpretation", row.id, None)
+    assert interpreted()

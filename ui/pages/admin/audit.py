@@ -36,6 +36,7 @@ from gongkai_desktop.services.audit_log import (
 from ...context import UiContext
 from ...files import ask_save_path
 from ...formatting import local_time
+from ...list_keys import ListKeys
 from ...messages import show_error, show_info
 from ...models import Column, RowTableModel
 from ...widgets import RecordTable
@@ -168,6 +169,12 @@ class AuditTab(AdminTab):
         row.addStretch(1)
         row.addWidget(self.count)
         layout.addLayout(row)
+        self.list_keys = ListKeys(
+            self,
+            self.table,
+            empty="没有符合条件的记录：请放宽筛选条件。",
+            filters=(self.user, self.division, self.kind, self.action, self.outcome),
+        )
 
     def _connect_signals(self) -> None:
         self.search_button.clicked.connect(self.search)
@@ -184,6 +191,7 @@ class AuditTab(AdminTab):
     def tab_shown(self) -> None:
         self._refill_choices()
         if not self.loaded:
+            self.list_keys.restore()  # the user's filters, once the menus hold their choices
             self.search()
 
     def _refill_choices(self) -> None:
