@@ -26,6 +26,7 @@ from gongkai_desktop.domain.labels import DEFAULT_DIVISIONS, DivisionKind
 from gongkai_desktop.package.container import open_package
 from gongkai_desktop.progress import run_job
 from gongkai_desktop.reports.excel.ledger_items import ITEM_HEADERS
+from gongkai_desktop.reports.excel.requests_ledger import REQUEST_HEADERS
 from gongkai_desktop.services.admin import AdminService
 from gongkai_desktop.services.auth import AuthService
 from gongkai_desktop.services.package import PackageService
@@ -39,11 +40,6 @@ PLAN = ROOT / "resources" / "samples" / "plan-2021.txt"
 ITEM_ROWS = 3000
 REQUEST_ROWS = 1500
 KILLS = {"items": 16, "requests": 14, "plan": 10, "package": 12}
-REQUEST_HEADERS = [
-    "登记编号", "收到日期", "申请方式", "申请人类型", "申请人", "申请内容", "承办处室",
-    "补正告知日期", "补正收到日期", "征求意见工作日数", "延期工作日数", "答复日期", "办理结果",
-    "收费金额", "备注",
-]  # fmt: skip
 
 
 @dataclass
@@ -114,11 +110,11 @@ def _items_file(path: Path, tag: str) -> Path:
 def _requests_file(path: Path, tag: str) -> Path:
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet()
-    ws.append(REQUEST_HEADERS)
+    ws.append(list(REQUEST_HEADERS))
     day = date(2021, 3, 1)
     for i in range(REQUEST_ROWS):
         ws.append([f"{tag}-{i:05d}", day + timedelta(days=i % 200), "网络", "自然人", "张三",
-                   "某文件", "开发指导处"] + [None] * 8)  # fmt: skip
+                   "某文件", "开发指导处"] + [None] * (len(REQUEST_HEADERS) - 7))  # fmt: skip
     wb.save(path)
     return path
 
