@@ -18,7 +18,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, literal_column, or_, select, text, true
+from sqlalchemy import ColumnElement, and_, case, literal_column, or_, select, text, true
 from sqlalchemy.orm import Session
 
 from .db.ledger_models import DisclosureItem
@@ -118,8 +118,8 @@ def published_items_matching_any(
     at least three characters), best first.
 
     On SQLite the list's FTS5 trigram index ranks them by bm25 (a rare shared term weighs more
-    than a common one); elsewhere the list's (I)LIKE match finds them unranked, newest first, and
-    the caller ranks them.
+    than a common one); elsewhere the list's (I)LIKE match finds them (with pg_trgm's index on
+    PostgreSQL) and the items sharing the most terms come first.
     """
     words = [w for w in dict.fromkeys(words) if len(w) >= TRIGRAM][:MAX_QUERY]
     if not words:
@@ -138,18 +138,20 @@ def published_items_matching_any(
         return [int(r[0]) for r in rows]
     if dialect == "postgresql":
         searched: Any = literal_column(PG_SEARCH_TEXT)
-        any_word = or_(*(searched.ilike(f"%{escape_like(w)}%", escape="\\") for w in words))
+        each = [searched.ilike(f"%{escape_like(w)}%", escape="\\") for w in words]
     else:
-        any_word = or_(*(_like_any(w) for w in words))
+        each = [_like_any(w) for w in words]
+    # Without FTS5's bm25, the items sharing the most terms come first.
+    shared = sum((case((condition, 1), else_=0) for condition in each), literal_column("0"))
     stmt = (
         select(DisclosureItem.id)
         .where(
-            any_word,
+            or_(*each),
             DisclosureItem.deleted_at.is_(None),
             DisclosureItem.published_on.is_not(None),
             DisclosureItem.attribute == "proactive",
         )
-        .order_by(DisclosureItem.published_on.desc(), DisclosureItem.id.desc())
+        .order_by(shared.desc(), DisclosureItem.published_on.desc(), DisclosureItem.id.desc())
         .limit(limit)
     )
     return list(session.scalars(stmt))

@@ -50,6 +50,12 @@ def test_clock_and_published_match_on_postgres(pg_app):
     """An unapproved extension does not move the deadline, and the matching finds the item."""
     ctx, admin = pg_app
     kf = AdminService(ctx.db, admin).division_by_name("综合处").id
+    for other in ("瑞金市2025年巩固拓展脱贫攻坚成果项目库公示", "会昌县2024年消费帮扶情况"):
+        LedgerService(ctx.db, admin).create_item(
+            kf,
+            ItemFields(other, "执行公开", "proactive", None, date(2025, 3, 3), date(2025, 3, 12),
+                       ("门户网站",), "http://xczx.example.gov.cn/b.html"),
+        )
     LedgerService(ctx.db, admin).create_item(
         kf,
         ItemFields(

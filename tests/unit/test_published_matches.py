@@ -137,3 +137,14 @@ def test_import_lists_the_published_matches_of_new_requests(app_ctx, admin, ledg
     assert code == 0, err
     assert f"第2行（M-1）申请内容可能已主动公开：《会昌县2025年巩固拓展脱贫攻坚成果项目库公示》（门户网站、微信公众号，{LINK}）" in out
     assert "M-2" not in out
+
+
+def test_without_the_fts_index_the_like_search_ranks_by_shared_terms(app_ctx, admin, ledger, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With the list's LIKE fallback (no FTS5 table) the item sharing most terms still comes first."""
+    import gongkai_desktop.search as search
+
+    monkeypatch.setattr(search, "has_fts", lambda session: False)
+    found = PublishedMatchService(app_ctx.db, admin).matches(
+        "本人申请获取会昌县2025年巩固拓展脱贫攻坚成果项目库的相关信息"
+    )
+    assert (found[0].kind, found[0].id) == (ITEM, ledger["target"])
