@@ -278,7 +278,7 @@ def _parse_sentence(
     """Holidays and make-up days of one arranging sentence of a festival line."""
     periods: list[HolidayPeriod] = []
     workdays: list[date] = []
-    clauses = sentence.rstrip("。;.").split(",")
+    clauses = _clauses(sentence.rstrip("。;."))
     for index, clause in enumerate(clauses):
         rest_mark = _rest_mark(clause)
         if rest_mark is not None and rest_mark != "放假" and not _read_dates(clause, year, line):
@@ -304,6 +304,21 @@ def _parse_sentence(
             # In a sentence that arranges days, a date that is neither off nor on would be lost.
             problems.append(f"{name}：无法判断「{clause.strip()}」是放假还是上班：{line}")
     return periods, workdays
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The sentence cut at its commas, except those inside brackets (「（农历正月初九，星期日）」)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(sentence):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0:
+            parts.append(sentence[start:i])
+            start = i + 1
+    parts.append(sentence[start:])
+    return parts
 
 
 def _rest_mark(clause: str) -> str | None:
@@ -509,7 +524,7 @@ def _extension(
             f"找不到{year}年{festival}原来的放假安排，请先导入{year}年节假日安排通知：{line}"
         )
         return None
-    clauses = match.group("end").split(",")
+    clauses = _clauses(match.group("end"))
     found = _read_dates(clauses[0], year, line)
     ends = [item for item in found if item.when is not None]
     problems += [item.problem for item in found if item.when is None]

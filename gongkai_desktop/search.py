@@ -6,17 +6,19 @@
 - PostgreSQL: ILIKE over the same text; when ``pg_trgm`` could be installed the migration created
   a GIN trigram index on exactly this expression, which the planner then uses.
 
-Several terms separated by spaces must all occur (AND).
+Several terms separated by spaces must all occur (AND). :func:`published_items_matching_any`
+asks the same index the other way round — items containing any of many terms, best first — to
+find what a request for disclosure asks for among the published items.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, literal_column, or_, select, text, true
+from sqlalchemy import ColumnElement, and_, case, literal_column, or_, select, text, true
 from sqlalchemy.orm import Session
 
 from .db.ledger_models import DisclosureItem
@@ -107,6 +109,52 @@ def item_text_filter(session: Session, query: str) -> ColumnElement[bool]:
         short_words = words
     conditions.extend(_like_any(w) for w in short_words)
     return and_(*conditions)
+
+
+def published_items_matching_any(
+    session: Session, words: Sequence[str], limit: int
+) -> list[int]:
+    """Ids of published 主动公开 items whose title, 文号 or notes contain any of ``words`` (each of
+    at least three characters), best first.
+
+    On SQLite the list's FTS5 trigram index ranks them by bm25 (a rare shared term weighs more
+    than a common one); elsewhere the list's (I)LIKE match finds them (with pg_trgm's index on
+    PostgreSQL) and the items sharing the most terms come first.
+    """
+    words = [w for w in dict.fromkeys(words) if len(w) >= TRIGRAM][:MAX_QUERY]
+    if not words:
+        return []
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite" and has_fts(session):
+        rows = session.execute(
+            text(
+                f"SELECT f.rowid FROM {FTS_TABLE} AS f JOIN disclosure_item AS i ON i.id = f.rowid "
+                f"WHERE {FTS_TABLE} MATCH :q AND i.deleted_at IS NULL "
+                "AND i.published_on IS NOT NULL AND i.attribute = 'proactive' "
+                f"ORDER BY bm25({FTS_TABLE}) LIMIT :n"
+            ),
+            {"q": " OR ".join(fts_phrase(w) for w in words), "n": limit},
+        )
+        return [int(r[0]) for r in rows]
+    if dialect == "postgresql":
+        searched: Any = literal_column(PG_SEARCH_TEXT)
+        each = [searched.ilike(f"%{escape_like(w)}%", escape="\\") for w in words]
+    else:
+        each = [_like_any(w) for w in words]
+    # Without FTS5's bm25, the items sharing the most terms come first.
+    shared = sum((case((condition, 1), else_=0) for condition in each), literal_column("0"))
+    stmt = (
+        select(DisclosureItem.id)
+        .where(
+            or_(*each),
+            DisclosureItem.deleted_at.is_(None),
+            DisclosureItem.published_on.is_not(None),
+            DisclosureItem.attribute == "proactive",
+        )
+        .order_by(shared.desc(), DisclosureItem.published_on.desc(), DisclosureItem.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
 
 
 # The sync triggers of revision 0002; a bulk load drops them and rebuilds the index afterwards,

@@ -51,6 +51,7 @@ class DisclosureRequest(RecordMixin, Base):
     delay_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     answer_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    answer_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
     fee_cents: Mapped[int | None] = mapped_column(Integer, nullable=True)
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
 

@@ -5,8 +5,7 @@
   2019-05-15 follow the 2008 条例 (第二十四条): 15 working days, an extension of at most 15.
 - The time spent consulting a third party or another organ does not count (第三十三条第二款): the
   working days from the day the 征求意见书 was sent to the day the answer came are added. A third
-  party has 15 working days to answer (第三十二条); beyond them the bureau decides itself, so at
-  most 15 days are added and the late answer is flagged.
+  party has 15 working days to answer (第三十二条): a later answer is flagged.
 - An extension (at most 20 working days) counts only when approved on or before the original
   deadline and not after the answer (第三十三条: 「经政府信息公开工作机构负责人同意并告知申请
   人」); otherwise the answer is measured against the original deadline and the request flagged.
@@ -142,20 +141,18 @@ class Deadlines:
 def excluded_consultation_days(
     calendar: WorkingCalendar, clock: RequestClock, today: date | None = None
 ) -> int:
-    """Working days of consultation that do not count. While the reply is awaited, a third
-    party's whole 15 days are reserved (under the 2008 条例, the days up to ``today``)."""
+    """Working days of consultation that do not count: those from the day the 征求意见书 was sent
+    to the day the answer came. While the answer is awaited, the third party's 15 days are
+    reserved, and every day beyond them up to ``today`` (under the 2008 条例, which set no reply
+    limit, the days up to ``today``)."""
     c = clock
     if c.consultation_sent_on is None:
         return max(0, c.consultation_days)
-    limit = c.rules.third_party_days
     if c.consultation_answered_on is not None:
-        days = calendar.working_days_between(c.consultation_sent_on, c.consultation_answered_on)
-    elif limit is not None:
-        days = limit
-    else:
-        days = calendar.working_days_between(c.consultation_sent_on, today or c.consultation_sent_on)
-    days = max(0, days)
-    return min(days, limit) if limit is not None else days
+        return max(0, calendar.working_days_between(c.consultation_sent_on, c.consultation_answered_on))
+    elapsed = max(0, calendar.working_days_between(c.consultation_sent_on, today or c.consultation_sent_on))
+    limit = c.rules.third_party_days
+    return max(limit, elapsed) if limit is not None else elapsed
 
 
 def deadlines(
@@ -237,7 +234,7 @@ def _flags(calendar: WorkingCalendar, c: RequestClock, d: Deadlines | None, toda
         ):
             flags.append(
                 f"第三方未在{THIRD_PARTY_REPLY_WORKING_DAYS}个工作日内提出意见"
-                f"（应于{d.third_party_limit:%Y-%m-%d}前），超出部分不予扣除"
+                f"（应于{d.third_party_limit:%Y-%m-%d}前），逾期未提出意见的由本机关依法决定"
             )
     return flags
 

@@ -49,6 +49,7 @@ from ..reports.excel.requests_ledger import (
     yuan,
 )
 from ..services.base import Service, audit_actor, snapshot
+from ..services.published_matches import PublishedMatchService
 from ..services.requests import (
     CaseInput,
     RequestInput,
@@ -228,6 +229,36 @@ def _parse_requests(
     return parsed
 
 
+MAX_HINTS = 200
+
+
+def _published_hints(
+    db: Database,
+    actor: Actor,
+    parsed: list[_ParsedRequest],
+    existing: dict[str, DisclosureRequest],
+    cancel: CancelToken,
+) -> Generator[Progress, None, tuple[str, ...]]:
+    """For each new request still open: the published record its content may already name."""
+    fresh = [p for p in parsed if p.data.reg_no not in existing and p.data.answer_date is None]
+    service = PublishedMatchService(db, actor)
+    notes: list[str] = []
+    for i, p in enumerate(fresh[:MAX_HINTS], 1):
+        if i % 20 == 0:
+            cancel.check()
+            yield Progress(i, len(fresh), "检索已主动公开的信息")
+        found = service.matches(p.data.content, limit=1)
+        if found:
+            m = found[0]
+            notes.append(
+                f"第{p.row}行（{p.data.reg_no}）申请内容可能已主动公开：《{m.title}》"
+                f"（{m.channel_text}，{m.link or '无链接'}）"
+            )
+    if len(fresh) > MAX_HINTS:
+        notes.append(f"另有{len(fresh) - MAX_HINTS}件新申请未检索，可在登记页逐件查看。")
+    return tuple(notes)
+
+
 def _stored(
     session: Session,
     actor: Actor,
@@ -314,6 +345,7 @@ def import_requests_job(
         raise ValidationError(f"“{path.name}”中没有可导入的数据行。")
     created = sum(1 for p in parsed if p.data.reg_no not in existing)
     updated = len(parsed) - created
+    notes = yield from _published_hints(db, actor, parsed, existing, cancel)
     if dry_run:
         return ImportResult(
             "requests",
@@ -321,7 +353,7 @@ def import_requests_job(
             created,
             updated,
             dry_run=True,
-            notes=ignored_columns_note(path, REQUEST_HEADERS),
+            notes=(*ignored_columns_note(path, REQUEST_HEADERS), *notes),
         )
     yield Progress(0, len(parsed), "保存")
     with db.write() as session:
@@ -343,7 +375,11 @@ def import_requests_job(
                 yield Progress(i, len(parsed), "保存")
     log.info("imported %d requests from %s", len(parsed), path)
     return ImportResult(
-        "requests", len(parsed), created, updated, notes=ignored_columns_note(path, REQUEST_HEADERS)
+        "requests",
+        len(parsed),
+        created,
+        updated,
+        notes=(*ignored_columns_note(path, REQUEST_HEADERS), *notes),
     )
 
 

@@ -22,7 +22,6 @@ from ..db.engine import Database
 from ..db.models import HolidayNotice as NoticeRow
 from ..db.models import HolidayNoticeDay, HolidayOverride, HolidayYear
 from ..domain.permissions import Action
-from ..errors import NotFound, ValidationError
 from ..notices import (
     AMENDMENT,
     KIND_LABELS,
@@ -233,36 +232,6 @@ class CalendarService(Service):
                 },
             )
         return len(overrides)
-
-    def remove_amendment(self, notice_id: int) -> None:
-        """Delete a stored amendment and its days (a year's notice is replaced, not deleted)."""
-        self.require(
-            Action.MANAGE_SYSTEM,
-            what="calendar.remove_amendment",
-            entity="holiday_notice",
-            entity_id=notice_id,
-        )
-        with self.db.write() as session:
-            row = session.get(NoticeRow, notice_id)
-            if row is None:
-                raise NotFound("该调整通知不存在或已删除。")
-            if row.kind != AMENDMENT:
-                raise ValidationError("年度节假日安排通知不能删除，只能重新导入替换。")
-            days = {
-                d.day.isoformat(): d.is_workday
-                for d in session.scalars(
-                    select(HolidayNoticeDay).where(HolidayNoticeDay.notice_id == row.id)
-                )
-            }
-            session.execute(delete(HolidayNoticeDay).where(HolidayNoticeDay.notice_id == row.id))
-            session.delete(row)
-            self.audit(
-                session,
-                "calendar.remove_amendment",
-                entity="holiday_notice",
-                entity_id=notice_id,
-                before={"year": row.year, "title": row.title, "days": days},
-            )
 
     def set_override(self, day: date, is_workday: bool | None, name: str = "") -> None:
         """Mark one day as working day / holiday, or remove its hand-made mark (None)."""

@@ -307,7 +307,10 @@ class ComplianceService(Service):
             f"告知补正的申请 {noticed} 件",
         )
         for r in service.list_requests(
-            division_id=scope, states=[RequestState.OVERDUE, RequestState.DUE_SOON], today=today
+            division_id=scope,
+            # A lapsed 补正期限 needs the request closed as 逾期不补正: it is listed too.
+            states=[RequestState.OVERDUE, RequestState.DUE_SOON, RequestState.CORRECTION_OVERDUE],
+            today=today,
         )[: 2 * ATTENTION_LIMIT]:
             attention.append(
                 AttentionRow(

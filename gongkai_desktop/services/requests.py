@@ -91,6 +91,7 @@ class RequestInput:
     consultation_answered_on: date | None = None
     delay_reason: str = ""
     delay_until: date | None = None
+    answer_text: str = ""
 
     @property
     def clock(self) -> RequestClock:
@@ -153,6 +154,7 @@ def input_of(r: DisclosureRequest) -> RequestInput:
         consultation_answered_on=r.consultation_answered_on,
         delay_reason=r.delay_reason,
         delay_until=r.delay_until,
+        answer_text=r.answer_text,
     )
 
 
@@ -442,6 +444,7 @@ class RequestService(CaseRegister):
             outcome=outcome,
             notes=data.notes.strip(),
             delay_reason=data.delay_reason.strip(),
+            answer_text=data.answer_text.strip(),
         )
 
     @staticmethod
@@ -476,6 +479,7 @@ class RequestService(CaseRegister):
         r.consultation_answered_on = d.consultation_answered_on
         r.delay_reason = d.delay_reason
         r.delay_until = d.delay_until
+        r.answer_text = d.answer_text
 
     @staticmethod
     def _sync_case_divisions(session: Session, r: DisclosureRequest) -> None:

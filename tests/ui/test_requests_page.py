@@ -357,3 +357,36 @@ def test_lapsed_correction_offers_the_no_correction_outcome(  # type: ignore[no-
     row = service.get_request(lapsed.id).row
     assert row.data.outcome == OUTCOME_NO_CORRECTION and row.data.answer_date == today
     assert row.state is RequestState.CLOSED_ON_TIME
+
+
+def test_new_request_is_offered_what_is_already_published(  # type: ignore[no-untyped-def]
+    qtbot, ui_ctx, admin, app_ctx
+) -> None:
+    """Typing the content lists the published item it names first; 据此起草告知 fills in 予以公开,
+    today's answer date and a 告知 with the channel and link; 保存 stores them."""
+    from gongkai_desktop.domain.disclosure import ItemFields
+    from gongkai_desktop.services.ledger import LedgerService
+
+    kf = AdminService(app_ctx.db, admin).division_by_name("开发指导处").id
+    link = "http://xczx.example.gov.cn/art/2025/3/10/art_7.html"
+    for title in ("会昌县2025年巩固拓展脱贫攻坚成果项目库公示", "2025年度消费帮扶工作实施方案"):
+        LedgerService(app_ctx.db, admin).create_item(
+            kf,
+            ItemFields(title, "决策公开", "proactive", None, date(2025, 3, 3), date(2025, 3, 10),
+                       ("门户网站",), link),
+        )
+    page = build_page(qtbot, ui_ctx, admin)
+    tab = page.requests
+    tab.new_request()
+    tab.form.reg_no.setText("R-PUB")
+    tab.form.content.setPlainText("申请获取2025年度消费帮扶工作实施方案")
+    qtbot.waitUntil(lambda: tab.matches.list.count() > 0, timeout=3000)
+    assert tab.matches.list.item(0).text().startswith("2025年度消费帮扶工作实施方案")
+    assert link in tab.matches.list.item(0).text()
+    tab.matches.draft_button.click()
+    assert tab.form.outcome.currentData() == "予以公开"
+    assert link in tab.form.answer_text.toPlainText() and "门户网站" in tab.form.answer_text.toPlainText()
+    tab.save()
+    stored = next(r for r in RequestService(app_ctx.db, admin).list_requests() if r.reg_no == "R-PUB")
+    assert stored.data.outcome == "予以公开" and link in stored.data.answer_text
+    assert stored.data.answer_date == date.today()

@@ -405,3 +405,20 @@ def test_rule_sources_name_the_law_of_each_period():
     assert "《中华人民共和国预算法》第十四条" in RULES_BY_ID["proactive_20_workdays"].source
     assert "2008年" in RULES_BY_ID["request_20_workdays"].source
     assert "报告公开日期" in RULES_BY_ID["annual_report_by_january_31"].text
+
+
+def test_lapsed_correction_is_on_the_to_do_list_and_at_risk(app_ctx, admin, bureau):
+    """A request past its 补正期限 is listed as 逾期未补正 and puts the 20-day rule at risk."""
+    RequestService(app_ctx.db, admin).create_request(
+        request(
+            "2021-009",
+            bureau["kf"],
+            date(2021, 6, 1),
+            correction_notice_date=date(2021, 6, 3),
+            correction_due_date=date(2021, 6, 17),
+        )
+    )
+    dashboard = ComplianceService(app_ctx.db, admin).dashboard(2021, bureau["kf"], TODAY, NOW)
+    lapsed = [a for a in dashboard.attention if a.title.startswith("2021-009")]
+    assert [a.state for a in lapsed] == ["逾期未补正"]
+    assert tallies(dashboard)["request_20_workdays"][1] == 1

@@ -217,3 +217,12 @@ def test_days_stored_before_notices_were_kept_move_to_their_notice(tmp_path, not
     ).fetchall() == [(2028, "2027-12-31"), (2028, "2028-01-22")]
     con.close()
     engine.dispose()
+
+
+def test_amendment_weekday_inside_brackets_with_a_comma_is_checked(notice_text) -> None:
+    """「（农历正月初九，星期日）」 is one note: a wrong weekday in it is caught, not skipped."""
+    originals = {"春节": HolidayPeriod("春节", date(2020, 1, 24), date(2020, 1, 30))}
+    wrong = notice_text("amendment-2020").replace("星期日）", "星期六）", 1)
+    with pytest.raises(ValidationError) as caught:
+        parse_amendment(wrong, 2020, originals)
+    assert any("2020年2月2日是星期日" in p for p in caught.value.problems)

@@ -183,8 +183,8 @@ def test_lapsed_correction_is_not_carried_into_next_year(app_ctx, admin, registe
 
 
 def test_third_party_consultation_days_follow_from_the_dates(app_ctx, admin, register) -> None:  # type: ignore[no-untyped-def]
-    """Sent 3月3日, answered 3月10日: 5 working days excluded (deadline 4月6日); an answer after the
-    15 working days (3月24日) is flagged and only 15 days are excluded (4月20日)."""
+    """Sent 3月3日, answered 3月10日: 5 working days excluded (deadline 4月6日). An answer after the
+    15 working days (due 3月24日) is flagged; its 33 days are still excluded (5月17日)."""
     row = register(consultation_sent_on=date(2021, 3, 3), consultation_answered_on=date(2021, 3, 10))
     assert row.deadline == date(2021, 4, 6)
     assert not any("第三方" in f for f in row.status.flags)
@@ -194,11 +194,15 @@ def test_third_party_consultation_days_follow_from_the_dates(app_ctx, admin, reg
         answer_date=date(2021, 4, 21),
         outcome="部分公开",
     )
-    assert (late.deadline, late.state) == (date(2021, 4, 20), RequestState.CLOSED_LATE)
+    assert (late.deadline, late.state) == (date(2021, 5, 17), RequestState.CLOSED_ON_TIME)
     assert any("未在15个工作日内提出意见（应于2021-03-24前）" in f for f in late.status.flags)
     waiting = register(consultation_sent_on=date(2021, 3, 3))
+    # While the reply is awaited the third party's 15 days are reserved: 3月1日 + 35 = 4月20日.
     status = register.service.get_request(waiting.id, today=date(2021, 3, 10)).row.status
-    assert status.deadline == date(2021, 4, 20) and status.flags == ()
+    assert status.deadline == date(2021, 4, 20)
+    assert not any("第三方" in f for f in status.flags)
+    overdue = register.service.get_request(waiting.id, today=date(2021, 3, 26)).row.status
+    assert overdue.deadline == date(2021, 4, 22) and any("第三方" in f for f in overdue.flags)
     timeline = register.service.get_request(row.id).timeline
     assert [e.title for e in timeline][1:3] == ["发出征求意见书（条例第三十二条）", "收到第三方意见"]
     with pytest.raises(ValidationError, match="答复日期早于发出日期"):

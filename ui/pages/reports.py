@@ -162,6 +162,7 @@ class ReportsPage(QWidget):
         published.addWidget(self.publish_button)
         self.published_hint = QLabel(self)
         self.published_hint.setObjectName("hintLabel")
+        self.published_hint.setWordWrap(True)
         published.addWidget(self.published_hint, 1)
         layout.addLayout(published)
 

@@ -33,6 +33,11 @@ from gongkai_desktop.domain.requests import (
     RequestState,
 )
 from gongkai_desktop.errors import ConflictError, GongkaiError
+from gongkai_desktop.services.published_matches import (
+    OUTCOME_ALREADY_PUBLISHED,
+    PublishedMatch,
+    answer_draft,
+)
 from gongkai_desktop.services.requests import (
     RequestInput,
     RequestRow,
@@ -48,6 +53,7 @@ from ..models import Column, RowTableModel
 from ..widgets import ErrorLabel, RecordTable, heading, keep_hint_room
 from .requests_cases import ALL, FOLDER_KEY, CasesTab, active_divisions, date_text, import_ledger
 from .requests_form import FIELD_LABELS, RequestForm, timeline_html
+from .requests_matches import PublishedMatchesPanel
 
 log = logging.getLogger(__name__)
 
@@ -212,6 +218,8 @@ class RequestsTab(QWidget):
         tabs.addTab(self.timeline, "办理时间线")
         self.detail_tabs = tabs
         detail_layout.addWidget(tabs, 1)
+        self.matches = PublishedMatchesPanel(self.ctx, detail)
+        detail_layout.addWidget(self.matches)
         self.error = ErrorLabel(detail)
         detail_layout.addWidget(self.error)
         buttons = QHBoxLayout()
@@ -251,6 +259,8 @@ class RequestsTab(QWidget):
         self.save_button.clicked.connect(self.save)
         self.delete_button.clicked.connect(self.delete)
         self.no_correction_button.clicked.connect(self.close_as_not_corrected)
+        self.form.content.textChanged.connect(self._content_changed)
+        self.matches.chosen.connect(self.draft_from)
         self.import_button.clicked.connect(lambda: self._import("requests"))
         self.export_button.clicked.connect(lambda: self._export("requests"))
         self.template_button.clicked.connect(lambda: self._template("requests"))
@@ -315,6 +325,26 @@ class RequestsTab(QWidget):
         self.no_correction_button.setVisible(
             can and detail.row.state is RequestState.CORRECTION_OVERDUE
         )
+        if self._open_for_matching():
+            self.matches.search_now(detail.row.data.content)
+        else:
+            self.matches.clear()
+
+    def _open_for_matching(self) -> bool:
+        """Matches help while a request is being registered or handled, not once it is closed."""
+        return self.current is None or self.current.state.is_open
+
+    def _content_changed(self) -> None:
+        if self._open_for_matching():
+            self.matches.search_later(self.form.content.toPlainText())
+
+    def draft_from(self, match: PublishedMatch) -> None:
+        """The 告知 of an already published record: 予以公开, answered today, the draft text."""
+        self.form.outcome.setCurrentIndex(self.form.outcome.findData(OUTCOME_ALREADY_PUBLISHED))
+        self.form.answer.set_value(date.today())
+        self.form.answer_text.setPlainText(answer_draft(match))
+        self.detail_tabs.setCurrentIndex(0)
+        self.error.show_message("已起草告知（予以公开），请核对答复日期和内容后点击「保存」。")
 
     def close_as_not_corrected(self) -> None:
         """Fill in the outcome the law offers once the 补正期限 has passed; 保存 stores it."""
@@ -326,6 +356,7 @@ class RequestsTab(QWidget):
     def new_request(self) -> None:
         self.no_correction_button.setVisible(False)
         self.current = None
+        self.matches.clear()
         self.table.clearSelection()
         self.form.clear(self.ctx.actor.division_id)
         self.form.set_editable(self.ctx.actor.role is not Role.LEADER)

@@ -116,7 +116,8 @@ def import_ledger(parent: QWidget, ctx: UiContext, key: str) -> None:
     except GongkaiError as exc:
         show_error(parent, exc, f"{kind.label}未导入")
         return
-    show_info(parent, f"{kind.label}：{result.summary()}")
+    notes = "\n".join(result.notes[:20])
+    show_info(parent, f"{kind.label}：{result.summary()}" + (f"\n\n{notes}" if notes else ""))
 
 
 class CasesTab(QWidget):

@@ -59,6 +59,7 @@ FIELD_LABELS = {
     "delay_until": "延迟答复期限",
     "answer_date": "答复日期",
     "outcome": "办理结果",
+    "answer_text": "答复内容",
     "fee_cents": "信息处理费（元）",
     "notes": "备注",
 }
@@ -178,6 +179,9 @@ class RequestForm(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             combo.setMinimumContentsLength(10)
+        self.answer_text = QPlainTextEdit(self)
+        self.answer_text.setFixedHeight(56)
+        self.answer_text.setPlaceholderText("告知书或答复书的要点（可由右侧「已主动公开的信息」起草）")
         self.fee = QLineEdit(self)
         self.fee.setPlaceholderText("未收费留空")
         self.notes = QLineEdit(self)
@@ -203,6 +207,7 @@ class RequestForm(QWidget):
             "delay_until": self.delay_until,
             "answer_date": self.answer,
             "outcome": self.outcome,
+            "answer_text": self.answer_text,
             "fee_cents": self.fee,
             "notes": self.notes,
         }
@@ -216,6 +221,7 @@ class RequestForm(QWidget):
             self.reg_no.textChanged,
             self.applicant.textChanged,
             self.content.textChanged,
+            self.answer_text.textChanged,
             self.fee.textChanged,
             self.notes.textChanged,
             self.approved_by.textChanged,
@@ -294,6 +300,7 @@ class RequestForm(QWidget):
         self.approved_on.set_value(data.extension_approved_on)
         self.answer.set_value(data.answer_date)
         self.outcome.setCurrentIndex(max(self.outcome.findData(data.outcome), 0))
+        self.answer_text.setPlainText(data.answer_text)
         self.fee.setText("" if data.fee_cents is None else f"{data.fee_cents / 100:.2f}")
         self.notes.setText(data.notes)
 
@@ -346,6 +353,7 @@ class RequestForm(QWidget):
             extension_approved_on=self.approved_on.value(),
             answer_date=self.answer.value(),
             outcome=self.outcome.currentData(),
+            answer_text=self.answer_text.toPlainText(),
             fee_cents=fee_cents,
             notes=self.notes.text(),
         )

@@ -1,5 +1,5 @@
 """holiday notices kept with their days; the request clock's 补正期限, consultation dates and
-第三十五条 delay; the annual report's publication date
+第三十五条 delay, the text of the answer; the annual report's publication date
 
 Revision ID: 0010
 Revises: 0008
@@ -62,8 +62,12 @@ def upgrade() -> None:
             sa.Column('delay_reason', sa.Text(), nullable=False, server_default='')
         )
         batch_op.add_column(sa.Column('delay_until', sa.Date(), nullable=True))
+        batch_op.add_column(
+            sa.Column('answer_text', sa.Text(), nullable=False, server_default='')
+        )
     with op.batch_alter_table('disclosure_request', schema=None) as batch_op:
         batch_op.alter_column('delay_reason', server_default=None)
+        batch_op.alter_column('answer_text', server_default=None)
     with op.batch_alter_table('annual_report', schema=None) as batch_op:
         batch_op.add_column(sa.Column('published_on', sa.Date(), nullable=True))
 
@@ -146,6 +150,7 @@ def downgrade() -> None:
     with op.batch_alter_table('annual_report', schema=None) as batch_op:
         batch_op.drop_column('published_on')
     with op.batch_alter_table('disclosure_request', schema=None) as batch_op:
+        batch_op.drop_column('answer_text')
         batch_op.drop_column('delay_until')
         batch_op.drop_column('delay_reason')
         batch_op.drop_column('consultation_answered_on')
