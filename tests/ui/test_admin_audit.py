@@ -149,3 +149,17 @@ def test_verify_chain_reports_tampering(audit_tab, admin, app_ctx, message_boxes
     kind, title, text_ = message_boxes.last()
     assert (kind, title) == ("warning", "哈希链断开")
     assert "第 2 条记录处断开" in text_
+
+
+def test_audit_date_filter_keeps_a_typed_year(qtbot, audit_tab, admin) -> None:  # type: ignore[no-untyped-def]
+    """A date typed into the 日期 filter is read whole: 2025-03-15 filters from 2025, not from
+    this year."""
+    from datetime import date
+
+    tab = audit_tab(admin)
+    qtbot.mouseClick(tab.use_dates, Qt.MouseButton.LeftButton)
+    assert tab.since.isEnabled()
+    tab.since.setFocus()
+    tab.since.selectAll()
+    qtbot.keyClicks(tab.since, "2025-03-15")
+    assert tab.query().since == date(2025, 3, 15)

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date
+from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -34,6 +33,7 @@ from gongkai_desktop.services.audit_log import (
 )
 
 from ...context import UiContext
+from ...dates import DateEdit
 from ...files import ask_save_path
 from ...formatting import local_time
 from ...list_keys import ListKeys
@@ -117,13 +117,11 @@ class AuditTab(AdminTab):
         self.action = combo(self, "全部操作", [(f.label, f.label) for f in ACTION_FILTERS])
         self.outcome = combo(self, "全部结果", [(o.label, o.value) for o in AuditOutcome])
         self.use_dates = QCheckBox("日期", self)
-        self.since = QDateEdit(self)
-        self.until = QDateEdit(self)
-        today = QDate.currentDate()
-        for edit, value in ((self.since, today.addDays(-30)), (self.until, today)):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(value)
+        today = date.today()
+        # The one date field of every form: a typed year is kept, an impossible date is marked.
+        self.since = DateEdit(today - timedelta(days=30), self)
+        self.until = DateEdit(today, self)
+        for edit in (self.since, self.until):
             edit.setEnabled(False)
         self.search_button = QPushButton("查询", self)
         self.search_button.setDefault(True)
