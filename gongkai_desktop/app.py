@@ -82,6 +82,10 @@ def open_app(
         db = Database(db_url)
     else:
         warnings = check_db_location(paths.db_path)
+        backup.remove_stale_parts(paths.data_dir, paths.backups_dir)
+        moved = backup.moved_aside_to(paths.db_path)
+        if moved is not None:
+            raise _damaged(paths, "上次启动时数据库文件未通过完整性检查", moved)
         if paths.db_path.exists():
             if early_check is not None and early_check.path == paths.db_path:
                 result = early_check.result()
@@ -89,24 +93,26 @@ def open_app(
                 result = backup.quick_check(paths.db_path)
             if result != "ok":
                 moved = backup.move_aside(paths.db_path)
-                newest = backup.newest_verified(paths.backups_dir)
                 log.error("database damaged (%s), moved to %s", result, moved)
-                raise DamagedDatabase(
-                    f"数据库文件完整性检查未通过（{result}），已将其移到 {moved.name} 保留。"
-                    + (
-                        f"可以从最新的有效备份（{newest.made_at:%Y-%m-%d %H:%M}）恢复。"
-                        if newest
-                        else "没有找到可用的备份。"
-                    ),
-                    moved,
-                    newest,
-                )
+                raise _damaged(paths, f"数据库文件完整性检查未通过（{result}）", moved)
         db = Database(paths.db_url)
     if needs_upgrade(db):
         if db.is_sqlite and current_revision(db) is not None:
             backup.make_backup(paths.db_path, paths.backups_dir, reason="before-migration")
         upgrade(db)
     return AppContext(paths, db, warnings)
+
+
+def _damaged(paths: AppPaths, what: str, moved: Path) -> DamagedDatabase:
+    """The refusal to go on with an empty database after ``moved`` was set aside: it names the
+    file kept, and the newest backup that passes every restore check."""
+    newest = backup.newest_verified(paths.backups_dir)
+    offer = (
+        f"可以从最新的有效备份（{newest.made_at:%Y-%m-%d %H:%M}，{newest.path}）恢复。"
+        if newest
+        else "没有找到可以恢复的有效备份：如果重新开始，数据将是空的。"
+    )
+    return DamagedDatabase(f"{what}，原文件已移到 {moved} 保留，当前没有数据。{offer}", moved, newest)
 
 
 def is_initialized(db: Database) -> bool:
