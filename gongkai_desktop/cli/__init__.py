@@ -13,12 +13,12 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import GongkaiError, ValidationError
-from . import compliance, exchange, foundation, plan, reports
+from . import compliance, exchange, foundation, plan, reports, server
 from .common import CliContext, CliUsageError
 
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES = [foundation, exchange, reports, plan, compliance]
+COMMAND_MODULES = [foundation, exchange, reports, plan, compliance, server]
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
