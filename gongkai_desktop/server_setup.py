@@ -12,9 +12,10 @@ what its user may not (SPEC §1, §14): ``gongkai server setup`` and ``gongkai s
 * ``app_user``, ``division``, ``setting``: only administrators write them. Other users may update
   just the log-in bookkeeping of **their own** row (failed attempts, lock, last log-in, their
   password): not their role, division or activity.
-* **Row-level security** on the division-owned ledger tables (``disclosure_item``,
-  ``normative_document``): everyone may read, but a row may be inserted, changed or deleted only
-  when ``gongkai_may_write(division_id)`` says so: an administrator, or a liaison of that
+* **Row-level security** on every division-owned table (one whose rows each carry a
+  ``division_id``: items, documents, requests, cases, interpretations, decisions, task reports
+  …): everyone may read, but a row may be inserted, changed or deleted only when
+  ``gongkai_may_write(division_id)`` says so: an administrator, or a liaison of that
   division. The function is ``SECURITY DEFINER`` (it reads ``app_user``) and keys on the log-in
   role (``session_user``), never on anything the client sends.
 * Runtime roles may not create anything in the schema.
@@ -39,9 +40,11 @@ log = logging.getLogger(__name__)
 
 APP_ROLES = ("admin", "liaison", "leader")
 # Tables only administrators write.
-ADMIN_TABLES = frozenset({"app_user", "division", "setting", "holiday_year", "holiday_override"})
-# Division-owned tables guarded by row-level security.
-RLS_TABLES = ("disclosure_item", "normative_document")
+ADMIN_TABLES = frozenset(
+    {"app_user", "division", "setting", "holiday_year", "holiday_override", "plan_assignment"}
+)
+# Tables with a division of their own (besides these) are guarded by row-level security.
+NOT_DIVISION_OWNED = frozenset({"app_user", "audit_log"}) | ADMIN_TABLES
 # The columns of app_user a user may change on their own row (log-in bookkeeping).
 OWN_USER_COLUMNS = (
     "failed_logins", "locked_until", "last_login_at", "password_hash", "updated_at", "version",
@@ -93,6 +96,17 @@ def _tables(conn: Connection) -> list[str]:
         text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
     )
     return [r[0] for r in rows]
+
+
+def _division_owned(conn: Connection) -> list[str]:
+    """The tables each of whose rows belongs to one division (a ``division_id`` never empty)."""
+    rows = conn.execute(
+        text(
+            "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND column_name = 'division_id' AND is_nullable = 'NO' ORDER BY table_name"
+        )
+    )
+    return [r[0] for r in rows if r[0] not in NOT_DIVISION_OWNED]
 
 
 def _ensure_role(conn: Connection, name: str, login: bool) -> None:
@@ -157,10 +171,11 @@ def _apply(conn: Connection) -> list[str]:
     done.append(f"权限：{len(tables)} 张表；审计日志只能读取和追加（不能修改、删除、清空）")
     _policies(conn, "app_user", runtime, write="id = gongkai_current_user_id() OR gongkai_is_admin()",
               insert="gongkai_is_admin()", delete="gongkai_is_admin()")  # fmt: skip
-    for table in RLS_TABLES:
+    owned = _division_owned(conn)
+    for table in owned:
         rule = "gongkai_may_write(division_id)"
         _policies(conn, table, runtime, write=rule, insert=rule, delete=rule)
-    done.append("行级安全：" + "、".join(("app_user", *RLS_TABLES)))
+    done.append("行级安全：" + "、".join(("app_user", *owned)))
     return done
 
 

@@ -139,12 +139,29 @@ def test_row_level_security_keeps_a_liaison_to_their_division(server) -> None:  
 def test_the_app_works_on_the_liaisons_credential(server, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Logged in through the app on their own credential, the liaison works as before; a refusal
     is audited and the audit chain still verifies."""
+    from datetime import date
+
+    from gongkai_desktop.domain.requests import ApplicantType, Channel
+    from gongkai_desktop.services.requests import RequestInput, RequestService
+
     ctx = open_app(tmp_path / "pc", str(server["liaison"]))
     try:
         liaison = AuthService(ctx.db).login("lly", LIAISON_PASSWORD)
         with pytest.raises(PermissionDenied):
             AdminService(ctx.db, liaison).add_division("X处")
+        own = RequestService(ctx.db, liaison).create_request(
+            RequestInput("Y-1", date(2025, 3, 3), Channel.ONLINE, ApplicantType.NATURAL_PERSON,
+                         int(server["kf"]), applicant="张三")  # type: ignore[arg-type]
+        )  # fmt: skip
+        assert own.data.reg_no == "Y-1"
         with ctx.db.read() as session:
             assert verify_chain(session).ok
     finally:
         ctx.close()
+    # The same credential, straight to the server: a request of another division is refused.
+    with psycopg.connect(_psycopg(str(server["liaison"])), autocommit=True) as con:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            con.execute(
+                "UPDATE disclosure_request SET division_id = %s WHERE reg_no = 'Y-1'",
+                (server["sb"],),
+            )
