@@ -117,7 +117,12 @@ def open_app(
 
 
 def _open_sqlite(paths: AppPaths, early_check: backup.EarlyQuickCheck | None) -> Database:
-    """The local file after its quick check; a damaged file is moved aside (DamagedDatabase)."""
+    """The local file after its quick check; a damaged file is moved aside (DamagedDatabase),
+    and a file moved aside at an earlier start is not silently replaced by an empty one."""
+    backup.remove_stale_parts(paths.data_dir, paths.backups_dir)
+    moved = backup.moved_aside_to(paths.db_path)
+    if moved is not None:
+        raise _damaged(paths, "上次启动时数据库文件未通过完整性检查", moved)
     if paths.db_path.exists():
         if early_check is not None and early_check.path == paths.db_path:
             result = early_check.result()
@@ -125,19 +130,21 @@ def _open_sqlite(paths: AppPaths, early_check: backup.EarlyQuickCheck | None) ->
             result = backup.quick_check(paths.db_path)
         if result != "ok":
             moved = backup.move_aside(paths.db_path)
-            newest = backup.newest_verified(paths.backups_dir)
             log.error("database damaged (%s), moved to %s", result, moved)
-            raise DamagedDatabase(
-                f"数据库文件完整性检查未通过（{result}），已将其移到 {moved.name} 保留。"
-                + (
-                    f"可以从最新的有效备份（{newest.made_at:%Y-%m-%d %H:%M}）恢复。"
-                    if newest
-                    else "没有找到可用的备份。"
-                ),
-                moved,
-                newest,
-            )
+            raise _damaged(paths, f"数据库文件完整性检查未通过（{result}）", moved)
     return Database(paths.db_url)
+
+
+def _damaged(paths: AppPaths, what: str, moved: Path) -> DamagedDatabase:
+    """The refusal to go on with an empty database after ``moved`` was set aside: it names the
+    file kept, and the newest backup that passes every restore check."""
+    newest = backup.newest_verified(paths.backups_dir)
+    offer = (
+        f"可以从最新的有效备份（{newest.made_at:%Y-%m-%d %H:%M}，{newest.path}）恢复。"
+        if newest
+        else "没有找到可以恢复的有效备份：如果重新开始，数据将是空的。"
+    )
+    return DamagedDatabase(f"{what}，原文件已移到 {moved} 保留，当前没有数据。{offer}", moved, newest)
 
 
 def is_initialized(db: Database) -> bool:

@@ -102,6 +102,16 @@ def utc_timestamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+AUDIT_KEY_CHARS = 64  # the audit log's name and key columns
+
+
+def fit(text: str) -> str:
+    """A name or key as the audit log can hold it: a refused attempt with a 300-character user
+    name must still be written (PostgreSQL refuses over-long values), so it is shortened, marked
+    with "…"; the full length is for the caller to name in the detail."""
+    return text if len(text) <= AUDIT_KEY_CHARS else text[: AUDIT_KEY_CHARS - 1] + "…"
+
+
 def record(
     session: Session,
     actor: AuditActor | None,
@@ -124,10 +134,10 @@ def record(
     entry = AuditEntry(
         ts=utc_timestamp(),
         user_id=actor.user_id if actor else None,
-        username=actor.username if actor else "",
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id) if entity_id is not None else "",
+        username=fit(actor.username if actor else ""),
+        action=fit(action),
+        entity=fit(entity),
+        entity_id=fit(str(entity_id) if entity_id is not None else ""),
         division_id=division_id,
         outcome=outcome,
         before=to_json(before),

@@ -192,7 +192,7 @@ def rotate(backups_dir: Path, protect: Path | None = None) -> list[Path]:
     keep.update(list(days.values())[:KEEP_DAILY])
     keep.update(list(weeks.values())[:KEEP_WEEKLY])
     keep.update(list(months.values())[:KEEP_MONTHLY])
-    removed = []
+    removed = remove_stale_parts(backups_dir)
     for b in backups:
         if b.path not in keep:
             b.path.unlink(missing_ok=True)
@@ -201,18 +201,27 @@ def rotate(backups_dir: Path, protect: Path | None = None) -> list[Path]:
 
 
 def newest_verified(backups_dir: Path) -> BackupInfo | None:
+    """The newest backup that may become the live database (``verify_restorable``)."""
+    from .restore_check import verify_restorable
+
     for b in list_backups(backups_dir):
         try:
-            verify_backup(b.path)
+            verify_restorable(b.path)
             return b
-        except ValidationError:
+        except ValidationError as exc:
+            log.warning("backup %s not usable: %s", b.path, exc)
             continue
     return None
 
 
-def restore_into(backup: Path, db_path: Path) -> None:
-    """Copy a verified backup into the live database in one SQLite transaction."""
-    verify_backup(backup)
+def restore_into(backup: Path, db_path: Path, *, verified: bool = False) -> None:
+    """Copy a backup into the live database in one SQLite transaction, after
+    ``verify_restorable`` (unless the caller just ran it: ``verified``); a refused file leaves the
+    live database untouched. A note that the database was moved aside is then cleared."""
+    from .restore_check import verify_restorable
+
+    if not verified:
+        verify_restorable(backup)
     src = _connect_ro(backup)
     dst = sqlite3.connect(db_path, timeout=10)
     try:
@@ -220,6 +229,7 @@ def restore_into(backup: Path, db_path: Path) -> None:
     finally:
         dst.close()
         src.close()
+    clear_moved_aside(db_path)
 
 
 def move_aside(db_path: Path, now: datetime | None = None) -> Path:
@@ -230,4 +240,49 @@ def move_aside(db_path: Path, now: datetime | None = None) -> Path:
         part = Path(str(db_path) + suffix)
         if part.exists():
             shutil.move(part, Path(str(target) + suffix))
+    # Without this note the next start would create an empty database as if nothing had been.
+    moved_aside_note(db_path).write_text(str(target), encoding="utf-8")
     return target
+
+
+def moved_aside_note(db_path: Path) -> Path:
+    """The note, beside the database, naming where a damaged database was moved."""
+    return db_path.with_name(db_path.name + ".moved-aside")
+
+
+def moved_aside_to(db_path: Path) -> Path | None:
+    """Where the damaged database went, while the user has not yet chosen what to do."""
+    note = moved_aside_note(db_path)
+    if db_path.exists() or not note.is_file():
+        return None
+    return Path(note.read_text(encoding="utf-8").strip())
+
+
+def clear_moved_aside(db_path: Path) -> None:
+    """Forget the note: the user restored a backup or chose to start with empty data."""
+    moved_aside_note(db_path).unlink(missing_ok=True)
+
+
+# A temporary file untouched this long belongs to a write that was killed.
+STALE_PART_SECONDS = 60
+
+
+def remove_stale_parts(*folders: Path, now: float | None = None) -> list[Path]:
+    """Delete the ``.part`` files of writes that never finished (a killed backup or export)."""
+    import time
+
+    now = now if now is not None else time.time()
+    removed = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for part in folder.glob(".*.part"):
+            try:
+                if part.is_file() and now - part.stat().st_mtime > STALE_PART_SECONDS:
+                    part.unlink()
+                    removed.append(part)
+            except OSError as exc:
+                log.warning("cannot remove %s: %s", part, exc)
+    if removed:
+        log.info("removed %d unfinished temporary files: %s", len(removed), removed)
+    return removed

@@ -258,11 +258,16 @@ def _recover_damaged(args: argparse.Namespace, exc: DamagedDatabase) -> bool:
     answer = QMessageBox.question(
         None,
         "数据库已损坏",
-        f"{exc}\n\n是否新建一个空的数据库重新开始？（损坏的文件已保留为 {exc.moved_to.name}）",
+        f"{exc}\n\n是否以空的数据重新开始？此前的数据不会出现在新数据库中，"
+        f"损坏的文件保留在 {exc.moved_to}。",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
     )
-    return answer == QMessageBox.StandardButton.Yes
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    backup.clear_moved_aside(paths.db_path)
+    log.warning("starting with empty data; the damaged file stays at %s", exc.moved_to)
+    return True
 
 
 def _eprint(message: str) -> None:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from gongkai_desktop.errors import GongkaiError, PermissionDenied, ValidationError
-from gongkai_desktop.services.auth import check_password_strength
+from gongkai_desktop.services.auth import MIN_PASSWORD_LENGTH, check_password_strength
 
 from .dates import check_dates
 from .error_label import ErrorLabel
@@ -254,7 +254,9 @@ class PasswordPair:
     def _update_hint(self) -> None:
         password = self.first.text()
         if not password:
-            self.hint.setText("至少 8 位，需同时包含字母和数字（或其他字符）。")
+            self.hint.setText(
+                f"至少 {MIN_PASSWORD_LENGTH} 位，需同时包含字母和数字（或其他字符），不要用常见密码。"
+            )
             return
         try:
             check_password_strength(password)

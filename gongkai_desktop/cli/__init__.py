@@ -13,12 +13,14 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import GongkaiError, ValidationError
-from . import compliance, evaluation, exchange, foundation, package, plan, records, reports
+from . import compliance, evaluation, exchange, foundation, package, plan, records, reports, server
 from .common import CliContext, CliUsageError
 
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES = [foundation, exchange, reports, plan, compliance, evaluation, records, package]
+COMMAND_MODULES = [
+    foundation, exchange, reports, plan, compliance, evaluation, records, package, server
+]
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):

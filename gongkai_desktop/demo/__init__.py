@@ -28,7 +28,7 @@ from .ledger import ledger_step
 from .plan import plan_step
 from .requests import requests_step
 
-DEMO_PASSWORD = "demo1234"
+DEMO_PASSWORD = "demo-gk-2026"
 DEMO_UNIT = "江西省乡村振兴局（演示）"
 DEMO_BUSINESS_DIVISIONS = (
     ("开发指导处", "KF"),

@@ -319,7 +319,7 @@ def import_items_job(
     path = Path(path)
     parsed = yield from _valid_rows(_check_items, "item.import", db, actor, path, cancel)
     if not parsed:
-        return ImportResult("items", 0, dry_run=dry_run, notes=("文件中没有数据行。",))
+        raise ValidationError(f"“{path.name}”中没有可导入的数据行。", path=str(path))
     missing_portal = sum(
         1
         for p in parsed
@@ -621,7 +621,7 @@ def import_documents_job(
     path = Path(path)
     parsed = yield from _valid_rows(_check_documents, "document.import", db, actor, path, cancel)
     if not parsed:
-        return ImportResult("documents", 0, dry_run=dry_run, notes=("文件中没有数据行。",))
+        raise ValidationError(f"“{path.name}”中没有可导入的数据行。", path=str(path))
     yield Progress(len(parsed), len(parsed), "正在保存")
     created, updated = _store_documents(db, actor, path, parsed, dry_run)
     notes = ignored_columns_note(path, DOCUMENT_HEADERS)

@@ -74,6 +74,7 @@ from .xlsx_safety import (
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 500
 MAX_APPLICANT_CHARS = 200  # the register's column
+MAX_KEY_CHARS = 64  # 登记编号 and 案件编号 columns
 
 
 def _key_cell(errors: RowErrors, seen: dict[str, int], row: int, header: str, value: object) -> str:
@@ -81,6 +82,8 @@ def _key_cell(errors: RowErrors, seen: dict[str, int], row: int, header: str, va
     key = text_cell(value)
     if not key:
         errors.add(row, header, "必填，不能为空")
+    elif len(key) > MAX_KEY_CHARS:
+        errors.add(row, header, f"不能超过 {MAX_KEY_CHARS} 个字符（实际 {len(key)} 个）")
     elif key in seen:
         errors.add(row, header, f"与第{seen[key]}行重复")
     else:

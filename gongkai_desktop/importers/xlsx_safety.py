@@ -11,23 +11,19 @@ the same checks with messages that name Word, and ``check_package_stream`` appli
 open file or to bytes already read.
 
 ``open_rows`` then checks the header row against a template's exact headers and yields the data
-rows; the ``parse_*_cell`` functions turn cell values into Python values or raise ``ValueError``
-with a Chinese reason, which ``RowErrors`` collects into one "第N行「列名」：原因" report.
+rows; the ``parse_*_cell`` functions of ``xlsx_cells`` (imported here too) turn cell values into
+Python values or raise ``ValueError`` with a Chinese reason, which ``RowErrors`` collects into one
+"第N行「列名」：原因" report.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import math
 import os
-import re
-import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 from xml.etree.ElementTree import ParseError
@@ -39,9 +35,20 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from ..errors import GongkaiError, InputTooLarge, ValidationError
 from ..progress import CancelToken
-from ..reports.excel._text import MAX_CELL_CHARS, unguard_text
 from . import zip_safety
 from .budget import ReadBudget
+from .xlsx_cells import MAX_INT as MAX_INT
+from .xlsx_cells import MAX_MONEY as MAX_MONEY
+from .xlsx_cells import MAX_YEAR as MAX_YEAR
+from .xlsx_cells import MIN_YEAR as MIN_YEAR
+from .xlsx_cells import is_blank as is_blank
+from .xlsx_cells import parse_choice_cell as parse_choice_cell
+from .xlsx_cells import parse_date_cell as parse_date_cell
+from .xlsx_cells import parse_int_cell as parse_int_cell
+from .xlsx_cells import parse_money_cell as parse_money_cell
+from .xlsx_cells import parse_text_cell as parse_text_cell
+from .xlsx_cells import split_multi as split_multi
+from .xlsx_cells import text_cell as text_cell
 from .zip_safety import DOCX as DOCX
 from .zip_safety import XLSX as XLSX
 from .zip_safety import OfficePackage as OfficePackage
@@ -119,6 +126,41 @@ def check_package_stream(
     return zip_safety.check_zip_stream(fh, size, file, package, limits)
 
 
+def _size_from_head(ws: Any) -> None:
+    """``ReadOnlyWorksheet._get_size`` that stops at ``<sheetData>``.
+
+    openpyxl looks for a sheet's ``<dimension>`` with end events only, so a sheet without one
+    (openpyxl's own write-only files, many generators) is parsed to its last row just to learn
+    that it has no size, before it is read again row by row: a million rows took a minute.
+    Start events find the element, or its absence, in the first bytes.
+    """
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.functions import iterparse
+
+    src = ws._get_source()
+    try:
+        for _event, element in iterparse(src, events=("start",)):
+            if element.tag == DIMENSION_TAG:
+                bounds = SheetDimension(ref=element.get("ref", "")).boundaries
+                if bounds is not None:
+                    ws._min_column, ws._min_row, ws._max_column, ws._max_row = bounds
+                break
+            if element.tag == DATA_TAG:
+                break
+    finally:
+        src.close()
+
+
+def _read_only_sizing() -> None:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    ReadOnlyWorksheet._get_size = _size_from_head  # type: ignore[method-assign]
+
+
+_read_only_sizing()
+
+
 def require_defusedxml() -> None:
     """Refuse to read untrusted workbooks unless openpyxl parses them with defusedxml."""
     import openpyxl.xml.functions as xml_functions
@@ -166,7 +208,7 @@ def open_rows(
         fh = open(file, "rb")  # closed by the with block below
     except OSError as exc:
         raise zip_safety.cannot_read(file, exc) from exc
-    budget = ReadBudget(file, cancel=cancel)
+    budget = ReadBudget(file, XLSX_SECONDS, cancel)
     with fh:
         try:
             with zipfile.ZipFile(fh) as archive:
@@ -186,8 +228,6 @@ def open_rows(
                     path=str(file),
                 )
             width = len(expected)
-            if getattr(ws, "declared_rows", 0) > max_rows + 1 + _SPARE_ROWS:
-                raise _too_many_rows(file, max_rows)
             in_order = positions == list(range(width))
             for number, raw in enumerate(ws.iter_rows(min_row=2, values_only=True), 2):
                 if number % _ROWS_PER_CHECK == 0:
@@ -209,18 +249,10 @@ def open_rows(
             wb.close()
 
 
-# A sheet may declare styled empty rows beyond its data (templates do); only a declared size
-# far past the row limit is refused before reading.
-_SPARE_ROWS = 10_000
 _ROWS_PER_CHECK = 1000
-
-
-def _declared_rows(ws: Any) -> int:
-    """The row count the sheet's ``<dimension>`` declares (0 when it declares none)."""
-    try:
-        return int(ws.max_row or 0)
-    except (TypeError, ValueError):
-        return 0
+# openpyxl reads some 10 000 rows a second on a busy office PC: the row limit, not the clock,
+# bounds a workbook, so its time budget only stops a reader that hangs (cancel stops any).
+XLSX_SECONDS = 600.0
 
 
 def _too_many_rows(file: Path, max_rows: int) -> InputTooLarge:
@@ -291,10 +323,7 @@ def ignored_columns_note(path: str | os.PathLike[str], expected: Sequence[str]) 
 
 
 def _first_row(ws: Any) -> tuple[Any, ...]:
-    # Some writers store a wrong sheet size, so rows are read as they really are; the declared
-    # size is kept to refuse a sheet far beyond the row limit before reading it.
-    ws.declared_rows = _declared_rows(ws)
-    ws.reset_dimensions()
+    ws.reset_dimensions()  # some writers store a wrong sheet size; read what is really there
     for row in ws.iter_rows(min_row=1, max_row=1, values_only=True):
         return tuple(row)
     return ()
@@ -357,214 +386,6 @@ def _unreadable(file: Path, exc: BaseException, after_row: int | None = None) ->
     where = f"（读到第 {after_row} 行附近时出错）" if after_row else ""
     log.warning("refused %s: %r", file, exc, exc_info=exc)
     return ValidationError(f"无法读取 Excel 文件“{file.name}”：{reason}{where}", path=str(file))
-
-
-# ---------------------------------------------------------------------------------------------
-# Cells
-
-
-def is_blank(value: object) -> bool:
-    """An empty cell: None or only whitespace."""
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _text(value: object) -> str:
-    return unicodedata.normalize("NFKC", str(value)).strip()
-
-
-_TIME_SUFFIX = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-_DATE_PATTERNS = (
-    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME_SUFFIX),
-    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})" + _TIME_SUFFIX),
-    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
-)
-_DATE_FORMS = "2021-03-15、2021/3/15 或 2021年3月15日"
-MIN_YEAR, MAX_YEAR = 1900, 2100
-
-
-def parse_date_cell(value: object) -> dt.date:
-    """A date from a real Excel date or the text ``YYYY-MM-DD``, ``YYYY/M/D``, ``YYYY年M月D日``.
-
-    Full-width digits and punctuation are accepted. Bare numbers are refused rather than read as
-    Excel serial numbers, which would silently turn ``2021`` into a date in 1905.
-    """
-    if isinstance(value, dt.datetime):
-        return _check_year(value.date(), str(value.date()))
-    if isinstance(value, dt.date):
-        return _check_year(value, str(value))
-    if is_blank(value):
-        raise ValueError("不能为空")
-    if isinstance(value, bool) or isinstance(value, int | float | Decimal):
-        raise ValueError(f"「{_number_text(value)}」是数字而不是日期，请填写日期，如 {_DATE_FORMS}")
-    if not isinstance(value, str):
-        raise ValueError(f"应为日期，如 {_DATE_FORMS}")
-    text = _text(value)
-    for pattern in _DATE_PATTERNS:
-        match = pattern.fullmatch(text)
-        if match:
-            year, month, day = (int(g) for g in match.groups())
-            try:
-                parsed = dt.date(year, month, day)
-            except ValueError:
-                raise ValueError(f"日期「{value.strip()}」不存在") from None
-            return _check_year(parsed, value.strip())
-    raise ValueError(f"「{value.strip()}」不是可识别的日期，应填写如 {_DATE_FORMS}")
-
-
-def _check_year(value: dt.date, shown: str) -> dt.date:
-    if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValueError(f"日期「{shown}」的年份超出 {MIN_YEAR}—{MAX_YEAR} 的范围")
-    return value
-
-
-def _number_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def text_cell(value: object) -> str:
-    """A text column: numbers typed into it (a 文号 like 12) come back as 12, not 12.0.
-
-    The apostrophe the exports put before text starting with ``=`` ``+`` ``-`` ``@`` is dropped.
-    """
-    if value is None:
-        return ""
-    return unguard_text(_number_text(value).strip())
-
-
-def parse_text_cell(value: object, max_chars: int = MAX_CELL_CHARS) -> str:
-    """A text column of at most ``max_chars`` characters: longer text is refused, never cut."""
-    text = text_cell(value)
-    if len(text) > max_chars:
-        raise ValueError(f"不能超过 {max_chars} 个字符（实际 {len(text)} 个）")
-    return text
-
-
-# Every whole-number column has a range; this is the widest any column allows.
-MAX_INT = 1_000_000_000
-
-
-def parse_int_cell(value: object, *, minimum: int | None = 0, maximum: int = MAX_INT) -> int:
-    """A whole number from a number cell (``3`` or ``3.0``) or text such as ``"3"``/``"1,200"``.
-
-    By default negative numbers are refused (counts and working days); pass ``minimum=None`` to
-    allow them. Numbers above ``maximum`` (at most ``MAX_INT``) are refused as well, so that a
-    value such as 1e30 is a row error and never reaches the clock or the database.
-    """
-    if is_blank(value):
-        raise ValueError("不能为空")
-    if isinstance(value, bool):
-        raise ValueError("应为整数")
-    number: int
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float | Decimal):
-        finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
-        if not finite or value != int(value):
-            raise ValueError(f"应为整数，实际为「{_shown(_number_text(value))}」")
-        number = int(value)
-    elif isinstance(value, str):
-        text = _text(value).replace(",", "")
-        if not re.fullmatch(r"[+-]?\d+(?:\.0+)?", text):
-            raise ValueError(f"应为整数，实际为「{_shown(value)}」")
-        digits = text.split(".")[0]
-        if len(digits.lstrip("+-0")) > 18:
-            raise ValueError(f"数值过大，不能大于 {maximum}")
-        number = int(digits)
-    else:
-        raise ValueError("应为整数")
-    if minimum is not None and number < minimum:
-        raise ValueError(f"不能小于 {minimum}，实际为 {_shown(number)}")
-    if number > min(maximum, MAX_INT):
-        raise ValueError(f"不能大于 {min(maximum, MAX_INT)}，实际为 {_shown(number)}")
-    return number
-
-
-def _shown(value: object, limit: int = 30) -> str:
-    """A cell value in a message, cut to ``limit`` characters (a huge number stays readable)."""
-    text = str(value).strip()
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-_CENT = Decimal("0.01")
-MAX_MONEY = Decimal("1000000")
-
-
-def parse_money_cell(value: object, maximum: Decimal = MAX_MONEY) -> Decimal:
-    """A non-negative amount in yuan with at most two decimals, as ``Decimal`` (e.g. ``12.50``).
-
-    Number cells and text such as ``"1,200.5"``, ``"¥30"`` or ``"30元"`` are accepted; amounts
-    above ``maximum`` yuan are refused.
-    """
-    if is_blank(value):
-        raise ValueError("不能为空")
-    if isinstance(value, bool):
-        raise ValueError("应为金额（数字）")
-    amount: Decimal
-    if isinstance(value, Decimal):
-        amount = value
-    elif isinstance(value, int):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError("应为金额（数字）")
-        if value > maximum:
-            raise ValueError(f"金额不能超过 {maximum} 元，实际为 {_shown(value)}")
-        amount = Decimal(repr(value))
-        # A value computed in Excel may carry binary noise such as 0.30000000000000004.
-        if abs(amount - amount.quantize(_CENT)) < Decimal("1e-9"):
-            amount = amount.quantize(_CENT)
-    elif isinstance(value, str):
-        text = _text(value).replace(",", "").replace(" ", "")
-        text = text.removeprefix("¥").removesuffix("元")
-        try:
-            amount = Decimal(text) if len(text) <= 40 else Decimal("NaN")
-        except InvalidOperation:
-            raise ValueError(f"应为金额（数字），实际为「{_shown(value)}」") from None
-    else:
-        raise ValueError("应为金额（数字）")
-    if not amount.is_finite():
-        raise ValueError("应为金额（数字）")
-    if amount > maximum:
-        raise ValueError(f"金额不能超过 {maximum} 元，实际为 {_shown(amount)}")
-    if amount < 0:
-        raise ValueError(f"金额不能为负数，实际为 {_shown(amount)}")
-    if amount != amount.quantize(_CENT):
-        raise ValueError(f"金额最多两位小数，实际为 {amount}")
-    return amount.quantize(_CENT)
-
-
-def parse_choice_cell(value: object, choices: Sequence[str]) -> str:
-    """The one of ``choices`` the cell holds (surrounding spaces and full-width forms ignored)."""
-    if is_blank(value):
-        raise ValueError("不能为空")
-    if isinstance(value, str):
-        text = value.strip()
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        text = _number_text(value)
-    else:
-        text = str(value).strip()
-    if text in choices:
-        return text
-    normalized = _text(text)
-    for choice in choices:
-        if _text(choice) == normalized:
-            return choice
-    shown = "、".join(choices[:12]) + (f" 等 {len(choices)} 项" if len(choices) > 12 else "")
-    raise ValueError(f"「{text}」不是可选值，可选：{shown}")
-
-
-def split_multi(value: object, sep: str = "、") -> list[str]:
-    """Split a multi-value cell (``门户网站、政务新媒体``) into trimmed, distinct, non-empty parts."""
-    if is_blank(value):
-        return []
-    parts: list[str] = []
-    for part in str(value).split(sep):
-        item = part.strip()
-        if item and item not in parts:
-            parts.append(item)
-    return parts
 
 
 # ---------------------------------------------------------------------------------------------

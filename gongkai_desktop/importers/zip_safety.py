@@ -88,8 +88,8 @@ class ZipKind:
     member_cap: int = MAX_UNCOMPRESSED
     counts: tuple[XmlCount, ...] = ()
     max_elements: int = 2_000_000  # elements of any one XML member (streamed ones excepted)
-    # Members a streaming parser reads (worksheets): their size is capped, but they are neither
-    # scanned nor counted here, as their reader holds only one row at a time.
+    # Members a streaming parser reads (worksheets): their tags are counted, but their element
+    # total is not capped, as their reader holds only one row at a time.
     streamed: str = r"(?!)"
     allowed_compression: frozenset[int] = field(
         default=frozenset((zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED))
@@ -241,7 +241,12 @@ XLSX = ZipKind(
         _OTHER_XML,
     ),
     member_cap=50 * MB,
-    counts=(XmlCount(r"xl/sharedStrings\.xml", "si", 1_000_000, "共享字符串"),),
+    counts=(
+        XmlCount(r"xl/sharedStrings\.xml", "si", 1_000_000, "共享字符串"),
+        # The import refuses more than 200 000 data rows; a sheet declaring far more rows is
+        # refused before it is read at all.
+        XmlCount(r"xl/worksheets/[^/]+\.xml", "row", 250_000, "行"),
+    ),
     max_elements=4_000_000,
     streamed=r"xl/worksheets/[^/]+\.xml",
 )
@@ -275,11 +280,12 @@ def scan_xml_parts(
     members: Iterable[zipfile.ZipInfo] | None = None,
 ) -> dict[str, int]:
     """Read every XML part of a checked archive once; refuse DTDs, entity declarations and parts
-    with more elements or counted tags than ``kind`` allows. Returns the counts per tag."""
+    with more elements or counted tags than ``kind`` allows. Returns the counts per tag (of the
+    whole file: a count's limit holds for all its members together)."""
     budget = budget or ReadBudget(file)
     totals: dict[str, int] = {c.tag: 0 for c in kind.counts}
     for info in members if members is not None else archive.infolist():
-        if info.is_dir() or re.fullmatch(kind.streamed, info.filename):
+        if info.is_dir():
             continue
         counts = [c for c in kind.counts if re.fullmatch(c.members, info.filename)]
         with archive.open(info) as member:
@@ -335,6 +341,9 @@ def _scan_member(
 
     parser = _prolog_parser()
     in_prolog = True
+    max_elements = (
+        kind.max_elements if not re.fullmatch(kind.streamed, name) else 1 << 62
+    )
     patterns = [
         (c, re.compile(rb"<(?:[\w.-]+:)?" + re.escape(c.tag.encode()) + rb"[\s>/]")) for c in counts
     ]
@@ -370,7 +379,7 @@ def _scan_member(
             cut = len(buf)
         whole, carry = buf[:cut], buf[cut:]
         elements += whole.count(b"<") - whole.count(b"</") - whole.count(b"<?") - whole.count(b"<!")
-        if elements > kind.max_elements:
+        if elements > max_elements:
             raise _too_many_elements(file, name, kind.max_elements, "XML 元素")
         for count, pattern in patterns:
             totals[count.tag] += len(pattern.findall(whole))
@@ -379,7 +388,7 @@ def _scan_member(
         chunk = member.read(CHUNK)
     whole = carry
     elements += whole.count(b"<") - whole.count(b"</")
-    if elements > kind.max_elements:
+    if elements > max_elements:
         raise _too_many_elements(file, name, kind.max_elements, "XML 元素")
 
 

@@ -294,7 +294,8 @@ class AdminService(Service):
         username = _clean_name(username, "用户名")
         if any(ch.isspace() for ch in username):
             raise ValidationError("用户名不能包含空格。")
-        password_hash = hash_password(password)
+        password_hash = hash_password(password, username)
+        display_name = _clean_name(display_name, "显示名称") if display_name.strip() else ""
         with self.db.write() as session:
             if session.scalars(select(User).where(User.username == username)).first():
                 raise ValidationError(f"用户名「{username}」已存在。")

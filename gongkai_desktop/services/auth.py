@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .. import audit
@@ -35,19 +36,53 @@ def _dummy_hash() -> str:
 FREE_ATTEMPTS = 5
 BASE_LOCK_SECONDS = 30
 MAX_LOCK_SECONDS = 15 * 60
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 10
+MAX_USERNAME = 64  # the app_user column
+# The answer to every failed log-in, whether the name is unknown, the account inactive or the
+# password wrong: a different answer would tell a guesser which user names exist.
+LOGIN_FAILED = "用户名或密码错误。"
+# Passwords leaked most often in Chinese sites' breaches, beyond zxcvbn's list of 30 000.
+_COMMON_CHINESE = frozenset(
+    """123456789a a123456789 woaini1314 5201314520 1314520520 woaiwojia qq123456789
+    iloveyou1314 woshishui zhang123456 wang123456 li123456789 abc123456789 1qaz2wsx3edc
+    qazwsxedcrfv 147258369a 1234567890a aa123456789 zxcvbnm123 admin12345 admin123456
+    administrator password1234 gongkai123 gongkai2024 gongkai2025 gongkai2026 zhengwu123
+    zhengwugongkai xinxigongkai""".split()
+)
 
 
-def hash_password(password: str) -> str:
-    check_password_strength(password)
+def hash_password(password: str, username: str = "") -> str:
+    check_password_strength(password, username)
     return _hasher.hash(password)
 
 
-def check_password_strength(password: str) -> None:
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"]) | _COMMON_CHINESE
+
+
+def is_common_password(password: str) -> bool:
+    """True for a password on the lists of common ones, also with a short number or a few
+    symbols added before or after it (password2024!, 1qaz2wsx@)."""
+    common = _common_passwords()
+    text = password.lower()
+    head = re.sub(r"^[\d\W_]{1,4}", "", text)
+    tail = re.sub(r"[\d\W_]{1,4}$", "", text)
+    variants = {text, head, tail, re.sub(r"[\d\W_]{1,4}$", "", head)}
+    return any(len(v) >= 4 and v in common for v in variants) or len(set(text)) <= 2
+
+
+def check_password_strength(password: str, username: str = "") -> None:
+    """Refuse a short, one-class or common password (``username``: the account's, whose name
+    alone as the password is refused too)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(f"密码至少需要 {MIN_PASSWORD_LENGTH} 位。")
     if password.isdigit() or password.isalpha():
         raise ValidationError("密码需同时包含字母和数字（或其他字符）。")
+    if is_common_password(password) or (username and password.lower() == username.lower()):
+        raise ValidationError("这个密码太常见，容易被猜中，请换一个（不要用常见密码加几个数字）。")
 
 
 def verify_password(password_hash: str, password: str) -> bool:
@@ -100,7 +135,15 @@ class AuthService:
         now = now or utcnow()
         username = username.strip()
         with self.db.write() as session:
-            user = session.scalars(select(User).where(User.username == username)).one_or_none()
+            # The row is locked for the attempt (PostgreSQL): concurrent attempts on one account
+            # count one after the other instead of losing failures or failing on its version.
+            user = (
+                session.scalars(
+                    select(User).where(User.username == username).with_for_update(of=User)
+                ).one_or_none()
+                if len(username) <= MAX_USERNAME
+                else None
+            )
             who = audit.AuditActor(user.id if user else None, username)
             if user is None or not user.active:
                 verify_password(_dummy_hash(), password)
@@ -111,25 +154,38 @@ class AuthService:
                     entity="user",
                     entity_id=username,
                     outcome="failed",
-                    detail="用户不存在或已停用",
+                    detail="用户不存在或已停用"
+                    + (f"（用户名有 {len(username)} 个字符）" if len(username) > MAX_USERNAME else ""),
                 )
-                failure = AuthenticationFailed("用户名或密码错误。")
+                failure = AuthenticationFailed(LOGIN_FAILED)
+            elif not verify_password(user.password_hash, password):
+                locked = user.locked_until is not None and user.locked_until > now
+                failed = session.execute(
+                    update(User)
+                    .where(User.id == user.id)
+                    .values(failed_logins=User.failed_logins + 1)
+                    .returning(User.failed_logins)
+                    .execution_options(synchronize_session=False)
+                ).scalar_one()
+                seconds = lock_seconds(failed)
+                detail = f"密码错误（连续第 {failed} 次）" + ("，账号锁定中" if locked else "")
+                if seconds and not locked:
+                    session.execute(
+                        update(User)
+                        .where(User.id == user.id)
+                        .values(locked_until=now + timedelta(seconds=seconds))
+                        .execution_options(synchronize_session=False)
+                    )
+                    detail += f"，锁定 {seconds} 秒"
+                _record_login(session, who, user, "denied" if locked else "failed", detail)
+                failure = AuthenticationFailed(LOGIN_FAILED)
             elif user.locked_until is not None and user.locked_until > now:
+                # Only someone who knows the password learns that the account is locked.
                 wait = int((user.locked_until - now).total_seconds()) + 1
                 _record_login(session, who, user, "denied", f"账号锁定中，剩余 {wait} 秒")
                 failure = AuthenticationFailed(
                     f"登录失败次数过多，账号已临时锁定，请 {wait} 秒后再试。", wait_seconds=wait
                 )
-            elif not verify_password(user.password_hash, password):
-                user.failed_logins += 1
-                seconds = lock_seconds(user.failed_logins)
-                if seconds:
-                    user.locked_until = now + timedelta(seconds=seconds)
-                detail = f"密码错误（连续第 {user.failed_logins} 次）"
-                _record_login(session, who, user, "failed", detail)
-                left = FREE_ATTEMPTS - user.failed_logins
-                hint = f"还可尝试 {left} 次。" if left > 0 else f"账号已锁定 {seconds} 秒。"
-                failure = AuthenticationFailed(f"用户名或密码错误，{hint}")
             else:
                 if _hasher.check_needs_rehash(user.password_hash):
                     user.password_hash = _hasher.hash(password)

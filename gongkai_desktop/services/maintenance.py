@@ -11,8 +11,9 @@ from .. import anchor, audit, backup
 from ..db.engine import Database
 from ..db.migrate import needs_upgrade, upgrade
 from ..domain.permissions import Action, Actor
-from ..errors import GongkaiError
+from ..errors import GongkaiError, ValidationError
 from ..paths import AppPaths
+from ..restore_check import verify_restorable
 from .base import Service
 
 
@@ -97,10 +98,18 @@ class MaintenanceService(Service):
         self.require(Action.BACKUP, what="backup.restore", entity="database")
         db_path = self._require_sqlite()
         source = Path(source)
-        backup.verify_backup(source)
+        try:
+            verify_restorable(source)
+        except ValidationError as exc:
+            with self.db.write() as session:
+                self.audit(
+                    session, "backup.restore", entity="database", outcome="refused",
+                    detail=f"{source.name}：{exc.message}",
+                )  # fmt: skip
+            raise
         saved = backup.make_backup(db_path, self.paths.backups_dir, reason="before-restore")
         self.db.dispose()
-        backup.restore_into(source, db_path)
+        backup.restore_into(source, db_path, verified=True)
         anchor.Anchor(db_path).mark_restored()
         if needs_upgrade(self.db):
             upgrade(self.db)

@@ -31,7 +31,7 @@ def initialize(
         raise ValidationError("单位名称不能为空。")
     if not admin_username or any(c.isspace() for c in admin_username):
         raise ValidationError("管理员用户名不能为空，也不能包含空格。")
-    password_hash = hash_password(admin_password)
+    password_hash = hash_password(admin_password, admin_username)
     divisions = list(divisions)
     offices = [d for d in divisions if d[2] is DivisionKind.OPENNESS_OFFICE]
     if len(offices) != 1:

@@ -48,3 +48,51 @@ def test_liaison_refused_and_concurrent_edit_detected(pg_ctx):
         report = verify_chain(s)
         outcomes = [r[0] for r in s.execute(text("SELECT outcome FROM audit_log ORDER BY id"))]
     assert report.ok and "denied" in outcomes
+
+
+def test_concurrent_failed_logins_neither_crash_nor_undercount(pg_ctx):
+    """Twelve simultaneous wrong-password attempts on one account (threads, one connection
+    each): every one gets the same answer, none crashes, and all twelve are counted; over-long
+    names are refused and audited on the server too."""
+    import threading
+
+    from gongkai_desktop.db.models import User
+    from gongkai_desktop.errors import AuthenticationFailed
+    from gongkai_desktop.services.auth import LOGIN_FAILED
+
+    admin = initialize(pg_ctx.db, "测试局", "admin", "admin-pass-1")
+    d = AdminService(pg_ctx.db, admin).add_division("开发指导处", DivisionKind.BUSINESS, "KF")
+    AdminService(pg_ctx.db, admin).add_user("lly", "lly-pass-12", d.id, Role.LIAISON)
+    answers: list[str] = []
+    start = threading.Barrier(12)
+
+    def attempt() -> None:
+        start.wait()
+        try:
+            AuthService(pg_ctx.db).login("lly", "wrong-password-9")
+        except AuthenticationFailed as exc:
+            answers.append(str(exc))
+        except Exception as exc:  # noqa: BLE001 - the crash this test looks for
+            answers.append(f"crash: {exc!r}")
+
+    threads = [threading.Thread(target=attempt) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers == [LOGIN_FAILED] * 12
+    with pg_ctx.db.read() as s:
+        failed = s.execute(text("SELECT failed_logins FROM app_user WHERE username='lly'")).scalar()
+        assert verify_chain(s).ok
+    assert failed == 12
+    with pytest.raises(AuthenticationFailed):
+        AuthService(pg_ctx.db).login("y" * 300, "whatever-123")
+    liaison_name = "z" * 300
+    with pytest.raises(Exception):  # noqa: B017 - the refusal, not a database error
+        AdminService(pg_ctx.db, admin).add_user(liaison_name, "kf-liaison-7x", d.id, Role.LIAISON)
+    with pg_ctx.db.read() as s:
+        logins = s.execute(
+            text("SELECT count(*) FROM audit_log WHERE action='login' AND username LIKE 'yyy%'")
+        ).scalar()
+        assert s.query(User).count() == 2
+    assert logins == 1

@@ -102,15 +102,15 @@ def test_add_user_through_dialog(admin_page, admin, app_ctx, drive_modal) -> Non
         dialog.role.setCurrentIndex(dialog.role.findText("联络员"))
         dialog.division.setCurrentIndex(dialog.division.findText("开发指导处"))
         assert dialog.passwords is not None
-        dialog.passwords.first.setText("lisi-2024")
-        dialog.passwords.second.setText("lisi-2024")
+        dialog.passwords.first.setText("lisi-2024-kf")
+        dialog.passwords.second.setText("lisi-2024-kf")
         dialog.buttons.accepted.emit()
 
     drive_modal(UserDialog, fill)
     tab.add_button.click()
 
     assert tab.table.selected().username == "lisi"
-    actor = AuthService(app_ctx.db).login("lisi", "lisi-2024")
+    actor = AuthService(app_ctx.db).login("lisi", "lisi-2024-kf")
     assert (actor.role, actor.division_name, actor.display_name) == (
         Role.LIAISON,
         "开发指导处",

@@ -40,7 +40,8 @@ def test_login_succeeds_with_enter_and_remembers_user(qtbot, login_dialog) -> No
 
 
 def test_login_failure_shows_the_core_message(qtbot, login_dialog) -> None:  # type: ignore[no-untyped-def]
-    """A wrong password keeps the dialog open with 用户名或密码错误 and the attempts left."""
+    """A wrong password keeps the dialog open with 用户名或密码错误 (the same words as for an
+    unknown name, so the dialog does not tell which names exist)."""
     dialog = login_dialog()
     dialog.username.setText("admin")
     dialog.password.setText("wrong-password-1")
@@ -48,17 +49,18 @@ def test_login_failure_shows_the_core_message(qtbot, login_dialog) -> None:  # t
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert dialog.actor is None
     assert dialog.error.isVisible()
-    assert dialog.error.text() == "用户名或密码错误，还可尝试 4 次。"
+    assert dialog.error.text() == "用户名或密码错误。"
 
 
 def test_login_lock_out_message(qtbot, login_dialog) -> None:  # type: ignore[no-untyped-def]
-    """After five failures the dialog shows the lock-out, even for the right password."""
+    """After five failures a wrong password still reads 用户名或密码错误; the right password is
+    told of the lock-out."""
     dialog = login_dialog()
     dialog.username.setText("admin")
     for _ in range(5):
         dialog.password.setText("wrong-password-1")
         dialog.submit()
-    assert "锁定" in dialog.error.text()
+    assert dialog.error.text() == "用户名或密码错误。"
     dialog.password.setText(ADMIN_PASSWORD)
     dialog.submit()
     assert dialog.actor is None

@@ -61,8 +61,8 @@ def test_wizard_pages_render(qtbot, app_ctx, cjk_font, shots_dir: Path) -> None:
     for number in range(1, 5):
         if number == 3:
             wizard.admin_page.username.setText("admin")
-            wizard.admin_page.passwords.first.setText("abc12345")
-            wizard.admin_page.passwords.second.setText("abc12345")
+            wizard.admin_page.passwords.first.setText("kaifang-2026")
+            wizard.admin_page.passwords.second.setText("kaifang-2026")
         image = shoot(wizard, shots_dir, f"wizard-{number}")
         assert_not_blank(image, f"wizard page {number}")
         assert_fits(wizard, f"wizard page {number}")

@@ -82,8 +82,8 @@ def test_wizard_refuses_weak_password(wizard) -> None:  # type: ignore[no-untype
     fill_until_admin(wizard)
     page = wizard.admin_page
     page.username.setText("admin")
-    page.passwords.first.setText("12345678")
-    page.passwords.second.setText("12345678")
+    page.passwords.first.setText("1234567890")
+    page.passwords.second.setText("1234567890")
     wizard.next()
     assert wizard.currentPage() is page
     assert "字母和数字" in page.error.text()

@@ -327,7 +327,7 @@ def test_demo_step_fills_every_kind_and_breaks_each_rule(app_ctx):
     """The demo writes each kind in each of its three years, breaks every rule somewhere, and
     adds nothing when run again."""
     run_job(demo_job(app_ctx, None, year=2021, scale=40))
-    admin = AuthService(app_ctx.db).login("admin", "demo1234")
+    admin = AuthService(app_ctx.db).login("admin", "demo-gk-2026")
     service = EngagementService(app_ctx.db, admin)
     counts = {}
     for kind in EngagementKind:

@@ -14,7 +14,7 @@ def test_demo_covers_every_outcome_type_and_carry_over(app_ctx) -> None:  # type
     """Demo data: each outcome and applicant type, cases, carry-overs, and balanced reports."""
     lines = run_job(demo_job(app_ctx, None, year=2021, scale=40))
     assert any(line.startswith("依申请公开") for line in lines)
-    admin = AuthService(app_ctx.db).login("admin", "demo1234")
+    admin = AuthService(app_ctx.db).login("admin", "demo-gk-2026")
     service = RequestService(app_ctx.db, admin)
     rows = service.list_requests()
     assert {r.data.outcome for r in rows} >= set(OUTCOME_LABELS)

@@ -308,7 +308,7 @@ class FinishPage(QWizardPage):
         layout.addWidget(
             hint(
                 "演示数据会增加几个业务处和一批示例账号（领导 leader、各处室联络员），"
-                "密码均为 demo1234，便于试用各项功能。正式使用时请不要勾选。",
+                "密码均为 demo-gk-2026，便于试用各项功能。正式使用时请不要勾选。",
                 self,
             )
         )
