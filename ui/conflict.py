@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from gongkai_desktop.errors import ConflictError, GongkaiError
 
+from .fit import FitsOnScreen
 from .messages import show_error
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-class ConflictDialog(QDialog):
+class ConflictDialog(FitsOnScreen, QDialog):
     """Every field with the user's value and the stored one; the rows that differ are marked.
 
     ``choice`` is set by the buttons; closing the dialog leaves it ``Choice.UNDECIDED``.

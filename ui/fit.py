@@ -2,14 +2,15 @@
 usable area (a 1366×768 screen less its task bar: 1366×728) is shrunk to it and moved inside, so
 its buttons are never off screen; long content scrolls inside (:func:`scrolling`).
 
-One event filter on the application does this for every window, Qt's own dialogs included.
+Each of the program's windows and dialogs mixes in :class:`FitsOnScreen`; Qt's own message
+boxes and file dialogs are small enough already.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QWidget
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QShowEvent
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 # The window frame (title bar and borders) when the window system has not told it yet.
 FRAME_GUESS = QSize(16, 38)
@@ -52,22 +53,18 @@ def fit_on_screen(window: QWidget) -> None:
         window.move(max(x, area.left()), max(y, area.top()))
 
 
-class _WindowFitter(QObject):
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget):
-            if watched.isWindow() and watched.windowType() not in _SKIPPED:
-                fit_on_screen(watched)
-        return False
+class FitsOnScreen:
+    """Mixed in before a window's Qt class: the window fits its screen each time it is shown.
 
+    A per-class ``showEvent`` rather than an application-wide event filter: a Python filter on
+    the application is handed every event of every object, including objects half way through
+    their destruction, and PySide6 crashes wrapping those.
+    """
 
-def install_window_fitting(app: QApplication) -> QObject:
-    """Fit every window of ``app`` on its screen when it is shown (see the module's note)."""
-    fitter = getattr(app, "_window_fitter", None)
-    if fitter is None:
-        fitter = _WindowFitter(app)
-        app.installEventFilter(fitter)
-        app._window_fitter = fitter  # type: ignore[attr-defined]
-    return fitter
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)  # type: ignore[misc]
+        if self.windowType() not in _SKIPPED:  # type: ignore[attr-defined]
+            fit_on_screen(self)  # type: ignore[arg-type]
 
 
 def scrolling(content: QWidget, parent: QWidget | None = None) -> QScrollArea:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from gongkai_desktop import APP_NAME
 from gongkai_desktop.paths import resources_dir
 
+from .fit import FitsOnScreen
 from .pages import PAGES
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def topic_for(page_key: str) -> str:
     return page_key if topic_path(page_key).is_file() else GUIDE
 
 
-class HelpWindow(QWidget):
+class HelpWindow(FitsOnScreen, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(f"帮助 — {APP_NAME}")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from gongkai_desktop import APP_NAME, __version__
 
 from .context import UiContext
+from .fit import FitsOnScreen
 from .list_keys import COMMANDS, LIST_ONLY, ListKeys, list_keys_of
 from .package import export_package, import_package
 from .pages import PAGES, PageSpec, page_by_key
@@ -49,7 +50,7 @@ def page_key(number: int) -> QKeySequence:
     return QKeySequence(f"Ctrl+Shift+{number - 10}")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FitsOnScreen, QMainWindow):
     page_changed = Signal(str)
     relogin_requested = Signal()
     logout_requested = Signal(bool)  # True: 切换用户 (the log-in asks for a user name)

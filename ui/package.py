@@ -37,6 +37,7 @@ from gongkai_desktop.package.merge import KEEP_OURS, TAKE_THEIRS, Decision, Reco
 from gongkai_desktop.services.package import PackagePreview, PackageService
 
 from .context import UiContext
+from .fit import FitsOnScreen
 from .messages import show_error
 from .worker import call_job, run_with_progress
 
@@ -72,7 +73,7 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-class PackagePreviewDialog(QDialog):
+class PackagePreviewDialog(FitsOnScreen, QDialog):
     """What a package holds against this database; conflicts are decided here, one by one."""
 
     def __init__(self, preview: PackagePreview, parent: QWidget | None = None) -> None:

@@ -37,8 +37,6 @@ from gongkai_desktop import APP_ID, APP_NAME, __version__
 from gongkai_desktop.errors import GongkaiError
 from gongkai_desktop.paths import resolve_paths, resources_dir
 
-from .fit import install_window_fitting
-
 if TYPE_CHECKING:
     from gongkai_desktop.app import AppContext, DamagedDatabase
     from gongkai_desktop.backup import EarlyQuickCheck
@@ -77,7 +75,6 @@ def create_application(argv: Sequence[str]) -> QApplication:
     install_translations(app)
     apply_font(app)
     apply_style(app)
-    install_window_fitting(app)
     return app
 
 

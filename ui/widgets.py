@@ -30,6 +30,7 @@ from gongkai_desktop.services.auth import MIN_PASSWORD_LENGTH, check_password_st
 
 from .dates import check_dates
 from .error_label import ErrorLabel
+from .fit import FitsOnScreen
 from .messages import show_error
 from .models import ROW_ROLE, SORT_ROLE, RowTableModel
 from .remember import REMEMBERED
@@ -281,7 +282,7 @@ class PasswordPair:
         return self.text()
 
 
-class FormDialog(QDialog):
+class FormDialog(FitsOnScreen, QDialog):
     """A dialog whose 确定 saves the form with one service call (:meth:`submit`).
 
     A problem the user can correct (any ``GongkaiError``) is shown under the form and the dialog

@@ -39,14 +39,6 @@ def cjk_font(qapp):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def windows_fit_the_screen(qapp) -> None:  # type: ignore[no-untyped-def]
-    """As in the program (ui.startup.create_application): every window shown fits the screen."""
-    from ui.fit import install_window_fitting
-
-    install_window_fitting(qapp)
-
-
-@pytest.fixture(autouse=True)
 def no_native_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     """A guard, not a window: an unexpected message box or file dialog fails the test at once
     instead of blocking it."""

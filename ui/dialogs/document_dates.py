@@ -7,10 +7,11 @@ from datetime import date
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
 from ..dates import accept_when_dates_valid
+from ..fit import FitsOnScreen
 from ..ledger.widgets import date_edit
 
 
-class BulletinDatesDialog(QDialog):
+class BulletinDatesDialog(FitsOnScreen, QDialog):
     """截至 defaults to the quarter's report due date (never after today), 成文日期 to today."""
 
     def __init__(

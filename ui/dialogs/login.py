@@ -27,6 +27,7 @@ from gongkai_desktop import APP_NAME
 from gongkai_desktop.errors import GongkaiError
 
 from ..error_label import ErrorLabel
+from ..fit import FitsOnScreen
 
 if TYPE_CHECKING:
     from gongkai_desktop.db.engine import Database
@@ -51,7 +52,7 @@ def unit_name(db: Database) -> str:
 WAITING_MESSAGE = "正在打开数据库，请稍候……"
 
 
-class LoginDialog(QDialog):
+class LoginDialog(FitsOnScreen, QDialog):
     painted = Signal()
 
     def __init__(

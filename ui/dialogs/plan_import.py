@@ -51,6 +51,7 @@ from gongkai_desktop.services.plan import (
 
 from ..context import UiContext
 from ..files import ask_open_path
+from ..fit import FitsOnScreen
 from ..messages import show_error
 from ..widgets import ErrorLabel, hint
 from ..worker import call_job, cancellable_call, run_with_progress
@@ -80,7 +81,7 @@ def guess_year(path: Path) -> int | None:
     return int(match.group(1)) if match else None
 
 
-class PlanImportDialog(QDialog):
+class PlanImportDialog(FitsOnScreen, QDialog):
     """Import a plan document with an editable preview; ``result_summary`` is set on success."""
 
     imported = Signal(object)  # PlanImportResult

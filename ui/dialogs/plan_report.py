@@ -35,6 +35,7 @@ from gongkai_desktop.errors import GongkaiError
 from gongkai_desktop.services.plan import AssignmentInfo, PlanService, ReportInfo, TaskInfo
 
 from ..context import UiContext
+from ..fit import FitsOnScreen
 from ..formatting import file_size
 from ..widgets import ErrorLabel, hint
 
@@ -55,7 +56,7 @@ def report_heading(task: TaskInfo, assignment: AssignmentInfo, quarter: int) -> 
     )
 
 
-class ReportDialog(QDialog):
+class ReportDialog(FitsOnScreen, QDialog):
     """Create or edit one division's report for one quarter."""
 
     def __init__(
@@ -194,7 +195,7 @@ class ReportDialog(QDialog):
         self.accept()
 
 
-class ReviewDialog(QDialog):
+class ReviewDialog(FitsOnScreen, QDialog):
     """综合处's 督查意见 on one report: 合格 or 需整改 (which needs the 意见)."""
 
     def __init__(

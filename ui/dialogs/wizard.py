@@ -39,6 +39,7 @@ from gongkai_desktop.errors import Cancelled
 from gongkai_desktop.progress import CancelToken, Progress
 from gongkai_desktop.services.setup import initialize
 
+from ..fit import FitsOnScreen
 from ..messages import show_error
 from ..widgets import ErrorLabel, PasswordPair, hint
 from ..worker import run_with_progress
@@ -337,7 +338,7 @@ class FinishPage(QWizardPage):
         )
 
 
-class FirstRunWizard(QWizard):
+class FirstRunWizard(FitsOnScreen, QWizard):
     """Creates the unit on 完成; ``actor`` is the new admin afterwards."""
 
     def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:

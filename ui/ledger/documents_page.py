@@ -39,6 +39,7 @@ from gongkai_desktop.services.ledger_documents import (
 
 from ..context import UiContext
 from ..dates import accept_when_dates_valid
+from ..fit import FitsOnScreen
 from ..list_keys import ListKeys
 from ..messages import confirm, show_error, show_info
 from ..models import ROW_ROLE, Column, RowTableModel
@@ -259,7 +260,7 @@ class DocumentsList(DatabaseSortedList, QWidget):
             self.refresh()
 
 
-class NewCampaignDialog(QDialog):
+class NewCampaignDialog(FitsOnScreen, QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("新建清理工作")

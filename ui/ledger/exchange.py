@@ -31,6 +31,7 @@ from gongkai_desktop.importers.ledger_xlsx import ImportPreview, preview_job
 
 from ..context import UiContext
 from ..files import ask_open_path, ask_save_path
+from ..fit import FitsOnScreen
 from ..messages import show_error, show_info
 from ..worker import run_with_progress
 
@@ -44,7 +45,7 @@ EXCEL_FILES = "Excel 工作簿 (*.xlsx)"
 FOLDER_KEY = "ledger/last_folder"
 
 
-class ImportDialog(QDialog):
+class ImportDialog(FitsOnScreen, QDialog):
     """Choose a file, see the rows that would be imported and every problem, then import."""
 
     def __init__(self, ctx: UiContext, kind: str, parent: QWidget | None = None) -> None:

@@ -30,6 +30,7 @@ from gongkai_desktop.services.ledger import ItemQuery, ItemRow, LedgerService
 
 from ..context import UiContext
 from ..dates import accept_when_dates_valid
+from ..fit import FitsOnScreen
 from ..list_keys import ListKeys
 from ..messages import confirm, show_error, show_info
 from ..models import ROW_ROLE
@@ -53,7 +54,7 @@ def _combo(items: list[tuple[str, object]]) -> QComboBox:
     return combo
 
 
-class MarkPublishedDialog(QDialog):
+class MarkPublishedDialog(FitsOnScreen, QDialog):
     """批量标记已公开: one date and link for the selected items."""
 
     def __init__(self, count: int, parent: QWidget | None = None) -> None:

@@ -28,6 +28,7 @@ from gongkai_desktop.services.ledger_catalogue import RepostFields, RepostRow, R
 
 from ..context import UiContext
 from ..dates import DateTimeEdit, date_problems
+from ..fit import FitsOnScreen
 from ..list_keys import ListKeys
 from ..messages import confirm, show_error
 from ..models import Column, RowTableModel
@@ -68,7 +69,7 @@ class RepostModel(RowTableModel):
         return super().data(index, role)
 
 
-class RepostDialog(QDialog):
+class RepostDialog(FitsOnScreen, QDialog):
     def __init__(
         self,
         service: RepostService,

@@ -33,6 +33,7 @@ from gongkai_desktop.services.ledger import LedgerService
 from ..conflict import resolve_conflict, stored_version
 from ..context import UiContext
 from ..dates import DateEdit, check_dates, date_problems
+from ..fit import FitsOnScreen
 from ..messages import show_error
 from ..widgets import ErrorLabel
 
@@ -109,7 +110,7 @@ class ChannelPicker(QWidget):
             box.setEnabled(not read_only)
 
 
-class RecordDialog(QDialog):
+class RecordDialog(FitsOnScreen, QDialog):
     """What the ledger's record forms share: the read-only banner, the division choice, 保存/关闭,
     problems listed under the form with their fields outlined, and the choice on a conflict.
 

@@ -67,6 +67,7 @@ from ..conflict import resolve_conflict, stored_version
 from ..context import UiContext
 from ..dates import check_dates
 from ..files import ask_save_path
+from ..fit import FitsOnScreen
 from ..list_keys import ListKeys
 from ..messages import ask_save_changes, confirm, show_error, show_info
 from ..models import Column, RowTableModel
@@ -578,7 +579,7 @@ def decision_texts(fields: DecisionFields) -> dict[str, str]:
 # --- one decision ----------------------------------------------------------------------------
 
 
-class DecisionDialog(QDialog):
+class DecisionDialog(FitsOnScreen, QDialog):
     """A decision with its five statutory steps and its consultations.
 
     ``decision_id`` None starts a new decision; once saved the dialog goes on editing it (its

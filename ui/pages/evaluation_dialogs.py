@@ -41,6 +41,7 @@ from gongkai_desktop.errors import GongkaiError, ValidationError
 from gongkai_desktop.services.evaluation import EvaluationService
 
 from ..files import ask_open_path, ask_save_path
+from ..fit import FitsOnScreen
 from ..messages import confirm, show_error, show_info
 from ..models import Column, RowTableModel
 from ..widgets import RecordTable
@@ -58,7 +59,7 @@ ADJUSTMENT_COLUMNS = (
 )
 
 
-class AdjustmentsDialog(QDialog):
+class AdjustmentsDialog(FitsOnScreen, QDialog):
     """Enter a 扣分 (points taken) or 调整 (± points) with its reason; withdraw one."""
 
     def __init__(
@@ -165,7 +166,7 @@ class AdjustmentsDialog(QDialog):
 INDICATOR_HEADERS = ("代码", "指标", "权重", "计算方法", "计量对象", "达标标准")
 
 
-class IndicatorsDialog(QDialog):
+class IndicatorsDialog(FitsOnScreen, QDialog):
     """The indicator table of one year: edit in place, restore the default, load from or save to
     Excel. 保存 checks the whole table first and stores it in one step."""
 

@@ -76,6 +76,7 @@ from ..conflict import Choice, resolve_conflict, stored_version
 from ..context import UiContext
 from ..dates import check_dates
 from ..files import ask_open_path, ask_save_path
+from ..fit import FitsOnScreen
 from ..formatting import local_time
 from ..messages import ask_save_changes, show_error, show_info
 from ..widgets import ErrorLabel, IssueDate
@@ -145,7 +146,7 @@ def diff_html(rows: list[DiffRow]) -> str:
     return "".join(lines)
 
 
-class InterpretationWorkbench(QWidget):
+class InterpretationWorkbench(FitsOnScreen, QWidget):
     """One interpretation open for drafting, in its own window."""
 
     saved = Signal(int)  # interpretation id, after 保存

@@ -37,6 +37,7 @@ from gongkai_desktop.services.interpretations import (
 )
 
 from ..context import UiContext
+from ..fit import FitsOnScreen
 from ..list_keys import ListKeys
 from ..messages import confirm, show_error
 from ..models import Column, RowTableModel
@@ -96,7 +97,7 @@ class InterpretationTableModel(RowTableModel):
         return super().data(index, role)
 
 
-class NewInterpretationDialog(QDialog):
+class NewInterpretationDialog(FitsOnScreen, QDialog):
     """What a new interpretation needs before the workbench opens: which document, whose."""
 
     def __init__(self, service: InterpretationService, actor_role: Role, parent=None):  # type: ignore[no-untyped-def]

@@ -32,6 +32,7 @@ from gongkai_desktop.app import is_initialized
 from gongkai_desktop.errors import Cancelled, GongkaiError
 
 from ...context import UiContext
+from ...fit import FitsOnScreen
 from ...messages import show_error
 from ...widgets import hint
 from ...worker import call_job, run_with_progress
@@ -45,7 +46,7 @@ def describe(d: deployment.Deployment) -> str:
     return "本机数据库文件（单机使用，可用报送包向综合处报送）"
 
 
-class DeploymentDialog(QDialog):
+class DeploymentDialog(FitsOnScreen, QDialog):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
