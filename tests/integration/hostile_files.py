@@ -376,7 +376,8 @@ def _xlsx_capacity_cases(out: Path, rng: random.Random) -> list[Case]:
     # Numbers no column allows (a row error each, never a traceback).
     for column, value in (("收费金额", 1e30), ("征求意见工作日数", 10**12), ("延期工作日数", 1e300),
                           ("征求意见工作日数", 1_000_000), ("收费金额", "9" * 400)):  # fmt: skip
-        row = list(SAMPLE_ROWS["requests"]) + [None] * 8
+        row = list(SAMPLE_ROWS["requests"])
+        row += [None] * (len(XLSX_KINDS["requests"]) - len(row))
         row[list(XLSX_KINDS["requests"]).index(column)] = value
         path = out / f"requests-range-{column}-{str(value)[:8]}.xlsx"
         path.write_bytes(_xlsx_bytes("requests", [row]))
