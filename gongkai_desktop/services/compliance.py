@@ -20,7 +20,7 @@ from sqlalchemy import select
 from ..calendar import WorkingCalendar
 from ..db.request_models import AnnualReport, DisclosureRequest
 from ..domain.compliance import RULES, RULES_BY_ID, RuleTally, Verdict
-from ..domain.disclosure import DeadlineState, DisclosureAttribute, RepostState
+from ..domain.disclosure import DeadlineState, RepostState
 from ..domain.engagement import (
     RULE_AUTHORITATIVE_5H,
     RULE_CONFERENCE_24H,
@@ -31,6 +31,7 @@ from ..domain.engagement import (
     RULE_RESPONSE_48H,
     RULE_TRAINING_YEARLY,
 )
+from ..domain.evaluation import Period
 from ..domain.interpretation import InterpretationStatus
 from ..domain.labels import Role
 from ..domain.plan import QUARTERS, ReportState
@@ -42,7 +43,8 @@ from .engagement import EngagementService, period_counts
 from .interpretations import InterpretationQuery, InterpretationService
 from .ledger import ItemQuery, LedgerService
 from .ledger_catalogue import RepostService
-from .measures import request_state_groups
+from .measures import context as measure_context
+from .measures import item_groups, item_tallies, request_state_groups, scope_tally
 from .plan import PlanService
 from .requests import RequestService, year_filter
 
@@ -116,6 +118,7 @@ class ComplianceService(Service):
         scope = self.scope_division(division_id)
         with self.db.read() as session:
             names = division_names(session)
+            ctx = measure_context(session, Period(year), today)
         problems: list[str] = []
         ledger = LedgerService(self.db, self.actor)
         calendar = ledger.calendar()
@@ -124,7 +127,7 @@ class ComplianceService(Service):
             problems.append(bounds.warning)
         attention: list[AttentionRow] = []
         tallies = [
-            *self._items(ledger, year, scope, bounds, calendar, attention),
+            *self._items(ledger, ctx, scope, bounds, calendar, attention),
             self._reposts(year, scope, now, attention),
             self._interpretations(year, scope, today, attention),
             *self._consultations(year, scope, today),
@@ -149,30 +152,30 @@ class ComplianceService(Service):
         )
 
     # --- 公开事项 ---
-    def _items(self, ledger, year, scope, bounds, calendar, attention):  # type: ignore[no-untyped-def]
-        proactive = ItemQuery(
-            year=year, division_id=scope, attribute=DisclosureAttribute.PROACTIVE
-        )
-        counts = ledger.state_counts(proactive, bounds)
-        by = counts.by_state
-        unknown = by.get(DeadlineState.UNKNOWN, 0)
+    def _items(self, ledger, ctx, scope, bounds, calendar, attention):  # type: ignore[no-untyped-def]
+        """The 20-working-day and portal rules: the ZD1 and ZD2 tallies of the scope."""
+        year = ctx.period.year
+        with self.db.read() as session:
+            groups = [g for g in item_groups(session, ctx) if scope is None or g[0] == scope]
+        tallies = item_tallies(groups)
+        by: Counter[str | None] = Counter()
+        for _division, state, _passed, _portal, n in groups:
+            by[state] += n
+        overdue, late = by[DeadlineState.OVERDUE.value], by[DeadlineState.LATE.value]
+        unknown = by[DeadlineState.UNKNOWN.value]
         deadline = _tally(
             "proactive_20_workdays",
-            by.get(DeadlineState.ON_TIME, 0) + by.get(DeadlineState.PENDING, 0),
-            by.get(DeadlineState.DUE_SOON, 0) + unknown,
-            by.get(DeadlineState.OVERDUE, 0) + by.get(DeadlineState.LATE, 0),
-            f"{year}年形成的主动公开事项 {counts.total} 件",
-            f"逾期未公开 {by.get(DeadlineState.OVERDUE, 0)} 件，逾期公开 {by.get(DeadlineState.LATE, 0)} 件"
-            if by.get(DeadlineState.OVERDUE, 0) or by.get(DeadlineState.LATE, 0)
-            else "",
+            *scope_tally(tallies["ZD1"], scope).verdicts,
+            f"{year}年形成的主动公开事项 {by.total()} 件",
+            f"逾期未公开 {overdue} 件，逾期公开 {late} 件" if overdue or late else "",
             f"期限无法计算 {unknown} 件（缺少节假日安排）" if unknown else "",
         )
+        portal_tally = scope_tally(tallies["ZD2"], scope)
+        missing = portal_tally.verdicts[2]
         portal = _tally(
             "portal_channel",
-            counts.total - counts.portal_missing,
-            0,
-            counts.portal_missing,
-            f"未列门户网站 {counts.portal_missing} 件" if counts.portal_missing else "",
+            *portal_tally.verdicts,
+            f"未列门户网站 {missing} 件" if missing else "",
         )
         for state in (DeadlineState.OVERDUE, DeadlineState.DUE_SOON):
             query = ItemQuery(division_id=scope, state=state, sort="deadline", descending=False)
@@ -202,7 +205,9 @@ class ComplianceService(Service):
         for r in rows:
             if r.state is RepostState.OVERDUE:
                 attention.append(
-                    AttentionRow("items", "转载", r.title, r.division_name, r.state.label, None, None)
+                    AttentionRow(
+                        "items", "转载", r.title, r.division_name, r.state.label, None, None
+                    )
                 )
         return _tally(
             "repost_24_hours",
@@ -229,9 +234,7 @@ class ComplianceService(Service):
                             "政策解读",
                             r.title,
                             r.division_name,
-                            "文件已发布、解读未发布"
-                            if r.document_published_on
-                            else "审签不同步",
+                            "文件已发布、解读未发布" if r.document_published_on else "审签不同步",
                             r.document_published_on,
                             None,
                             r.id,
@@ -331,7 +334,9 @@ class ComplianceService(Service):
         ev = service.evaluate(year, scope, today, now)
 
         def not_met(rule_id: str) -> list[str]:
-            return [f.text for f in ev.findings if f.rule_id == rule_id and f.verdict is not Verdict.MET]
+            return [
+                f.text for f in ev.findings if f.rule_id == rule_id and f.verdict is not Verdict.MET
+            ]
 
         quarterly = _tally(
             RULE_CONFERENCE_QUARTERLY,
@@ -481,9 +486,13 @@ class ComplianceService(Service):
         note = f"{year - 1}年度报告，应于{due:%Y年%m月%d日}前公布（以「报表」页登记的报告公开日期为准）"
         if published is not None:
             on_time = published <= due
-            return _tally(rule, int(on_time), 0, int(not on_time), note, f"已于 {published:%Y-%m-%d} 公开")
+            return _tally(
+                rule, int(on_time), 0, int(not on_time), note, f"已于 {published:%Y-%m-%d} 公开"
+            )
         exported_note = (
-            f"已于 {_local(exported):%Y-%m-%d} 导出，尚未登记公开日期" if exported else "尚未登记公开日期"
+            f"已于 {_local(exported):%Y-%m-%d} 导出，尚未登记公开日期"
+            if exported
+            else "尚未登记公开日期"
         )
         if today <= due:
             return _tally(rule, 0, 1, 0, note, exported_note)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import astuple, dataclass, field, fields
 from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
@@ -43,35 +43,60 @@ from ..domain.request_clock import RequestClock, request_status
 from ..domain.requests import CaseResult, RequestState
 from ..errors import CalendarMissing
 from .calendar import load_calendar
-from .ledger import Today, state_expression
+from .ledger import state_expression, today_bounds
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Tally:
-    """One division's records under one measure: met, missed, and not measured yet."""
+    """One division's records under one measure: met, missed, and not measured yet; and, of the
+    not measured, how the 首页 rule judges them today (meeting it so far, at risk, already
+    failing; the rest it does not count). The 首页 tally and the indicator are two readings of
+    the same records: the indicator's met and missed are the 首页's met and missed among the
+    records it measures."""
 
     met: int = 0
     missed: int = 0
     pending: int = 0
+    early_met: int = 0
+    at_risk: int = 0
+    early_missed: int = 0
 
     @property
     def count(self) -> Count:
         return Count(self.met + self.missed, self.met)
 
+    @property
+    def verdicts(self) -> tuple[int, int, int]:
+        """(met, at risk, missed) as the 首页 rule counts them."""
+        return self.met + self.early_met, self.at_risk, self.missed + self.early_missed
+
     def __add__(self, other: Tally) -> Tally:
-        return Tally(self.met + other.met, self.missed + other.missed, self.pending + other.pending)
+        return Tally(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+
+def scope_tally(tallies: dict[int, Tally], division_id: int | None) -> Tally:
+    """The bureau's tally (every division's summed) or one division's."""
+    if division_id is not None:
+        return tallies.get(division_id, Tally())
+    return sum(tallies.values(), Tally())
+
+
+_EARLY = {Verdict.MET: 3, Verdict.AT_RISK: 4, Verdict.MISSED: 5}
 
 
 class _Tallies:
-    """Accumulates outcomes per division."""
+    """Accumulates outcomes per division; a pending outcome with the 首页's verdict of today."""
 
     def __init__(self) -> None:
-        self.by: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        self.by: dict[int, list[int]] = defaultdict(lambda: [0] * 6)
 
-    def add(self, division_id: int, outcome: str, n: int = 1) -> None:
-        self.by[division_id][("met", "missed", "pending").index(outcome)] += n
+    def add(self, division_id: int, outcome: str, n: int = 1, today: Verdict | None = None) -> None:
+        counts = self.by[division_id]
+        counts[("met", "missed", "pending").index(outcome)] += n
+        if outcome == "pending" and today in _EARLY:
+            counts[_EARLY[today]] += n
 
     def done(self) -> dict[int, Tally]:
         return {d: Tally(*v) for d, v in self.by.items()}
@@ -108,9 +133,9 @@ def item_groups(
     session: Session, ctx: MeasureContext
 ) -> list[tuple[int, str | None, bool, bool, int]]:
     """(division, deadline state on the evaluation day, deadline passed, portal listed, count)
-    of the period's 主动公开 items: the 首页's deadline rule as SQL, grouped."""
+    of the period's 主动公开 items: the ledger's deadline rule as SQL, grouped."""
     item = DisclosureItem
-    state = state_expression(Today(ctx.as_of, None)).label("state")
+    state = state_expression(today_bounds(ctx.calendar, ctx.as_of)).label("state")
     passed = case((and_(item.deadline.is_not(None), item.deadline < ctx.as_of), 1), else_=0)
     portal = case((item.channels.op("&")(PORTAL_BIT) != 0, 1), else_=0)
     stmt = (
@@ -127,19 +152,40 @@ def item_groups(
     return [(d, s, bool(p), bool(w), n) for d, s, p, w, n in session.execute(stmt)]
 
 
-def measure_items(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
-    on_time, late = DeadlineState.ON_TIME.value, DeadlineState.LATE.value
+# How the 首页 judges an item not measured yet, by its deadline state (SPEC §5, §12): published
+# on time or still before its last 3 working days meets the rule so far.
+_ITEM_TODAY = {
+    DeadlineState.ON_TIME.value: Verdict.MET,
+    DeadlineState.PENDING.value: Verdict.MET,
+    DeadlineState.DUE_SOON.value: Verdict.AT_RISK,
+    DeadlineState.UNKNOWN.value: Verdict.AT_RISK,
+    DeadlineState.LATE.value: Verdict.MISSED,
+    DeadlineState.OVERDUE.value: Verdict.MISSED,
+}
+_PUBLISHED = (DeadlineState.ON_TIME.value, DeadlineState.LATE.value)
+
+
+def item_tallies(
+    groups: Iterable[tuple[int, str | None, bool, bool, int]],
+) -> dict[str, dict[int, Tally]]:
+    """ZD1 (20 working days) and ZD2 (门户网站) of :func:`item_groups`: an item is measured once
+    its deadline has passed (ZD1) or once published (ZD2); the 首页 counts the others too."""
+    on_time, unknown = DeadlineState.ON_TIME.value, DeadlineState.UNKNOWN.value
     deadline, portal = _Tallies(), _Tallies()
-    for division_id, state, passed, portal_listed, n in item_groups(session, ctx):
-        if state == DeadlineState.UNKNOWN.value:
-            deadline.add(division_id, "pending", n)
-        elif passed:
+    for division_id, state, passed, portal_listed, n in groups:
+        if passed and state != unknown:
             deadline.add(division_id, "met" if state == on_time else "missed", n)
         else:
-            deadline.add(division_id, "pending", n)
-        if state in (on_time, late):
+            deadline.add(division_id, "pending", n, _ITEM_TODAY.get(state or unknown))
+        if state in _PUBLISHED:
             portal.add(division_id, "met" if portal_listed else "missed", n)
+        else:
+            portal.add(division_id, "pending", n, Verdict.MET if portal_listed else Verdict.MISSED)
     return {"ZD1": deadline.done(), "ZD2": portal.done()}
+
+
+def measure_items(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
+    return item_tallies(item_groups(session, ctx))
 
 
 # --- 规范性文件 (ZD3, JD1) -----------------------------------------------------------------------

@@ -1,0 +1,52 @@
+"""The 首页 rules and the evaluation indicators resting on them read one grouped measure: for the
+same scope and day, the records an indicator measures are judged alike on 首页 (its met among the
+首页's met, its missed among the 首页's missed), and a changed record moves both."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from test_compliance_service import NOW, TODAY, bureau, item, tallies  # noqa: F401
+
+from gongkai_desktop.domain.evaluation import Period
+from gongkai_desktop.services.compliance import ComplianceService
+from gongkai_desktop.services.evaluation import EvaluationService
+from gongkai_desktop.services.ledger import ItemQuery, LedgerService
+
+
+def both(app_ctx, admin, division_id, code, rule_id, today=TODAY, now=NOW):  # type: ignore[no-untyped-def]
+    """(measured, met) of the indicator for the division, and the (met, at risk, missed) of the
+    首页 rule for the same division and day; checks that the measured records agree."""
+    result = EvaluationService(app_ctx.db, admin).evaluate(Period(today.year), today)
+    division = next(d for d in result.divisions if d.division_id == division_id)
+    count = next(s.count for s in division.scores if s.indicator.code == code)
+    dashboard = ComplianceService(app_ctx.db, admin).dashboard(today.year, division_id, today, now)
+    met, at_risk, missed = tallies(dashboard)[rule_id]
+    assert count.met <= met and count.measured - count.met <= missed, (count, met, missed)
+    return (count.measured, count.met), (met, at_risk, missed)
+
+
+def test_zd1_and_the_20_working_day_rule_agree(app_ctx, admin, bureau):  # noqa: F811
+    """Of 开发指导处's four items, three are past their deadline (one on time): ZD1 3/1; the
+    首页 also counts the one still before its deadline as met; publishing it late moves both."""
+    kf = bureau["kf"]
+    assert both(app_ctx, admin, kf, "ZD1", "proactive_20_workdays") == ((3, 1), (2, 0, 2))
+    ledger = LedgerService(app_ctx.db, admin)
+    on_time = next(r for r in ledger.list_items(ItemQuery(), None, 50) if r.title == "按时公开")
+    ledger.update_item(
+        on_time.id, on_time.version, kf, item("按时公开", date(2021, 3, 1), date(2021, 6, 1))
+    )
+    assert both(app_ctx, admin, kf, "ZD1", "proactive_20_workdays") == ((3, 0), (1, 0, 3))
+
+
+def test_zd2_and_the_portal_rule_agree(app_ctx, admin, bureau):  # noqa: F811
+    """ZD2 measures the two published items (both list the portal); the 首页 also counts the
+    unpublished ones by their planned channels; publishing the one without the portal moves
+    it from not measured to missed, and the 首页 still counts it missed."""
+    kf = bureau["kf"]
+    assert both(app_ctx, admin, kf, "ZD2", "portal_channel") == ((2, 2), (3, 0, 1))
+    ledger = LedgerService(app_ctx.db, admin)
+    row = next(r for r in ledger.list_items(ItemQuery(), None, 50) if r.title == "无门户网站")
+    fields = item("无门户网站", date(2021, 7, 19), date(2021, 7, 20), channels=("微博",))
+    ledger.update_item(row.id, row.version, kf, fields)
+    assert both(app_ctx, admin, kf, "ZD2", "portal_channel") == ((3, 2), (3, 0, 1))
