@@ -44,7 +44,13 @@ from .interpretations import InterpretationQuery, InterpretationService
 from .ledger import ItemQuery, LedgerService
 from .ledger_catalogue import RepostService
 from .measures import context as measure_context
-from .measures import item_groups, item_tallies, request_state_groups, scope_tally
+from .measures import (
+    item_groups,
+    item_tallies,
+    measure_interpretations,
+    request_state_groups,
+    scope_tally,
+)
 from .plan import PlanService
 from .requests import RequestService, year_filter
 
@@ -129,7 +135,7 @@ class ComplianceService(Service):
         tallies = [
             *self._items(ledger, ctx, scope, bounds, calendar, attention),
             self._reposts(year, scope, now, attention),
-            self._interpretations(year, scope, today, attention),
+            self._interpretations(ctx, scope, attention),
             *self._consultations(year, scope, today),
             *self._requests(year, scope, today, attention),
             *self._engagement(year, scope, today, now, calendar, attention),
@@ -218,38 +224,32 @@ class ComplianceService(Service):
         )
 
     # --- 政策解读 ---
-    def _interpretations(self, year, scope, today, attention) -> RuleTally:  # type: ignore[no-untyped-def]
+    def _interpretations(self, ctx, scope, attention) -> RuleTally:  # type: ignore[no-untyped-def]
+        """同步解读: the JD2 tally of the scope; the unpublished ones out of sync are to-dos."""
+        with self.db.read() as session:
+            tally = scope_tally(measure_interpretations(session, ctx)["JD2"], scope)
         service = InterpretationService(self.db, self.actor)
-        rows = service.list_interpretations(
-            InterpretationQuery(year=year, division_id=scope), today=today
-        )
-        met = at_risk = missed = 0
-        for r in rows:
-            if r.sync_problems:
-                missed += 1
-                if r.status is not InterpretationStatus.PUBLISHED:
-                    attention.append(
-                        AttentionRow(
-                            "interpretations",
-                            "政策解读",
-                            r.title,
-                            r.division_name,
-                            "文件已发布、解读未发布" if r.document_published_on else "审签不同步",
-                            r.document_published_on,
-                            None,
-                            r.id,
-                        )
+        for status in (InterpretationStatus.APPROVED, InterpretationStatus.DRAFT):
+            query = InterpretationQuery(
+                year=ctx.period.year, division_id=scope, status=status, out_of_sync=True
+            )
+            for r in service.list_interpretations(query, today=ctx.as_of):
+                attention.append(
+                    AttentionRow(
+                        "interpretations",
+                        "政策解读",
+                        r.title,
+                        r.division_name,
+                        "文件已发布、解读未发布" if r.document_published_on else "审签不同步",
+                        r.document_published_on,
+                        None,
+                        r.id,
                     )
-            elif r.status is InterpretationStatus.PUBLISHED:
-                met += 1
-            elif r.document_approved_on is not None or r.document_published_on is not None:
-                at_risk += 1  # the document is under way; its interpretation is not out yet
+                )
         return _tally(
             "interpretation_in_sync",
-            met,
-            at_risk,
-            missed,
-            f"{year}年的政策解读 {len(rows)} 篇",
+            *tally.verdicts,
+            f"{ctx.period.year}年的政策解读 {tally.met + tally.missed + tally.pending} 篇",
         )
 
     # --- 决策与征求意见 ---

@@ -300,7 +300,9 @@ def measure_interpretations(session: Session, ctx: MeasureContext) -> dict[str, 
             document_published_on=doc_published,
             published_on=published,
         )
-        sync.add(division_id, sync_outcome(fields, ctx), n)
+        # Not yet measured: at risk on 首页 once the document is under way.
+        under_way = doc_approved is not None or doc_published is not None
+        sync.add(division_id, sync_outcome(fields, ctx), n, Verdict.AT_RISK if under_way else None)
         forms.add(division_id, "met", int(n_diverse or 0))
         forms.add(division_id, "missed", n - int(n_diverse or 0))
     return {"JD2": sync.done(), "JD3": forms.done()}

@@ -4,6 +4,7 @@ same scope and day, the records an indicator measures are judged alike on 首页
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from test_compliance_service import NOW, TODAY, bureau, item, tallies  # noqa: F401
@@ -50,3 +51,24 @@ def test_zd2_and_the_portal_rule_agree(app_ctx, admin, bureau):  # noqa: F811
     fields = item("无门户网站", date(2021, 7, 19), date(2021, 7, 20), channels=("微博",))
     ledger.update_item(row.id, row.version, kf, fields)
     assert both(app_ctx, admin, kf, "ZD2", "portal_channel") == ((3, 2), (3, 0, 1))
+
+
+def test_jd2_and_the_sync_rule_agree(app_ctx, admin, bureau):  # noqa: F811
+    """JD2 measures 开发指导处's published or out-of-sync interpretations (1 of 2 in sync); one
+    approved with its document but not yet out is not measured and is at risk on 首页; once
+    published with its document it is met in both."""
+    from gongkai_desktop.domain.interpretation import InterpretationFields
+    from gongkai_desktop.services.interpretations import InterpretationService
+
+    kf = bureau["kf"]
+    service = InterpretationService(app_ctx.db, admin)
+    fields = InterpretationFields(
+        "《丙》政策解读", "丙", document_approved_on=date(2021, 7, 1), approved_on=date(2021, 7, 1)
+    )
+    made = service.create(kf, fields)
+    assert both(app_ctx, admin, kf, "JD2", "interpretation_in_sync") == ((2, 1), (1, 1, 1))
+    published = replace(
+        fields, document_published_on=date(2021, 7, 5), published_on=date(2021, 7, 5)
+    )
+    service.update(made.row.id, made.row.version, published)
+    assert both(app_ctx, admin, kf, "JD2", "interpretation_in_sync") == ((3, 2), (2, 0, 1))
