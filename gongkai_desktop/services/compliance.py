@@ -43,14 +43,15 @@ from .engagement import EngagementService, period_counts
 from .interpretations import InterpretationQuery, InterpretationService
 from .ledger import ItemQuery, LedgerService
 from .ledger_catalogue import RepostService
-from .measures import context as measure_context
 from .measures import (
+    consultation_groups,
     item_groups,
     item_tallies,
     measure_interpretations,
     request_state_groups,
     scope_tally,
 )
+from .measures import context as measure_context
 from .plan import PlanService
 from .requests import RequestService, year_filter
 
@@ -136,7 +137,7 @@ class ComplianceService(Service):
             *self._items(ledger, ctx, scope, bounds, calendar, attention),
             self._reposts(year, scope, now, attention),
             self._interpretations(ctx, scope, attention),
-            *self._consultations(year, scope, today),
+            *self._consultations(ctx, scope),
             *self._requests(year, scope, today, attention),
             *self._engagement(year, scope, today, now, calendar, attention),
         ]
@@ -253,28 +254,31 @@ class ComplianceService(Service):
         )
 
     # --- 决策与征求意见 ---
-    def _consultations(self, year, scope, today):  # type: ignore[no-untyped-def]
-        from .decisions import DecisionQuery, DecisionService
-
-        checks = DecisionService(self.db, self.actor).consultation_checks(
-            DecisionQuery(year=year, division_id=scope), today
-        )
-        tallies = []
-        for rule_id, verdict_of in (
-            ("consultation_period", lambda c: c.period),
-            ("consultation_result_published", lambda c: c.result),
-        ):
-            verdicts = [verdict_of(c) for c in checks]
-            tallies.append(
-                _tally(
-                    rule_id,
-                    verdicts.count(Verdict.MET),
-                    verdicts.count(Verdict.AT_RISK),
-                    verdicts.count(Verdict.MISSED),
-                    f"{year}年决策事项的征求意见 {len(checks)} 次",
-                )
+    def _consultations(self, ctx, scope):  # type: ignore[no-untyped-def]
+        """The period and adoption-result rules over the consultations that ended in the year:
+        the groups JC1 counts."""
+        with self.db.read() as session:
+            groups = consultation_groups(session, ctx)
+        period: Counter[Verdict] = Counter()
+        result: Counter[Verdict] = Counter()
+        for g, n in groups.items():
+            if scope is None or g.division_id == scope:
+                period[g.period] += n
+                result[g.result] += n
+        held = period.total()
+        return [
+            _tally(
+                rule_id,
+                verdicts[Verdict.MET],
+                verdicts[Verdict.AT_RISK],
+                verdicts[Verdict.MISSED],
+                f"{ctx.period.year}年截止的征求意见 {held} 次",
             )
-        return tallies
+            for rule_id, verdicts in (
+                ("consultation_period", period),
+                ("consultation_result_published", result),
+            )
+        ]
 
     # --- 依申请公开 ---
     def _requests(self, year, scope, today, attention):  # type: ignore[no-untyped-def]

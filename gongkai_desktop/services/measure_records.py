@@ -294,11 +294,15 @@ def _requests(
 def _consultations(
     session: Session, ctx: MeasureContext, division_id: int, method: str
 ) -> list[RecordRef]:
+    from .decisions import consultation_fields, decision_fields
+
     judge = consultation_judge(session, ctx)
     out: list[RecordRef] = []
     stmt = consultations_stmt(ctx).where(Decision.division_id == division_id)
     for decision, consultation in session.execute(stmt.order_by(Consultation.ended_on)):
-        outcome, period, result = judge(decision, consultation)
+        outcome, period, result = judge(
+            decision_fields(decision), consultation_fields(consultation)
+        )
         note = f"征求期限：{period.label}；采纳情况公开：{result.label}"
         done = consultation.result_published_on is not None
         out.append(

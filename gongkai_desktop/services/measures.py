@@ -28,6 +28,7 @@ from ..db.models import Division
 from ..db.plan_models import PlanAssignment, PlanTask, TaskReport
 from ..db.request_models import DisclosureCase, DisclosureRequest
 from ..domain.compliance import Verdict
+from ..domain.decisions import ConsultationFields, DecisionFields
 from ..domain.disclosure import (
     PORTAL_BIT,
     PROACTIVE_WORKING_DAYS,
@@ -431,23 +432,18 @@ def corrected_cases(session: Session, ctx: MeasureContext) -> dict[int, int]:
 
 # --- 征求意见 (JC1) ------------------------------------------------------------------------------
 def consultation_judge(session: Session, ctx: MeasureContext) -> Any:
-    """A function giving (outcome, period verdict, result verdict) of a decision's consultation
-    by the period and adoption-result rules of the decisions page."""
-    from .decisions import (
-        _period_verdict,
-        _result_verdict,
-        _RuleContext,
-        consultation_fields,
-        decision_fields,
-        read_rules,
-    )
+    """A function giving (outcome, period verdict, result verdict) of a consultation, from its
+    decision's and its own fields, by the period and adoption-result rules of the decisions
+    page."""
+    from .decisions import _period_verdict, _result_verdict, _RuleContext, read_rules
 
     rules = _RuleContext(ctx.calendar, read_rules(session), ctx.as_of)
 
-    def judge(decision: Decision, consultation: Consultation) -> tuple[str, Verdict, Verdict]:
-        d_fields, c_fields = decision_fields(decision), consultation_fields(consultation)
-        period = _period_verdict(d_fields, c_fields, rules)
-        result = _result_verdict(c_fields, rules)
+    def judge(
+        decision: DecisionFields, consultation: ConsultationFields
+    ) -> tuple[str, Verdict, Verdict]:
+        period = _period_verdict(decision, consultation, rules)
+        result = _result_verdict(consultation, rules)
         if Verdict.MISSED in (period, result):
             return "missed", period, result
         if result is Verdict.MET and period in (Verdict.MET, Verdict.NOT_APPLICABLE):
@@ -470,12 +466,70 @@ def consultations_stmt(ctx: MeasureContext) -> Any:
     )
 
 
+class ConsultationGroup(NamedTuple):
+    """Consultations alike under the period and adoption-result rules: their division, their
+    JC1 outcome and the verdict of each 首页 rule on the day."""
+
+    division_id: int
+    outcome: str
+    period: Verdict
+    result: Verdict
+
+
+def consultation_groups(session: Session, ctx: MeasureContext) -> Counter[ConsultationGroup]:
+    """How many of the period's consultations fall in each :class:`ConsultationGroup`: one query
+    grouped by every column the two rules read, each group judged once."""
+    from .decisions import _channels
+
+    d, c = Decision, Consultation
+    keys = (
+        d.division_id,
+        d.decision_type,
+        d.rule_level,
+        d.market_related,
+        c.started_on,
+        c.ended_on,
+        c.channels,
+        c.result_published_on,
+    )
+    stmt = (
+        select(*keys, func.count())
+        .select_from(d)
+        .join(c, c.decision_id == d.id)
+        .where(d.deleted_at.is_(None), c.deleted_at.is_(None), ctx.within(c.ended_on))
+        .group_by(*keys)
+    )
+    judge = consultation_judge(session, ctx)
+    out: Counter[ConsultationGroup] = Counter()
+    for (
+        division_id,
+        kind,
+        rule_level,
+        market,
+        started,
+        ended,
+        channels,
+        result,
+        n,
+    ) in session.execute(stmt):
+        decision = DecisionFields(
+            "", kind, rule_level=bool(rule_level), market_related=bool(market)
+        )
+        consultation = ConsultationFields(
+            started,
+            ended,
+            channels=tuple(ch.value for ch in _channels(channels)),
+            result_published_on=result,
+        )
+        out[ConsultationGroup(division_id, *judge(decision, consultation))] += n
+    return out
+
+
 def measure_consultations(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
     """JC1 over the consultations ended in the period."""
-    judge = consultation_judge(session, ctx)
     out = _Tallies()
-    for decision, consultation in session.execute(consultations_stmt(ctx)):
-        out.add(decision.division_id, judge(decision, consultation)[0])
+    for g, n in consultation_groups(session, ctx).items():
+        out.add(g.division_id, g.outcome, n)
     return {"JC1": out.done()}
 
 

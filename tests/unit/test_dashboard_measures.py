@@ -72,3 +72,43 @@ def test_jd2_and_the_sync_rule_agree(app_ctx, admin, bureau):  # noqa: F811
     )
     service.update(made.row.id, made.row.version, published)
     assert both(app_ctx, admin, kf, "JD2", "interpretation_in_sync") == ((3, 2), (2, 0, 1))
+
+
+def test_jc1_and_the_consultation_rules_agree(app_ctx, admin, bureau):  # noqa: F811
+    """Of three consultations that ended in 2021, JC1 measures the one meeting both rules and
+    the one missing both; the third, ended 16 July with its result not yet out, is not measured
+    and its result is at risk on 首页; publishing the result meets JC1 and the result rule."""
+    from gongkai_desktop.domain.decisions import ConsultationFields, DecisionFields, DecisionType
+    from gongkai_desktop.services.decisions import DecisionService
+
+    kf = bureau["kf"]
+    service = DecisionService(app_ctx.db, admin)
+    for title, fields in (
+        (
+            "甲",
+            ConsultationFields(
+                date(2021, 3, 1),
+                date(2021, 3, 12),
+                received=3,
+                adopted=3,
+                result_published_on=date(2021, 3, 19),
+            ),
+        ),
+        ("乙", ConsultationFields(date(2021, 4, 1), date(2021, 4, 2))),
+        ("丙", ConsultationFields(date(2021, 7, 5), date(2021, 7, 16))),
+    ):
+        decision = service.create(
+            kf, DecisionFields(f"{title} 规范性文件", DecisionType.NORMATIVE.value)
+        )
+        last = service.create_consultation(decision.row.id, fields)
+
+    def counts():  # type: ignore[no-untyped-def]
+        jc1, period = both(app_ctx, admin, kf, "JC1", "consultation_period")
+        dashboard = ComplianceService(app_ctx.db, admin).dashboard(2021, kf, TODAY, NOW)
+        return jc1, period, tallies(dashboard)["consultation_result_published"]
+
+    assert counts() == ((2, 1), (2, 0, 1), (1, 1, 1))
+    service.update_consultation(
+        last.id, last.version, replace(last.fields, result_published_on=date(2021, 7, 19))
+    )
+    assert counts() == ((3, 2), (2, 0, 1), (2, 0, 1))
