@@ -48,6 +48,7 @@ from .measures import (
     item_groups,
     item_tallies,
     measure_interpretations,
+    opinion_tallies,
     request_state_groups,
     scope_tally,
 )
@@ -125,7 +126,7 @@ class ComplianceService(Service):
         scope = self.scope_division(division_id)
         with self.db.read() as session:
             names = division_names(session)
-            ctx = measure_context(session, Period(year), today)
+            ctx = measure_context(session, Period(year), today, now)
         problems: list[str] = []
         ledger = LedgerService(self.db, self.actor)
         calendar = ledger.calendar()
@@ -139,7 +140,7 @@ class ComplianceService(Service):
             self._interpretations(ctx, scope, attention),
             *self._consultations(ctx, scope),
             *self._requests(year, scope, today, attention),
-            *self._engagement(year, scope, today, now, calendar, attention),
+            *self._engagement(ctx, scope, now, calendar, attention),
         ]
         plan_tally, quarters = self._plan(year, scope, today, calendar, attention, problems)
         tallies.append(plan_tally)
@@ -331,11 +332,13 @@ class ComplianceService(Service):
         return answered, notice
 
     # --- 新闻发布与回应 ---
-    def _engagement(self, year, scope, today, now, calendar, attention):  # type: ignore[no-untyped-def]
+    def _engagement(self, ctx, scope, now, calendar, attention):  # type: ignore[no-untyped-def]
         """The bureau's press conference, report-hearing and training rules (the bureau's,
-        whatever the scope), and the hour limits of the scope's 舆情 first seen in the year."""
+        whatever the scope), and the hour limits of the scope's 舆情 first seen in the year (the
+        48-hour one as HY1 counts them)."""
+        year, today = ctx.period.year, ctx.as_of
         service = EngagementService(self.db, self.actor)
-        ev = service.evaluate(year, scope, today, now)
+        ev = service.evaluate(year, scope, today, now, emergencies_only=True)
 
         def not_met(rule_id: str) -> list[str]:
             return [
@@ -368,8 +371,16 @@ class ComplianceService(Service):
             *period_counts((ev.principal,)),
             f"主要负责同志出席 {ev.principal.count} 次",
         )
-        hour_tallies = []
-        for rule_id in (RULE_RESPONSE_48H, RULE_AUTHORITATIVE_5H, RULE_CONFERENCE_24H):
+        with self.db.read() as session:
+            response = scope_tally(opinion_tallies(session, ctx), scope)
+        hour_tallies = [
+            _tally(
+                RULE_RESPONSE_48H,
+                *response.verdicts,
+                f"{year}年发现的政务舆情 {response.met + response.missed + response.pending} 条",
+            )
+        ]
+        for rule_id in (RULE_AUTHORITATIVE_5H, RULE_CONFERENCE_24H):
             checks = ev.checks(rule_id)
             verdicts = [c.verdict for _o, c in checks]
             hour_tallies.append(
@@ -378,9 +389,7 @@ class ComplianceService(Service):
                     verdicts.count(Verdict.MET),
                     verdicts.count(Verdict.AT_RISK),
                     verdicts.count(Verdict.MISSED),
-                    f"{year}年发现的政务舆情 {len(ev.opinions)} 条"
-                    if rule_id == RULE_RESPONSE_48H
-                    else f"重大、特别重大突发事件舆情 {len(checks)} 条",
+                    f"重大、特别重大突发事件舆情 {len(checks)} 条",
                 )
             )
         hearing = _tally(

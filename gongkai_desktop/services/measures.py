@@ -111,21 +111,35 @@ class MeasureContext:
     tolerance: int = 0
     due_workdays: int = 5
     problems: list[str] = field(default_factory=list)
+    moment: datetime | None = None  # the hour limits' "now"; None: the end of ``as_of``
 
     @property
     def end_of_day(self) -> datetime:
         return datetime.combine(self.as_of, time.max)
 
+    @property
+    def now(self) -> datetime:
+        """The moment the hour limits are judged at: the end of the evaluation day, or the
+        present moment on 首页 (a limit running out later today is not missed yet)."""
+        return self.moment or self.end_of_day
+
     def within(self, column: Any) -> Any:
         return and_(column >= self.period.start, column <= self.period.end)
 
 
-def context(session: Session, period: Period, as_of: date) -> MeasureContext:
+def context(
+    session: Session, period: Period, as_of: date, moment: datetime | None = None
+) -> MeasureContext:
     from .interpretations import read_tolerance
     from .plan import _due_workdays
 
     return MeasureContext(
-        period, as_of, load_calendar(session), read_tolerance(session), _due_workdays(session)
+        period,
+        as_of,
+        load_calendar(session),
+        read_tolerance(session),
+        _due_workdays(session),
+        moment=moment,
     )
 
 
@@ -314,17 +328,17 @@ def response_check(
     seen: datetime, responded: datetime | None, ctx: MeasureContext
 ) -> tuple[str, HourCheck]:
     """The outcome of a 舆情 under the 48-hour response rule on the evaluation day."""
-    done = responded if responded is not None and responded <= ctx.end_of_day else None
-    check = HourCheck(RULE_RESPONSE_48H, "回应", RESPONSE_HOURS, seen, done, ctx.end_of_day)
+    done = responded if responded is not None and responded <= ctx.now else None
+    check = HourCheck(RULE_RESPONSE_48H, "回应", RESPONSE_HOURS, seen, done, ctx.now)
     return _OUTCOMES.get(check.verdict, "pending"), check
 
 
 _OUTCOMES = {Verdict.MET: "met", Verdict.MISSED: "missed"}
 
 
-def measure_responses(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
-    """舆情 by the 48-hour response rule; 网民留言 answered by the evaluation day (one still
-    unanswered when the period is over is missed)."""
+def opinion_tallies(session: Session, ctx: MeasureContext) -> dict[int, Tally]:
+    """The period's 舆情 by the 48-hour response rule, grouped by the two moments it reads; one
+    still within its 48 hours is not measured yet and is at risk on 首页."""
     o = PublicOpinion
     start = datetime.combine(ctx.period.start, time.min)
     end = datetime.combine(ctx.period.end, time.max)
@@ -335,7 +349,18 @@ def measure_responses(session: Session, ctx: MeasureContext) -> dict[str, dict[i
         .group_by(o.division_id, o.first_seen_at, o.responded_at)
     )
     for division_id, seen, responded, n in session.execute(stmt):
-        out.add(division_id, response_check(seen, responded, ctx)[0], n)
+        out.add(division_id, response_check(seen, responded, ctx)[0], n, Verdict.AT_RISK)
+    return out.done()
+
+
+def measure_responses(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
+    """舆情 by the 48-hour response rule; 网民留言 answered by the evaluation day (one still
+    unanswered when the period is over is missed)."""
+    out = _Tallies()
+    for division_id, tally in opinion_tallies(session, ctx).items():
+        out.add(division_id, "met", tally.met)
+        out.add(division_id, "missed", tally.missed)
+        out.add(division_id, "pending", tally.pending)
     m = PublicInteraction
     answered = and_(m.answered_on.is_not(None), m.answered_on <= ctx.as_of)
     stmt2 = (

@@ -112,3 +112,31 @@ def test_jc1_and_the_consultation_rules_agree(app_ctx, admin, bureau):  # noqa: 
         last.id, last.version, replace(last.fields, result_published_on=date(2021, 7, 19))
     )
     assert counts() == ((3, 2), (2, 0, 1), (2, 0, 1))
+
+
+def test_hy1_and_the_48_hour_rule_agree(app_ctx, admin, bureau):  # noqa: F811
+    """Of 开发指导处's three 舆情, HY1 measures the one answered in time and the one answered
+    late; the one seen yesterday evening is not measured and at risk on 首页; answering it
+    within the 48 hours meets both."""
+    from datetime import datetime, timedelta
+
+    from gongkai_desktop.domain.engagement import EngagementKind
+    from gongkai_desktop.services.engagement import EngagementService
+
+    kf = bureau["kf"]
+    service = EngagementService(app_ctx.db, admin)
+    opinion = {"source": "微博", "level": "ordinary", "response_channel": "门户网站"}
+    seen = datetime(2021, 7, 1, 9, 0)
+    for subject, first_seen, responded in (
+        ("按时回应", seen, seen + timedelta(hours=20)),
+        ("超时回应", seen, seen + timedelta(hours=60)),
+        ("尚在时限内", datetime(2021, 7, 19, 18, 0), None),
+    ):
+        values = {**opinion, "subject": subject, "first_seen_at": first_seen}
+        last = service.create(
+            EngagementKind.PUBLIC_OPINION, {**values, "responded_at": responded}, kf
+        )
+    assert both(app_ctx, admin, kf, "HY1", "opinion_response_48_hours") == ((2, 1), (1, 1, 1))
+    answered = {**values, "responded_at": datetime(2021, 7, 20, 10, 0)}
+    service.update(EngagementKind.PUBLIC_OPINION, last.id, last.version, answered, kf)
+    assert both(app_ctx, admin, kf, "HY1", "opinion_response_48_hours") == ((3, 2), (2, 0, 1))
