@@ -53,13 +53,13 @@ from .measures import (
     scope_tally,
 )
 from .measures import context as measure_context
+from .measures_plan import REPORT_SOON_DAYS, report_groups, rule_verdict
 from .plan import PlanService
 from .requests import RequestService, year_filter
 
 log = logging.getLogger(__name__)
 
 ATTENTION_LIMIT = 50  # rows per kind in the to-do list
-REPORT_SOON_DAYS = 7  # a quarterly report due within this many days is at risk
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ class ComplianceService(Service):
             *self._requests(year, scope, today, attention),
             *self._engagement(ctx, scope, now, calendar, attention),
         ]
-        plan_tally, quarters = self._plan(year, scope, today, calendar, attention, problems)
+        plan_tally, quarters = self._plan(ctx, scope, calendar, attention, problems)
         tallies.append(plan_tally)
         tallies.append(self._annual_report(year, today))
         order = {rule.id: i for i, rule in enumerate(RULES)}
@@ -425,32 +425,33 @@ class ComplianceService(Service):
         return (quarterly, deputy, principal, *hour_tallies, hearing, training)
 
     # --- 年度任务 ---
-    def _plan(self, year, scope, today, calendar, attention, problems):  # type: ignore[no-untyped-def]
+    def _plan(self, ctx, scope, calendar, attention, problems):  # type: ignore[no-untyped-def]
+        """The quarterly-report rule and each quarter's progress from the groups RW1 and RW2
+        count; the reports to act on listed from the plan's overview."""
+        year, today = ctx.period.year, ctx.as_of
+        with self.db.read() as session:
+            due_dates, groups = report_groups(session, ctx)
+        counts = {q: dict.fromkeys(ReportState, 0) for q in QUARTERS}
+        verdicts: Counter[Verdict | None] = Counter()
+        for g, n in groups.items():
+            if scope is None or g.division_id == scope:
+                counts[g.quarter][g.state] += n
+                verdicts[rule_verdict(g, due_dates.get(g.quarter), today)] += n
         overview = PlanService(self.db, self.actor).overview(year, today)
         if overview.calendar_problem:
             problems.append(overview.calendar_problem)
-        counts = {q: dict.fromkeys(ReportState, 0) for q in QUARTERS}
-        met = at_risk = missed = 0
         for task in overview.tasks:
             for a in task.assignments:
                 if scope is not None and a.division_id != scope:
                     continue
                 for q in QUARTERS:
                     state = a.state(q)
-                    counts[q][state] += 1
-                    report = a.report(q)
                     due = overview.due_dates.get(q)
                     due_soon = (
                         state is ReportState.PENDING
                         and due is not None
                         and (due - today).days <= REPORT_SOON_DAYS
                     )
-                    if state is ReportState.OVERDUE or (report is not None and report.late):
-                        missed += 1
-                    elif state in (ReportState.PASSED, ReportState.SUBMITTED):
-                        met += 1
-                    elif state is ReportState.RECTIFY or due_soon:
-                        at_risk += 1
                     if state in (ReportState.OVERDUE, ReportState.RECTIFY) or due_soon:
                         # A report to rectify is late by its review, not by the quarter's date.
                         days = (
@@ -470,14 +471,14 @@ class ComplianceService(Service):
                             )
                         )
         quarters = tuple(
-            QuarterProgress(q, overview.due_dates.get(q), {s: n for s, n in counts[q].items() if n})
+            QuarterProgress(q, due_dates.get(q), {s: n for s, n in counts[q].items() if n})
             for q in QUARTERS
         )
         tally = _tally(
             "quarterly_task_reports",
-            met,
-            at_risk,
-            missed,
+            verdicts[Verdict.MET],
+            verdicts[Verdict.AT_RISK],
+            verdicts[Verdict.MISSED],
             f"{year}年应报送的季度进展（任务×处室×季度）",
         )
         return tally, quarters

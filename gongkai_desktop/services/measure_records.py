@@ -33,12 +33,12 @@ from .measures import (
     consultation_judge,
     consultations_stmt,
     document_outcomes,
-    report_due_dates,
     response_check,
     sync_outcome,
     took_part,
     trainings_stmt,
 )
+from .measures_plan import report_due_dates
 
 RECORD_LIMIT = 500  # rows per indicator in a detail view
 OUTCOME_LABELS = {"met": "达标", "missed": "未达标", "pending": "未计量"}
@@ -375,7 +375,11 @@ def _reports(
     reports: dict[tuple[int, int], Any] = {
         (x.assignment_id, x.quarter): x
         for x in session.scalars(
-            select(r).where(r.deleted_at.is_(None), r.assignment_id.in_([row[0] for row in rows]))
+            select(r).where(
+                r.deleted_at.is_(None),
+                r.submitted_on <= ctx.as_of,  # as counted: sent by the evaluation day
+                r.assignment_id.in_([row[0] for row in rows]),
+            )
         )
     }
     out: list[RecordRef] = []

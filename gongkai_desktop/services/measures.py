@@ -25,7 +25,6 @@ from ..db.engagement_models import PressConference, PublicInteraction, PublicOpi
 from ..db.interpretation_models import Interpretation
 from ..db.ledger_models import DisclosureItem, NormativeDocument
 from ..db.models import Division
-from ..db.plan_models import PlanAssignment, PlanTask, TaskReport
 from ..db.request_models import DisclosureCase, DisclosureRequest
 from ..domain.compliance import Verdict
 from ..domain.decisions import ConsultationFields, DecisionFields
@@ -39,7 +38,6 @@ from ..domain.engagement import RESPONSE_HOURS, RULE_RESPONSE_48H, HourCheck, Me
 from ..domain.evaluation import Count, Period
 from ..domain.interpretation import InterpretationFields, InterpretationForm, sync_problems
 from ..domain.labels import GROUP_WORDS_ALL, GROUP_WORDS_BUSINESS, DivisionKind
-from ..domain.plan import ReviewResult, report_due_date
 from ..domain.request_clock import RequestClock, request_status
 from ..domain.requests import CaseResult, RequestState
 from ..errors import CalendarMissing
@@ -620,66 +618,12 @@ def measure_training(
     return {"PX1": out.done()}
 
 
-# --- 季度进展 (RW1, RW2) -------------------------------------------------------------------------
-def report_due_dates(ctx: MeasureContext) -> dict[int, date]:
-    """The report due day of each quarter of the period (quarters without holiday data are left
-    out, with a problem)."""
-    out: dict[int, date] = {}
-    for q in ctx.period.quarters:
-        try:
-            out[q] = report_due_date(ctx.calendar, ctx.period.year, q, ctx.due_workdays)
-        except CalendarMissing as exc:
-            ctx.problems.append(f"第{q}季度进展的报送期限无法计算：{exc}")
-    return out
-
-
-def measure_reports(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
-    a, t, r = PlanAssignment, PlanTask, TaskReport
-    due_dates = report_due_dates(ctx)
-    live = (a.deleted_at.is_(None), t.deleted_at.is_(None), t.year == ctx.period.year)
-    assignments = dict(
-        session.execute(
-            select(a.division_id, func.count())
-            .join(t, t.id == a.task_id)
-            .where(*live)
-            .group_by(a.division_id)
-        ).all()
-    )
-    on_time, reviews = _Tallies(), _Tallies()
-    expected: Counter[int] = Counter()
-    for q, due in due_dates.items():
-        if due < ctx.as_of:
-            for division_id, n in assignments.items():
-                expected[division_id] += n
-        submitted = and_(r.submitted_on <= due, r.submitted_on <= ctx.as_of)
-        stmt = (
-            select(
-                a.division_id,
-                func.sum(case((submitted, 1), else_=0)),
-                func.sum(case((r.review_result.is_not(None), 1), else_=0)),
-                func.sum(case((r.review_result == ReviewResult.PASS.value, 1), else_=0)),
-            )
-            .select_from(r)
-            .join(a, a.id == r.assignment_id)
-            .join(t, t.id == a.task_id)
-            .where(*live, r.deleted_at.is_(None), r.quarter == q)
-            .group_by(a.division_id)
-        )
-        for division_id, n_on_time, n_reviewed, n_passed in session.execute(stmt):
-            if due < ctx.as_of:
-                on_time.add(division_id, "met", int(n_on_time or 0))
-                expected[division_id] -= int(n_on_time or 0)
-            reviews.add(division_id, "met", int(n_passed or 0))
-            reviews.add(division_id, "missed", int(n_reviewed or 0) - int(n_passed or 0))
-    for division_id, n in expected.items():
-        on_time.add(division_id, "missed", n)
-    return {"RW1": on_time.done(), "RW2": reviews.done()}
-
-
 def measure_all(
     session: Session, ctx: MeasureContext, divisions: dict[int, str]
 ) -> dict[str, dict[int, Tally]]:
     """Every method's tallies for the period, by division."""
+    from .measures_plan import measure_reports
+
     out: dict[str, dict[int, Tally]] = {}
     for measure in (
         measure_reports,
