@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from ..calendar import WorkingCalendar
+from ..db.engagement_models import PressConference, WorkMeeting
 from ..db.request_models import AnnualReport, DisclosureRequest
 from ..domain.compliance import RULES, RULES_BY_ID, RuleTally, Verdict
 from ..domain.disclosure import DeadlineState, RepostState
@@ -30,6 +31,9 @@ from ..domain.engagement import (
     RULE_PRINCIPAL_YEARLY,
     RULE_RESPONSE_48H,
     RULE_TRAINING_YEARLY,
+    period_results,
+    quarters,
+    whole_year,
 )
 from ..domain.evaluation import Period
 from ..domain.interpretation import InterpretationStatus
@@ -44,13 +48,16 @@ from .interpretations import InterpretationQuery, InterpretationService
 from .ledger import ItemQuery, LedgerService
 from .ledger_catalogue import RepostService
 from .measures import (
+    conferences_held,
     consultation_groups,
+    held_days,
     item_groups,
     item_tallies,
     measure_interpretations,
     opinion_tallies,
     request_state_groups,
     scope_tally,
+    trainings_held,
 )
 from .measures import context as measure_context
 from .measures_plan import REPORT_SOON_DAYS, report_groups, rule_verdict
@@ -345,10 +352,14 @@ class ComplianceService(Service):
                 f.text for f in ev.findings if f.rule_id == rule_id and f.verdict is not Verdict.MET
             ]
 
+        with self.db.read() as session:
+            response = scope_tally(opinion_tallies(session, ctx), scope)
+            conferences = held_days(session, PressConference, conferences_held(ctx))
+            trainings = held_days(session, WorkMeeting, trainings_held(ctx))
         quarterly = _tally(
             RULE_CONFERENCE_QUARTERLY,
-            *period_counts(ev.quarters),
-            f"{year}年全局举行新闻发布会 {ev.conferences} 次",
+            *period_counts(period_results(conferences, quarters(year), today)),
+            f"{year}年全局举行新闻发布会 {len(conferences)} 次",
             *not_met(RULE_CONFERENCE_QUARTERLY),
         )
         deputies = [r for _name, results in ev.deputies for r in results]
@@ -371,8 +382,6 @@ class ComplianceService(Service):
             *period_counts((ev.principal,)),
             f"主要负责同志出席 {ev.principal.count} 次",
         )
-        with self.db.read() as session:
-            response = scope_tally(opinion_tallies(session, ctx), scope)
         hour_tallies = [
             _tally(
                 RULE_RESPONSE_48H,
@@ -399,8 +408,8 @@ class ComplianceService(Service):
         )
         training = _tally(
             RULE_TRAINING_YEARLY,
-            *period_counts((ev.training,)),
-            f"{year}年举办培训 {ev.training.count} 次",
+            *period_counts(period_results(trainings, (whole_year(year),), today)),
+            f"{year}年举办培训 {len(trainings)} 次",
         )
         for opinion in service.open_opinions(scope, now)[:ATTENTION_LIMIT]:
             for check in opinion.checks:

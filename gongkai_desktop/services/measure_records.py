@@ -30,6 +30,7 @@ from .measures import (
     CLOCK_COLUMNS,
     MeasureContext,
     _division_ids,
+    conferences_held,
     consultation_judge,
     consultations_stmt,
     document_outcomes,
@@ -320,7 +321,7 @@ def _conferences(
     out: list[RecordRef] = []
     for rid, topic, held, organiser, involved in session.execute(
         select(p.id, p.topic, p.held_on, p.division_id, p.involved_divisions)
-        .where(p.deleted_at.is_(None), ctx.within(p.held_on), p.held_on <= ctx.as_of)
+        .where(conferences_held(ctx))
         .order_by(p.held_on)
     ):
         took_part = division_id == organiser or division_id in _division_ids(involved)

@@ -561,22 +561,29 @@ def _division_ids(text: str) -> set[int]:
     return {int(p) for p in (text or "").replace("，", ",").split(",") if p.strip().isdigit()}
 
 
+def conferences_held(ctx: MeasureContext) -> Any:
+    """The press conferences of the period held by the evaluation day (a planned one has not
+    happened): FB1's and the 首页 conference rules' records."""
+    p = PressConference
+    return and_(p.deleted_at.is_(None), ctx.within(p.held_on), p.held_on <= ctx.as_of)
+
+
+def held_days(session: Session, model: Any, condition: Any) -> list[date]:
+    """The day of each record that ``condition`` finds, counted by day in SQL."""
+    stmt = select(model.held_on, func.count()).where(condition).group_by(model.held_on)
+    return [day for day, n in session.execute(stmt) for _ in range(n)]
+
+
 def measure_conferences(
     session: Session, ctx: MeasureContext, divisions: dict[int, str]
 ) -> dict[str, dict[int, Tally]]:
     p = PressConference
-    stmt = (
-        select(p.division_id, p.involved_divisions)
-        .where(p.deleted_at.is_(None), ctx.within(p.held_on), p.held_on <= ctx.as_of)
-        .distinct()
-    )
-    taking_part: set[int] = set()
-    held = False
-    for organiser, involved in session.execute(stmt):
-        held = True
-        taking_part |= {organiser, *_division_ids(involved)}
-    if not held:
+    if not held_days(session, p, conferences_held(ctx)):
         return {"FB1": {}}
+    stmt = select(p.division_id, p.involved_divisions).where(conferences_held(ctx)).distinct()
+    taking_part: set[int] = set()
+    for organiser, involved in session.execute(stmt):
+        taking_part |= {organiser, *_division_ids(involved)}
     return {"FB1": {d: Tally(int(d in taking_part), int(d not in taking_part)) for d in divisions}}
 
 
@@ -592,13 +599,22 @@ def took_part(division: Division, organiser: int, participants: str) -> bool:
     return business and any(word in text for word in GROUP_WORDS_BUSINESS)
 
 
-def trainings_stmt(ctx: MeasureContext) -> Any:
+def trainings_held(ctx: MeasureContext) -> Any:
+    """The trainings of the period held by the evaluation day: PX1's and the 首页 training
+    rule's records."""
     w = WorkMeeting
-    return select(w.id, w.subject, w.held_on, w.division_id, w.participants).where(
+    return and_(
         w.deleted_at.is_(None),
         w.meeting_kind == MeetingKind.TRAINING.value,
         ctx.within(w.held_on),
         w.held_on <= ctx.as_of,
+    )
+
+
+def trainings_stmt(ctx: MeasureContext) -> Any:
+    w = WorkMeeting
+    return select(w.id, w.subject, w.held_on, w.division_id, w.participants).where(
+        trainings_held(ctx)
     )
 
 

@@ -179,3 +179,54 @@ def test_rw1_rw2_and_the_quarterly_report_rule_agree(app_ctx, admin, bureau):  #
     dashboard = ComplianceService(app_ctx.db, admin).dashboard(2021, kf, TODAY, NOW)
     assert dashboard.quarters[1].counts[ReportState.PASSED] == 1
     assert sum(dashboard.quarters[0].counts.values()) == cells // 2
+
+
+def test_fb1_px1_and_the_conference_and_training_rules_agree(app_ctx, admin, bureau):  # noqa: F811
+    """With no conference or training yet, FB1 and PX1 are 不适用 and the 首页 rules are at risk
+    or missed; a second-quarter conference without 开发指导处 makes FB1 0/1 and meets that
+    quarter; naming it among the divisions makes FB1 1/1; a training for 社会帮扶处 makes PX1
+    0/1 and meets the training rule, one for 各处室 1/2; a planned one counts for neither."""
+    from gongkai_desktop.domain.engagement import EngagementKind, Speaker, SpeakerRole
+    from gongkai_desktop.services.engagement import EngagementService
+
+    kf, sb = bureau["kf"], bureau["sb"]
+    service = EngagementService(app_ctx.db, admin)
+    conference = "press_conference_quarterly"
+    assert both(app_ctx, admin, kf, "FB1", conference) == ((0, 0), (0, 1, 2))
+
+    def training():  # type: ignore[no-untyped-def]
+        """PX1 measures, for every division, each training the 首页 rule counts as held."""
+        px1, rule = both(app_ctx, admin, kf, "PX1", "training_held_yearly", agree=False)
+        dashboard = ComplianceService(app_ctx.db, admin).dashboard(2021, kf, TODAY, NOW)
+        notes = next(t.notes for t in dashboard.tallies if t.rule.id == "training_held_yearly")
+        assert f"2021年举办培训 {px1[0]} 次" in notes
+        return px1, rule
+
+    assert training() == ((0, 0), (0, 1, 0))
+    values = {
+        "held_on": date(2021, 5, 6),
+        "topic": "帮扶工作进展",
+        "speakers": [Speaker(SpeakerRole.SPOKESPERSON, "李四")],
+    }
+    held = service.create(EngagementKind.PRESS_CONFERENCE, values, sb)
+    assert both(app_ctx, admin, kf, "FB1", conference) == ((1, 0), (1, 1, 1))
+    service.update(
+        EngagementKind.PRESS_CONFERENCE,
+        held.id,
+        held.version,
+        {**values, "involved_divisions": (kf,)},
+        sb,
+    )
+    assert both(app_ctx, admin, kf, "FB1", conference) == ((1, 1), (1, 1, 1))
+    meeting = {"meeting_kind": "training", "subject": "政务公开培训"}
+    for day, participants in (
+        (date(2021, 5, 20), "社会帮扶处全体人员"),
+        (date(2021, 6, 10), "各处室联络员"),
+        (date(2021, 9, 1), "各处室联络员"),  # planned: not held by 20 July
+    ):
+        service.create(
+            EngagementKind.MEETING, {**meeting, "held_on": day, "participants": participants}, sb
+        )
+        if day.month == 5:
+            assert training() == ((1, 0), (1, 0, 0))
+    assert training() == ((2, 1), (1, 0, 0))
