@@ -171,7 +171,7 @@ class ComplianceService(Service):
         """The 20-working-day and portal rules: the ZD1 and ZD2 tallies of the scope."""
         year = ctx.period.year
         with self.db.read() as session:
-            groups = [g for g in item_groups(session, ctx) if scope is None or g[0] == scope]
+            groups = item_groups(session, ctx, scope)
         tallies = item_tallies(groups)
         by: Counter[str | None] = Counter()
         for _division, state, _passed, _portal, n in groups:

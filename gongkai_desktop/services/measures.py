@@ -143,10 +143,11 @@ def context(
 
 # --- 公开事项 (ZD1, ZD2) -------------------------------------------------------------------------
 def item_groups(
-    session: Session, ctx: MeasureContext
+    session: Session, ctx: MeasureContext, division_id: int | None = None
 ) -> list[tuple[int, str | None, bool, bool, int]]:
     """(division, deadline state on the evaluation day, deadline passed, portal listed, count)
-    of the period's 主动公开 items: the ledger's deadline rule as SQL, grouped."""
+    of the period's 主动公开 items (of one division when given): the ledger's deadline rule as
+    SQL, grouped."""
     item = DisclosureItem
     state = state_expression(today_bounds(ctx.calendar, ctx.as_of)).label("state")
     passed = case((and_(item.deadline.is_not(None), item.deadline < ctx.as_of), 1), else_=0)
@@ -162,6 +163,8 @@ def item_groups(
         )
         .group_by(item.division_id, state, passed, portal)
     )
+    if division_id is not None:
+        stmt = stmt.where(item.division_id == division_id)
     return [(d, s, bool(p), bool(w), n) for d, s, p, w, n in session.execute(stmt)]
 
 
