@@ -3,8 +3,10 @@ user's scope and a year, what needs doing (overdue and due soon, across modules)
 quarterly reporting.
 
 The scope: a liaison sees their own division; the admin and leaders see the bureau (or one
-division they pick). Each module's own service does the reading, so the permissions and the
-deadline rules are the ones the module pages apply; nothing is counted twice in two ways.
+division they pick). A rule an evaluation indicator rests on reads that indicator's grouped
+measure (``services.measures``, ``services.measures_plan``) for the scope and day, so the 首页
+and the 考核评议 page count the same records by the same rule, once; the to-do list reads the
+records to act on through each module's own service, with its permissions.
 """
 
 from __future__ import annotations
