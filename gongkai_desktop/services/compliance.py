@@ -50,18 +50,15 @@ from .interpretations import InterpretationQuery, InterpretationService
 from .ledger import ItemQuery, LedgerService
 from .ledger_catalogue import RepostService
 from .measures import (
-    conferences_held,
     consultation_groups,
-    held_days,
     item_groups,
     item_tallies,
     measure_interpretations,
-    opinion_tallies,
     request_state_groups,
     scope_tally,
-    trainings_held,
 )
 from .measures import context as measure_context
+from .measures_engagement import conferences_held, held_days, opinion_tallies, trainings_held
 from .measures_plan import REPORT_SOON_DAYS, report_groups, rule_verdict
 from .plan import PlanService
 from .requests import RequestService, year_filter

@@ -29,13 +29,15 @@ from ..errors import CalendarMissing
 from .measures import (
     CLOCK_COLUMNS,
     MeasureContext,
-    _division_ids,
-    conferences_held,
     consultation_judge,
     consultations_stmt,
     document_outcomes,
-    response_check,
     sync_outcome,
+)
+from .measures_engagement import (
+    _division_ids,
+    conferences_held,
+    response_check,
     took_part,
     trainings_stmt,
 )
