@@ -24,9 +24,10 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from gongkai_desktop.app import is_initialized, open_app
+from gongkai_desktop.app import AppContext, is_initialized, open_app
 from gongkai_desktop.demo import DEMO_PASSWORD, demo_job
 from gongkai_desktop.domain.evaluation import Period
+from gongkai_desktop.domain.permissions import Actor
 from gongkai_desktop.progress import run_job
 from gongkai_desktop.reports.excel.evaluation import evaluation_workbook_job
 from gongkai_desktop.services.auth import AuthService
@@ -84,23 +85,32 @@ def sql_counts(db_file: Path, year: int) -> int:
         con.close()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def demo_arguments(doc: str, argv: list[str] | None) -> argparse.Namespace:
+    """--scale, --year, --data-dir and --repeat, as every bench on the demo data takes them."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--scale", type=int, default=100_000)
     parser.add_argument("--year", type=int, default=date.today().year)
     parser.add_argument("--data-dir", type=Path, help="reuse (or fill) this data folder")
     parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def open_demo(folder: Path, args: argparse.Namespace) -> tuple[AppContext, Actor]:
+    """The data folder, filled with ``demo --scale N`` the first time (not timed), and the demo
+    admin logged in."""
+    ctx = open_app(folder)
+    if not is_initialized(ctx.db):
+        start = time.perf_counter()
+        run_job(demo_job(ctx, None, args.year, args.scale))
+        print(f"demo --scale {args.scale}: {time.perf_counter() - start:.1f} s (not timed below)")
+    return ctx, AuthService(ctx.db).login("admin", DEMO_PASSWORD)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = demo_arguments(__doc__, argv)
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.data_dir or Path(tmp) / "data"
-        ctx = open_app(folder)
-        if not is_initialized(ctx.db):
-            start = time.perf_counter()
-            run_job(demo_job(ctx, None, args.year, args.scale))
-            print(
-                f"demo --scale {args.scale}: {time.perf_counter() - start:.1f} s (not timed below)"
-            )
-        actor = AuthService(ctx.db).login("admin", DEMO_PASSWORD)
+        ctx, actor = open_demo(folder, args)
         service = EvaluationService(ctx.db, actor)
         period = Period(args.year)
         out = Path(tmp) / "评议.xlsx"

@@ -69,6 +69,7 @@ _FOUNDATION_DEFS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 # Record tables a division's package leaves out, and why (a package of everything holds them).
 NOT_CARRIED = {
     "annual_report": "年度报告由综合处编制，不随处室报送",
+    "evaluation_adjustment": "考核评议的扣分和调整由综合处登记，不随处室报送",
     "interpretation_draft": "个人未保存的草稿",
     "evaluation_adjustment": "扣分和调整由综合处录入，不随处室报送",
 }

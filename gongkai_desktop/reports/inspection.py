@@ -193,7 +193,8 @@ def build_inspection(data: InspectionData, fonts: WordFonts | None = None) -> Of
         for n, d in enumerate(problems, 1):
             doc.heading(f"（{chinese_numeral(n)}）{d.division}", 2)
             for i, f in enumerate(d.findings, 1):
-                parts = [f"{i}.{f.name}（达标{f.met}/{f.measured}）。"]
+                counted = f"达标{f.met}/{f.measured}" if f.measured else "尚未计量"
+                parts = [f"{i}.{f.name}（{counted}）。"]
                 if f.missed:
                     parts.append(f"未达标{len(f.missed)}条：{_listed(f.missed)}。")
                 if f.at_risk:

@@ -3,8 +3,10 @@ user's scope and a year, what needs doing (overdue and due soon, across modules)
 quarterly reporting.
 
 The scope: a liaison sees their own division; the admin and leaders see the bureau (or one
-division they pick). Each module's own service does the reading, so the permissions and the
-deadline rules are the ones the module pages apply; nothing is counted twice in two ways.
+division they pick). A rule an evaluation indicator rests on reads that indicator's grouped
+measure (``services.measures``, ``services.measures_plan``) for the scope and day, so the 首页
+and the 考核评议 page count the same records by the same rule, once; the to-do list reads the
+records to act on through each module's own service, with its permissions.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from ..calendar import WorkingCalendar
+from ..db.engagement_models import PressConference, WorkMeeting
 from ..db.request_models import AnnualReport, DisclosureRequest
 from ..domain.compliance import RULES, RULES_BY_ID, RuleTally, Verdict
-from ..domain.disclosure import DeadlineState, DisclosureAttribute, RepostState
+from ..domain.disclosure import DeadlineState, RepostState
 from ..domain.engagement import (
     RULE_AUTHORITATIVE_5H,
     RULE_CONFERENCE_24H,
@@ -30,7 +33,11 @@ from ..domain.engagement import (
     RULE_PRINCIPAL_YEARLY,
     RULE_RESPONSE_48H,
     RULE_TRAINING_YEARLY,
+    period_results,
+    quarters,
+    whole_year,
 )
+from ..domain.evaluation import Period
 from ..domain.interpretation import InterpretationStatus
 from ..domain.labels import Role
 from ..domain.plan import QUARTERS, ReportState
@@ -42,14 +49,23 @@ from .engagement import EngagementService, period_counts
 from .interpretations import InterpretationQuery, InterpretationService
 from .ledger import ItemQuery, LedgerService
 from .ledger_catalogue import RepostService
-from .measures import request_state_groups
+from .measures import (
+    consultation_groups,
+    item_groups,
+    item_tallies,
+    measure_interpretations,
+    request_state_groups,
+    scope_tally,
+)
+from .measures import context as measure_context
+from .measures_engagement import conferences_held, held_days, opinion_tallies, trainings_held
+from .measures_plan import REPORT_SOON_DAYS, report_groups, rule_verdict
 from .plan import PlanService
 from .requests import RequestService, year_filter
 
 log = logging.getLogger(__name__)
 
 ATTENTION_LIMIT = 50  # rows per kind in the to-do list
-REPORT_SOON_DAYS = 7  # a quarterly report due within this many days is at risk
 
 
 @dataclass(frozen=True)
@@ -116,6 +132,7 @@ class ComplianceService(Service):
         scope = self.scope_division(division_id)
         with self.db.read() as session:
             names = division_names(session)
+            ctx = measure_context(session, Period(year), today, now)
         problems: list[str] = []
         ledger = LedgerService(self.db, self.actor)
         calendar = ledger.calendar()
@@ -124,14 +141,14 @@ class ComplianceService(Service):
             problems.append(bounds.warning)
         attention: list[AttentionRow] = []
         tallies = [
-            *self._items(ledger, year, scope, bounds, calendar, attention),
+            *self._items(ledger, ctx, scope, bounds, calendar, attention),
             self._reposts(year, scope, now, attention),
-            self._interpretations(year, scope, today, attention),
-            *self._consultations(year, scope, today),
+            self._interpretations(ctx, scope, attention),
+            *self._consultations(ctx, scope),
             *self._requests(year, scope, today, attention),
-            *self._engagement(year, scope, today, now, calendar, attention),
+            *self._engagement(ctx, scope, now, calendar, attention),
         ]
-        plan_tally, quarters = self._plan(year, scope, today, calendar, attention, problems)
+        plan_tally, quarters = self._plan(ctx, scope, calendar, attention, problems)
         tallies.append(plan_tally)
         tallies.append(self._annual_report(year, today))
         order = {rule.id: i for i, rule in enumerate(RULES)}
@@ -149,30 +166,30 @@ class ComplianceService(Service):
         )
 
     # --- 公开事项 ---
-    def _items(self, ledger, year, scope, bounds, calendar, attention):  # type: ignore[no-untyped-def]
-        proactive = ItemQuery(
-            year=year, division_id=scope, attribute=DisclosureAttribute.PROACTIVE
-        )
-        counts = ledger.state_counts(proactive, bounds)
-        by = counts.by_state
-        unknown = by.get(DeadlineState.UNKNOWN, 0)
+    def _items(self, ledger, ctx, scope, bounds, calendar, attention):  # type: ignore[no-untyped-def]
+        """The 20-working-day and portal rules: the ZD1 and ZD2 tallies of the scope."""
+        year = ctx.period.year
+        with self.db.read() as session:
+            groups = item_groups(session, ctx, scope)
+        tallies = item_tallies(groups)
+        by: Counter[str | None] = Counter()
+        for _division, state, _passed, _portal, n in groups:
+            by[state] += n
+        overdue, late = by[DeadlineState.OVERDUE.value], by[DeadlineState.LATE.value]
+        unknown = by[DeadlineState.UNKNOWN.value]
         deadline = _tally(
             "proactive_20_workdays",
-            by.get(DeadlineState.ON_TIME, 0) + by.get(DeadlineState.PENDING, 0),
-            by.get(DeadlineState.DUE_SOON, 0) + unknown,
-            by.get(DeadlineState.OVERDUE, 0) + by.get(DeadlineState.LATE, 0),
-            f"{year}年形成的主动公开事项 {counts.total} 件",
-            f"逾期未公开 {by.get(DeadlineState.OVERDUE, 0)} 件，逾期公开 {by.get(DeadlineState.LATE, 0)} 件"
-            if by.get(DeadlineState.OVERDUE, 0) or by.get(DeadlineState.LATE, 0)
-            else "",
+            *scope_tally(tallies["ZD1"], scope).verdicts,
+            f"{year}年形成的主动公开事项 {by.total()} 件",
+            f"逾期未公开 {overdue} 件，逾期公开 {late} 件" if overdue or late else "",
             f"期限无法计算 {unknown} 件（缺少节假日安排）" if unknown else "",
         )
+        portal_tally = scope_tally(tallies["ZD2"], scope)
+        missing = portal_tally.verdicts[2]
         portal = _tally(
             "portal_channel",
-            counts.total - counts.portal_missing,
-            0,
-            counts.portal_missing,
-            f"未列门户网站 {counts.portal_missing} 件" if counts.portal_missing else "",
+            *portal_tally.verdicts,
+            f"未列门户网站 {missing} 件" if missing else "",
         )
         for state in (DeadlineState.OVERDUE, DeadlineState.DUE_SOON):
             query = ItemQuery(division_id=scope, state=state, sort="deadline", descending=False)
@@ -202,7 +219,9 @@ class ComplianceService(Service):
         for r in rows:
             if r.state is RepostState.OVERDUE:
                 attention.append(
-                    AttentionRow("items", "转载", r.title, r.division_name, r.state.label, None, None)
+                    AttentionRow(
+                        "items", "转载", r.title, r.division_name, r.state.label, None, None
+                    )
                 )
         return _tally(
             "repost_24_hours",
@@ -213,65 +232,60 @@ class ComplianceService(Service):
         )
 
     # --- 政策解读 ---
-    def _interpretations(self, year, scope, today, attention) -> RuleTally:  # type: ignore[no-untyped-def]
+    def _interpretations(self, ctx, scope, attention) -> RuleTally:  # type: ignore[no-untyped-def]
+        """同步解读: the JD2 tally of the scope; the unpublished ones out of sync are to-dos."""
+        with self.db.read() as session:
+            tally = scope_tally(measure_interpretations(session, ctx)["JD2"], scope)
         service = InterpretationService(self.db, self.actor)
-        rows = service.list_interpretations(
-            InterpretationQuery(year=year, division_id=scope), today=today
-        )
-        met = at_risk = missed = 0
-        for r in rows:
-            if r.sync_problems:
-                missed += 1
-                if r.status is not InterpretationStatus.PUBLISHED:
-                    attention.append(
-                        AttentionRow(
-                            "interpretations",
-                            "政策解读",
-                            r.title,
-                            r.division_name,
-                            "文件已发布、解读未发布"
-                            if r.document_published_on
-                            else "审签不同步",
-                            r.document_published_on,
-                            None,
-                            r.id,
-                        )
+        for status in (InterpretationStatus.APPROVED, InterpretationStatus.DRAFT):
+            query = InterpretationQuery(
+                year=ctx.period.year, division_id=scope, status=status, out_of_sync=True
+            )
+            for r in service.list_interpretations(query, today=ctx.as_of):
+                attention.append(
+                    AttentionRow(
+                        "interpretations",
+                        "政策解读",
+                        r.title,
+                        r.division_name,
+                        "文件已发布、解读未发布" if r.document_published_on else "审签不同步",
+                        r.document_published_on,
+                        None,
+                        r.id,
                     )
-            elif r.status is InterpretationStatus.PUBLISHED:
-                met += 1
-            elif r.document_approved_on is not None or r.document_published_on is not None:
-                at_risk += 1  # the document is under way; its interpretation is not out yet
+                )
         return _tally(
             "interpretation_in_sync",
-            met,
-            at_risk,
-            missed,
-            f"{year}年的政策解读 {len(rows)} 篇",
+            *tally.verdicts,
+            f"{ctx.period.year}年的政策解读 {tally.met + tally.missed + tally.pending} 篇",
         )
 
     # --- 决策与征求意见 ---
-    def _consultations(self, year, scope, today):  # type: ignore[no-untyped-def]
-        from .decisions import DecisionQuery, DecisionService
-
-        checks = DecisionService(self.db, self.actor).consultation_checks(
-            DecisionQuery(year=year, division_id=scope), today
-        )
-        tallies = []
-        for rule_id, verdict_of in (
-            ("consultation_period", lambda c: c.period),
-            ("consultation_result_published", lambda c: c.result),
-        ):
-            verdicts = [verdict_of(c) for c in checks]
-            tallies.append(
-                _tally(
-                    rule_id,
-                    verdicts.count(Verdict.MET),
-                    verdicts.count(Verdict.AT_RISK),
-                    verdicts.count(Verdict.MISSED),
-                    f"{year}年决策事项的征求意见 {len(checks)} 次",
-                )
+    def _consultations(self, ctx, scope):  # type: ignore[no-untyped-def]
+        """The period and adoption-result rules over the consultations that ended in the year:
+        the groups JC1 counts."""
+        with self.db.read() as session:
+            groups = consultation_groups(session, ctx)
+        period: Counter[Verdict] = Counter()
+        result: Counter[Verdict] = Counter()
+        for g, n in groups.items():
+            if scope is None or g.division_id == scope:
+                period[g.period] += n
+                result[g.result] += n
+        held = period.total()
+        return [
+            _tally(
+                rule_id,
+                verdicts[Verdict.MET],
+                verdicts[Verdict.AT_RISK],
+                verdicts[Verdict.MISSED],
+                f"{ctx.period.year}年截止的征求意见 {held} 次",
             )
-        return tallies
+            for rule_id, verdicts in (
+                ("consultation_period", period),
+                ("consultation_result_published", result),
+            )
+        ]
 
     # --- 依申请公开 ---
     def _requests(self, year, scope, today, attention):  # type: ignore[no-untyped-def]
@@ -327,19 +341,27 @@ class ComplianceService(Service):
         return answered, notice
 
     # --- 新闻发布与回应 ---
-    def _engagement(self, year, scope, today, now, calendar, attention):  # type: ignore[no-untyped-def]
+    def _engagement(self, ctx, scope, now, calendar, attention):  # type: ignore[no-untyped-def]
         """The bureau's press conference, report-hearing and training rules (the bureau's,
-        whatever the scope), and the hour limits of the scope's 舆情 first seen in the year."""
+        whatever the scope), and the hour limits of the scope's 舆情 first seen in the year (the
+        48-hour one as HY1 counts them)."""
+        year, today = ctx.period.year, ctx.as_of
         service = EngagementService(self.db, self.actor)
-        ev = service.evaluate(year, scope, today, now)
+        ev = service.evaluate(year, scope, today, now, emergencies_only=True)
 
         def not_met(rule_id: str) -> list[str]:
-            return [f.text for f in ev.findings if f.rule_id == rule_id and f.verdict is not Verdict.MET]
+            return [
+                f.text for f in ev.findings if f.rule_id == rule_id and f.verdict is not Verdict.MET
+            ]
 
+        with self.db.read() as session:
+            response = scope_tally(opinion_tallies(session, ctx), scope)
+            conferences = held_days(session, PressConference, conferences_held(ctx))
+            trainings = held_days(session, WorkMeeting, trainings_held(ctx))
         quarterly = _tally(
             RULE_CONFERENCE_QUARTERLY,
-            *period_counts(ev.quarters),
-            f"{year}年全局举行新闻发布会 {ev.conferences} 次",
+            *period_counts(period_results(conferences, quarters(year), today)),
+            f"{year}年全局举行新闻发布会 {len(conferences)} 次",
             *not_met(RULE_CONFERENCE_QUARTERLY),
         )
         deputies = [r for _name, results in ev.deputies for r in results]
@@ -362,8 +384,14 @@ class ComplianceService(Service):
             *period_counts((ev.principal,)),
             f"主要负责同志出席 {ev.principal.count} 次",
         )
-        hour_tallies = []
-        for rule_id in (RULE_RESPONSE_48H, RULE_AUTHORITATIVE_5H, RULE_CONFERENCE_24H):
+        hour_tallies = [
+            _tally(
+                RULE_RESPONSE_48H,
+                *response.verdicts,
+                f"{year}年发现的政务舆情 {response.met + response.missed + response.pending} 条",
+            )
+        ]
+        for rule_id in (RULE_AUTHORITATIVE_5H, RULE_CONFERENCE_24H):
             checks = ev.checks(rule_id)
             verdicts = [c.verdict for _o, c in checks]
             hour_tallies.append(
@@ -372,9 +400,7 @@ class ComplianceService(Service):
                     verdicts.count(Verdict.MET),
                     verdicts.count(Verdict.AT_RISK),
                     verdicts.count(Verdict.MISSED),
-                    f"{year}年发现的政务舆情 {len(ev.opinions)} 条"
-                    if rule_id == RULE_RESPONSE_48H
-                    else f"重大、特别重大突发事件舆情 {len(checks)} 条",
+                    f"重大、特别重大突发事件舆情 {len(checks)} 条",
                 )
             )
         hearing = _tally(
@@ -384,8 +410,8 @@ class ComplianceService(Service):
         )
         training = _tally(
             RULE_TRAINING_YEARLY,
-            *period_counts((ev.training,)),
-            f"{year}年举办培训 {ev.training.count} 次",
+            *period_counts(period_results(trainings, (whole_year(year),), today)),
+            f"{year}年举办培训 {len(trainings)} 次",
         )
         for opinion in service.open_opinions(scope, now)[:ATTENTION_LIMIT]:
             for check in opinion.checks:
@@ -410,32 +436,33 @@ class ComplianceService(Service):
         return (quarterly, deputy, principal, *hour_tallies, hearing, training)
 
     # --- 年度任务 ---
-    def _plan(self, year, scope, today, calendar, attention, problems):  # type: ignore[no-untyped-def]
+    def _plan(self, ctx, scope, calendar, attention, problems):  # type: ignore[no-untyped-def]
+        """The quarterly-report rule and each quarter's progress from the groups RW1 and RW2
+        count; the reports to act on listed from the plan's overview."""
+        year, today = ctx.period.year, ctx.as_of
+        with self.db.read() as session:
+            due_dates, groups = report_groups(session, ctx)
+        counts = {q: dict.fromkeys(ReportState, 0) for q in QUARTERS}
+        verdicts: Counter[Verdict | None] = Counter()
+        for g, n in groups.items():
+            if scope is None or g.division_id == scope:
+                counts[g.quarter][g.state] += n
+                verdicts[rule_verdict(g, due_dates.get(g.quarter), today)] += n
         overview = PlanService(self.db, self.actor).overview(year, today)
         if overview.calendar_problem:
             problems.append(overview.calendar_problem)
-        counts = {q: dict.fromkeys(ReportState, 0) for q in QUARTERS}
-        met = at_risk = missed = 0
         for task in overview.tasks:
             for a in task.assignments:
                 if scope is not None and a.division_id != scope:
                     continue
                 for q in QUARTERS:
                     state = a.state(q)
-                    counts[q][state] += 1
-                    report = a.report(q)
                     due = overview.due_dates.get(q)
                     due_soon = (
                         state is ReportState.PENDING
                         and due is not None
                         and (due - today).days <= REPORT_SOON_DAYS
                     )
-                    if state is ReportState.OVERDUE or (report is not None and report.late):
-                        missed += 1
-                    elif state in (ReportState.PASSED, ReportState.SUBMITTED):
-                        met += 1
-                    elif state is ReportState.RECTIFY or due_soon:
-                        at_risk += 1
                     if state in (ReportState.OVERDUE, ReportState.RECTIFY) or due_soon:
                         # A report to rectify is late by its review, not by the quarter's date.
                         days = (
@@ -455,14 +482,14 @@ class ComplianceService(Service):
                             )
                         )
         quarters = tuple(
-            QuarterProgress(q, overview.due_dates.get(q), {s: n for s, n in counts[q].items() if n})
+            QuarterProgress(q, due_dates.get(q), {s: n for s, n in counts[q].items() if n})
             for q in QUARTERS
         )
         tally = _tally(
             "quarterly_task_reports",
-            met,
-            at_risk,
-            missed,
+            verdicts[Verdict.MET],
+            verdicts[Verdict.AT_RISK],
+            verdicts[Verdict.MISSED],
             f"{year}年应报送的季度进展（任务×处室×季度）",
         )
         return tally, quarters
@@ -484,9 +511,13 @@ class ComplianceService(Service):
         note = f"{year - 1}年度报告，应于{due:%Y年%m月%d日}前公布（以「报表」页登记的报告公开日期为准）"
         if published is not None:
             on_time = published <= due
-            return _tally(rule, int(on_time), 0, int(not on_time), note, f"已于 {published:%Y-%m-%d} 公开")
+            return _tally(
+                rule, int(on_time), 0, int(not on_time), note, f"已于 {published:%Y-%m-%d} 公开"
+            )
         exported_note = (
-            f"已于 {_local(exported):%Y-%m-%d} 导出，尚未登记公开日期" if exported else "尚未登记公开日期"
+            f"已于 {_local(exported):%Y-%m-%d} 导出，尚未登记公开日期"
+            if exported
+            else "尚未登记公开日期"
         )
         if today <= due:
             return _tally(rule, 0, 1, 0, note, exported_note)

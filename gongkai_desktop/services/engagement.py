@@ -339,7 +339,10 @@ class EngagementService(Service):
             problems.insert(0, Problem(DIVISION_FIELD, f"请选择{spec.division_label}"))
         elif not division.active and division_id != kept_division:
             problems.insert(
-                0, Problem(DIVISION_FIELD, f"「{division.name}」已停用，请选择其他{spec.division_label}")
+                0,
+                Problem(
+                    DIVISION_FIELD, f"「{division.name}」已停用，请选择其他{spec.division_label}"
+                ),
             )
         for f in spec.fields:
             if f.type is FieldType.DIVISIONS and values[f.name]:
@@ -440,7 +443,11 @@ class EngagementService(Service):
             Action.MANAGE_SYSTEM, what="setting.update", entity="setting", entity_id=DEPUTY_SETTING
         )
         cleaned = tuple(dict.fromkeys(normal_name(n) for n in names if normal_name(n)))
-        problems = [f"「{n[:12]}…」过长（姓名不能超过 {MAX_NAME} 个字）" for n in cleaned if len(n) > MAX_NAME]
+        problems = [
+            f"「{n[:12]}…」过长（姓名不能超过 {MAX_NAME} 个字）"
+            for n in cleaned
+            if len(n) > MAX_NAME
+        ]
         if len(cleaned) > MAX_DEPUTIES:
             problems.append(f"最多登记 {MAX_DEPUTIES} 位分管领导")
         if problems:
@@ -465,9 +472,11 @@ class EngagementService(Service):
         division_id: int | None = None,
         today: date | None = None,
         now: datetime | None = None,
+        emergencies_only: bool = False,
     ) -> EngagementEvaluation:
         """The §9 rules for ``year`` as of ``today`` / ``now``: the bureau's conferences and
-        meetings, and the 舆情 first seen in the year (of ``division_id`` when given)."""
+        meetings, and the 舆情 first seen in the year (of ``division_id`` when given; only the
+        重大 / 特别重大 突发事件 under the 5-hour and 24-hour limits with ``emergencies_only``)."""
         now = now or datetime.now()
         today = today or now.date()
         with self.db.read() as session:
@@ -490,9 +499,11 @@ class EngagementService(Service):
                     )
                 )
             ]
-            opinions = self._opinions(
-                session, _year_condition(EngagementKind.PUBLIC_OPINION, year), division_id, now
-            )
+            seen = _year_condition(EngagementKind.PUBLIC_OPINION, year)
+            if emergencies_only:
+                o = PublicOpinion
+                seen = and_(seen, o.emergency.is_(True), o.level.in_(sorted(MAJOR_LEVELS)))
+            opinions = self._opinions(session, seen, division_id, now)
         held = [c for c in conferences if c.held_on <= today]
         return EngagementEvaluation(
             year=year,
@@ -594,4 +605,3 @@ def period_counts(results: Iterable[PeriodResult]) -> tuple[int, int, int]:
         verdicts.count(Verdict.AT_RISK),
         verdicts.count(Verdict.MISSED),
     )
-

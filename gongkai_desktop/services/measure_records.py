@@ -29,16 +29,19 @@ from ..errors import CalendarMissing
 from .measures import (
     CLOCK_COLUMNS,
     MeasureContext,
-    _division_ids,
     consultation_judge,
     consultations_stmt,
     document_outcomes,
-    report_due_dates,
-    response_check,
     sync_outcome,
+)
+from .measures_engagement import (
+    _division_ids,
+    conferences_held,
+    response_check,
     took_part,
     trainings_stmt,
 )
+from .measures_plan import report_due_dates
 
 RECORD_LIMIT = 500  # rows per indicator in a detail view
 OUTCOME_LABELS = {"met": "达标", "missed": "未达标", "pending": "未计量"}
@@ -294,11 +297,15 @@ def _requests(
 def _consultations(
     session: Session, ctx: MeasureContext, division_id: int, method: str
 ) -> list[RecordRef]:
+    from .decisions import consultation_fields, decision_fields
+
     judge = consultation_judge(session, ctx)
     out: list[RecordRef] = []
     stmt = consultations_stmt(ctx).where(Decision.division_id == division_id)
     for decision, consultation in session.execute(stmt.order_by(Consultation.ended_on)):
-        outcome, period, result = judge(decision, consultation)
+        outcome, period, result = judge(
+            decision_fields(decision), consultation_fields(consultation)
+        )
         note = f"征求期限：{period.label}；采纳情况公开：{result.label}"
         done = consultation.result_published_on is not None
         out.append(
@@ -316,7 +323,7 @@ def _conferences(
     out: list[RecordRef] = []
     for rid, topic, held, organiser, involved in session.execute(
         select(p.id, p.topic, p.held_on, p.division_id, p.involved_divisions)
-        .where(p.deleted_at.is_(None), ctx.within(p.held_on), p.held_on <= ctx.as_of)
+        .where(conferences_held(ctx))
         .order_by(p.held_on)
     ):
         took_part = division_id == organiser or division_id in _division_ids(involved)
@@ -371,7 +378,11 @@ def _reports(
     reports: dict[tuple[int, int], Any] = {
         (x.assignment_id, x.quarter): x
         for x in session.scalars(
-            select(r).where(r.deleted_at.is_(None), r.assignment_id.in_([row[0] for row in rows]))
+            select(r).where(
+                r.deleted_at.is_(None),
+                r.submitted_on <= ctx.as_of,  # as counted: sent by the evaluation day
+                r.assignment_id.in_([row[0] for row in rows]),
+            )
         )
     }
     out: list[RecordRef] = []

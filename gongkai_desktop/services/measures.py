@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import astuple, dataclass, field, fields
 from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
@@ -21,57 +21,77 @@ from sqlalchemy.orm import Session
 
 from ..calendar import WorkingCalendar
 from ..db.decision_models import Consultation, Decision
-from ..db.engagement_models import PressConference, PublicInteraction, PublicOpinion, WorkMeeting
 from ..db.interpretation_models import Interpretation
 from ..db.ledger_models import DisclosureItem, NormativeDocument
-from ..db.models import Division
-from ..db.plan_models import PlanAssignment, PlanTask, TaskReport
 from ..db.request_models import DisclosureCase, DisclosureRequest
 from ..domain.compliance import Verdict
+from ..domain.decisions import ConsultationFields, DecisionFields
 from ..domain.disclosure import (
     PORTAL_BIT,
     PROACTIVE_WORKING_DAYS,
     DeadlineState,
     DisclosureAttribute,
 )
-from ..domain.engagement import RESPONSE_HOURS, RULE_RESPONSE_48H, HourCheck, MeetingKind
 from ..domain.evaluation import Count, Period
 from ..domain.interpretation import InterpretationFields, InterpretationForm, sync_problems
-from ..domain.labels import GROUP_WORDS_ALL, GROUP_WORDS_BUSINESS, DivisionKind
-from ..domain.plan import ReviewResult, report_due_date
 from ..domain.request_clock import RequestClock, request_status
 from ..domain.requests import CaseResult, RequestState
 from ..errors import CalendarMissing
 from .calendar import load_calendar
-from .ledger import Today, state_expression
+from .ledger import state_expression, today_bounds
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Tally:
-    """One division's records under one measure: met, missed, and not measured yet."""
+    """One division's records under one measure: met, missed, and not measured yet; and, of the
+    not measured, how the 首页 rule judges them today (meeting it so far, at risk, already
+    failing; the rest it does not count). The 首页 tally and the indicator are two readings of
+    the same records: the indicator's met and missed are the 首页's met and missed among the
+    records it measures."""
 
     met: int = 0
     missed: int = 0
     pending: int = 0
+    early_met: int = 0
+    at_risk: int = 0
+    early_missed: int = 0
 
     @property
     def count(self) -> Count:
         return Count(self.met + self.missed, self.met)
 
+    @property
+    def verdicts(self) -> tuple[int, int, int]:
+        """(met, at risk, missed) as the 首页 rule counts them."""
+        return self.met + self.early_met, self.at_risk, self.missed + self.early_missed
+
     def __add__(self, other: Tally) -> Tally:
-        return Tally(self.met + other.met, self.missed + other.missed, self.pending + other.pending)
+        return Tally(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+
+def scope_tally(tallies: dict[int, Tally], division_id: int | None) -> Tally:
+    """The bureau's tally (every division's summed) or one division's."""
+    if division_id is not None:
+        return tallies.get(division_id, Tally())
+    return sum(tallies.values(), Tally())
+
+
+_EARLY = {Verdict.MET: 3, Verdict.AT_RISK: 4, Verdict.MISSED: 5}
 
 
 class _Tallies:
-    """Accumulates outcomes per division."""
+    """Accumulates outcomes per division; a pending outcome with the 首页's verdict of today."""
 
     def __init__(self) -> None:
-        self.by: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        self.by: dict[int, list[int]] = defaultdict(lambda: [0] * 6)
 
-    def add(self, division_id: int, outcome: str, n: int = 1) -> None:
-        self.by[division_id][("met", "missed", "pending").index(outcome)] += n
+    def add(self, division_id: int, outcome: str, n: int = 1, today: Verdict | None = None) -> None:
+        counts = self.by[division_id]
+        counts[("met", "missed", "pending").index(outcome)] += n
+        if outcome == "pending" and today in _EARLY:
+            counts[_EARLY[today]] += n
 
     def done(self) -> dict[int, Tally]:
         return {d: Tally(*v) for d, v in self.by.items()}
@@ -85,32 +105,47 @@ class MeasureContext:
     tolerance: int = 0
     due_workdays: int = 5
     problems: list[str] = field(default_factory=list)
+    moment: datetime | None = None  # the hour limits' "now"; None: the end of ``as_of``
 
     @property
     def end_of_day(self) -> datetime:
         return datetime.combine(self.as_of, time.max)
 
+    @property
+    def now(self) -> datetime:
+        """The moment the hour limits are judged at: the end of the evaluation day, or the
+        present moment on 首页 (a limit running out later today is not missed yet)."""
+        return self.moment or self.end_of_day
+
     def within(self, column: Any) -> Any:
         return and_(column >= self.period.start, column <= self.period.end)
 
 
-def context(session: Session, period: Period, as_of: date) -> MeasureContext:
+def context(
+    session: Session, period: Period, as_of: date, moment: datetime | None = None
+) -> MeasureContext:
     from .interpretations import read_tolerance
     from .plan import _due_workdays
 
     return MeasureContext(
-        period, as_of, load_calendar(session), read_tolerance(session), _due_workdays(session)
+        period,
+        as_of,
+        load_calendar(session),
+        read_tolerance(session),
+        _due_workdays(session),
+        moment=moment,
     )
 
 
 # --- 公开事项 (ZD1, ZD2) -------------------------------------------------------------------------
 def item_groups(
-    session: Session, ctx: MeasureContext
+    session: Session, ctx: MeasureContext, division_id: int | None = None
 ) -> list[tuple[int, str | None, bool, bool, int]]:
     """(division, deadline state on the evaluation day, deadline passed, portal listed, count)
-    of the period's 主动公开 items: the 首页's deadline rule as SQL, grouped."""
+    of the period's 主动公开 items (of one division when given): the ledger's deadline rule as
+    SQL, grouped."""
     item = DisclosureItem
-    state = state_expression(Today(ctx.as_of, None)).label("state")
+    state = state_expression(today_bounds(ctx.calendar, ctx.as_of)).label("state")
     passed = case((and_(item.deadline.is_not(None), item.deadline < ctx.as_of), 1), else_=0)
     portal = case((item.channels.op("&")(PORTAL_BIT) != 0, 1), else_=0)
     stmt = (
@@ -124,22 +159,45 @@ def item_groups(
         )
         .group_by(item.division_id, state, passed, portal)
     )
+    if division_id is not None:
+        stmt = stmt.where(item.division_id == division_id)
     return [(d, s, bool(p), bool(w), n) for d, s, p, w, n in session.execute(stmt)]
 
 
-def measure_items(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
-    on_time, late = DeadlineState.ON_TIME.value, DeadlineState.LATE.value
+# How the 首页 judges an item not measured yet, by its deadline state (SPEC §5, §12): published
+# on time or still before its last 3 working days meets the rule so far.
+_ITEM_TODAY = {
+    DeadlineState.ON_TIME.value: Verdict.MET,
+    DeadlineState.PENDING.value: Verdict.MET,
+    DeadlineState.DUE_SOON.value: Verdict.AT_RISK,
+    DeadlineState.UNKNOWN.value: Verdict.AT_RISK,
+    DeadlineState.LATE.value: Verdict.MISSED,
+    DeadlineState.OVERDUE.value: Verdict.MISSED,
+}
+_PUBLISHED = (DeadlineState.ON_TIME.value, DeadlineState.LATE.value)
+
+
+def item_tallies(
+    groups: Iterable[tuple[int, str | None, bool, bool, int]],
+) -> dict[str, dict[int, Tally]]:
+    """ZD1 (20 working days) and ZD2 (门户网站) of :func:`item_groups`: an item is measured once
+    its deadline has passed (ZD1) or once published (ZD2); the 首页 counts the others too."""
+    on_time, unknown = DeadlineState.ON_TIME.value, DeadlineState.UNKNOWN.value
     deadline, portal = _Tallies(), _Tallies()
-    for division_id, state, passed, portal_listed, n in item_groups(session, ctx):
-        if state == DeadlineState.UNKNOWN.value:
-            deadline.add(division_id, "pending", n)
-        elif passed:
+    for division_id, state, passed, portal_listed, n in groups:
+        if passed and state != unknown:
             deadline.add(division_id, "met" if state == on_time else "missed", n)
         else:
-            deadline.add(division_id, "pending", n)
-        if state in (on_time, late):
+            deadline.add(division_id, "pending", n, _ITEM_TODAY.get(state or unknown))
+        if state in _PUBLISHED:
             portal.add(division_id, "met" if portal_listed else "missed", n)
+        else:
+            portal.add(division_id, "pending", n, Verdict.MET if portal_listed else Verdict.MISSED)
     return {"ZD1": deadline.done(), "ZD2": portal.done()}
+
+
+def measure_items(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
+    return item_tallies(item_groups(session, ctx))
 
 
 # --- 规范性文件 (ZD3, JD1) -----------------------------------------------------------------------
@@ -254,57 +312,12 @@ def measure_interpretations(session: Session, ctx: MeasureContext) -> dict[str, 
             document_published_on=doc_published,
             published_on=published,
         )
-        sync.add(division_id, sync_outcome(fields, ctx), n)
+        # Not yet measured: at risk on 首页 once the document is under way.
+        under_way = doc_approved is not None or doc_published is not None
+        sync.add(division_id, sync_outcome(fields, ctx), n, Verdict.AT_RISK if under_way else None)
         forms.add(division_id, "met", int(n_diverse or 0))
         forms.add(division_id, "missed", n - int(n_diverse or 0))
     return {"JD2": sync.done(), "JD3": forms.done()}
-
-
-# --- 回应关切 (HY1) ------------------------------------------------------------------------------
-def response_check(
-    seen: datetime, responded: datetime | None, ctx: MeasureContext
-) -> tuple[str, HourCheck]:
-    """The outcome of a 舆情 under the 48-hour response rule on the evaluation day."""
-    done = responded if responded is not None and responded <= ctx.end_of_day else None
-    check = HourCheck(RULE_RESPONSE_48H, "回应", RESPONSE_HOURS, seen, done, ctx.end_of_day)
-    return _OUTCOMES.get(check.verdict, "pending"), check
-
-
-_OUTCOMES = {Verdict.MET: "met", Verdict.MISSED: "missed"}
-
-
-def measure_responses(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
-    """舆情 by the 48-hour response rule; 网民留言 answered by the evaluation day (one still
-    unanswered when the period is over is missed)."""
-    o = PublicOpinion
-    start = datetime.combine(ctx.period.start, time.min)
-    end = datetime.combine(ctx.period.end, time.max)
-    out = _Tallies()
-    stmt = (
-        select(o.division_id, o.first_seen_at, o.responded_at, func.count())
-        .where(o.deleted_at.is_(None), o.first_seen_at >= start, o.first_seen_at <= end)
-        .group_by(o.division_id, o.first_seen_at, o.responded_at)
-    )
-    for division_id, seen, responded, n in session.execute(stmt):
-        out.add(division_id, response_check(seen, responded, ctx)[0], n)
-    m = PublicInteraction
-    answered = and_(m.answered_on.is_not(None), m.answered_on <= ctx.as_of)
-    stmt2 = (
-        select(m.division_id, func.count(), func.sum(case((answered, 1), else_=0)))
-        .where(
-            m.deleted_at.is_(None),
-            m.form == "message",
-            ctx.within(m.received_on),
-            m.received_on <= ctx.as_of,
-        )
-        .group_by(m.division_id)
-    )
-    period_over = ctx.period.end < ctx.as_of
-    for division_id, n, n_answered in session.execute(stmt2):
-        n_answered = int(n_answered or 0)
-        out.add(division_id, "met", n_answered)
-        out.add(division_id, "missed" if period_over else "pending", n - n_answered)
-    return {"HY1": out.done()}
 
 
 # --- 依申请公开 (YSQ1) and the corrected cases ---------------------------------------------------
@@ -383,23 +396,18 @@ def corrected_cases(session: Session, ctx: MeasureContext) -> dict[int, int]:
 
 # --- 征求意见 (JC1) ------------------------------------------------------------------------------
 def consultation_judge(session: Session, ctx: MeasureContext) -> Any:
-    """A function giving (outcome, period verdict, result verdict) of a decision's consultation
-    by the period and adoption-result rules of the decisions page."""
-    from .decisions import (
-        _period_verdict,
-        _result_verdict,
-        _RuleContext,
-        consultation_fields,
-        decision_fields,
-        read_rules,
-    )
+    """A function giving (outcome, period verdict, result verdict) of a consultation, from its
+    decision's and its own fields, by the period and adoption-result rules of the decisions
+    page."""
+    from .decisions import _period_verdict, _result_verdict, _RuleContext, read_rules
 
     rules = _RuleContext(ctx.calendar, read_rules(session), ctx.as_of)
 
-    def judge(decision: Decision, consultation: Consultation) -> tuple[str, Verdict, Verdict]:
-        d_fields, c_fields = decision_fields(decision), consultation_fields(consultation)
-        period = _period_verdict(d_fields, c_fields, rules)
-        result = _result_verdict(c_fields, rules)
+    def judge(
+        decision: DecisionFields, consultation: ConsultationFields
+    ) -> tuple[str, Verdict, Verdict]:
+        period = _period_verdict(decision, consultation, rules)
+        result = _result_verdict(consultation, rules)
         if Verdict.MISSED in (period, result):
             return "missed", period, result
         if result is Verdict.MET and period in (Verdict.MET, Verdict.NOT_APPLICABLE):
@@ -422,137 +430,80 @@ def consultations_stmt(ctx: MeasureContext) -> Any:
     )
 
 
-def measure_consultations(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
-    """JC1 over the consultations ended in the period."""
-    judge = consultation_judge(session, ctx)
-    out = _Tallies()
-    for decision, consultation in session.execute(consultations_stmt(ctx)):
-        out.add(decision.division_id, judge(decision, consultation)[0])
-    return {"JC1": out.done()}
+class ConsultationGroup(NamedTuple):
+    """Consultations alike under the period and adoption-result rules: their division, their
+    JC1 outcome and the verdict of each 首页 rule on the day."""
+
+    division_id: int
+    outcome: str
+    period: Verdict
+    result: Verdict
 
 
-# --- 新闻发布 (FB1) and 培训 (PX1) ---------------------------------------------------------------
-def _division_ids(text: str) -> set[int]:
-    return {int(p) for p in (text or "").replace("，", ",").split(",") if p.strip().isdigit()}
+def consultation_groups(session: Session, ctx: MeasureContext) -> Counter[ConsultationGroup]:
+    """How many of the period's consultations fall in each :class:`ConsultationGroup`: one query
+    grouped by every column the two rules read, each group judged once."""
+    from .decisions import _channels
 
-
-def measure_conferences(
-    session: Session, ctx: MeasureContext, divisions: dict[int, str]
-) -> dict[str, dict[int, Tally]]:
-    p = PressConference
+    d, c = Decision, Consultation
+    keys = (
+        d.division_id,
+        d.decision_type,
+        d.rule_level,
+        d.market_related,
+        c.started_on,
+        c.ended_on,
+        c.channels,
+        c.result_published_on,
+    )
     stmt = (
-        select(p.division_id, p.involved_divisions)
-        .where(p.deleted_at.is_(None), ctx.within(p.held_on), p.held_on <= ctx.as_of)
-        .distinct()
+        select(*keys, func.count())
+        .select_from(d)
+        .join(c, c.decision_id == d.id)
+        .where(d.deleted_at.is_(None), c.deleted_at.is_(None), ctx.within(c.ended_on))
+        .group_by(*keys)
     )
-    taking_part: set[int] = set()
-    held = False
-    for organiser, involved in session.execute(stmt):
-        held = True
-        taking_part |= {organiser, *_division_ids(involved)}
-    if not held:
-        return {"FB1": {}}
-    return {"FB1": {d: Tally(int(d in taking_part), int(d not in taking_part)) for d in divisions}}
-
-
-def took_part(division: Division, organiser: int, participants: str) -> bool:
-    """Whether a division is among a meeting's participants: it organised it, is named, or a
-    group word covers it (各处室 every division, 各业务处 the business divisions; SPEC §2)."""
-    text = participants or ""
-    if division.id == organiser or (division.name and division.name in text):
-        return True
-    if any(word in text for word in GROUP_WORDS_ALL):
-        return True
-    business = division.kind == DivisionKind.BUSINESS.value
-    return business and any(word in text for word in GROUP_WORDS_BUSINESS)
-
-
-def trainings_stmt(ctx: MeasureContext) -> Any:
-    w = WorkMeeting
-    return select(w.id, w.subject, w.held_on, w.division_id, w.participants).where(
-        w.deleted_at.is_(None),
-        w.meeting_kind == MeetingKind.TRAINING.value,
-        ctx.within(w.held_on),
-        w.held_on <= ctx.as_of,
-    )
-
-
-def measure_training(
-    session: Session, ctx: MeasureContext, divisions: dict[int, str]
-) -> dict[str, dict[int, Tally]]:
-    """Each training of the period counts for every division; met where it took part."""
-    trainings = list(session.execute(trainings_stmt(ctx)))
-    out = _Tallies()
-    if not trainings:
-        return {"PX1": {}}
-    rows = session.scalars(select(Division).where(Division.id.in_(list(divisions)))).all()
-    for _id, _subject, _held, organiser, participants in trainings:
-        for division in rows:
-            met = took_part(division, organiser, participants)
-            out.add(division.id, "met" if met else "missed")
-    return {"PX1": out.done()}
-
-
-# --- 季度进展 (RW1, RW2) -------------------------------------------------------------------------
-def report_due_dates(ctx: MeasureContext) -> dict[int, date]:
-    """The report due day of each quarter of the period (quarters without holiday data are left
-    out, with a problem)."""
-    out: dict[int, date] = {}
-    for q in ctx.period.quarters:
-        try:
-            out[q] = report_due_date(ctx.calendar, ctx.period.year, q, ctx.due_workdays)
-        except CalendarMissing as exc:
-            ctx.problems.append(f"第{q}季度进展的报送期限无法计算：{exc}")
+    judge = consultation_judge(session, ctx)
+    out: Counter[ConsultationGroup] = Counter()
+    for (
+        division_id,
+        kind,
+        rule_level,
+        market,
+        started,
+        ended,
+        channels,
+        result,
+        n,
+    ) in session.execute(stmt):
+        decision = DecisionFields(
+            "", kind, rule_level=bool(rule_level), market_related=bool(market)
+        )
+        consultation = ConsultationFields(
+            started,
+            ended,
+            channels=tuple(ch.value for ch in _channels(channels)),
+            result_published_on=result,
+        )
+        out[ConsultationGroup(division_id, *judge(decision, consultation))] += n
     return out
 
 
-def measure_reports(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
-    a, t, r = PlanAssignment, PlanTask, TaskReport
-    due_dates = report_due_dates(ctx)
-    live = (a.deleted_at.is_(None), t.deleted_at.is_(None), t.year == ctx.period.year)
-    assignments = dict(
-        session.execute(
-            select(a.division_id, func.count())
-            .join(t, t.id == a.task_id)
-            .where(*live)
-            .group_by(a.division_id)
-        ).all()
-    )
-    on_time, reviews = _Tallies(), _Tallies()
-    expected: Counter[int] = Counter()
-    for q, due in due_dates.items():
-        if due < ctx.as_of:
-            for division_id, n in assignments.items():
-                expected[division_id] += n
-        submitted = and_(r.submitted_on <= due, r.submitted_on <= ctx.as_of)
-        stmt = (
-            select(
-                a.division_id,
-                func.sum(case((submitted, 1), else_=0)),
-                func.sum(case((r.review_result.is_not(None), 1), else_=0)),
-                func.sum(case((r.review_result == ReviewResult.PASS.value, 1), else_=0)),
-            )
-            .select_from(r)
-            .join(a, a.id == r.assignment_id)
-            .join(t, t.id == a.task_id)
-            .where(*live, r.deleted_at.is_(None), r.quarter == q)
-            .group_by(a.division_id)
-        )
-        for division_id, n_on_time, n_reviewed, n_passed in session.execute(stmt):
-            if due < ctx.as_of:
-                on_time.add(division_id, "met", int(n_on_time or 0))
-                expected[division_id] -= int(n_on_time or 0)
-            reviews.add(division_id, "met", int(n_passed or 0))
-            reviews.add(division_id, "missed", int(n_reviewed or 0) - int(n_passed or 0))
-    for division_id, n in expected.items():
-        on_time.add(division_id, "missed", n)
-    return {"RW1": on_time.done(), "RW2": reviews.done()}
+def measure_consultations(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
+    """JC1 over the consultations ended in the period."""
+    out = _Tallies()
+    for g, n in consultation_groups(session, ctx).items():
+        out.add(g.division_id, g.outcome, n)
+    return {"JC1": out.done()}
 
 
 def measure_all(
     session: Session, ctx: MeasureContext, divisions: dict[int, str]
 ) -> dict[str, dict[int, Tally]]:
     """Every method's tallies for the period, by division."""
+    from .measures_engagement import measure_conferences, measure_responses, measure_training
+    from .measures_plan import measure_reports
+
     out: dict[str, dict[int, Tally]] = {}
     for measure in (
         measure_reports,

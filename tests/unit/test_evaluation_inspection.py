@@ -17,7 +17,8 @@ def test_inspection_lists_each_divisions_missed_indicators_with_records(
     app_ctx, admin, scored, run_cli, tmp_path
 ):
     """The third quarter's bulletin, as of 30 September: 开发指导处's late item, its item
-    without the portal, its late request are named; the date line is the --date given."""
+    without the portal, its late request are named, a report sent after that day is not
+    counted; the date line is the --date given."""
     out_file = tmp_path / "通报.docx"
     code, out, err = run_cli(
         "--as",
@@ -41,12 +42,19 @@ def test_inspection_lists_each_divisions_missed_indicators_with_records(
     kf = next(d for d in doc["divisions"] if d["division"] == "开发指导处")
     missed = {i["code"]: [r["title"] for r in i["missed"]] for i in kf["indicators"]}
     assert missed["ZD1"] == ["年度计划"] and missed["ZD2"] == ["培训通知"]
-    assert missed["YSQ1"] == ["2025-002"] and "RW1" not in missed
-    assert (kf["total"], kf["grade"]) == (52.86, "不合格")
+    assert missed["YSQ1"] == ["2025-002"] and missed["RW1"] == []
+    # Its third-quarter report was sent on 20 November: on 30 September it was still owed.
+    rw1 = next(i for i in kf["indicators"] if i["code"] == "RW1")
+    assert [r["title"] for r in rw1["at_risk"]] == ["第1项 加大决策公开（第三季度）"]
+    # Applicable as of 30 September: ZD1 12, ZD2 4, ZD3 4, JD1 8, JD2 5, JD3 2, YSQ1 10, JC1 10,
+    # FB1 5 (Σ 60); the third quarter's report came in on 20 November, so neither it nor its
+    # review is counted yet: (6 + 2 + 4 + 10 + 5) × 100 / 60 = 45.
+    assert (kf["total"], kf["grade"]) == (45.0, "不合格")
     text = "\n".join(p.text for p in Document(str(out_file)).paragraphs)
     assert "关于2025年第三季度政务公开工作" in text and "数据截至2025年9月30日" in text
     assert "（一）综合处" not in text and "开发指导处" in text
-    assert "1.主动公开按时（达标1/2）。未达标1条：年度计划" in text
+    assert "1.季度进展按时报送（尚未计量）。有风险1条：第1项 加大决策公开（第三季度）" in text
+    assert "2.主动公开按时（达标1/2）。未达标1条：年度计划" in text
     assert text.rstrip().endswith("2025年10月15日")
     table = Document(str(out_file)).tables[0]
     assert [c.text for c in table.rows[0].cells] == [
