@@ -71,7 +71,6 @@ NOT_CARRIED = {
     "annual_report": "年度报告由综合处编制，不随处室报送",
     "evaluation_adjustment": "考核评议的扣分和调整由综合处登记，不随处室报送",
     "interpretation_draft": "个人未保存的草稿",
-    "evaluation_adjustment": "扣分和调整由综合处录入，不随处室报送",
 }
 
 # Columns that never decide whether two versions of a record differ: local bookkeeping.
