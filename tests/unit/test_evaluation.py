@@ -16,6 +16,7 @@ from support import ADMIN_PASSWORD, LIAISON_PASSWORD
 
 from gongkai_desktop.db.evaluation_models import EvaluationAdjustment
 from gongkai_desktop.db.models import AuditEntry
+from gongkai_desktop.demo import DEMO_PASSWORD
 from gongkai_desktop.domain.evaluation import DEFAULT_INDICATORS, Indicator, shown
 from gongkai_desktop.errors import PermissionDenied, ValidationError
 from gongkai_desktop.services.evaluation import EvaluationService
@@ -309,7 +310,7 @@ def test_demo_data_measures_every_indicator_but_one(app_ctx):
 
     year = date.today().year - 1
     run_job(demo_job(app_ctx, None, year, scale=200))
-    admin = AuthService(app_ctx.db).login("admin", "demo1234")
+    admin = AuthService(app_ctx.db).login("admin", DEMO_PASSWORD)
     result = EvaluationService(app_ctx.db, admin).evaluate(Period(year))
     missing = [
         (d.division_name, s.indicator.code)
