@@ -33,8 +33,7 @@ def require_libreoffice() -> str:
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
         reason = (
-            "LibreOffice is not installed (Debian: libreoffice-writer-nogui "
-            "libreoffice-calc-nogui)"
+            "LibreOffice is not installed (Debian: libreoffice-writer-nogui libreoffice-calc-nogui)"
         )
         if in_ci():
             pytest.fail(reason + " and CI must run this test")
@@ -126,8 +125,9 @@ def rewrite_audit_row(db_path, row_id: int, detail: str) -> None:  # type: ignor
     prev = "0" * 64
     for row in rows:
         new_hash = _row_hash(prev, [row[f] for f in HASHED_FIELDS])
-        con.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",
-                    (prev, new_hash, row["id"]))
+        con.execute(
+            "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", (prev, new_hash, row["id"])
+        )
         prev = new_hash
     con.commit()
     con.close()
@@ -195,3 +195,75 @@ def assert_official_page(path) -> None:  # type: ignore[no-untyped-def]
     assert grid.get(qn("w:type")) == "linesAndChars" and int(grid.get(qn("w:charSpace"))) < 0
     title = next(p for p in document.paragraphs if p.style.style_id == "Title")
     assert all(display_width(line) <= TITLE_CAPACITY for line in title.text.split("\n"))
+
+
+def database_contents(db) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """Every table's rows as sorted canonical JSON, independent of local integer keys: a local
+    ``id`` is left out and each reference is replaced by the content of the row it points to.
+    The audit log is kept verbatim (a restore keeps its ids and hashes)."""
+    import json
+
+    from sqlalchemy import Integer, select
+
+    from gongkai_desktop.db.schema import metadata
+
+    def is_local_id(column) -> bool:  # type: ignore[no-untyped-def]
+        return (
+            column.primary_key
+            and not column.foreign_keys
+            and column.name == "id"
+            and isinstance(column.type, Integer)
+        )
+
+    out: dict[str, list[str]] = {}
+    with db.read() as session:
+        cache: dict[tuple[str, object], object] = {}
+
+        def content(table, row) -> dict:  # type: ignore[no-untyped-def]
+            values = {}
+            for column in table.columns:
+                if table.name != "audit_log" and is_local_id(column):
+                    continue
+                value = row[column.name]
+                for fk in column.foreign_keys:
+                    value = referenced(fk.column.table, fk.column, value)
+                values[column.name] = value if isinstance(value, dict) else repr(value)
+            return values
+
+        def referenced(table, column, value):  # type: ignore[no-untyped-def]
+            if value is None:
+                return None
+            key = (table.name, value)
+            if key not in cache:
+                row = session.execute(select(table).where(column == value)).mappings().one()
+                cache[key] = content(table, row)
+            return cache[key]
+
+        for table in metadata.sorted_tables:
+            rows = session.execute(select(table)).mappings()
+            out[table.name] = sorted(
+                json.dumps(content(table, r), ensure_ascii=False, sort_keys=True) for r in rows
+            )
+    return out
+
+
+def assert_restored(before: dict[str, list[str]], restored: dict[str, list[str]], sha: str) -> None:
+    """The restored database holds exactly what the source held when the package of everything
+    was written, plus the restore's own receipt and audit row."""
+    import json
+
+    assert set(restored) == set(before)
+    for table, rows in before.items():
+        got = restored[table]
+        if table == "exchange_package":
+            extra = [r for r in got if r not in rows]
+            assert len(extra) == 1 and len(got) == len(rows) + 1, table
+            receipt = json.loads(extra[0])
+            assert receipt["direction"] == repr("import") and receipt["sha256"] == repr(sha)
+            got = [r for r in got if r != extra[0]]
+        elif table == "audit_log":
+            extra = [r for r in got if r not in rows]
+            assert len(extra) == 1 and len(got) == len(rows) + 1, table
+            assert json.loads(extra[0])["action"] == repr("package.import")
+            got = [r for r in got if r != extra[0]]
+        assert got == rows, f"{table} differs after the restore"

@@ -162,9 +162,18 @@ def write_members(
         cancel.check()
         kind = KINDS[name]
         part: dict[str, list[dict[str, Any]]] = {"records": [], "refs": []}
+        keys: set[str] = set()
         for section, ids in (("records", selection.records), ("refs", selection.refs)):
             for row in _rows(session, kind, ids.get(name, [])):
-                part[section].append(resolver.serialize(kind, row))
+                record = resolver.serialize(kind, row)
+                key = kind.key_of(record)
+                if key in keys:
+                    raise GongkaiError(
+                        f"本数据库中有两条{kind.label}记录的标识「{key}」相同，无法打包；"
+                        "请先删除其中重复的一条。"
+                    )
+                keys.add(key)
+                part[section].append(record)
                 if name == "attachment":
                     files.add(row["sha256"])
         counts[name] = len(part["records"])

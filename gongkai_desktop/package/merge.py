@@ -32,7 +32,7 @@ from ..db.package_models import ExchangeBase, ExchangePackage
 from ..errors import ValidationError
 from .container import OpenedPackage
 from .records import KINDS, Kind, content_hash, differing_fields, from_json_value
-from .refs import Resolver
+from .refs import Resolver, package_ref
 
 NEW, CHANGED, CONFLICT, UNCHANGED = "new", "changed", "conflict", "unchanged"
 STATUS_LABELS = {NEW: "新增", CHANGED: "已修改", CONFLICT: "冲突", UNCHANGED: "无变化"}
@@ -228,12 +228,7 @@ def compare(session: Session, opened: OpenedPackage) -> Comparison:
     """Classify every incoming record; ``problems`` lists what makes the package unmergeable."""
     carried: dict[str, set[Any]] = {}
     for kind, record, _is_ref in _incoming(opened):
-        if kind.key_columns == ("uuid",) or kind.name == "app_user":
-            carried.setdefault(kind.name, set()).add(
-                record.get("username") if kind.name == "app_user" else record.get("uuid")
-            )
-        if kind.name == "division":
-            carried.setdefault(kind.name, set()).add(record.get("name"))
+        carried.setdefault(kind.name, set()).add(package_ref(kind, record))
     resolver = Resolver(session, carried)
     sender = _sender(opened.manifest)
     scope_all = opened.manifest.get("scope") == "all"
@@ -248,6 +243,9 @@ def compare(session: Session, opened: OpenedPackage) -> Comparison:
         return Comparison((), check_chain(session, opened), False, tuple(problems))
     for kind, record, is_ref in _incoming(opened):
         key = kind.key_of(record)
+        if kind.foundation and not scope_all:
+            problems.append(f"处室的报送包不能携带{kind.label}记录（{key}）。")
+            continue
         try:
             resolver.deserialize(kind, record)
         except ValidationError as exc:
@@ -366,10 +364,13 @@ def merge(
             continue
         if change.status != UNCHANGED:
             outcome.applied[change.status] += 1
-            if not everything:  # a whole database's import is one audited restore
-                _audit_change(session, actor, kind, change, decision, opened.sha256)
         else:
             outcome.applied[UNCHANGED] += 1
+        if everything:
+            # One audited restore; the merge bases are the ones the package carries.
+            continue
+        if change.status != UNCHANGED:
+            _audit_change(session, actor, kind, change, decision, opened.sha256)
         session.merge(
             ExchangeBase(
                 entity=kind.name,
@@ -409,7 +410,9 @@ def _restore_audit_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     """The carried audit log, row for row (ids and hashes kept), into an empty audit log."""
     report = audit.verify_rows(rows)
     if not report.ok:
-        raise ValidationError(f"报送包中的审计日志在第 {report.rows} 条断开（{report.reason}），不能恢复。")
+        raise ValidationError(
+            f"报送包中的审计日志在第 {report.rows} 条断开（{report.reason}），不能恢复。"
+        )
     fields = ("id", *audit.HASHED_FIELDS, "prev_hash", "hash")
     for start in range(0, len(rows), 1000):
         chunk = [{f: r.get(f) for f in fields} for r in rows[start : start + 1000]]
@@ -437,8 +440,10 @@ def _manifest_time(manifest: Mapping[str, Any], key: str) -> Any:
 def _insert(session: Session, resolver: Resolver, kind: Kind, record: Mapping[str, Any]) -> None:
     values = resolver.deserialize(kind, dict(record))
     result = session.execute(insert(kind.table).values(**values))
-    if kind.key_columns == ("uuid",):
-        resolver.remember(kind.name, record["uuid"], int(result.inserted_primary_key[0]))
+    if kind.row_id.name == "id":
+        resolver.remember(
+            kind.name, package_ref(kind, dict(record)), int(result.inserted_primary_key[0])
+        )
 
 
 def _update(

@@ -4,7 +4,8 @@ Every kind is a table. A row is written with its columns by name, without the lo
 a reference to a division is written as the division's name, to a user as the user name, and to
 any other record as that record's stable UUID, so the receiving database can resolve each one
 to its own keys. Tables that have no UUID of their own (a mark on a document) are keyed by the
-UUIDs of the records they point to.
+UUIDs of the records they point to; one that others point to but that has no UUID (a holiday
+notice, a package received) is named by its natural key (``refs.package_ref``).
 
 A new record kind extends the format by being added to ``KINDS``; a test fails while a record
 table is neither carried nor named in ``NOT_CARRIED``.
@@ -64,7 +65,22 @@ _FOUNDATION_DEFS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("disclosure_category", "公开事项类别", ("label",)),
     ("annual_report", "年度报告", ("uuid",)),
     ("interpretation_draft", "解读草稿", ("interpretation_id", "user_id")),
+    # A notice is replaced by year and kind, an amendment by year and title (services/calendar);
+    # the rows go in id order, so later amendments still win over earlier ones after a restore.
+    ("holiday_notice", "节假日安排通知", ("year", "kind", "title")),
+    ("holiday_notice_day", "通知中的节假日", ("notice_id", "day")),
+    ("evaluation_indicator", "评议指标", ("year", "code")),
+    ("evaluation_adjustment", "扣分与调整", ("uuid",)),
+    # The packages sent and received and the merge bases: the next division package after a
+    # restore is still checked against that division's chain and merged three-way.
+    ("exchange_package", "报送包记录", ("direction", "sha256", "created_at")),
+    ("exchange_base", "合并基准", ("entity", "record_key")),
 )
+
+# Tables a package of everything holds other than as records, and how.
+CARRIED_APART = {
+    "audit_log": "审计日志整条随包携带（保留编号和哈希），恢复后链条不变",
+}
 
 # Record tables a division's package leaves out, and why (a package of everything holds them).
 NOT_CARRIED = {

@@ -8,19 +8,19 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from everything_data import fill_every_table
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
+from support import assert_restored, database_contents
 
 from gongkai_desktop import audit, deployment
 from gongkai_desktop.app import open_app
-from gongkai_desktop.db.engine import Database
 from gongkai_desktop.db.models import AuditEntry
 from gongkai_desktop.demo import DEMO_PASSWORD, demo_job
 from gongkai_desktop.errors import DatabaseError, ValidationError
-from gongkai_desktop.package.records import KINDS, content_hash
-from gongkai_desktop.package.refs import Resolver
 from gongkai_desktop.progress import run_job
 from gongkai_desktop.services.auth import AuthService
+from gongkai_desktop.services.calendar import calendar_fingerprint
 from gongkai_desktop.services.maintenance import MaintenanceService
 from gongkai_desktop.services.package import restore_everything_job
 
@@ -29,19 +29,9 @@ pytestmark = pytest.mark.postgres
 
 def settings_of(url: str) -> deployment.ServerSettings:
     u = make_url(url)
-    return deployment.ServerSettings(u.host or "", u.port or 5432, u.database or "", u.username or "")
-
-
-def contents(db: Database) -> dict[tuple[str, str], str]:
-    """(table, key) → content hash of every row of every carried table."""
-    out: dict[tuple[str, str], str] = {}
-    with db.read() as session:
-        resolver = Resolver(session)
-        for kind in KINDS.values():
-            for row in session.execute(select(kind.table)).mappings():
-                record = resolver.serialize(kind, row)
-                out[(kind.name, kind.key_of(record))] = content_hash(kind, record)
-    return out
+    return deployment.ServerSettings(
+        u.host or "", u.port or 5432, u.database or "", u.username or ""
+    )
 
 
 @pytest.fixture
@@ -68,8 +58,14 @@ def test_connection_errors_are_chinese(pg_url: str) -> None:
     """A missing database, a missing user, a closed port and an unknown host are explained."""
     server = settings_of(pg_url)
     cases = [
-        (deployment.ServerSettings(server.host, server.port, "no_such_db_x", server.user), "没有数据库"),
-        (deployment.ServerSettings(server.host, server.port, server.database, "nobody_x"), "没有用户"),
+        (
+            deployment.ServerSettings(server.host, server.port, "no_such_db_x", server.user),
+            "没有数据库",
+        ),
+        (
+            deployment.ServerSettings(server.host, server.port, server.database, "nobody_x"),
+            "没有用户",
+        ),
         (deployment.ServerSettings(server.host, 1, server.database, server.user), "拒绝连接"),
         (deployment.ServerSettings("no-such-host.invalid", 5432, "x", "y"), "找不到服务器"),
     ]
@@ -86,9 +82,10 @@ def test_copy_up_once_then_refused(local, pg_url: str, tmp_path: Path) -> None: 
     admin = AuthService(local.db).login("admin", DEMO_PASSWORD)
     server_db = deployment.prepare_server(settings_of(pg_url), "")
     try:
+        before = database_contents(local.db)
         result = run_job(deployment.copy_up_job(local, admin, server_db, tmp_path / "work"))
         assert result.pending == 0 and result.applied["new"] > 100
-        assert contents(server_db) == contents(local.db)
+        assert_restored(before, database_contents(server_db), result.sha256)
         with server_db.read() as session:
             report = audit.verify_chain(session)
             assert report.ok
@@ -104,7 +101,31 @@ def test_copy_up_once_then_refused(local, pg_url: str, tmp_path: Path) -> None: 
         server_db.dispose()
 
 
-def test_server_mode_backup_restores_into_an_empty_database(local, pg_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_every_table_arrives_on_the_server(tmp_path: Path, pg_url: str) -> None:
+    """A local database with a row in every table (notices, amendment, indicators, 扣分, 调整,
+    packages received) arrives whole on the server: the same content, the same working days."""
+    ctx = open_app(tmp_path / "filled")
+    server_db = deployment.prepare_server(settings_of(pg_url), "")
+    try:
+        fill_every_table(ctx, tmp_path)
+        admin = AuthService(ctx.db).login("admin", DEMO_PASSWORD)
+        before = database_contents(ctx.db)
+        assert [t for t, rows in before.items() if not rows] == []
+        with ctx.db.read() as session:
+            fingerprint = calendar_fingerprint(session)
+        result = run_job(deployment.copy_up_job(ctx, admin, server_db, tmp_path / "work"))
+        assert_restored(before, database_contents(server_db), result.sha256)
+        with server_db.read() as session:
+            assert calendar_fingerprint(session) == fingerprint
+            assert audit.verify_chain(session).ok
+    finally:
+        server_db.dispose()
+        ctx.close()
+
+
+def test_server_mode_backup_restores_into_an_empty_database(
+    local, pg_url: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     """备份 in server mode writes the package of everything; it restores into a new database."""
     admin = AuthService(local.db).login("admin", DEMO_PASSWORD)
     server_db = deployment.prepare_server(settings_of(pg_url), "")
@@ -116,11 +137,16 @@ def test_server_mode_backup_restores_into_an_empty_database(local, pg_url: str, 
     try:
         run_job(deployment.copy_up_job(local, admin, server_db, tmp_path / "work"))
         server_admin = AuthService(server_db).login("admin", DEMO_PASSWORD)
-        info = MaintenanceService(server_db, server_admin, local.paths).backup(tmp_path / "全库.gkpkg")
+        before = database_contents(server_db)
+        info = MaintenanceService(server_db, server_admin, local.paths).backup(
+            tmp_path / "全库.gkpkg"
+        )
         assert info.path.suffix == ".gkpkg" and info.path.is_file()
-        restored = deployment.prepare_server(settings_of(pg_url.rsplit("/", 1)[0] + "/" + second), "")
-        run_job(restore_everything_job(restored, info.path, local.paths.attachments_dir))
-        assert contents(restored) == contents(server_db)
+        restored = deployment.prepare_server(
+            settings_of(pg_url.rsplit("/", 1)[0] + "/" + second), ""
+        )
+        result = run_job(restore_everything_job(restored, info.path, local.paths.attachments_dir))
+        assert_restored(before, database_contents(restored), result.sha256)
         with restored.read() as session:
             assert audit.verify_chain(session).ok
     finally:

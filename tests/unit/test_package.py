@@ -516,3 +516,48 @@ def test_open_package_leaves_no_temporary_folder(sender, tmp_path, monkeypatch) 
     with pytest.raises(ValidationError):
         open_package(bad)
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("table", ["app_user", "setting", "holiday_notice", "evaluation_adjustment"])
+def test_division_package_carrying_what_only_a_whole_database_holds_is_refused(  # type: ignore[no-untyped-def]
+    sender, centre, tmp_path, table
+) -> None:
+    """A division's package that also carries users, settings, notices or 扣分 (rows only a
+    package of everything may hold) is refused whole; the centre is unchanged."""
+    from gongkai_desktop.package.container import write_package
+
+    pkg = _first_package(sender, tmp_path)
+    with sender.db.read() as session:
+        row = session.execute(select(KINDS["division"].table).limit(1)).mappings().one()
+        division = Resolver(session).serialize(KINDS["division"], row)
+    forged = {
+        "app_user": {"username": "intruder", "password_hash": "x", "role": "admin"},
+        "setting": {"key": "unit_name", "value": "伪造的单位"},
+        "holiday_notice": {"year": 2030, "kind": "notice", "title": "伪造", "source": "",
+                           "by_hand": "", "created_at": "2026-01-01T00:00:00"},
+        "evaluation_adjustment": {"uuid": "0" * 36, "division_id": division["name"],
+                                  "year": 2026, "kind": "deduction", "points_centi": 9900,
+                                  "reason": "伪造"},
+    }[table]
+    with open_package(pkg) as opened:
+        manifest = dict(opened.manifest)
+        records = dict(opened.records)
+        audit_rows = opened.audit
+    records[table] = {"records": [forged], "refs": []}
+    bad = tmp_path / "forged.gkpkg"
+
+    def build(writer):  # type: ignore[no-untyped-def]
+        from gongkai_desktop.package.container import AUDIT_MEMBER, records_member
+
+        for name, part in records.items():
+            writer.add_json(records_member(name), part)
+        writer.add_json(AUDIT_MEMBER, audit_rows)
+        return {k: v for k, v in manifest.items() if k != "members"}
+
+    write_package(bad, build)
+    service = _centre_service(centre)
+    before = _digest(centre)
+    with pytest.raises(ValidationError) as caught:
+        run_job(service.import_job(bad))
+    assert any("处室的报送包不能携带" in p for p in caught.value.problems), caught.value.problems
+    assert _digest(centre) == before
