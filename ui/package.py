@@ -38,6 +38,7 @@ from gongkai_desktop.services.package import PackagePreview, PackageService
 
 from .context import UiContext
 from .fit import FitsOnScreen
+from .formatting import local_time
 from .messages import show_error
 from .worker import call_job, run_with_progress
 
@@ -96,7 +97,7 @@ class PackagePreviewDialog(FitsOnScreen, QDialog):
         layout = QVBoxLayout(self)
         period = p.manifest.get("period") or {}
         head = QLabel(
-            f"<b>{p.division}</b>　{period.get('label', '')}　制作于 {str(p.manifest.get('created_at', ''))[:16].replace('T', ' ')}（UTC）"
+            f"<b>{p.division}</b>　{period.get('label', '')}　制作于 {local_time(str(p.manifest.get('created_at', '')))}"
             f"　程序版本 {p.manifest.get('app_version', '')}　格式版本 {p.manifest.get('format_version')}"
             f"<br>SHA-256：{p.sha256}"
         )

@@ -11,7 +11,7 @@ import logging
 import re
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +138,9 @@ class PackageService(Service):
             ).first()
         if last is None:
             return Window(None, None, "全部记录（首次报送）")
-        return Window(last.until, None, f"上次报送（{last.until:%Y-%m-%d %H:%M}）以来")
+        # Stored in UTC; the label is read by people, in the PC's own time.
+        shown = last.until.replace(tzinfo=UTC).astimezone()
+        return Window(last.until, None, f"上次报送（{shown:%Y-%m-%d %H:%M}）以来")
 
     def export_job(
         self,

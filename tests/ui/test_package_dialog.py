@@ -77,6 +77,13 @@ def test_preview_lists_the_conflict_and_take_theirs_merges(  # type: ignore[no-u
 
     def decide(dialog: PackagePreviewDialog) -> None:
         dialog.resize(1340, 700)
+        from PySide6.QtWidgets import QLabel
+
+        from ui.formatting import local_time
+
+        head = next(label.text() for label in dialog.findChildren(QLabel) if "制作于" in label.text())
+        made = local_time(str(dialog.preview.manifest["created_at"]))
+        assert "UTC" not in head and f"制作于 {made}" in head  # the PC's own time
         assert dialog.conflict_list.rowCount() == 1
         assert "标题" in dialog.fields.item(0, 0).text()
         dialog.take_theirs.click()
