@@ -21,7 +21,7 @@ from ..db.ledger_models import DisclosureItem, NormativeDocument
 from ..db.plan_models import PlanAssignment, PlanTask, TaskReport
 from ..db.request_models import DisclosureRequest
 from ..domain.disclosure import PORTAL_BIT, DisclosureAttribute
-from ..domain.interpretation import InterpretationFields, InterpretationForm
+from ..domain.interpretation import InterpretationFields
 from ..domain.plan import QUARTER_LABELS, ReviewResult
 from ..domain.request_clock import RequestClock, request_status
 from ..domain.requests import RequestState
@@ -146,7 +146,7 @@ def _documents(
 def _interpretations(
     session: Session, ctx: MeasureContext, division_id: int, method: str
 ) -> list[RecordRef]:
-    from .measures import interpretation_period
+    from .measures import diverse_forms, interpretation_period
 
     i = Interpretation
     stmt = (
@@ -178,8 +178,8 @@ def _interpretations(
             outcome = sync_outcome(fields, ctx)
             note = {"met": "同步", "missed": "不同步", "pending": "尚未发布"}[outcome]
         else:
-            diverse = bool(forms) and forms != InterpretationForm.TEXT.value
-            outcome, note = ("met", "多种形式") if diverse else ("missed", "仅文字解读")
+            met = diverse_forms(forms)
+            outcome, note = ("met", "多种形式") if met else ("missed", "仅文字解读")
         done = published is not None and published <= ctx.as_of
         dated = doc_published or published
         out.append(RecordRef("interpretations", rid, title, dated, outcome, note, done))

@@ -279,9 +279,21 @@ def sync_outcome(fields: InterpretationFields, ctx: MeasureContext) -> str:
     return "pending"
 
 
+def diverse_forms(forms: str | None) -> bool:
+    """JD3's rule for one interpretation: a form other than 文字解读 (the SQL twin is
+    :func:`diverse_forms_sql`; both read the same stored value)."""
+    return bool(forms) and forms != InterpretationForm.TEXT.value
+
+
+def diverse_forms_sql() -> Any:
+    """:func:`diverse_forms` as a SQL condition, for the grouped count."""
+    i = Interpretation
+    return and_(i.forms != "", i.forms != InterpretationForm.TEXT.value)
+
+
 def measure_interpretations(session: Session, ctx: MeasureContext) -> dict[str, dict[int, Tally]]:
     i = Interpretation
-    diverse = and_(i.forms != "", i.forms != InterpretationForm.TEXT.value)
+    diverse = diverse_forms_sql()
     keys = (
         i.division_id,
         i.document_approved_on,
