@@ -16,7 +16,7 @@ from . import anchor, audit, backup, deployment, instance
 from .db.engine import Database
 from .db.migrate import current_revision, needs_upgrade, upgrade
 from .db.models import User
-from .errors import GongkaiError
+from .errors import DatabaseError, GongkaiError
 from .paths import AppPaths, check_db_location, resolve_paths
 
 log = logging.getLogger(__name__)
@@ -101,6 +101,11 @@ def open_app(
             instance.release(lock)
             raise
     try:
+        if db.on_gate and needs_upgrade(db):
+            raise DatabaseError(
+                "共享服务器上的数据结构比本程序旧（或新）：请信息管理员用本版本程序执行 "
+                "gongkai server setup 升级后再使用。"
+            )
         if needs_upgrade(db):
             if db.is_sqlite and current_revision(db) is not None:
                 backup.make_backup(paths.db_path, paths.backups_dir, reason="before-migration")
@@ -144,11 +149,17 @@ def _damaged(paths: AppPaths, what: str, moved: Path) -> DamagedDatabase:
         if newest
         else "没有找到可以恢复的有效备份：如果重新开始，数据将是空的。"
     )
-    return DamagedDatabase(f"{what}，原文件已移到 {moved} 保留，当前没有数据。{offer}", moved, newest)
+    return DamagedDatabase(
+        f"{what}，原文件已移到 {moved} 保留，当前没有数据。{offer}", moved, newest
+    )
 
 
 def is_initialized(db: Database) -> bool:
     with db.read() as session:
+        if db.on_gate:
+            from .server_login import gate_info
+
+            return gate_info(session)[0]
         return bool(session.scalar(select(func.count(User.id))))
 
 

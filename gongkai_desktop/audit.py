@@ -22,7 +22,7 @@ from .db.models import AuditEntry
 
 GENESIS_HASH = "0" * 64
 # Any constant works; it serialises writers of the chain on PostgreSQL within their transaction.
-_PG_AUDIT_LOCK_KEY = 0x6B6F6E67
+PG_AUDIT_LOCK_KEY = 0x6B6F6E67
 
 
 @dataclass(frozen=True)
@@ -125,9 +125,26 @@ def record(
     after: Mapping[str, Any] | None = None,
     detail: str = "",
 ) -> AuditEntry:
-    """Append one row to the chain inside the caller's transaction."""
+    """Append one row to the chain inside the caller's transaction (on a set-up server, by
+    the server: ``server_login.append_audit``)."""
+    from .server_login import append_audit, appends_through_server
+
+    if appends_through_server(session):
+        values = {
+            "action": fit(action),
+            "entity": fit(entity),
+            "entity_id": fit(str(entity_id) if entity_id is not None else ""),
+            "division_id": division_id,
+            "outcome": outcome,
+            "before": to_json(before),
+            "after": to_json(after),
+            "detail": detail,
+        }
+        row_id, row_hash = append_audit(session, values)
+        session.info["audit_last"] = (row_id, row_hash)
+        return session.get(AuditEntry, row_id)  # type: ignore[return-value]
     if session.bind is not None and session.bind.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK_KEY})
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_AUDIT_LOCK_KEY})
     prev = session.execute(
         select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
     ).scalar_one_or_none()

@@ -211,10 +211,19 @@ def test_connection(server: ServerSettings, password: str) -> str:
 
 def prepare_server(server: ServerSettings, password: str) -> Database:
     """Connect and bring the server's schema up to date; the caller disposes the database."""
+    from .db.migrate import needs_upgrade
+
     test_connection(server, password)
     db = Database(server.url(password))
     try:
-        upgrade(db)
+        if not db.on_gate:
+            upgrade(db)
+        elif needs_upgrade(db):
+            db.dispose()
+            raise DatabaseError(
+                "共享服务器上的数据结构与本程序的版本不一致：请信息管理员用本版本程序执行 "
+                "gongkai server setup 后再连接。"
+            )
     except (OperationalError, SQLAlchemyError) as exc:
         db.dispose()
         raise explain(exc, server) from exc
@@ -223,6 +232,10 @@ def prepare_server(server: ServerSettings, password: str) -> Database:
 
 def server_is_empty(db: Database) -> bool:
     with db.read() as session:
+        if db.on_gate:
+            from .server_login import gate_info
+
+            return not gate_info(session)[0]
         return not session.scalar(select(func.count(User.id)))
 
 

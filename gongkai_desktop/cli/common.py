@@ -79,6 +79,9 @@ class CliContext:
             self._app = open_app(self.args.data_dir, self.args.db)
             for warning in self._app.warnings:
                 print(f"警告：{warning}", file=sys.stderr)
+            if self._app.db.on_gate:
+                # The gate reads nothing: every command runs with the user's own credential.
+                _ = self.actor
         return self._app
 
     @property
@@ -88,6 +91,9 @@ class CliContext:
             if not self.args.as_user:
                 raise GongkaiError(
                     "此命令需要登录：请用 --as 指定用户（密码取自环境变量 GONGKAI_PASSWORD）。"
+                    if self._app is None or not self._app.db.on_gate
+                    else "共享服务器的连接账号只能用于登录：请用 --as 指定用户"
+                    "（密码取自环境变量 GONGKAI_PASSWORD）。"
                 )
             password = read_password(ENV_PASSWORD, f"用户 {self.args.as_user} 的密码：")
             self._actor = AuthService(self.app.db).login(self.args.as_user, password)

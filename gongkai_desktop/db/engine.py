@@ -83,17 +83,59 @@ class Database:
     """One engine and its sessions. ``read()`` for queries, ``write()`` for one short transaction."""
 
     def __init__(self, url: str) -> None:
-        self.url = url
-        self.engine = make_engine(url)
-        self.is_sqlite = self.engine.dialect.name == "sqlite"
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._writer_engine = self.engine.execution_options(writer=True)
-        self._writes = sessionmaker(self._writer_engine, expire_on_commit=False)
+        # ``home_url``: what the program opened; ``url``: what it is connected with now, which
+        # differs after a log-in on a set-up server (the user's own role, ``use_credential``).
+        self.home_url = url
         self._write_lock = threading.RLock()
+        self._bind(url, make_engine(url))
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
         self._local = threading.local()
         # Set by ``anchor.enabled_for``: told (last id, hash) after a commit that wrote audit rows.
         self.after_audit_commit: Callable[[int, str], None] | None = None
         self.anchor: Any = None
+
+    def _bind(self, url: str, engine: Engine) -> None:
+        self.url = url
+        self.engine = engine
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer_engine = self.engine.execution_options(writer=True)
+        self._writes = sessionmaker(self._writer_engine, expire_on_commit=False)
+
+    @property
+    def through_gate(self) -> bool:
+        """True when the program opened a set-up server through its gate (``server_login``):
+        a log-in then connects with the user's own credential."""
+        from ..server_login import is_gate_url
+
+        return is_gate_url(self.home_url)
+
+    @property
+    def on_gate(self) -> bool:
+        """True while connected as the gate: before a log-in, or after 注销."""
+        return self.through_gate and self.url == self.home_url
+
+    def use_credential(self, url: str) -> None:
+        """Connect from now on with ``url`` (the same server and database, another role); the
+        server's refusal (a wrong password) raises here and changes nothing."""
+        engine = make_engine(url)
+        try:
+            with engine.connect():
+                pass
+        except BaseException:
+            engine.dispose()
+            raise
+        self._switch(url, engine)
+
+    def back_home(self) -> None:
+        """Connect again with the credential the program opened (the gate, after 注销)."""
+        if self.url != self.home_url:
+            self._switch(self.home_url, make_engine(self.home_url))
+
+    def _switch(self, url: str, engine: Engine) -> None:
+        with self._write_lock:
+            old = self.engine
+            self._bind(url, engine)
+        old.dispose()
 
     @property
     def sqlite_path(self) -> Path | None:

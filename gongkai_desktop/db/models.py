@@ -48,7 +48,9 @@ class User(Timestamped, Base):
     uuid: Mapped[str] = mapped_column(String(36), unique=True, nullable=False, default=new_uuid)
     username: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     display_name: Mapped[str] = mapped_column(String(64), nullable=False, default="")
-    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    # Deferred: read only where a password is checked; on a set-up server only administrators
+    # may read it at all (``server_setup``).
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False, deferred=True)
     role: Mapped[str] = mapped_column(String(16), nullable=False)
     division_id: Mapped[int] = mapped_column(ForeignKey("division.id"), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)

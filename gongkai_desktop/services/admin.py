@@ -16,7 +16,8 @@ from ..db.models import AuditEntry, Division, Setting, User
 from ..domain.labels import DivisionKind, Role
 from ..domain.permissions import Action
 from ..errors import NotFound, ValidationError
-from .auth import hash_password, verify_password
+from ..server_login import set_server_login
+from .auth import hash_password, stored_hash, verify_password
 from .base import Service, changed_fields, snapshot
 
 
@@ -122,7 +123,9 @@ def document_fonts(session: Any) -> Any:
 
     from ..reports.word import WordFonts
 
-    base = WordFonts.fallback() if read_setting(session, "word_fonts") == "fallback" else WordFonts()
+    base = (
+        WordFonts.fallback() if read_setting(session, "word_fonts") == "fallback" else WordFonts()
+    )
     names = {
         part: str(read_setting(session, key) or "").strip() for key, part in FONT_SETTINGS.items()
     }
@@ -310,6 +313,7 @@ class AdminService(Service):
             session.add(u)
             session.flush()
             session.refresh(u)
+            set_server_login(session, u.id, username, password)
             self.audit(
                 session,
                 "user.add",
@@ -349,6 +353,7 @@ class AdminService(Service):
             session.flush()
             self._keep_an_admin(session)
             session.refresh(u)
+            set_server_login(session, u.id, u.username, None)
             self.audit(
                 session,
                 "user.update",
@@ -378,6 +383,7 @@ class AdminService(Service):
             u.password_hash = password_hash
             u.failed_logins = 0
             u.locked_until = None
+            set_server_login(session, u.id, u.username, new_password)
             self.audit(
                 session,
                 "user.reset_password",
@@ -391,9 +397,10 @@ class AdminService(Service):
         password_hash = hash_password(new_password)
         with self.db.write() as session:
             u = session.get(User, self.actor.user_id)
-            if u is None or not verify_password(u.password_hash, old_password):
+            if u is None or not verify_password(stored_hash(session, u), old_password):
                 raise ValidationError("原密码不正确。")
             u.password_hash = password_hash
+            set_server_login(session, u.id, u.username, new_password)
             self.audit(
                 session,
                 "user.change_password",

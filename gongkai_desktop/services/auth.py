@@ -126,14 +126,59 @@ def _record_login(
     )
 
 
+def stored_hash(session: Session, user: User) -> str:
+    """The user's password hash; on a set-up server only the user's own can be read, through
+    ``gongkai_own_password_hash``."""
+    from sqlalchemy import text
+
+    from ..server_login import appends_through_server
+
+    if appends_through_server(session):
+        return str(session.execute(text("SELECT gongkai_own_password_hash()")).scalar() or "")
+    return user.password_hash
+
+
 class AuthService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
     def login(self, username: str, password: str, now: datetime | None = None) -> Actor:
-        """Return the actor for a correct password; audit and throttle every failure."""
-        now = now or utcnow()
+        """Return the actor for a correct password; audit and throttle every failure.
+
+        Through a set-up server's gate the server checks the password first, by connecting
+        with the user's own log-in role; the rest is the same on that connection."""
         username = username.strip()
+        if not self.db.through_gate:
+            return self._login(username, password, now or utcnow())
+        self.db.back_home()
+        self._connect_as(username, password)
+        try:
+            return self._login(username, password, now or utcnow())
+        except BaseException:
+            self.db.back_home()
+            raise
+
+    def _connect_as(self, username: str, password: str) -> None:
+        """Through the gate: connect with ``username``'s own credential, or count and audit the
+        refusal by the gate and answer as for every failed log-in."""
+        from sqlalchemy.exc import DBAPIError
+
+        from ..errors import DatabaseError
+        from ..server_login import count_failure, refused_credential, user_url
+
+        if 0 < len(username) <= MAX_USERNAME and password:
+            try:
+                self.db.use_credential(user_url(self.db.home_url, username, password))
+                return
+            except DBAPIError as exc:
+                if not refused_credential(exc):
+                    raise DatabaseError(f"无法连接共享服务器：{str(exc.orig).strip()}") from exc
+        with self.db.write() as session:
+            count_failure(session, username)
+        log.info("server refused log-in of %r", username)
+        raise AuthenticationFailed(LOGIN_FAILED)
+
+    def _login(self, username: str, password: str, now: datetime) -> Actor:
         with self.db.write() as session:
             # The row is locked for the attempt (PostgreSQL): concurrent attempts on one account
             # count one after the other instead of losing failures or failing on its version.
@@ -155,10 +200,14 @@ class AuthService:
                     entity_id=username,
                     outcome="failed",
                     detail="用户不存在或已停用"
-                    + (f"（用户名有 {len(username)} 个字符）" if len(username) > MAX_USERNAME else ""),
+                    + (
+                        f"（用户名有 {len(username)} 个字符）"
+                        if len(username) > MAX_USERNAME
+                        else ""
+                    ),
                 )
                 failure = AuthenticationFailed(LOGIN_FAILED)
-            elif not verify_password(user.password_hash, password):
+            elif not verify_password(stored_hash(session, user), password):
                 locked = user.locked_until is not None and user.locked_until > now
                 failed = session.execute(
                     update(User)
@@ -187,7 +236,7 @@ class AuthService:
                     f"登录失败次数过多，账号已临时锁定，请 {wait} 秒后再试。", wait_seconds=wait
                 )
             else:
-                if _hasher.check_needs_rehash(user.password_hash):
+                if not self.db.through_gate and _hasher.check_needs_rehash(user.password_hash):
                     user.password_hash = _hasher.hash(password)
                 user.failed_logins = 0
                 user.locked_until = None
@@ -209,4 +258,5 @@ class AuthService:
                 division_id=actor.division_id,
                 detail="切换用户" if switching else "注销",
             )
+        self.db.back_home()
         log.info("user %s logged out", actor.username)

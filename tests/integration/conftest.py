@@ -44,3 +44,9 @@ def pg_url() -> Iterator[str]:
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
             )
             con.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            # The roles ``server setup`` made for this database are the whole server's.
+            for (role,) in con.execute(
+                "SELECT rolname FROM pg_roles WHERE rolname LIKE %s OR rolname LIKE %s",
+                (f"gk\\_{name}\\_%", f"gongkai\\_{name}\\_%"),
+            ).fetchall():
+                con.execute(f'DROP ROLE IF EXISTS "{role}"')

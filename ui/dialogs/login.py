@@ -44,6 +44,11 @@ def unit_name(db: Database) -> str:
     from gongkai_desktop.services.admin import AdminService
 
     try:
+        if db.on_gate:
+            from gongkai_desktop.server_login import gate_info
+
+            with db.read() as session:
+                return gate_info(session)[1]
         return str(AdminService(db, SYSTEM_ACTOR).get_setting("unit_name") or "")
     except GongkaiError:
         return ""

@@ -66,9 +66,9 @@ class DeploymentDialog(FitsOnScreen, QDialog):
         self.modes = QButtonGroup(self)
         self.modes.addButton(self.local_radio)
         self.modes.addButton(self.server_radio)
-        (self.server_radio if self.current.mode == deployment.SERVER else self.local_radio).setChecked(
-            True
-        )
+        (
+            self.server_radio if self.current.mode == deployment.SERVER else self.local_radio
+        ).setChecked(True)
         layout.addWidget(self.local_radio)
         layout.addWidget(self.server_radio)
         self.server_box = QGroupBox("服务器", self)
@@ -91,6 +91,13 @@ class DeploymentDialog(FitsOnScreen, QDialog):
         form.addRow("端口：", self.port)
         form.addRow("数据库：", self.database)
         form.addRow("用户名：", self.user)
+        form.addRow(
+            "",
+            hint(
+                "服务器由信息管理员用 gongkai server setup 设置过权限时，这里填写各电脑共用的"
+                "连接账号（gongkai_数据库名_gate）；登录程序时，每位用户以自己的账号连接服务器。"
+            ),
+        )
         form.addRow("密码：", self.password)
         form.addRow("", self.remember)
         if not has_ring:
@@ -110,7 +117,9 @@ class DeploymentDialog(FitsOnScreen, QDialog):
             )
         )
         self.buttons = QDialogButtonBox(self)
-        self.apply_button = self.buttons.addButton("应用(&A)", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.apply_button = self.buttons.addButton(
+            "应用(&A)", QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         layout.addWidget(self.buttons)
 
@@ -155,14 +164,28 @@ class DeploymentDialog(FitsOnScreen, QDialog):
             return
         server, password = self.settings(), self.password.text()
         try:
-            server_db = self._run(lambda: deployment.prepare_server(server, password), "正在建立数据表……")
+            server_db = self._run(
+                lambda: deployment.prepare_server(server, password), "正在建立数据表……"
+            )
         except Cancelled:
             return
         except GongkaiError as exc:
             show_error(self, exc, "无法使用该服务器")
             return
         try:
-            if deployment.server_is_empty(server_db) and is_initialized(self.ctx.db):
+            if server_db.on_gate and deployment.server_is_empty(server_db):
+                QMessageBox.warning(
+                    self,
+                    "部署方式",
+                    "服务器已设置权限，但还没有任何用户：请信息管理员先在服务器上建立数据"
+                    "（或用所有者账号把本机数据复制上去）。",
+                )
+                return
+            if (
+                not server_db.on_gate
+                and deployment.server_is_empty(server_db)
+                and is_initialized(self.ctx.db)
+            ):
                 answer = QMessageBox.question(
                     self,
                     "复制本机数据",
