@@ -407,8 +407,8 @@ def _finish(
     if problems:
         problems = list(dict.fromkeys(problems))  # one bad date can be met twice
         raise ValidationError(
-            f"{year}年节假日{KIND_LABELS[kind]}中有{len(problems)}处无法识别或前后矛盾，"
-            "请核对后重新导入。",
+            f"{year}年{'' if kind == NOTICE else '节假日'}{KIND_LABELS[kind]}中有{len(problems)}处"
+            "无法识别或前后矛盾，请核对后重新导入。",
             problems=problems,
             year=year,
         )

@@ -226,6 +226,7 @@ def test_amendment_weekday_inside_brackets_with_a_comma_is_checked(notice_text) 
     wrong = notice_text("amendment-2020").replace("星期日）", "星期六）", 1)
     with pytest.raises(ValidationError) as caught:
         parse_amendment(wrong, 2020, originals)
+    assert caught.value.message.startswith("2020年节假日调整通知中有1处")
     assert any("2020年2月2日是星期日" in p for p in caught.value.problems)
 
 
