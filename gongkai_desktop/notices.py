@@ -11,6 +11,9 @@ missing_festivals` names those it does not.
 An amendment (2020: 「延长2020年春节假期至2月2日（农历正月初九，星期日），2月3日（星期一）起正常
 上班」) is read against the festival's original period (:func:`parse_amendment`) and kept apart
 from the notice it amends.
+
+Before either is read, invisible format characters are taken out of the text and the year it
+states is held against the year imported (:mod:`gongkai_desktop.notice_text`).
 """
 
 from __future__ import annotations
@@ -24,23 +27,24 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .errors import ValidationError
+from .notice_text import (
+    FESTIVALS,
+    NUMBERED_RE,
+    read_head,
+    require_days_off_in_year,
+    without_format_chars,
+)
+from .notice_text import show_date as _show
 
 logger = logging.getLogger(__name__)
 
 MAX_NOTICE_BYTES = 2_000_000
-
-# The seven statutory festivals every year's notice arranges (《全国年节及纪念日放假办法》).
-FESTIVALS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
 
 NOTICE = "notice"
 AMENDMENT = "amendment"
 KIND_LABELS = {NOTICE: "节假日安排通知", AMENDMENT: "调整通知"}
 
 _WEEKDAY_NAMES = "一二三四五六日"
-
-
-def _show(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,8 @@ class HolidayPeriod:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError(f"holiday {self.name!r} ends before it starts")
+        # A name typed by hand is held to what a parsed one is: no invisible format characters.
+        object.__setattr__(self, "name", without_format_chars(self.name))
 
     def dates(self) -> tuple[date, ...]:
         """Every date of the period, weekend days included."""
@@ -82,6 +88,11 @@ class HolidayNotice:
     title: str = field(default="", compare=False)
     unused: tuple[str, ...] = field(default=(), compare=False)
     by_hand: tuple[str, ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", without_format_chars(self.title))
+        object.__setattr__(self, "unused", tuple(map(without_format_chars, self.unused)))
+        object.__setattr__(self, "by_hand", tuple(map(without_format_chars, self.by_hand)))
 
     def overrides(self) -> dict[date, bool]:
         """The notice as calendar overrides: ``False`` for each holiday date, ``True`` for each
@@ -151,8 +162,6 @@ def require_complete(notice: HolidayNotice) -> None:
         )
 
 
-# After NFKC normalisation full-width digits, colons, commas and brackets are ASCII; 。 and 、 stay.
-_NUMBERED_RE = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、,.]\s*(?P<rest>.*)$")
 _ITEM_RE = re.compile(r"^(?P<name>[^:,;。]{1,20}?)\s*:\s*(?P<body>.*)$")
 _DATE_RE = re.compile(
     r"(?:(?P<y>\d{4})\s*年\s*)?(?:(?P<m>\d{1,2})\s*月\s*)?(?P<d>\d{1,2})\s*日"
@@ -162,7 +171,6 @@ _WEEKDAY_RE = re.compile(r"(?:周|星期|礼拜)(?P<w>[一二三四五六日天]
 _WEEKDAY_INDEX = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _RANGE_SEP_RE = re.compile(r"^\s*(?:至|到|-|~|—|–)\s*$")
 _COUNT_RE = re.compile(r"(?:共|放假)\s*(?P<n>\d+)\s*天")
-_TITLE_YEAR_RE = re.compile(r"关于\s*(?:延长\s*)?(?P<y>\d{4})\s*年[^\n]{0,12}(?:节假日安排|假期)")
 _SENTENCE_RE = re.compile(r"[^。;；.．]+[。;；.．]?")
 _EXTENSION_RE = re.compile(
     r"延长\s*(?:(?P<y>\d{4})\s*年\s*)?(?P<f>" + "|".join(FESTIVALS) + r")\s*假期\s*至\s*(?P<end>.+)"
@@ -356,11 +364,11 @@ def _blocks(text: str) -> Iterator[_Block]:
             yield _Block(numbered, "".join(t for t, _ in current), "".join(o for _, o in current))
 
     for raw in text.splitlines():
-        original = raw.strip()
+        original = raw.strip()  # the text has no format characters left (see the callers)
         line = unicodedata.normalize("NFKC", original).strip()
         if not line:
             continue
-        starts_item = _NUMBERED_RE.match(line) is not None
+        starts_item = NUMBERED_RE.match(line) is not None
         if starts_item or not numbered or current[-1][0].endswith(("。", ".")):
             yield from flush()
             current = []
@@ -382,19 +390,6 @@ def _reach_problems(
     ]
 
 
-def _title_problem(text: str, year: int) -> tuple[str, list[str]]:
-    """The notice's title line, and a problem when it names another year."""
-    normalised = unicodedata.normalize("NFKC", text)
-    title = _TITLE_YEAR_RE.search(normalised)
-    if title is None:
-        return "", []
-    line = normalised[: title.end()].rsplit("\n", 1)[-1]
-    line = line + normalised[title.end() :].split("\n", 1)[0]
-    if int(title.group("y")) != year:
-        return line.strip(), [f"通知标题是{title.group('y')}年的安排，而导入的年份是{year}年"]
-    return line.strip(), []
-
-
 def _finish(
     year: int,
     kind: str,
@@ -412,8 +407,8 @@ def _finish(
     if problems:
         problems = list(dict.fromkeys(problems))  # one bad date can be met twice
         raise ValidationError(
-            f"{year}年节假日{KIND_LABELS[kind]}中有{len(problems)}处无法识别或前后矛盾，"
-            "请核对后重新导入。",
+            f"{year}年{'' if kind == NOTICE else '节假日'}{KIND_LABELS[kind]}中有{len(problems)}处"
+            "无法识别或前后矛盾，请核对后重新导入。",
             problems=problems,
             year=year,
         )
@@ -439,13 +434,19 @@ def parse_holiday_notice(text: str, year: int) -> HolidayNotice:
     that does not match the range, a weekday that does not match the date, a holiday date that is
     also a working day) instead of storing a half-right arrangement. Whether all seven festivals
     are there is :meth:`HolidayNotice.missing_festivals`'s question, asked before storing.
+
+    A notice whose title or first paragraph states another year is refused before its lines are
+    read; one that states no year is refused when all its days off fall in another year.
+    Invisible format characters are taken out first (春节 with a U+202E inside reads as 春节).
     """
-    title, problems = _title_problem(text, year)
+    text = without_format_chars(text)
+    head = read_head(text, year)
+    problems: list[str] = []
     periods: list[HolidayPeriod] = []
     workdays: list[date] = []
     unused: list[str] = []
     for block in _blocks(text):
-        numbered = _NUMBERED_RE.match(block.text) if block.numbered else None
+        numbered = NUMBERED_RE.match(block.text) if block.numbered else None
         item = _ITEM_RE.match(numbered.group("rest")) if numbered else None
         name = item.group("name").strip() if item else ""
         if item is None or not any(f in name for f in FESTIVALS):
@@ -464,13 +465,15 @@ def parse_holiday_notice(text: str, year: int) -> HolidayNotice:
             )
             periods += found_periods
             workdays += found_workdays
+    if not head.stated:
+        require_days_off_in_year(periods, year)
     if not periods and not workdays and not problems:
         raise ValidationError(
             f"没有识别出任何节假日安排。请粘贴国务院办公厅关于{year}年部分节假日安排的通知全文，"
             "其中应有形如「二、春节：2月11日至17日放假调休，共7天。2月7日（星期日）上班。」的条目。",
             year=year,
         )
-    return _finish(year, NOTICE, title, periods, workdays, unused, problems)
+    return _finish(year, NOTICE, head.title, periods, workdays, unused, problems)
 
 
 def parse_amendment(text: str, year: int, originals: Mapping[str, HolidayPeriod]) -> HolidayNotice:
@@ -480,9 +483,11 @@ def parse_amendment(text: str, year: int, originals: Mapping[str, HolidayPeriod]
     ``originals`` are the festivals' periods as the year's arrangement has them; the extension
     makes every day after the original end up to the new end a day off (a make-up day among them
     included: 2020-02-01 was to be worked). Other items of the notice make no day and are listed
-    as unused.
+    as unused. Like a year's notice, it is refused when it states another year.
     """
-    title, problems = _title_problem(text, year)
+    text = without_format_chars(text)
+    title = read_head(text, year, amendment=True).title
+    problems: list[str] = []
     periods: list[HolidayPeriod] = []
     unused: list[str] = []
     for block in _blocks(text):

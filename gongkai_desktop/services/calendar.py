@@ -22,6 +22,7 @@ from ..db.engine import Database
 from ..db.models import HolidayNotice as NoticeRow
 from ..db.models import HolidayNoticeDay, HolidayOverride, HolidayYear
 from ..domain.permissions import Action
+from ..notice_text import without_format_chars
 from ..notices import (
     AMENDMENT,
     KIND_LABELS,
@@ -171,6 +172,7 @@ class CalendarService(Service):
         """Store a confirmed notice with its days. A year's notice replaces that year's previous
         notice and its days only (its amendments and the other years' notices stay); it must
         cover all seven festivals. An amendment replaces an earlier one of the same title.
+        Nothing is stored with invisible format characters (bidi controls, zero-width spaces).
         Returns the number of days stored."""
         self.require(
             Action.MANAGE_SYSTEM,
@@ -179,6 +181,7 @@ class CalendarService(Service):
             entity_id=notice.year,
         )
         require_complete(notice)
+        source = without_format_chars(source)  # the notice itself was read without them
         year = notice.year
         names = notice.day_names()
         overrides = notice.overrides()

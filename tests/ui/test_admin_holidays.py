@@ -170,6 +170,17 @@ def test_notice_parse_errors_are_listed_in_chinese(notice_dialog, admin, app_ctx
     assert dialog.error.text() == "请先粘贴通知全文或打开通知文本文件。"
 
 
+def test_notice_of_another_year_is_refused_naming_both_years(notice_dialog, admin, notice_text) -> None:  # type: ignore[no-untyped-def]
+    """The 2027 notice with its title wrapped over two lines, parsed as 2021, is refused by the
+    year it states (2021's weekdays are 2027's, so the dates alone would pass); 保存 stays off."""
+    dialog = notice_dialog(admin, 2021)
+    dialog.text.setPlainText(notice_text("notice-2027").replace("2027年部分", "2027年\n部分", 1))
+    dialog.parse_button.click()
+    assert "这份通知是2027年的节假日安排，而导入的年份是2021年" in dialog.error.text()
+    assert dialog.preview.rowCount() == 0
+    assert not dialog.save_button.isEnabled()
+
+
 def test_editing_text_after_parse_needs_a_new_parse(notice_dialog, admin, notice_text) -> None:  # type: ignore[no-untyped-def]
     """Changing the text or the year after 解析 disables 保存 until parsed again."""
     dialog = notice_dialog(admin)

@@ -322,6 +322,7 @@ def test_day_count_mismatch_reports_line() -> None:
     line = "二、春节：2月11日至17日放假调休，共8天。"
     with pytest.raises(ValidationError) as caught:
         parse_holiday_notice(line, 2021)
+    assert caught.value.message.startswith("2021年节假日安排通知中有1处无法识别或前后矛盾")
     assert any(line in problem and "共8天" in problem for problem in caught.value.problems)
 
 

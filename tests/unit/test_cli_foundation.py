@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 
 from support import ADMIN_PASSWORD
 
@@ -51,6 +52,48 @@ def test_notice_missing_festivals_exits_1_naming_them(run_cli, tmp_path):
     assert code == 1
     assert "清明节、劳动节、端午节、中秋节、国庆节" in err
     assert run_cli("calendar", "workday-after", "2027-01-04", "1")[0] == 1
+
+
+def test_notice_of_another_year_exits_1_naming_both_years(run_cli, tmp_path, notice_text):
+    """The 2027 notice, its title wrapped over two lines, imported as 2021 (whose weekdays are
+    2027's) exits 1 naming 2027 and 2021, and stores nothing."""
+    _init(run_cli)
+    notice = tmp_path / "notice.txt"
+    text = notice_text("notice-2027").replace("2027年部分", "2027年\n部分", 1)
+    notice.write_text(text, encoding="utf-8")
+    code, out, err = run_cli("--as", "boss", "calendar", "import-notice", str(notice), "--year",
+                             "2021", password=ADMIN_PASSWORD)
+    assert code == 1 and out == ""
+    assert "这份通知是2027年的节假日安排，而导入的年份是2021年" in err
+    con = sqlite3.connect(tmp_path / "data" / "gongkai.db")
+    assert con.execute("SELECT count(*) FROM holiday_notice").fetchone() == (0,)
+    con.close()
+
+
+def test_notice_file_with_format_characters_is_stored_without_them(run_cli, tmp_path, notice_text):
+    """Bidi controls and zero-width spaces in the file, even inside 春节 and a date, are taken
+    out: the notice is read as printed and neither its title, its text nor a day keeps them."""
+    _init(run_cli)
+    text = notice_text("notice-2027")
+    for clean, dirty in [("国务院办公厅关于", "\u2066国务院办公厅关于\u2069"),
+                         ("二、春节", "二、春\u202e节"), ("2月20日", "2\u200b月20日"),
+                         ("五、端午节", "五、\ufeff端午\u200f节")]:
+        text = text.replace(clean, dirty, 1)
+    notice = tmp_path / "notice.txt"
+    notice.write_text(text, encoding="utf-8")
+    code, out, err = run_cli("--as", "boss", "calendar", "import-notice", str(notice), "--year",
+                             "2027", password=ADMIN_PASSWORD)
+    assert code == 0, err
+    assert "放假：春节\t2027-02-05 至 2027-02-13" in out and "调休上班：2027-02-20" in out
+    con = sqlite3.connect(tmp_path / "data" / "gongkai.db")
+    title, source = con.execute("SELECT title, source FROM holiday_notice").fetchone()
+    names = [n for (n,) in con.execute("SELECT DISTINCT name FROM holiday_notice_day")]
+    (year_source,) = con.execute("SELECT source FROM holiday_year").fetchone()
+    con.close()
+    assert title == "国务院办公厅关于2027年部分节假日安排的通知"
+    assert "二、春节：2月5日" in source and "春节" in names and "端午节" in names
+    stored = [title, source, year_source, *names]
+    assert not [ch for s in stored for ch in s if unicodedata.category(ch) == "Cf"]
 
 
 def test_amendment_is_stored_and_survives_reimport_of_the_notice(run_cli, tmp_path, notice_text):

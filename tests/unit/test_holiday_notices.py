@@ -4,6 +4,7 @@ notice's days kept with it (gongkai_desktop.notices, services/calendar.py)."""
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from datetime import date, timedelta
 
 import chinese_calendar
@@ -225,4 +226,130 @@ def test_amendment_weekday_inside_brackets_with_a_comma_is_checked(notice_text) 
     wrong = notice_text("amendment-2020").replace("星期日）", "星期六）", 1)
     with pytest.raises(ValidationError) as caught:
         parse_amendment(wrong, 2020, originals)
+    assert caught.value.message.startswith("2020年节假日调整通知中有1处")
     assert any("2020年2月2日是星期日" in p for p in caught.value.problems)
+
+
+# --- the year a notice states ------------------------------------------------------------------
+# 2021 and 2027 both begin on a Friday and have no 29 February: every weekday the 2027 notice writes
+# fits 2021 as well, so only the year the notice states tells the two apart.
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        pytest.param(lambda t: t, id="title"),
+        pytest.param(lambda t: t.replace("2027年部分", "2027年\n部分", 1), id="title-wrapped"),
+        pytest.param(lambda t: t.replace("部分节假日", "部分节\n假日", 1), id="title-wrapped-late"),
+        pytest.param(lambda t: t.split("\n", 1)[1], id="preamble-only"),
+        pytest.param(lambda t: t.replace("关于2027年", "关于二〇二七年", 1), id="chinese-numerals"),
+    ],
+)
+def test_a_notice_stating_another_year_is_refused(calendars, notice_text, variant) -> None:  # type: ignore[no-untyped-def]
+    """The 2027 notice imported as 2021 is refused naming both years, however its year is written."""
+    text = variant(notice_text("notice-2027"))
+    with pytest.raises(ValidationError) as caught:
+        calendars.preview_notice(text, 2021)
+    assert "2027年" in caught.value.message and "2021年" in caught.value.message
+    assert caught.value.params == {"year": 2021, "stated_year": 2027}
+
+
+def test_last_years_title_over_this_years_lines_is_refused(notice_text) -> None:
+    """「国务院办公厅关于2026年部分节假日安排的通知」 on top of the 2027 lines is not 2027's notice."""
+    text = notice_text("notice-2027").replace("关于2027年", "关于2026年", 1)
+    with pytest.raises(ValidationError) as caught:
+        parse_holiday_notice(text, 2027)
+    assert "2026年" in caught.value.message and "2027年" in caught.value.message
+
+
+def test_amendment_stating_another_year_is_refused(notice_text) -> None:
+    """The 2020 extension imported as an amendment of 2021 names 2020 and 2021 in its refusal."""
+    originals = {"春节": HolidayPeriod("春节", date(2021, 2, 11), date(2021, 2, 17))}
+    with pytest.raises(ValidationError) as caught:
+        parse_amendment(notice_text("amendment-2020"), 2021, originals)
+    assert "2020年" in caught.value.message and "2021年" in caught.value.message
+
+
+def test_next_years_notice_may_set_days_in_this_year(notice_text) -> None:
+    """The 2028 notice states 2028; its 元旦 from 31 December 2027 is no reason to refuse it."""
+    notice = parse_holiday_notice(notice_text("notice-2028"), 2028)
+    assert notice.holidays[0].start == date(2027, 12, 31)
+    with pytest.raises(ValidationError, match="2028年的节假日安排.*导入的年份是2027年"):
+        parse_holiday_notice(notice_text("notice-2028"), 2027)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        pytest.param("一、元旦：2027年1月1日（周五）至3日（周日）放假，共3天。", id="january"),
+        pytest.param("一、元旦：2027年12月30日（周四）至31日（周五）放假，共2天。", id="december"),
+    ],
+)
+def test_without_a_stated_year_the_holiday_dates_decide(lines: str) -> None:
+    """Festival lines with no title or preamble whose 放假 dates all fall in 2027 are not 2028's."""
+    with pytest.raises(ValidationError) as caught:
+        parse_holiday_notice(lines, 2028)
+    assert "2027年" in caught.value.message and "2028年" in caught.value.message
+
+
+# --- invisible format characters ---------------------------------------------------------------
+
+FORMAT_CHARS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200c\u200d\u200e\u200f\ufeff\u00ad\u2060")
+
+
+def _with_format_chars(text: str) -> str:
+    """The notice with bidi overrides, isolates, zero-width and other Cf characters inside its
+    title, festival names, dates and the sentence it leaves unused."""
+    for clean, dirty in [
+        ("国务院办公厅关于2024年", "\ufeff国务院办公厅关于\u202d20\u200b24\u202c年"),
+        ("二、春节", "二、春\u202e节"),
+        ("2月10日", "2\u200b月1\u2066\u20690日"),
+        ("三、清明节", "三、\u2067清明\u200d节\u2069"),
+        ("2月4日（星期日）", "2月4\u00ad日（星期\u200e日）"),
+        ("鼓励各单位", "鼓励\u200f各\u2060单位"),
+        ("七、国庆节", "七、\u202a国庆节\u202c"),
+        ("国务院办公厅\n", "国务院\u200c办公厅\u202b\n"),
+    ]:
+        assert clean in text
+        text = text.replace(clean, dirty, 1)
+    return text
+
+
+def _no_format_chars(*texts: str) -> bool:
+    return not any(ch in FORMAT_CHARS or unicodedata.category(ch) == "Cf" for t in texts for ch in t)
+
+
+def test_format_characters_are_removed_before_the_notice_is_read(notice_text) -> None:
+    """春节 with a U+202E inside reads as 春节: the notice with invisible characters is the same
+    arrangement, and none of them is left in a name, the title or the unused sentences."""
+    clean = parse_holiday_notice(notice_text("notice-2024"), 2024)
+    dirty = parse_holiday_notice(_with_format_chars(notice_text("notice-2024")), 2024)
+    assert dirty == clean
+    assert [p.name for p in dirty.holidays] == [p.name for p in clean.holidays]
+    assert dirty.title == clean.title == "国务院办公厅关于2024年部分节假日安排的通知"
+    assert dirty.unused == clean.unused
+    assert dirty.missing_festivals() == ()
+    assert _no_format_chars(dirty.title, *dirty.unused, *(p.name for p in dirty.holidays))
+
+
+def test_nothing_stored_from_a_notice_keeps_format_characters(app_ctx, calendars, notice_text) -> None:
+    """Title, source, hand-added days and day names reach the database without format characters."""
+    text = _with_format_chars(notice_text("notice-2024")).replace("七、\u202a国庆节\u202c", "八、其他")
+    notice = calendars.preview_notice(text, 2024)
+    assert notice.missing_festivals() == ("国庆节",)
+    notice = notice.with_days(
+        HolidayPeriod("\u202e国庆\u200b节", date(2024, 10, 1), date(2024, 10, 7)),
+        [date(2024, 9, 29), date(2024, 10, 12)],
+    )
+    assert notice.missing_festivals() == ()
+    calendars.store_notice(notice, source=text)
+    con = sqlite3.connect(app_ctx.db.sqlite_path)
+    stored = [
+        *con.execute("SELECT title, source, by_hand FROM holiday_notice").fetchone(),
+        *(name for (name,) in con.execute("SELECT name FROM holiday_notice_day")),
+        *(source for (source,) in con.execute("SELECT source FROM holiday_year")),
+    ]
+    con.close()
+    assert "国务院办公厅关于2024年部分节假日安排的通知" in stored and "春节" in stored
+    assert "国庆节" in stored and any("手工补充：国庆节" in s for s in stored)
+    assert _no_format_chars(*stored)
