@@ -15,14 +15,8 @@ from ..domain.plan import QUARTER_LABELS, QUARTER_SHORT, QUARTERS, ReviewResult,
 from ..errors import ConflictError, ValidationError
 from ..importers.plan import ParsedTask, parse_plan_file
 from ..progress import run_job
-from ..services.plan import (
-    STATE_FILTERS,
-    AssignmentInfo,
-    NameDecisions,
-    PlanService,
-    filter_tasks,
-    preview_plan_import,
-)
+from ..services.plan import STATE_FILTERS, AssignmentInfo, PlanService, filter_tasks
+from ..services.plan_import import NameDecisions, preview_plan_import
 from .common import CliContext, CliUsageError, add_date_option, date_type, print_json
 
 IMPORT_HELP = """\

@@ -34,7 +34,8 @@ from ..paths import resources_dir
 from ..progress import Progress
 from ..services.auth import actor_of
 from ..services.calendar import calendar_of
-from ..services.plan import NameDecisions, PlanService
+from ..services.plan import PlanService
+from ..services.plan_import import NameDecisions
 
 if TYPE_CHECKING:
     from . import DemoContext

@@ -125,7 +125,7 @@ def context(
     session: Session, period: Period, as_of: date, moment: datetime | None = None
 ) -> MeasureContext:
     from .interpretations import read_tolerance
-    from .plan import _due_workdays
+    from .plan_reports import _due_workdays
 
     return MeasureContext(
         period,

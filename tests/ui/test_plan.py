@@ -287,7 +287,7 @@ def test_exports_from_the_page_run_on_the_worker(qtbot, seeded, ui_ctx, tmp_path
         offered.append(as_of)
         return date(2021, 4, 9), date(2021, 4, 12)
 
-    monkeypatch.setattr("ui.pages.plan.ask_bulletin_dates", dates)
+    monkeypatch.setattr("ui.pages.plan_exports.ask_bulletin_dates", dates)
     page.quarter.setCurrentIndex(0)
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     ws = openpyxl.load_workbook(tmp_path / "分解表.xlsx")["任务分解表"]

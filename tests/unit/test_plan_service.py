@@ -25,7 +25,8 @@ from gongkai_desktop.errors import ConflictError, NotFound, PermissionDenied, Va
 from gongkai_desktop.importers.plan import parse_plan_file, parse_plan_text
 from gongkai_desktop.services.admin import AdminService
 from gongkai_desktop.services.calendar import calendar_of
-from gongkai_desktop.services.plan import NameDecisions, PlanService, filter_tasks
+from gongkai_desktop.services.plan import PlanService, filter_tasks
+from gongkai_desktop.services.plan_import import NameDecisions
 
 SEED = Path(__file__).resolve().parents[2] / "resources" / "samples" / "plan-2021.txt"
 BUSINESS = ("开发指导处", "社会帮扶处")  # the two business divisions of the ``admin`` fixture

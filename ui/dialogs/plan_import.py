@@ -41,11 +41,11 @@ from gongkai_desktop.domain.plan import is_group_word
 from gongkai_desktop.errors import GongkaiError
 from gongkai_desktop.importers.plan import ParsedPlan, ParsedTask, parse_plan_file
 from gongkai_desktop.services.admin import AdminService
-from gongkai_desktop.services.plan import (
+from gongkai_desktop.services.plan import PlanService
+from gongkai_desktop.services.plan_import import (
     ImportPreview,
     NameDecisions,
     PlanImportResult,
-    PlanService,
     preview_plan_import,
 )
 

@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 
 from gongkai_desktop.domain.plan import QUARTER_LABELS, ReviewResult, TaskStatus
 from gongkai_desktop.errors import GongkaiError
-from gongkai_desktop.services.plan import AssignmentInfo, PlanService, ReportInfo, TaskInfo
+from gongkai_desktop.services.plan import AssignmentInfo, PlanService, TaskInfo
+from gongkai_desktop.services.plan_reports import ReportInfo
 
 from ..context import UiContext
 from ..fit import FitsOnScreen

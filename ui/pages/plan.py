@@ -7,18 +7,17 @@ full text and a grid of every assigned division × quarter; choosing a cell show
 its evidence and 督查意见, and offers 填报进展 (own division; admins any) and 督查审核 (admins).
 Overdue and 需整改 reports of the division in view are listed above the tasks.
 
-The page reads through ``PlanService`` and writes through the dialogs; exports run on the worker.
+The page reads through ``PlanService`` and writes through the dialogs. The cell texts, colours and
+report view are in ``plan_states``; the exports, run on the worker, in ``plan_exports``.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import date
-from html import escape
-from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -44,7 +43,6 @@ from gongkai_desktop.domain.plan import (
     QUARTERS,
     AssignmentRole,
     ReportState,
-    quarter_end,
     quarter_of,
     quarter_start,
 )
@@ -60,12 +58,11 @@ from gongkai_desktop.services.plan import (
 )
 
 from ..context import UiContext
-from ..dialogs.document_dates import ask_bulletin_dates
-from ..files import ask_save_path
 from ..list_keys import ListKeys
 from ..messages import show_error, show_info
 from ..widgets import hint
-from ..worker import run_with_progress
+from . import plan_exports
+from .plan_states import attention_text, cell_text, due_text, paint, quarter_summary, report_html
 
 log = logging.getLogger(__name__)
 
@@ -74,63 +71,6 @@ CELL_ROLE = Qt.ItemDataRole.UserRole + 2
 SCOPE_MINE, SCOPE_ALL = "mine", "all"
 TREE_HEADERS = ("编号", "任务", "牵头处室", "责任处室", "本季度")
 GRID_HEADERS = ("处室", "分工", *(QUARTER_SHORT[q] for q in QUARTERS))
-
-STATE_COLORS: dict[ReportState, tuple[str | None, str | None]] = {
-    ReportState.OVERDUE: ("#fde2e0", "#b3261e"),
-    ReportState.RECTIFY: ("#ffe6c2", "#8a4b00"),
-    ReportState.PASSED: ("#e6f4ea", "#1e6b34"),
-    ReportState.SUBMITTED: ("#e8f0fe", "#16407a"),
-    ReportState.PENDING: (None, None),
-    ReportState.NOT_DUE: (None, "#8a8f98"),
-}
-
-
-def cell_text(a: AssignmentInfo, quarter: int, separator: str = "·") -> str:
-    """One division's quarter in a few characters: 推进中·合格, 已完成·逾期报送·待审核, 逾期未报."""
-    report = a.report(quarter)
-    if report is None:
-        return a.state(quarter).label
-    parts = [report.status.label]
-    if report.late:
-        parts.append("逾期报送")
-    parts.append(report.review.label if report.review else "待审核")
-    return separator.join(parts)
-
-
-def quarter_summary(task: TaskInfo, quarter: int) -> str:
-    """Over every division of a task: how many reported, and what is overdue or to rectify."""
-    total = len(task.assignments)
-    if not total:
-        return "未分配处室"
-    reported = sum(1 for a in task.assignments if a.report(quarter) is not None)
-    overdue = sum(1 for a in task.assignments if a.state(quarter) is ReportState.OVERDUE)
-    rectify = sum(1 for a in task.assignments if a.state(quarter) is ReportState.RECTIFY)
-    text = f"已报 {reported}/{total}"
-    if overdue:
-        text += f"，逾期未报 {overdue}"
-    if rectify:
-        text += f"，需整改 {rectify}"
-    return text
-
-
-def _listed(items: list[str], limit: int = 8) -> str:
-    """A list for one line of text: the first few, then 等."""
-    shown = "、".join(items[:limit])
-    return shown + ("等" if len(items) > limit else "")
-
-
-def _paint(item: QTableWidgetItem | QTreeWidgetItem, state: ReportState, column: int = 0) -> None:
-    background, foreground = STATE_COLORS[state]
-    if isinstance(item, QTreeWidgetItem):
-        if background:
-            item.setBackground(column, QBrush(QColor(background)))
-        if foreground:
-            item.setForeground(column, QBrush(QColor(foreground)))
-        return
-    if background:
-        item.setBackground(QBrush(QColor(background)))
-    if foreground:
-        item.setForeground(QBrush(QColor(foreground)))
 
 
 class PlanPage(QWidget):
@@ -404,9 +344,9 @@ class PlanPage(QWidget):
                 item.setToolTip(column, values[column])
             item.setTextAlignment(0, Qt.AlignmentFlag.AlignCenter)
             if mine is not None:
-                _paint(item, mine.state(quarter), 4)
+                paint(item, mine.state(quarter), 4)
             elif any(a.state(quarter) is ReportState.OVERDUE for a in task.assignments):
-                _paint(item, ReportState.OVERDUE, 4)
+                paint(item, ReportState.OVERDUE, 4)
             if task.id == keep_id:
                 select = item
         self.tree.expandAll()
@@ -427,56 +367,15 @@ class PlanPage(QWidget):
     def _show_due_and_attention(self, division_id: int | None) -> None:
         overview = self.overview
         assert overview is not None
-        quarter = self.selected_quarter()
-        due = overview.due_dates.get(quarter)
-        due_text = (
-            f"{QUARTER_LABELS[quarter]}进展报送截止：{due.year}年{due.month}月{due.day}日"
-            if due
-            else f"{QUARTER_LABELS[quarter]}报送截止日无法计算（缺少节假日安排）"
+        self.due_hint.setText(due_text(overview, self.selected_quarter()))
+        text = attention_text(
+            overview, division_id, self.division.currentText(), self.ctx.actor.is_admin
         )
-        self.due_hint.setText(f"{due_text}（季度结束后第 {overview.due_workdays} 个工作日）")
-        if not overview.tasks:
-            text = f"{overview.year}年还没有导入工作要点。"
-            if self.ctx.actor.is_admin:
-                text += "请点击「导入工作要点…」选择本局年度政务公开工作要点文件。"
+        if text:
             self.attention.setText(text)
             self.attention.show()
-            return
-        if division_id is None:
-            self.attention.hide()
-            return
-        name = next(
-            (a.division_name for t in overview.tasks for a in t.assignments
-             if a.division_id == division_id),
-            self.division.currentText(),
-        )  # fmt: skip
-        overdue: list[str] = []
-        rectify: list[str] = []
-        for task in overview.tasks:
-            a = task.assignment_of(division_id)
-            if a is None:
-                continue
-            for q in QUARTERS:
-                state = a.state(q)
-                if state is ReportState.OVERDUE:
-                    overdue.append(f"第{task.no}项{QUARTER_SHORT[q]}")
-                elif state is ReportState.RECTIFY:
-                    rectify.append(f"第{task.no}项{QUARTER_SHORT[q]}")
-        if not overdue and not rectify:
-            assigned = sum(1 for t in overview.tasks if t.assignment_of(division_id))
-            self.attention.setText(
-                f"{name}：{overview.year}年承担 {assigned} 项任务，没有逾期未报或需整改的季度进展。"
-                if assigned
-                else f"{name}在{overview.year}年工作要点中没有分配任务。"
-            )
         else:
-            parts = []
-            if overdue:
-                parts.append(f"逾期未报 {len(overdue)} 项（{_listed(overdue)}）")
-            if rectify:
-                parts.append(f"需整改 {len(rectify)} 项（{_listed(rectify)}）")
-            self.attention.setText(f"{name}需要处理：" + "；".join(parts) + "。")
-        self.attention.show()
+            self.attention.hide()
 
     # ----- the selected task -------------------------------------------------------------------
     def current_task(self) -> TaskInfo | None:
@@ -518,7 +417,7 @@ class PlanPage(QWidget):
                 item = QTableWidgetItem(cell_text(a, q, "\n"))
                 item.setData(CELL_ROLE, (a.id, q))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                _paint(item, a.state(q))
+                paint(item, a.state(q))
                 self.grid.setItem(row, 1 + q, item)
             if keep is not None and keep[0] == a.id:
                 focus_row, focus_column = row, 1 + keep[1]
@@ -575,49 +474,7 @@ class PlanPage(QWidget):
         self.report_button.setEnabled(may_report and started)
         self.report_button.setText("填报进展…" if report is None else "修改进展…")
         self.review_button.setEnabled(self.ctx.actor.is_admin and report is not None)
-        heading = f"<b>{escape(a.division_name)}（{a.role.label}）{QUARTER_LABELS[quarter]}</b>"
-        due_text = f"{due:%Y-%m-%d}" if due else "无法计算"
-        if report is None:
-            state = a.state(quarter)
-            self.report_view.setHtml(
-                f"{heading}<p>状态：<b>{state.label}</b>　报送截止：{due_text}</p>"
-                + ("<p>尚未到该季度，不能报送。</p>" if not started else "")
-            )
-            return
-        late = "（<span style='color:#b3261e'>逾期报送</span>）" if report.late else ""
-        html = [
-            heading,
-            f"<p>进展状态：<b>{report.status.label}</b>　报送日期：{report.submitted_on:%Y-%m-%d}"
-            f"{late}　截止：{due_text}</p>",
-            "<p>" + escape(report.progress).replace("\n", "<br>") + "</p>",
-        ]
-        if report.links:
-            html.append(
-                "<p>佐证链接：<br>"
-                + "<br>".join(f"<a href='{escape(x)}'>{escape(x)}</a>" for x in report.links)
-                + "</p>"
-            )
-        if report.files:
-            html.append(
-                "<p>佐证文件：" + "、".join(escape(f.filename) for f in report.files) + "</p>"
-            )
-        if report.review is None:
-            html.append("<p>督查结论：<b>待审核</b>")
-            if report.review_comment:
-                html.append(f"（上次督查意见：{escape(report.review_comment)}）")
-            html.append("</p>")
-        else:
-            color = "#b3261e" if report.review.value == "rectify" else "#1e6b34"
-            html.append(
-                f"<p>督查结论：<b style='color:{color}'>{report.review.label}</b>"
-                + (
-                    f"<br>督查意见：{escape(report.review_comment)}"
-                    if report.review_comment
-                    else ""
-                )
-                + "</p>"
-            )
-        self.report_view.setHtml("".join(html))
+        self.report_view.setHtml(report_html(a, quarter, due, started))
 
     # ----- actions -----------------------------------------------------------------------------
     def open_report(self) -> None:
@@ -660,79 +517,10 @@ class PlanPage(QWidget):
             text += "\n\n" + "\n".join(result.warnings)
         show_info(self, text, "导入完成")
 
-    def _save_path(self, title: str, name: str, pattern: str) -> Path | None:
-        return ask_save_path(self, self.ctx.settings, "plan/export_folder", title, name, pattern)
-
     def export_breakdown(self) -> None:
-        from gongkai_desktop.reports.plan_tasks import export_tasks_job
-
-        year = self.selected_year()
-        path = self._save_path(
-            "导出任务分解表", f"{year}年任务分解表.xlsx", "Excel 工作簿 (*.xlsx)"
-        )
-        if path is None:
-            return
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_suffix(".xlsx")
-        db, actor = self.ctx.db, self.ctx.actor
-        try:
-            rows = run_with_progress(
-                self,
-                lambda cancel: export_tasks_job(db, actor, path, year, cancel),
-                "导出任务分解表",
-            )
-        except GongkaiError as exc:
-            show_error(self, exc)
-            return
-        show_info(self, f"已导出{year}年任务分解表 {rows} 行：\n{path}", "导出完成")
+        plan_exports.export_breakdown(self, self.ctx, self.selected_year())
 
     def export_bulletin(self) -> None:
-        from gongkai_desktop.reports.plan_bulletin import bulletin_job
-
-        year, quarter = self.selected_year(), self.selected_quarter()
-        path = self._save_path(
-            "生成季度督查通报",
-            f"{year}年{QUARTER_LABELS[quarter]}督查通报.docx",
-            "Word 文档 (*.docx)",
-        )
-        if path is None:
-            return
-        if path.suffix.lower() != ".docx":
-            path = path.with_suffix(".docx")
-        db, actor, today = self.ctx.db, self.ctx.actor, self.today
+        quarter = self.selected_quarter()
         due = self.overview.due_dates.get(quarter) if self.overview is not None else None
-        dates = ask_bulletin_dates(
-            self,
-            "督查通报的日期",
-            min(today, due or quarter_end(year, quarter)),
-            today,
-        )
-        if dates is None:
-            return
-        as_of, issued = dates
-        try:
-            data = run_with_progress(
-                self,
-                lambda cancel: bulletin_job(
-                    db,
-                    actor,
-                    path,
-                    year,
-                    quarter,
-                    as_of=as_of,
-                    issued=issued,
-                    today=today,
-                    cancel=cancel,
-                ),
-                "生成督查通报",
-            )
-        except GongkaiError as exc:
-            show_error(self, exc)
-            return
-        problems = sum(len(d.problems) for d in data.divisions)
-        show_info(
-            self,
-            f"已生成{year}年{QUARTER_LABELS[quarter]}督查通报（{len(data.divisions)} 个处室，"
-            f"问题 {problems} 条）：\n{path}",
-            "生成完成",
-        )
+        plan_exports.export_bulletin(self, self.ctx, self.selected_year(), quarter, self.today, due)
