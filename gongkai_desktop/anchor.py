@@ -14,6 +14,10 @@ row count) is also kept where the database is not:
   carry;
 - inside every 报送包's manifest, which leaves the PC.
 
+On a shared server each PC keeps what it saw of the server's chain the same way (a file per
+server in its data folder): rows other PCs appended are expected there, but a row this PC saw
+that is gone or changed is reported as on a local file.
+
 ``verify`` compares the chain with the newest checkpoint it can find: a checkpointed row that is
 gone is a truncation (or a full delete), a checkpointed row whose hash differs is a rewrite, and
 rows after the ``latest`` entry that the app never anchored are an append made outside the app
@@ -89,11 +93,14 @@ def _keyring() -> Any:
 
 
 class Anchor:
-    """The anchor file (and keyring entry) of one SQLite database file."""
+    """The anchor file (and keyring entry) of one SQLite database file, or of a shared server's
+    database as this PC saw it (``shared``: other PCs append too, so rows after the newest head
+    this PC saw are not suspect; a cut or a rewrite of rows it saw still is)."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, shared: bool = False) -> None:
         self.db_path = Path(db_path)
         self.path = self.db_path.with_name(self.db_path.name + ".anchor")
+        self.shared = shared
 
     # ----- reading ----------------------------------------------------------------------------
     def _load(self) -> dict[str, Any]:
@@ -237,7 +244,7 @@ def verify(db: Any) -> audit.ChainReport:
                     "审计记录被改写或删除，哈希链被重新计算过",
                 )
         newest = points[-1]
-        if latest is not None and last_id > latest.last_id:
+        if latest is not None and last_id > latest.last_id and not anchor.shared:
             extra = session.scalar(
                 select(func.count(AuditEntry.id)).where(AuditEntry.id > latest.last_id)
             )
@@ -254,13 +261,26 @@ def _broken(chain: audit.ChainReport, row_id: int, reason: str) -> audit.ChainRe
     return audit.ChainReport(chain.rows, row_id, reason.rstrip("。"), note="与检查点不符")
 
 
-def enabled_for(db: Any, db_path: Path) -> tuple[Anchor, Any]:
-    """Attach an anchor to a SQLite database: heads are remembered after every audited commit,
-    and a checkpoint is recorded for every file the app writes. Returns the anchor and the
-    function that detaches it."""
+def server_anchor_path(data_dir: Path, url: str) -> Path:
+    """Where this PC keeps what it saw of a shared server's chain (a name per server and
+    database, beside the local data)."""
+    import re
+
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    name = f"server-{u.host or 'localhost'}-{u.port or 5432}-{u.database}"
+    return Path(data_dir) / (re.sub(r"[^A-Za-z0-9_.-]", "_", name) + ".db")
+
+
+def enabled_for(db: Any, db_path: Path, shared: bool = False) -> tuple[Anchor, Any]:
+    """Attach an anchor to a database (``db_path``: the SQLite file, or for a shared server
+    ``server_anchor_path``): heads are remembered after every audited commit, and a checkpoint
+    is recorded for every file the app writes. Returns the anchor and the function that
+    detaches it."""
     from .fileio import on_file_written
 
-    anchor = Anchor(db_path)
+    anchor = Anchor(db_path, shared)
     db.anchor = anchor
     db.after_audit_commit = anchor.on_commit
 

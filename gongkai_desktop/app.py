@@ -115,9 +115,11 @@ def open_app(
         if lock is not None:
             instance.release(lock)
         raise
-    detach = None
     if db.is_sqlite:
         _anchor, detach = anchor.enabled_for(db, paths.db_path)
+    else:
+        where = anchor.server_anchor_path(paths.data_dir, db.url)
+        _anchor, detach = anchor.enabled_for(db, where, shared=True)
     return AppContext(paths, db, warnings, lock, detach)
 
 

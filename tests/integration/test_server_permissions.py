@@ -429,3 +429,26 @@ def test_the_cli_logs_in_through_the_gate(server, monkeypatch, capsys) -> None: 
     capsys.readouterr()
     assert main(["--db", str(server["gate"]), "audit", "verify"]) == 1
     assert "连接账号只能用于登录" in capsys.readouterr().err
+
+
+def test_each_pc_keeps_what_it_saw_of_the_servers_chain(server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Rows other PCs append are expected; rows this PC saw that the owner cut away are not."""
+    from gongkai_desktop import anchor
+
+    ctx = open_app(tmp_path / "pc", str(server["gate"]))
+    try:
+        actor = AuthService(ctx.db).login("admin", ADMIN_PASSWORD)
+        other = open_app(tmp_path / "other-pc", str(server["gate"]))
+        try:
+            AuthService(other.db).login("lly", LIAISON_PASSWORD)
+        finally:
+            other.close()
+        report = anchor.verify(ctx.db)
+        assert report.ok, report.reason
+        AdminService(ctx.db, actor).add_division("新设处")
+        with psycopg.connect(_psycopg(str(server["owner"])), autocommit=True) as con:
+            con.execute("TRUNCATE audit_log")
+        report = anchor.verify(ctx.db)
+    finally:
+        ctx.close()
+    assert not report.ok and "全部删除" in report.reason
