@@ -326,6 +326,29 @@ def test_export_writes_the_explanation(
     assert message_boxes.last()[0] == "information"
 
 
+def test_export_proposes_a_windows_safe_file_name(
+    qtbot, ui_ctx, liaison, decision, app_ctx, tmp_path, monkeypatch, message_boxes
+):
+    """The explanation's proposed file name has the characters Windows forbids replaced and
+    still ends in 意见收集和采纳情况说明."""
+    service = DecisionService(app_ctx.db, liaison)
+    row = decision.consultations[0]
+    subject = '关于"一网通办"的办法: 问/答*?<稿>|'
+    service.update_consultation(row.id, row.version, replace(row.fields, subject=subject))
+    proposed: list[str] = []
+
+    def save_as(_parent, _caption, name, _filters):  # type: ignore[no-untyped-def]
+        proposed.append(name)
+        return str(tmp_path / "x.docx"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    dialog = dialog_of(qtbot, ui_ctx, liaison, decision.row.id)
+    dialog.consultations.table.select_first()
+    dialog.export_explanation()
+    assert Path(proposed[0]).name == "关于_一网通办_的办法_ 问_答___稿__意见收集和采纳情况说明.docx"
+    assert (tmp_path / "x.docx").exists()
+
+
 def test_export_without_reasons_is_refused_with_what_to_fill_in(
     qtbot, ui_ctx, liaison, decision, app_ctx, tmp_path, monkeypatch, message_boxes
 ):

@@ -8,7 +8,6 @@ breach before saving.
 from __future__ import annotations
 
 import logging
-import re
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -46,7 +45,6 @@ from gongkai_desktop.services.decisions import DecisionDetail, DecisionService
 from ..conflict import resolve_conflict, stored_version
 from ..context import UiContext
 from ..dates import check_dates
-from ..files import ask_save_path
 from ..fit import FitsOnScreen
 from ..formatting import short_date
 from ..messages import ask_save_changes, show_error, show_info
@@ -54,15 +52,11 @@ from ..widgets import ErrorLabel
 from .checked_records import show_findings
 from .decision_consultations import ConsultationsPanel
 from .requests_form import DateField
+from .word_export import export_word, safe_file_name, save_first
 
 log = logging.getLogger(__name__)
 
 FOLDER_KEY = "decisions/last_dir"
-_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\r\n\t]')
-
-
-def safe_file_name(text: str) -> str:
-    return _UNSAFE_NAME.sub("_", text).strip() or "说明"
 
 
 def decision_texts(fields: DecisionFields) -> dict[str, str]:
@@ -445,35 +439,28 @@ class DecisionDialog(FitsOnScreen, QDialog):
 
     # -- exporting ------------------------------------------------------------------------
     def export_explanation(self) -> None:
+        """The 意见收集和采纳情况说明 of the selected consultation, as a Word document."""
         row = self.consultations.selected()
         if row is None or self.detail is None:
             return
-        if self.dirty and self.editable:
-            answer = QMessageBox.question(
-                self,
-                "导出说明",
-                "决策信息有尚未保存的修改。先保存再导出吗？（选择“否”将按已保存的内容导出）",
-            )
-            if answer == QMessageBox.StandardButton.Yes and not self.save():
-                return
+        unsaved = self.dirty and self.editable
+        question = "决策信息有尚未保存的修改。先保存再导出吗？（选择“否”将按已保存的内容导出）"
+        if not save_first(self, unsaved, "导出说明", question, self.save):
+            return
         subject = (row.fields.subject or self.detail.row.title).strip("《》")
-        path = ask_save_path(
+        decision_id = self.detail.row.id
+        written = export_word(
             self,
-            self.ctx.settings,
+            self.ctx,
             FOLDER_KEY,
             "导出意见收集和采纳情况说明",
-            safe_file_name(f"{subject}意见收集和采纳情况说明") + ".docx",
-            "Word 文档 (*.docx)",
-            ".docx",
+            safe_file_name(subject, "") + "意见收集和采纳情况说明.docx",
+            self.consultations.issue_date,
+            lambda path, issued: self.service.export_explanation(
+                decision_id, row.id, path, issued=issued
+            ),
         )
-        if path is None:
-            return
-        try:
-            written = self.service.export_explanation(
-                self.detail.row.id, row.id, path, issued=self.consultations.issue_date.value()
-            )
-        except GongkaiError as exc:
-            show_error(self, exc)
+        if written is None:
             return
         show_info(self, f"已导出：{written}")
 

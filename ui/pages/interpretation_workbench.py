@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 from datetime import datetime
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
@@ -55,6 +54,7 @@ from ..widgets import IssueDate
 from ..worker import run_with_progress
 from .interpretation_editor import InterpretationEditor, conflict_labels, field_texts, plain_text
 from .policy_text import DIFF_TAB, DOCUMENT_TAB, PolicyTextTabs
+from .word_export import export_word, safe_file_name, save_first
 
 log = logging.getLogger(__name__)
 
@@ -63,15 +63,7 @@ AUTOSAVE_MAX_MS = 10_000
 FOLDER_KEY = "interpretations/last_dir"
 POLICY_FILES = "政策文件 (*.docx *.pdf *.txt);;所有文件 (*)"
 TEXT_FILES = "文本文件 (*.txt)"
-# Characters Windows does not allow in file names (and control characters).
-_ILLEGAL_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-
-
-def safe_file_name(name: str, fallback: str = "政策解读") -> str:
-    """``name`` usable as a file name on Windows: each forbidden character becomes "_", the
-    trailing dots and spaces Windows would drop are dropped, and it is kept short."""
-    cleaned = _ILLEGAL_IN_NAMES.sub("_", " ".join(name.split()))[:100].rstrip(". ")
-    return cleaned or fallback
+NAMELESS = "政策解读"  # the file name of an interpretation without a title
 
 
 class InterpretationWorkbench(FitsOnScreen, QWidget):
@@ -414,7 +406,7 @@ class InterpretationWorkbench(FitsOnScreen, QWidget):
             self.ctx.settings,
             FOLDER_KEY,
             "导出填写的内容",
-            f"{safe_file_name(fields.title)}.txt",
+            f"{safe_file_name(fields.title, NAMELESS)}.txt",
             TEXT_FILES,
             ".txt",
         )
@@ -461,30 +453,21 @@ class InterpretationWorkbench(FitsOnScreen, QWidget):
         self.saved.emit(self.interpretation_id)
 
     def export_word(self) -> None:
-        if self.dirty and self.editable:
-            answer = QMessageBox.question(
-                self, "导出 Word", "有尚未保存的修改。先保存再导出吗？（选择“否”将导出上次保存的内容）"
-            )
-            if answer == QMessageBox.StandardButton.Yes and not self.save():
-                return
-        fields = self.detail.fields
-        path = ask_save_path(
+        unsaved = self.dirty and self.editable
+        question = "有尚未保存的修改。先保存再导出吗？（选择“否”将导出上次保存的内容）"
+        if not save_first(self, unsaved, "导出 Word", question, self.save):
+            return
+        record_id = self.interpretation_id
+        written = export_word(
             self,
-            self.ctx.settings,
+            self.ctx,
             FOLDER_KEY,
             "导出政策解读",
-            f"{safe_file_name(fields.title)}.docx",
-            "Word 文档 (*.docx)",
-            ".docx",
+            f"{safe_file_name(self.detail.fields.title, NAMELESS)}.docx",
+            self.issue_date,
+            lambda path, issued: self.service.export_word(record_id, path, issued=issued),
         )
-        if path is None:
-            return
-        try:
-            written = self.service.export_word(
-                self.interpretation_id, path, issued=self.issue_date.value()
-            )
-        except GongkaiError as exc:
-            show_error(self, exc)
+        if written is None:
             return
         from gongkai_desktop.reports.interpretation_docx import DRAFT_NOTICE, is_draft
 
