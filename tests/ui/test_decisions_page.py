@@ -21,9 +21,11 @@ from gongkai_desktop.domain.decisions import (
     DecisionType,
     StepEntry,
 )
+from gongkai_desktop.domain.disclosure import DocumentFields
 from gongkai_desktop.domain.labels import Role
 from gongkai_desktop.services.admin import AdminService
 from gongkai_desktop.services.decisions import DecisionService
+from gongkai_desktop.services.ledger_documents import DocumentService
 
 SCREEN = (1366, 768)
 
@@ -198,6 +200,30 @@ def test_new_decision_through_the_dialog_with_steps_and_a_consultation(
         date(2021, 5, 10), "collective 已完成"
     )
     assert page.table.selected().id == row.id
+
+
+def test_registry_fills_the_document_number_of_a_new_decision(
+    qtbot, ui_ctx, liaison, app_ctx, admin, kf
+):
+    """从登记簿选择 offers the division's registered 规范性文件 with their titles as tooltips;
+    picking one fills 文号 and the blank title and makes the decision a 规范性文件."""
+    DocumentService(app_ctx.db, admin).create_document(
+        kf, DocumentFields("赣乡振规〔2021〕5号", "关于加强项目库建设的通知", "normative", date(2021, 5, 6))
+    )
+    dialog = dialog_of(qtbot, ui_ctx, liaison, None)
+    registry = dialog.registry
+    assert [registry.itemText(i) for i in range(registry.count())] == [
+        "从登记簿选择…",
+        "赣乡振规〔2021〕5号　关于加强项目库建设的通知",
+    ]
+    assert registry.itemData(1, Qt.ItemDataRole.ToolTipRole) == "关于加强项目库建设的通知"
+    dialog.decision_type.setCurrentIndex(dialog.decision_type.findData("major"))
+    registry.activated.emit(1)
+    assert dialog.document_number.text() == "赣乡振规〔2021〕5号"
+    assert dialog.title.text() == "关于加强项目库建设的通知"
+    assert dialog.decision_type.currentData() == DecisionType.NORMATIVE.value
+    assert registry.currentIndex() == 0 and dialog.dirty
+    dialog.dirty = False
 
 
 def test_consultation_problems_show_live_and_after_saving(

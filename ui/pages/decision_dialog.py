@@ -48,7 +48,7 @@ from ..dates import check_dates
 from ..fit import FitsOnScreen
 from ..formatting import short_date
 from ..messages import ask_save_changes, show_error, show_info
-from ..widgets import ErrorLabel
+from ..widgets import ErrorLabel, fill_registry_menu
 from .checked_records import show_findings
 from .decision_consultations import ConsultationsPanel
 from .requests_form import DateField
@@ -268,16 +268,10 @@ class DecisionDialog(FitsOnScreen, QDialog):
 
     # -- loading ----------------------------------------------------------------------------
     def _fill_registry(self) -> None:
-        self.registry.clear()
-        self.registry.addItem("从登记簿选择…", None)
-        try:
-            documents = self.service.division_documents(self.division.currentData())
-        except GongkaiError as exc:
-            log.warning("documents not listed: %s", exc)
-            documents = []
-        for _id, number, title in documents:
-            self.registry.addItem(f"{number}　{title}", (number, title))
-            self.registry.setItemData(self.registry.count() - 1, title, Qt.ItemDataRole.ToolTipRole)
+        division_id = self.division.currentData()
+        fill_registry_menu(
+            self.registry, "从登记簿选择…", lambda: self.service.division_documents(division_id)
+        )
 
     def _on_division(self) -> None:
         self._fill_registry()

@@ -45,6 +45,7 @@ from ..widgets import (
     ErrorLabel,
     RecordTable,
     button_row,
+    fill_registry_menu,
     fill_year_and_division,
     filter_bar,
     hint,
@@ -139,18 +140,12 @@ class NewInterpretationDialog(FitsOnScreen, QDialog):
         self._fill_documents()
 
     def _fill_documents(self) -> None:
-        self.document.blockSignals(True)
-        self.document.clear()
-        self.document.addItem("（不从登记簿选择）", None)
-        try:
-            documents = self.service.division_documents(self.division.currentData())
-        except GongkaiError as exc:
-            log.warning("documents not listed: %s", exc)
-            documents = []
-        for _document_id, number, title in documents:
-            self.document.addItem(f"{number}　{title}", (number, title))
-            self.document.setItemData(self.document.count() - 1, title, Qt.ItemDataRole.ToolTipRole)
-        self.document.blockSignals(False)
+        division_id = self.division.currentData()
+        fill_registry_menu(
+            self.document,
+            "（不从登记簿选择）",
+            lambda: self.service.division_documents(division_id),
+        )
 
     def _pick_document(self) -> None:
         picked = self.document.currentData()
