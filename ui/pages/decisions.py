@@ -10,14 +10,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 
 from gongkai_desktop.domain.decisions import DecisionType
 from gongkai_desktop.domain.labels import Role
@@ -26,24 +19,12 @@ from gongkai_desktop.services.decisions import DecisionQuery, DecisionRow, Decis
 
 from ..context import UiContext
 from ..formatting import short_date
-from ..list_keys import ListKeys
-from ..messages import confirm, show_error
+from ..messages import show_error
 from ..models import Column
-from ..widgets import (
-    RecordTable,
-    button_row,
-    fill_year_and_division,
-    filter_bar,
-    hint,
-    open_on_activation,
-    selected_row_line,
-)
-from .checked_records import FindingsTableModel, check_text
+from .checked_records import CheckedRecordsPage, FindingsTableModel, check_text, kind_menu
 from .decision_dialog import DecisionDialog
 
 log = logging.getLogger(__name__)
-
-ALL = "全部"
 
 
 def _type_text(row: DecisionRow) -> str:
@@ -103,76 +84,27 @@ class DecisionTableModel(FindingsTableModel):
     check_column = CHECK_COLUMN
 
 
-class DecisionsPage(QWidget):
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.service = DecisionService(ctx.db, ctx.actor)
-        self._build_ui()
-        self._connect_signals()
-        self.refresh()
+class DecisionsPage(CheckedRecordsPage):
+    search_hint = "搜索决策事项、文号、备注"
+    new_text = "新建决策…"
+    empty_text = "尚无决策记录。点击「新建决策…」登记一项重大行政决策。"
+    list_widths = LIST_WIDTHS
 
-    def _build_ui(self) -> None:
-        layout = QVBoxLayout(self)
-        self.year = QComboBox(self)
-        self.division = QComboBox(self)
-        self.decision_type = QComboBox(self)
-        self.decision_type.addItem(ALL, None)
-        for kind in DecisionType:
-            self.decision_type.addItem(kind.label, kind.value)
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, DecisionService(ctx.db, ctx.actor), parent)
+        self.new_button.clicked.connect(self.new_decision)
+
+    def _build_filters(self) -> tuple[tuple[str, QComboBox], QCheckBox]:
+        self.decision_type = kind_menu(self, DecisionType)
         self.with_problems = QCheckBox("只看有问题", self)
         self.with_problems.setToolTip("违反规则或采纳情况待公开的决策")
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText("搜索决策事项、文号、备注")
-        self.search.setClearButtonEnabled(True)
-        filters = (("年度：", self.year), ("处室：", self.division), ("类型：", self.decision_type))
-        layout.addLayout(filter_bar(self, filters, (self.with_problems,), self.search))
-        self._fill_filters()
+        return ("类型：", self.decision_type), self.with_problems
 
-        self.model = DecisionTableModel(COLUMNS, parent=self)
-        self.table = RecordTable(self.model, self)
-        self.table.proxy.sort(-1)  # the service's order: most recently changed first
-        layout.addWidget(self.table, 1)
-        self.check_line = selected_row_line(
-            self.table, lambda r: f"{r.title}：{check_text(r)}", self
-        )
-        layout.addWidget(self.check_line)
+    def _make_model(self) -> DecisionTableModel:
+        return DecisionTableModel(COLUMNS, parent=self)
 
-        self.summary = hint("", self)
-        self.new_button = QPushButton("新建决策…", self)
-        self.open_button = QPushButton("打开", self)
-        self.delete_button = QPushButton("删除", self)
-        buttons = (self.delete_button, self.open_button, self.new_button)
-        layout.addLayout(button_row(self.summary, buttons))
-        leader = self.ctx.actor.role is Role.LEADER
-        self.new_button.setVisible(not leader)
-        self.delete_button.setVisible(not leader)
-
-    def _fill_filters(self) -> None:
-        fill_year_and_division(self.ctx, self.year, self.division, self.service.years)
-
-    def _connect_signals(self) -> None:
-        for combo in (self.year, self.division, self.decision_type):
-            combo.currentIndexChanged.connect(self.refresh)
-        self.with_problems.toggled.connect(self.refresh)
-        self.search.returnPressed.connect(self.refresh)
-        self.search.textChanged.connect(lambda text: text or self.refresh())
-        open_on_activation(self.table, self.open_selected)
-        self.table.selectionModel().selectionChanged.connect(self._on_select)
-        self.new_button.clicked.connect(self.new_decision)
-        self.open_button.clicked.connect(self.open_selected)
-        self.delete_button.clicked.connect(self.delete_selected)
-        self.list_keys = ListKeys.of_page(
-            self,
-            self.table,
-            empty="尚无决策记录。点击「新建决策…」登记一项重大行政决策。",
-            filters=(self.year, self.division, self.decision_type, self.with_problems),
-        )
-        self._on_select()
-
-    def page_shown(self) -> None:
-        self._fill_filters()
-        self.refresh()
+    def check_line_text(self, row: DecisionRow) -> str:
+        return f"{row.title}：{check_text(row)}"
 
     def query(self) -> DecisionQuery:
         kind = self.decision_type.currentData()
@@ -184,32 +116,18 @@ class DecisionsPage(QWidget):
             text=self.search.text().strip(),
         )
 
-    def refresh(self) -> None:
-        selected = self.table.selected()
-        try:
-            rows = self.service.list_decisions(self.query())
-            rules = self.service.rules()
-        except GongkaiError as exc:
-            show_error(self, exc)
-            return
-        self.model.set_rows(rows)
+    def load(self) -> tuple[list[DecisionRow], str]:
+        rows = self.service.list_decisions(self.query())
+        rules = self.service.rules()
         problems = sum(1 for r in rows if r.problems)
         due = sum(1 for r in rows if r.warnings and not r.problems)
-        self.summary.setText(
+        summary = (
             f"共 {len(rows)} 项，违反规则 {problems} 项，采纳情况待公开 {due} 项"
             f"（重大行政决策和规章征求意见不少于 {rules.major_days} 日，规范性文件不少于 "
             f"{rules.normative_workdays} 个工作日、涉及市场主体的不少于 {rules.market_days} 日；"
             f"采纳情况在截止后 {rules.result_workdays} 个工作日内公开）"
         )
-        self.table.fit_columns(LIST_WIDTHS)
-        if selected is not None:
-            self.table.select_where(lambda r: r.id == selected.id)
-        self._on_select()
-
-    def _on_select(self) -> None:
-        row = self.table.selected()
-        self.open_button.setEnabled(row is not None)
-        self.delete_button.setEnabled(row is not None and row.editable)
+        return rows, summary
 
     # -- actions ----------------------------------------------------------------------------
     def _open_dialog(self, decision_id: int | None) -> DecisionDialog | None:
@@ -237,15 +155,8 @@ class DecisionsPage(QWidget):
         if row is not None:
             self._open_dialog(row.id)
 
-    def delete_selected(self) -> None:
-        row = self.table.selected()
-        if row is None or not row.editable:
-            return
+    def delete_question(self, row: DecisionRow) -> str | None:
+        if not row.editable:
+            return None
         extra = f"及其 {row.consultation_count} 次征求意见记录" if row.consultation_count else ""
-        if not confirm(self, f"确定删除决策「{row.title}」{extra}吗？删除会记入审计日志。"):
-            return
-        try:
-            self.service.delete(row.id, row.version)
-        except GongkaiError as exc:
-            show_error(self, exc)
-        self.refresh()
+        return f"确定删除决策「{row.title}」{extra}吗？删除会记入审计日志。"

@@ -40,6 +40,7 @@ from gongkai_desktop.domain.interpretation import (
 
 from ..formatting import short_date
 from ..widgets import ErrorLabel
+from .checked_records import GREEN, RED
 from .requests_form import DateField
 
 log = logging.getLogger(__name__)
@@ -260,10 +261,10 @@ class InterpretationEditor(QWidget):
     def update_sync(self) -> None:
         problems = sync_problems(self.fields(), self.calendar, self.tolerance, date.today())
         if problems:
-            self.sync_label.setStyleSheet("color:#b03a2e")
+            self.sync_label.setStyleSheet(f"color:{RED}")
             self.sync_label.setText("⚠ 同步检查：" + "；".join(problems))
         else:
-            self.sync_label.setStyleSheet("color:#1e7b34")
+            self.sync_label.setStyleSheet(f"color:{GREEN}")
             allowed = "同日" if self.tolerance <= 0 else f"{self.tolerance} 个工作日内"
             self.sync_label.setText(f"同步检查：解读与文件同日审签、{allowed}发布的要求未见问题。")
 
