@@ -1,6 +1,6 @@
 """Small building blocks the pages share: a sortable table view, an inline error label, a page
-heading, a list page's filter and button rows, a password pair with a strength hint, and the
-base of the dialogs that save a form."""
+heading, a list page's filter and button rows, a menu of registered 规范性文件, a password pair
+with a strength hint, and the base of the dialogs that save a form."""
 
 from __future__ import annotations
 
@@ -212,6 +212,27 @@ def fill_year_and_division(
     if label is not None:  # a liaison reads their own division where the menu would be
         base = str(label.property(FILTER_LABEL))
         label.setText(f"{base}{ctx.actor.division_name or ''}" if liaison else base)
+
+
+def fill_registry_menu(
+    combo: QComboBox, first: str, documents: Callable[[], Iterable[tuple[int, str, str]]]
+) -> None:
+    """(Re)fill a menu of registered 规范性文件 from ``documents`` ((id, 文号, 标题) each):
+    ``first`` choosing none, then each as 「文号　标题」 with its title as the tooltip and
+    (文号, 标题) as its data. Signals are held back while it fills; when the documents cannot be
+    listed, ``first`` alone is offered."""
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(first, None)
+    try:
+        listed = list(documents())
+    except GongkaiError as exc:
+        log.warning("documents not listed: %s", exc)
+        listed = []
+    for _document_id, number, title in listed:
+        combo.addItem(f"{number}　{title}", (number, title))
+        combo.setItemData(combo.count() - 1, title, Qt.ItemDataRole.ToolTipRole)
+    combo.blockSignals(False)
 
 
 def button_row(lead: QWidget, buttons: Iterable[QWidget]) -> QHBoxLayout:

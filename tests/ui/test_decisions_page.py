@@ -21,9 +21,11 @@ from gongkai_desktop.domain.decisions import (
     DecisionType,
     StepEntry,
 )
+from gongkai_desktop.domain.disclosure import DocumentFields
 from gongkai_desktop.domain.labels import Role
 from gongkai_desktop.services.admin import AdminService
 from gongkai_desktop.services.decisions import DecisionService
+from gongkai_desktop.services.ledger_documents import DocumentService
 
 SCREEN = (1366, 768)
 
@@ -84,7 +86,7 @@ def page_of(qtbot, ui_ctx, actor):  # type: ignore[no-untyped-def]
 
 
 def dialog_of(qtbot, ui_ctx, actor, decision_id):  # type: ignore[no-untyped-def]
-    from ui.pages.decisions import DecisionDialog
+    from ui.pages.decision_dialog import DecisionDialog
 
     ctx = ui_ctx(actor)
     dialog = DecisionDialog(ctx, DecisionService(ctx.db, actor), decision_id)
@@ -136,7 +138,8 @@ def test_new_decision_through_the_dialog_with_steps_and_a_consultation(
     """A liaison creates a major decision in the dialog (steps with dates and notes), the
     dialog stays open on the saved record, a consultation is added through its own dialog, and
     the list shows the decision with its consultation."""
-    from ui.pages.decisions import ConsultationDialog, DecisionDialog
+    from ui.pages.consultation_dialog import ConsultationDialog
+    from ui.pages.decision_dialog import DecisionDialog
 
     page = page_of(qtbot, ui_ctx, liaison)
     seen: dict[str, object] = {}
@@ -155,7 +158,8 @@ def test_new_decision_through_the_dialog_with_steps_and_a_consultation(
 
     def fill(dialog: DecisionDialog) -> None:
         assert not dialog.division.isEnabled()  # a liaison records their own division's
-        assert not dialog.add_button.isEnabled()  # consultations come after the first save
+        # consultations come after the first save
+        assert not dialog.consultations.add_button.isEnabled()
         dialog.title.setText("江西省巩固拓展脱贫攻坚成果实施方案")
         dialog.decision_type.setCurrentIndex(dialog.decision_type.findData("major"))
         dialog.predisclosed_on.set_value(date(2021, 2, 26))
@@ -173,12 +177,12 @@ def test_new_decision_through_the_dialog_with_steps_and_a_consultation(
         assert "未见问题" in dialog.check.text()
         assert dialog.save()
         assert dialog.detail is not None and dialog.windowTitle().startswith("决策：")
-        assert dialog.add_button.isEnabled()
+        assert dialog.consultations.add_button.isEnabled()
         dialog.grab().save(str(shots / "decision-dialog.png"))
         drive_modal(ConsultationDialog, fill_consultation)
-        dialog.add_consultation()
-        assert dialog.consultation_model.rows[0].fields.received == 12
-        seen["hint"] = dialog.consultation_hint.text()
+        dialog.consultations.add()
+        assert dialog.consultations.model.rows[0].fields.received == 12
+        seen["hint"] = dialog.consultations.hint.text()
         dialog.reject()
 
     drive_modal(DecisionDialog, fill)
@@ -198,12 +202,36 @@ def test_new_decision_through_the_dialog_with_steps_and_a_consultation(
     assert page.table.selected().id == row.id
 
 
+def test_registry_fills_the_document_number_of_a_new_decision(
+    qtbot, ui_ctx, liaison, app_ctx, admin, kf
+):
+    """从登记簿选择 offers the division's registered 规范性文件 with their titles as tooltips;
+    picking one fills 文号 and the blank title and makes the decision a 规范性文件."""
+    DocumentService(app_ctx.db, admin).create_document(
+        kf, DocumentFields("赣乡振规〔2021〕5号", "关于加强项目库建设的通知", "normative", date(2021, 5, 6))
+    )
+    dialog = dialog_of(qtbot, ui_ctx, liaison, None)
+    registry = dialog.registry
+    assert [registry.itemText(i) for i in range(registry.count())] == [
+        "从登记簿选择…",
+        "赣乡振规〔2021〕5号　关于加强项目库建设的通知",
+    ]
+    assert registry.itemData(1, Qt.ItemDataRole.ToolTipRole) == "关于加强项目库建设的通知"
+    dialog.decision_type.setCurrentIndex(dialog.decision_type.findData("major"))
+    registry.activated.emit(1)
+    assert dialog.document_number.text() == "赣乡振规〔2021〕5号"
+    assert dialog.title.text() == "关于加强项目库建设的通知"
+    assert dialog.decision_type.currentData() == DecisionType.NORMATIVE.value
+    assert registry.currentIndex() == 0 and dialog.dirty
+    dialog.dirty = False
+
+
 def test_consultation_problems_show_live_and_after_saving(
     qtbot, ui_ctx, liaison, decision, message_boxes
 ):
     """Typing a too-short period and counts above those received shows the breaches in red in
     the consultation dialog before saving; saved, they show in the decision's check."""
-    from ui.pages.decisions import ConsultationDialog
+    from ui.pages.consultation_dialog import ConsultationDialog
 
     dialog = dialog_of(qtbot, ui_ctx, liaison, decision.row.id)
     c = ConsultationDialog(
@@ -238,7 +266,7 @@ def test_consultation_problems_show_live_and_after_saving(
 
 def test_validation_error_keeps_the_consultation_dialog_open(qtbot, ui_ctx, liaison, decision):
     """A consultation without a channel is refused with its field named in Chinese."""
-    from ui.pages.decisions import ConsultationDialog
+    from ui.pages.consultation_dialog import ConsultationDialog
 
     dialog = dialog_of(qtbot, ui_ctx, liaison, decision.row.id)
     c = ConsultationDialog(
@@ -277,7 +305,7 @@ def test_conflicting_consultation_save_takes_theirs(
     qtbot, ui_ctx, liaison, admin, decision, conflict_answers
 ):
     """A consultation changed elsewhere: taking their version reloads it into the dialog."""
-    from ui.pages.decisions import ConsultationDialog
+    from ui.pages.consultation_dialog import ConsultationDialog
 
     dialog = dialog_of(qtbot, ui_ctx, liaison, decision.row.id)
     [row] = dialog.detail.consultations
@@ -308,8 +336,8 @@ def test_export_writes_the_explanation(
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
     dialog = dialog_of(qtbot, ui_ctx, liaison, decision.row.id)
-    dialog.consultation_table.select_first()
-    dialog.issue_date.set_value(date(2021, 3, 25))
+    dialog.consultations.table.select_first()
+    dialog.consultations.issue_date.set_value(date(2021, 3, 25))
     dialog.export_explanation()
     assert (
         Path(proposed[0]).name
@@ -324,6 +352,29 @@ def test_export_writes_the_explanation(
     assert message_boxes.last()[0] == "information"
 
 
+def test_export_proposes_a_windows_safe_file_name(
+    qtbot, ui_ctx, liaison, decision, app_ctx, tmp_path, monkeypatch, message_boxes
+):
+    """The explanation's proposed file name has the characters Windows forbids replaced and
+    still ends in 意见收集和采纳情况说明."""
+    service = DecisionService(app_ctx.db, liaison)
+    row = decision.consultations[0]
+    subject = '关于"一网通办"的办法: 问/答*?<稿>|'
+    service.update_consultation(row.id, row.version, replace(row.fields, subject=subject))
+    proposed: list[str] = []
+
+    def save_as(_parent, _caption, name, _filters):  # type: ignore[no-untyped-def]
+        proposed.append(name)
+        return str(tmp_path / "x.docx"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    dialog = dialog_of(qtbot, ui_ctx, liaison, decision.row.id)
+    dialog.consultations.table.select_first()
+    dialog.export_explanation()
+    assert Path(proposed[0]).name == "关于_一网通办_的办法_ 问_答___稿__意见收集和采纳情况说明.docx"
+    assert (tmp_path / "x.docx").exists()
+
+
 def test_export_without_reasons_is_refused_with_what_to_fill_in(
     qtbot, ui_ctx, liaison, decision, app_ctx, tmp_path, monkeypatch, message_boxes
 ):
@@ -335,7 +386,7 @@ def test_export_without_reasons_is_refused_with_what_to_fill_in(
     target = tmp_path / "说明.docx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     dialog = dialog_of(qtbot, ui_ctx, liaison, decision.row.id)
-    dialog.consultation_table.select_first()
+    dialog.consultations.table.select_first()
     dialog.export_explanation()
     assert not target.exists()
     kind, _title, text = message_boxes.last()
@@ -355,10 +406,11 @@ def test_leader_and_other_divisions_read_only(qtbot, ui_ctx, decision, make_user
     assert page.model.rows == []
     for actor in (leader, make_user("lly_sb", "社会帮扶处")):
         dialog = dialog_of(qtbot, ui_ctx, actor, decision.row.id)
-        assert not dialog.save_button.isVisible() and not dialog.add_button.isVisible()
+        consultations = dialog.consultations
+        assert not dialog.save_button.isVisible() and not consultations.add_button.isVisible()
         assert dialog.title.isReadOnly() and not dialog.step_dates["expert"].isEnabled()
         assert "只读" in dialog.banner.text()
-        assert dialog.edit_button.text() == "查看…" and dialog.export_button.isEnabled()
+        assert consultations.edit_button.text() == "查看…" and consultations.export_button.isEnabled()
         assert not dialog.save()
         dialog.close()
     assert DecisionService(app_ctx.db, leader).get(decision.row.id).row.version == 1
@@ -407,7 +459,7 @@ def test_keyboard_opens_a_decision_and_saves_it(
     qtbot, ui_ctx, liaison, decision, drive_modal, message_boxes
 ):
     """Enter on a row opens the decision; Ctrl+S saves the dialog's changes."""
-    from ui.pages.decisions import DecisionDialog
+    from ui.pages.decision_dialog import DecisionDialog
 
     page = page_of(qtbot, ui_ctx, liaison)
     page.table.setFocus()
@@ -438,7 +490,7 @@ def test_closing_the_consultation_dialog_with_unsaved_changes_asks(
     """Closing an edited consultation asks; 取消 keeps it, 放弃 drops the edits, 保存 stores."""
     from PySide6.QtWidgets import QMessageBox
 
-    from ui.pages.decisions import ConsultationDialog
+    from ui.pages.consultation_dialog import ConsultationDialog
 
     dialog = dialog_of(qtbot, ui_ctx, liaison, decision.row.id)
     [row] = dialog.detail.consultations
@@ -492,7 +544,7 @@ def test_export_refused_for_inconsistent_counts_is_shown(
     target = tmp_path / "说明.docx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
     dialog = dialog_of(qtbot, ui_ctx, liaison, decision.row.id)
-    dialog.consultation_table.select_first()
+    dialog.consultations.table.select_first()
     dialog.export_explanation()
     kind, _title, text = message_boxes.last()
     assert kind == "warning" and "尚有 5 条未说明处理情况" in text
@@ -504,7 +556,7 @@ def test_consultation_dates_typed_are_stored_exactly(qtbot, ui_ctx, liaison, dec
     an impossible 截止日期 keeps the dialog open and stores nothing."""
     from test_date_typing import click_into, type_text
 
-    from ui.pages.decisions import ConsultationDialog
+    from ui.pages.consultation_dialog import ConsultationDialog
 
     dialog = dialog_of(qtbot, ui_ctx, liaison, decision.row.id)
     c = ConsultationDialog(

@@ -102,7 +102,8 @@ def _record_dialogs(ctx: Any, s: dict[str, Any]) -> dict[str, Callable[[], QWidg
     from ui.ledger.item_form import ItemDialog
     from ui.ledger.items_page import MarkPublishedDialog
     from ui.ledger.reposts import RepostDialog
-    from ui.pages.decisions import ConsultationDialog, DecisionDialog
+    from ui.pages.consultation_dialog import ConsultationDialog
+    from ui.pages.decision_dialog import DecisionDialog
     from ui.pages.interpretation_workbench import InterpretationWorkbench
     from ui.pages.interpretations import NewInterpretationDialog
 

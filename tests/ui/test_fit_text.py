@@ -63,11 +63,11 @@ def test_the_selected_rows_check_is_shown_in_full(qtbot, ui_ctx, admin, app_ctx)
         kf, DecisionFields("防止返贫动态监测和帮扶管理办法", DecisionType.NORMATIVE.value)
     )
     interpretations = page_of(qtbot, ui_ctx, admin, "interpretations")
-    assert not interpretations.sync_line.isVisible()
+    assert not interpretations.check_line.isVisible()
     interpretations.table.selectRow(0)
     row = interpretations.model.rows[0]
-    assert interpretations.sync_line.isVisible()
-    assert interpretations.sync_line.text() == f"《乙》政策解读：⚠ {'；'.join(row.sync_problems)}"
+    assert interpretations.check_line.isVisible()
+    assert interpretations.check_line.text() == f"《乙》政策解读：⚠ {'；'.join(row.sync_problems)}"
     decisions = page_of(qtbot, ui_ctx, admin, "decisions")
     decisions.table.selectRow(0)
     assert decisions.check_line.text().startswith("防止返贫动态监测和帮扶管理办法：")

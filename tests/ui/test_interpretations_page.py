@@ -152,8 +152,8 @@ def test_new_interpretation_from_the_registry_opens_the_workbench(
     page.new_interpretation()
     assert len(page.workbenches) == 1
     window = next(iter(page.workbenches.values()))
-    assert window.title.text() == "《关于加强项目库建设的通知》政策解读"
-    assert window.document_number.text() == "赣乡振规〔2021〕5号"
+    assert window.editor.title.text() == "《关于加强项目库建设的通知》政策解读"
+    assert window.editor.document_number.text() == "赣乡振规〔2021〕5号"
     assert [r.title for r in page.model.rows] == ["《关于加强项目库建设的通知》政策解读"]
     window.dirty = False
     window.close()
@@ -168,38 +168,40 @@ def test_workbench_quotes_the_document_offers_terms_and_compares_versions(
     window = workbench(qtbot, ui_ctx, liaison, interpretation.row.id)
     open_file_dialog(write_text(tmp_path / "通知.txt", POLICY))
     window.import_document(previous=False)
-    assert window.document_file.text() == "通知.txt"
-    assert "支持比例原则上不低于55%" in window.document_view.toPlainText()
-    assert window.document_view.isReadOnly()
+    assert window.source.document_file.text() == "通知.txt"
+    assert "支持比例原则上不低于55%" in window.source.document_view.toPlainText()
+    assert window.source.document_view.isReadOnly()
 
     # Select 「项目库实行动态管理」 in the document and quote it into 主要任务.
-    text = window.document_view.toPlainText()
+    text = window.source.document_view.toPlainText()
     start = text.index("项目库实行动态管理")
-    cursor = window.document_view.textCursor()
+    cursor = window.source.document_view.textCursor()
     cursor.setPosition(start)
     cursor.setPosition(start + len("项目库实行动态管理"), QTextCursor.MoveMode.KeepAnchor)
-    window.document_view.setTextCursor(cursor)
-    assert window.quote_button.isEnabled()
-    window.section_list.setCurrentRow(list(InterpretationSection).index(InterpretationSection.TASKS))
+    window.source.document_view.setTextCursor(cursor)
+    assert window.source.quote_button.isEnabled()
+    tasks_row = list(InterpretationSection).index(InterpretationSection.TASKS)
+    window.editor.section_list.setCurrentRow(tasks_row)
     window.quote_selection()
-    tasks = window.section_edits[InterpretationSection.TASKS.value].toPlainText()
+    tasks = window.editor.section_edits[InterpretationSection.TASKS.value].toPlainText()
     assert tasks == "“项目库实行动态管理”"
 
-    terms = [window.terms.item(i).text() for i in range(window.terms.count())]
+    terms = [window.source.terms.item(i).text() for i in range(window.source.terms.count())]
     assert terms == ["衔接资金", "产业发展"]
-    window.terms.setCurrentRow(1)
+    window.source.terms.setCurrentRow(1)
     window.add_selected_term()
-    keywords = window.section_edits[InterpretationSection.KEYWORDS.value].toPlainText()
+    keywords = window.editor.section_edits[InterpretationSection.KEYWORDS.value].toPlainText()
     assert keywords == "「产业发展」："
 
     open_file_dialog(write_text(tmp_path / "旧通知.txt", PREVIOUS))
     assert window.save()
     window.import_document(previous=True)
-    assert "旧通知.txt" in window.diff_summary.text()
-    assert "修改" in window.diff_summary.text()
-    assert "不低于50%" in window.diff_view.toPlainText() and "不低于55%" in window.diff_view.toPlainText()
+    assert "旧通知.txt" in window.source.diff_summary.text()
+    assert "修改" in window.source.diff_summary.text()
+    compared = window.source.diff_view.toPlainText()
+    assert "不低于50%" in compared and "不低于55%" in compared
     window.write_outline()
-    changes = window.section_edits[InterpretationSection.CHANGES.value].toPlainText()
+    changes = window.editor.section_edits[InterpretationSection.CHANGES.value].toPlainText()
     assert "50%" in changes and "55%" in changes
     window.grab().save(str(shots / "interpretation-workbench.png"))
     assert window.save()
@@ -214,7 +216,7 @@ def test_typing_is_autosaved_and_offered_back_after_a_crash(
     """Sections typed are kept as a draft within seconds; reopening after a crash offers it."""
     window = workbench(qtbot, ui_ctx, liaison, interpretation.row.id)
     window.autosave_timer.setInterval(30)
-    edit = window.section_edits[InterpretationSection.GOALS.value]
+    edit = window.editor.section_edits[InterpretationSection.GOALS.value]
     edit.setPlainText("到2025年，项目库入库项目全部实现动态管理。")
     service = InterpretationService(window.ctx.db, liaison)
     qtbot.waitUntil(lambda: service.draft(interpretation.row.id) is not None, timeout=3000)
@@ -228,7 +230,8 @@ def test_typing_is_autosaved_and_offered_back_after_a_crash(
     message_boxes.answer = QMessageBox.StandardButton.Yes
     again = workbench(qtbot, ui_ctx, liaison, interpretation.row.id)
     assert message_boxes.last()[1] == "恢复草稿"
-    assert again.section_edits[InterpretationSection.GOALS.value].toPlainText().startswith("到2025年")
+    goals = again.editor.section_edits[InterpretationSection.GOALS.value]
+    assert goals.toPlainText().startswith("到2025年")
     assert again.save()
     assert service.draft(interpretation.row.id) is None
     assert service.get(interpretation.row.id).fields.sections[InterpretationSection.GOALS.value]
@@ -237,15 +240,15 @@ def test_typing_is_autosaved_and_offered_back_after_a_crash(
 def test_validation_and_sync_messages_are_chinese(qtbot, ui_ctx, liaison, interpretation, shots):
     """An empty title is refused with its field named; a late publication is flagged live."""
     window = workbench(qtbot, ui_ctx, liaison, interpretation.row.id)
-    window.published_on.set_value(date(2021, 4, 12))
-    assert "晚于文件发布日期" in window.sync_label.text()
-    window.title.setText("")
+    window.editor.published_on.set_value(date(2021, 4, 12))
+    assert "晚于文件发布日期" in window.editor.sync_label.text()
+    window.editor.title.setText("")
     assert not window.save()
-    assert "解读标题" in window.error.text()
-    window.draft_tabs.setCurrentIndex(1)
+    assert "解读标题" in window.editor.error.text()
+    window.editor.draft_tabs.setCurrentIndex(1)
     qtbot.wait(50)  # the tab lays out when first shown
     window.grab().save(str(shots / "interpretation-validation.png"))
-    window.title.setText("《关于做好衔接资金管理工作的通知》政策解读")
+    window.editor.title.setText("《关于做好衔接资金管理工作的通知》政策解读")
     assert window.save()
     row = InterpretationService(window.ctx.db, liaison).get(interpretation.row.id).row
     assert row.status is InterpretationStatus.PUBLISHED and row.sync_problems
@@ -259,7 +262,7 @@ def test_conflicting_save_shows_both_versions(
     other = InterpretationService(window.ctx.db, admin)
     theirs = other.get(interpretation.row.id).fields
     other.update(interpretation.row.id, interpretation.row.version, replace(theirs, interpreter="王处长"))
-    window.interpreter.setText("李处长")
+    window.editor.interpreter.setText("李处长")
     window.dirty = True
     conflict_answers.button = "keep_mine"
     assert window.save()  # kept and stored
@@ -317,8 +320,8 @@ def test_leader_reads_only(qtbot, ui_ctx, interpretation, make_user):
     leader = make_user("leader1", "综合处", Role.LEADER)
     window = workbench(qtbot, ui_ctx, leader, interpretation.row.id)
     assert not window.save_button.isVisible()
-    assert window.section_edits[InterpretationSection.BACKGROUND.value].isReadOnly()
-    assert not window.import_document_button.isVisible()
+    assert window.editor.section_edits[InterpretationSection.BACKGROUND.value].isReadOnly()
+    assert not window.source.import_document_button.isVisible()
     assert not window.save()
     page = page_of(qtbot, ui_ctx, leader)
     assert not page.new_button.isVisible() and not page.delete_button.isVisible()
@@ -335,7 +338,7 @@ def test_main_window_keeps_open_while_a_workbench_has_unsaved_work(
     window.show_page("interpretations")
     page = window.page("interpretations")
     bench = page.open_workbench(interpretation.row.id)
-    bench.interpreter.setText("张三")
+    bench.editor.interpreter.setText("张三")
     bench._on_edited()
     message_boxes.answer = QMessageBox.StandardButton.Cancel
     window.close()
@@ -353,14 +356,14 @@ def test_typing_in_the_particulars_is_autosaved_too(
     """Edits of the particulars are autosaved like sections and restored after a crash."""
     window = workbench(qtbot, ui_ctx, liaison, interpretation.row.id)
     window.autosave_timer.setInterval(30)
-    window.title.setText("《通知》政策解读（修改稿）")
-    window.title.textEdited.emit(window.title.text())
-    window.interpreter.setText("李处长")
-    window.interpreter.textEdited.emit(window.interpreter.text())
-    window.published_on.set_value(date(2021, 4, 9))
-    window.form_checks["expert"].setChecked(True)
-    window.link.setText("https://xczx.jiangxi.gov.cn/jd/9.html")
-    window.link.textEdited.emit(window.link.text())
+    window.editor.title.setText("《通知》政策解读（修改稿）")
+    window.editor.title.textEdited.emit(window.editor.title.text())
+    window.editor.interpreter.setText("李处长")
+    window.editor.interpreter.textEdited.emit(window.editor.interpreter.text())
+    window.editor.published_on.set_value(date(2021, 4, 9))
+    window.editor.form_checks["expert"].setChecked(True)
+    window.editor.link.setText("https://xczx.jiangxi.gov.cn/jd/9.html")
+    window.editor.link.textEdited.emit(window.editor.link.text())
     service = InterpretationService(window.ctx.db, liaison)
     qtbot.waitUntil(lambda: service.draft(interpretation.row.id) is not None, timeout=3000)
     qtbot.waitUntil(lambda: not window._draft_dirty, timeout=3000)
@@ -378,9 +381,9 @@ def test_typing_in_the_particulars_is_autosaved_too(
 
     again = workbench(qtbot, ui_ctx, liaison, interpretation.row.id)
     assert message_boxes.last()[1] == "恢复草稿"
-    assert again.title.text() == "《通知》政策解读（修改稿）"
-    assert again.published_on.value() == date(2021, 4, 9)
-    assert again.form_checks["expert"].isChecked() and again.dirty
+    assert again.editor.title.text() == "《通知》政策解读（修改稿）"
+    assert again.editor.published_on.value() == date(2021, 4, 9)
+    assert again.editor.form_checks["expert"].isChecked() and again.dirty
 
 
 def test_draft_typed_on_an_older_version_is_a_conflict_keep_mine(
@@ -416,7 +419,7 @@ def test_draft_typed_on_an_older_version_is_a_conflict_take_theirs(
     conflict_answers.button = "take_theirs"
     window = workbench(qtbot, ui_ctx, liaison, record.id)
     assert conflict_answers.last() is not None
-    assert window.interpreter.text() == "王处长" and not window.dirty
+    assert window.editor.interpreter.text() == "王处长" and not window.dirty
     assert mine.draft(record.id) is None
     assert mine.get(record.id).row.version == 2
 
@@ -426,8 +429,8 @@ def test_taking_theirs_in_a_save_conflict_discards_my_draft(
 ):
     """采用对方版本 after a failed save reloads the stored record and forgets the autosave."""
     window = workbench(qtbot, ui_ctx, liaison, interpretation.row.id)
-    window.interpreter.setText("李处长")
-    window.interpreter.textEdited.emit("李处长")
+    window.editor.interpreter.setText("李处长")
+    window.editor.interpreter.textEdited.emit("李处长")
     window.autosave()
     service = InterpretationService(window.ctx.db, liaison)
     other = InterpretationService(window.ctx.db, admin)
@@ -439,7 +442,7 @@ def test_taking_theirs_in_a_save_conflict_discards_my_draft(
     assert service.draft(interpretation.row.id) is not None
     conflict_answers.button = "take_theirs"
     assert not window.save()
-    assert window.interpreter.text() == "王处长" and not window.dirty
+    assert window.editor.interpreter.text() == "王处长" and not window.dirty
     assert service.draft(interpretation.row.id) is None
 
 
@@ -454,8 +457,8 @@ def test_close_with_save_closes_after_keeping_mine_in_a_conflict(
         interpretation.row.version,
         replace(interpretation.fields, interpreter="王处长"),
     )
-    window.interpreter.setText("李处长")
-    window.interpreter.textEdited.emit("李处长")
+    window.editor.interpreter.setText("李处长")
+    window.editor.interpreter.textEdited.emit("李处长")
     conflict_answers.button = "keep_mine"
     message_boxes.answer = QMessageBox.StandardButton.Save
     assert window.close()
@@ -467,9 +470,9 @@ def test_saving_a_record_deleted_elsewhere_offers_a_text_export(
 ):
     """Saving a record deleted elsewhere says so, offers a .txt export, keeps the window."""
     window = workbench(qtbot, ui_ctx, liaison, interpretation.row.id)
-    window.section_edits[InterpretationSection.GOALS.value].setPlainText("到2025年全部入库。")
-    window.interpreter.setText("李处长")
-    window.interpreter.textEdited.emit("李处长")
+    window.editor.section_edits[InterpretationSection.GOALS.value].setPlainText("到2025年全部入库。")
+    window.editor.interpreter.setText("李处长")
+    window.editor.interpreter.textEdited.emit("李处长")
     InterpretationService(window.ctx.db, admin).delete(
         interpretation.row.id, interpretation.row.version
     )
@@ -489,7 +492,7 @@ def test_saving_a_record_deleted_elsewhere_offers_a_text_export(
     exported = target.read_text(encoding="utf-8-sig")
     assert "解读人：李处长" in exported
     assert "【工作目标】\n到2025年全部入库。" in exported
-    assert "已被其他用户删除" in window.error.text()
+    assert "已被其他用户删除" in window.editor.error.text()
     assert window.isVisible() and window.dirty
     # Closing still asks; 保存 fails again and keeps the window open.
     message_boxes.answer = QMessageBox.StandardButton.Save
@@ -503,9 +506,9 @@ def test_liaison_of_another_division_reads_only(qtbot, ui_ctx, interpretation, m
     other = make_user("lly_sb", "社会帮扶处")
     window = workbench(qtbot, ui_ctx, other, interpretation.row.id)
     assert not window.editable and not window.save_button.isVisible()
-    assert window.title.isReadOnly() and not window.published_on.isEnabled()
-    assert window.section_edits[InterpretationSection.BACKGROUND.value].isReadOnly()
-    assert not window.import_document_button.isVisible()
+    assert window.editor.title.isReadOnly() and not window.editor.published_on.isEnabled()
+    assert window.editor.section_edits[InterpretationSection.BACKGROUND.value].isReadOnly()
+    assert not window.source.import_document_button.isVisible()
     assert "只读" in window.autosave_label.text()
     assert not window.save()
     window.autosave()  # nothing to store, nothing refused
@@ -535,7 +538,7 @@ def test_filter_menus_are_rebuilt_keeping_the_choice(
         InterpretationFields("《更早的文件》政策解读", "更早的文件", document_approved_on=date(2018, 5, 1)),
     )
     window = page.open_workbench(interpretation.row.id)
-    window.notes.setPlainText("改")
+    window.editor.notes.setPlainText("改")
     assert window.save()
     assert 2018 in years() and page.year.currentData() == 2021
     assert page.division.findText("新设处") >= 0
@@ -548,6 +551,7 @@ def test_import_runs_on_the_worker_and_the_difference_is_computed_once(
 ):
     """Import runs on the worker; the old/new difference is computed once per pair."""
     from ui.pages import interpretation_workbench as module
+    from ui.pages import policy_text
 
     jobs: list[str] = []
     real_run = module.run_with_progress
@@ -557,25 +561,25 @@ def test_import_runs_on_the_worker_and_the_difference_is_computed_once(
         return real_run(parent, factory, title, *args, **kwargs)
 
     compared: list[int] = []
-    real_compare = module.compare_versions
+    real_compare = policy_text.compare_versions
 
     def counted(old, new):  # type: ignore[no-untyped-def]
         compared.append(1)
         return real_compare(old, new)
 
     monkeypatch.setattr(module, "run_with_progress", recorded)
-    monkeypatch.setattr(module, "compare_versions", counted)
+    monkeypatch.setattr(policy_text, "compare_versions", counted)
     window = workbench(qtbot, ui_ctx, liaison, interpretation.row.id)
     open_file_dialog(write_text(tmp_path / "通知.txt", POLICY))
     window.import_document(previous=False)
     open_file_dialog(write_text(tmp_path / "旧通知.txt", PREVIOUS))
     window.import_document(previous=True)
     assert jobs == ["导入政策文件", "导入旧版本"]
-    assert "不低于50%" in window.diff_view.toPlainText()
+    assert "不低于50%" in window.source.diff_view.toPlainText()
     assert len(compared) == 1
-    window.notes.setPlainText("补充")
+    window.editor.notes.setPlainText("补充")
     assert window.save()
-    window.notes.setPlainText("再补充")
+    window.editor.notes.setPlainText("再补充")
     assert window.save()
     assert len(compared) == 1
 

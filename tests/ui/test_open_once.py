@@ -44,7 +44,8 @@ def double_click_row(qtbot, view: QAbstractItemView, row: int = 0) -> None:  # t
 
 def test_a_decision_opens_once(qtbot, ui_ctx, liaison, kf, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A double click on a decision shows its dialog once; after Esc it does not come back."""
-    from ui.pages.decisions import DecisionDialog, DecisionsPage
+    from ui.pages.decision_dialog import DecisionDialog
+    from ui.pages.decisions import DecisionsPage
 
     DecisionService(ui_ctx(liaison).db, liaison).create(
         kf, DecisionFields("防止返贫动态监测和帮扶管理办法", DecisionType.NORMATIVE.value)

@@ -8,10 +8,8 @@ the admin edits all, leaders read. The services enforce it; the page only hides 
 from __future__ import annotations
 
 import logging
-from datetime import date
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,15 +17,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from gongkai_desktop.domain.interpretation import (
-    InterpretationFields,
-    InterpretationStatus,
-)
+from gongkai_desktop.domain.interpretation import InterpretationFields, InterpretationStatus
 from gongkai_desktop.domain.labels import Role
 from gongkai_desktop.errors import GongkaiError
 from gongkai_desktop.services.interpretations import (
@@ -38,28 +32,13 @@ from gongkai_desktop.services.interpretations import (
 
 from ..context import UiContext
 from ..fit import FitsOnScreen
-from ..list_keys import ListKeys
-from ..messages import confirm, show_error
-from ..models import Column, RowTableModel
-from ..widgets import (
-    ErrorLabel,
-    RecordTable,
-    button_row,
-    fill_year_and_division,
-    filter_bar,
-    hint,
-    open_on_activation,
-    selected_row_line,
-)
+from ..formatting import short_date
+from ..messages import show_error
+from ..models import Column
+from ..widgets import ErrorLabel, fill_registry_menu
+from .checked_records import RED_BRUSH, CheckedRecordsPage, FindingsTableModel, kind_menu
 
 log = logging.getLogger(__name__)
-
-ALL = "全部"
-_RED = QBrush(QColor("#b03a2e"))
-
-
-def _d(value: date | None) -> str:
-    return value.isoformat() if value else ""
 
 
 def sync_text(row: InterpretationRow) -> str:
@@ -74,27 +53,26 @@ COLUMNS = (
     Column("处室", lambda r: r.division_name),
     Column("状态", lambda r: r.status.label),
     Column("同步检查", sync_text, tooltip=sync_text),
-    Column("文件审签", lambda r: _d(r.document_approved_on), lambda r: r.document_approved_on),
-    Column("解读审签", lambda r: _d(r.approved_on), lambda r: r.approved_on),
-    Column("文件发布", lambda r: _d(r.document_published_on), lambda r: r.document_published_on),
-    Column("解读发布", lambda r: _d(r.published_on), lambda r: r.published_on),
+    Column(
+        "文件审签", lambda r: short_date(r.document_approved_on), lambda r: r.document_approved_on
+    ),
+    Column("解读审签", lambda r: short_date(r.approved_on), lambda r: r.approved_on),
+    Column(
+        "文件发布", lambda r: short_date(r.document_published_on), lambda r: r.document_published_on
+    ),
+    Column("解读发布", lambda r: short_date(r.published_on), lambda r: r.published_on),
     Column("解读形式", lambda r: "、".join(f.label for f in r.forms)),
 )
 SYNC_COLUMN = 5
 
 
-class InterpretationTableModel(RowTableModel):
+class InterpretationTableModel(FindingsTableModel):
     """Interpretations; a breach of the synchronisation rule is shown in red."""
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
-        if (
-            index.isValid()
-            and role == Qt.ItemDataRole.ForegroundRole
-            and self.rows[index.row()].sync_problems
-            and index.column() in (SYNC_COLUMN, 0)
-        ):
-            return _RED
-        return super().data(index, role)
+    check_column = SYNC_COLUMN
+
+    def colour(self, row: InterpretationRow) -> QBrush | None:
+        return RED_BRUSH if row.sync_problems else None
 
 
 class NewInterpretationDialog(FitsOnScreen, QDialog):
@@ -139,18 +117,12 @@ class NewInterpretationDialog(FitsOnScreen, QDialog):
         self._fill_documents()
 
     def _fill_documents(self) -> None:
-        self.document.blockSignals(True)
-        self.document.clear()
-        self.document.addItem("（不从登记簿选择）", None)
-        try:
-            documents = self.service.division_documents(self.division.currentData())
-        except GongkaiError as exc:
-            log.warning("documents not listed: %s", exc)
-            documents = []
-        for _document_id, number, title in documents:
-            self.document.addItem(f"{number}　{title}", (number, title))
-            self.document.setItemData(self.document.count() - 1, title, Qt.ItemDataRole.ToolTipRole)
-        self.document.blockSignals(False)
+        division_id = self.division.currentData()
+        fill_registry_menu(
+            self.document,
+            "（不从登记簿选择）",
+            lambda: self.service.division_documents(division_id),
+        )
 
     def _pick_document(self) -> None:
         picked = self.document.currentData()
@@ -185,76 +157,29 @@ def _book(title: str) -> str:
     return title if title.startswith("《") else f"《{title}》"
 
 
-class InterpretationsPage(QWidget):
+class InterpretationsPage(CheckedRecordsPage):
+    search_hint = "搜索解读标题、文件名称、文号"
+    new_text = "新建解读…"
+    open_text = "打开工作台"
+    empty_text = "尚无政策解读。点击「新建解读…」，选择要解读的政策文件。"
+    list_widths = {0: 220, 1: 190, SYNC_COLUMN: 300}
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.service = InterpretationService(ctx.db, ctx.actor, ctx.app.paths.attachments_dir)
+        service = InterpretationService(ctx.db, ctx.actor, ctx.app.paths.attachments_dir)
+        super().__init__(ctx, service, parent)
         self.workbenches: dict[int, QWidget] = {}
-        self._build_ui()
-        self._connect_signals()
-        self.refresh()
-
-    def _build_ui(self) -> None:
-        layout = QVBoxLayout(self)
-        self.year = QComboBox(self)
-        self.division = QComboBox(self)
-        self.status = QComboBox(self)
-        self.status.addItem(ALL, None)
-        for status in InterpretationStatus:
-            self.status.addItem(status.label, status.value)
-        self.out_of_sync = QCheckBox("只看不同步", self)
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText("搜索解读标题、文件名称、文号")
-        self.search.setClearButtonEnabled(True)
-        filters = (("年度：", self.year), ("处室：", self.division), ("状态：", self.status))
-        layout.addLayout(filter_bar(self, filters, (self.out_of_sync,), self.search))
-        self._fill_filters()
-
-        self.model = InterpretationTableModel(COLUMNS, parent=self)
-        self.table = RecordTable(self.model, self)
-        self.table.proxy.sort(-1)  # the service's order: most recently changed first
-        layout.addWidget(self.table, 1)
-        self.sync_line = selected_row_line(
-            self.table, lambda r: f"{r.title}：{sync_text(r)}" if r.sync_problems else "", self
-        )
-        layout.addWidget(self.sync_line)
-
-        self.summary = hint("", self)
-        self.new_button = QPushButton("新建解读…", self)
-        self.open_button = QPushButton("打开工作台", self)
-        self.delete_button = QPushButton("删除", self)
-        buttons = (self.delete_button, self.open_button, self.new_button)
-        layout.addLayout(button_row(self.summary, buttons))
-        role = self.ctx.actor.role
-        self.new_button.setVisible(role is not Role.LEADER)
-        self.delete_button.setVisible(role is not Role.LEADER)
-
-    def _fill_filters(self) -> None:
-        fill_year_and_division(self.ctx, self.year, self.division, self.service.years)
-
-    def _connect_signals(self) -> None:
-        for combo in (self.year, self.division, self.status):
-            combo.currentIndexChanged.connect(self.refresh)
-        self.out_of_sync.toggled.connect(self.refresh)
-        self.search.returnPressed.connect(self.refresh)
-        self.search.textChanged.connect(lambda text: text or self.refresh())
-        open_on_activation(self.table, self.open_selected)
-        self.table.selectionModel().selectionChanged.connect(self._on_select)
         self.new_button.clicked.connect(self.new_interpretation)
-        self.open_button.clicked.connect(self.open_selected)
-        self.delete_button.clicked.connect(self.delete_selected)
-        self.list_keys = ListKeys.of_page(
-            self,
-            self.table,
-            empty="尚无政策解读。点击「新建解读…」，选择要解读的政策文件。",
-            filters=(self.year, self.division, self.status, self.out_of_sync),
-        )
-        self._on_select()
 
-    def page_shown(self) -> None:
-        self._fill_filters()
-        self.refresh()
+    def _build_filters(self) -> tuple[tuple[str, QComboBox], QCheckBox]:
+        self.status = kind_menu(self, InterpretationStatus)
+        self.out_of_sync = QCheckBox("只看不同步", self)
+        return ("状态：", self.status), self.out_of_sync
+
+    def _make_model(self) -> InterpretationTableModel:
+        return InterpretationTableModel(COLUMNS, parent=self)
+
+    def check_line_text(self, row: InterpretationRow) -> str:
+        return f"{row.title}：{sync_text(row)}" if row.sync_problems else ""
 
     def _on_workbench_saved(self) -> None:
         self._fill_filters()
@@ -270,31 +195,17 @@ class InterpretationsPage(QWidget):
             text=self.search.text().strip(),
         )
 
-    def refresh(self) -> None:
-        selected = self.table.selected()
-        try:
-            rows = self.service.list_interpretations(self.query())
-        except GongkaiError as exc:
-            show_error(self, exc)
-            return
-        self.model.set_rows(rows)
+    def load(self) -> tuple[list[InterpretationRow], str]:
+        rows = self.service.list_interpretations(self.query())
         published = sum(1 for r in rows if r.status is InterpretationStatus.PUBLISHED)
         problems = sum(1 for r in rows if r.sync_problems)
         tolerance = self.service.sync_tolerance()
         rule = "同日" if tolerance <= 0 else f"{tolerance} 个工作日内"
-        self.summary.setText(
+        summary = (
             f"共 {len(rows)} 篇，已发布 {published} 篇，不同步 {problems} 篇"
             f"（规则：解读与文件同日审签，{rule}发布）"
         )
-        self.table.fit_columns({0: 220, 1: 190, SYNC_COLUMN: 300})
-        if selected is not None:
-            self.table.select_where(lambda r: r.id == selected.id)
-        self._on_select()
-
-    def _on_select(self) -> None:
-        row = self.table.selected()
-        self.open_button.setEnabled(row is not None)
-        self.delete_button.setEnabled(row is not None and row.editable)
+        return rows, summary
 
     # -- actions ----------------------------------------------------------------------------
     def new_interpretation(self) -> None:
@@ -334,20 +245,11 @@ class InterpretationsPage(QWidget):
         self.workbenches.pop(interpretation_id, None)
         self.refresh()
 
-    def delete_selected(self) -> None:
-        row = self.table.selected()
-        if row is None:
-            return
+    def delete_question(self, row: InterpretationRow) -> str | None:
         if row.id in self.workbenches:
             show_error(self, "这篇解读正在工作台中打开，请先关闭工作台再删除。")
-            return
-        if not confirm(self, f"确定删除解读「{row.title}」吗？删除会记入审计日志。"):
-            return
-        try:
-            self.service.delete(row.id, row.version)
-        except GongkaiError as exc:
-            show_error(self, exc)
-        self.refresh()
+            return None
+        return f"确定删除解读「{row.title}」吗？删除会记入审计日志。"
 
     def close_windows(self) -> bool:
         """Close every open workbench (each asks about unsaved work); False when one stayed."""
