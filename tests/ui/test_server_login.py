@@ -67,3 +67,28 @@ def test_the_log_in_dialog_connects_each_user_with_their_own_role(
         start.close()
     assert answers and LOGIN_FAILED in answers[0]
     assert seen == [("lly", str(server["role"]))]
+
+
+def test_the_deployment_settings_take_the_gate(
+    qtbot, ui_ctx, app_ctx, admin, server, message_boxes
+) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """系统管理 › 设置 › 部署方式 with the gate's account: the connection test passes, 应用
+    neither migrates nor offers to copy data up (the gate may do neither), and the choice is
+    saved for the next start."""
+    from gongkai_desktop import deployment
+    from ui.pages.admin.deployment import DeploymentDialog
+
+    gate = make_url(str(server["gate"]))
+    dialog = DeploymentDialog(ui_ctx(admin))
+    qtbot.addWidget(dialog)
+    dialog.server_radio.setChecked(True)
+    dialog.host.setText(gate.host or "")
+    dialog.port.setValue(gate.port or 5432)
+    dialog.database.setText(gate.database or "")
+    dialog.user.setText(gate.username or "")
+    dialog.password.setText(gate.password or "")
+    assert dialog.test(), dialog.status.text()
+    dialog.apply()
+    assert not message_boxes.texts("question")
+    chosen = deployment.load(app_ctx.paths.data_dir)
+    assert chosen.mode == deployment.SERVER and chosen.server.user == gate.username

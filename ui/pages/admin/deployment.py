@@ -91,13 +91,11 @@ class DeploymentDialog(FitsOnScreen, QDialog):
         form.addRow("端口：", self.port)
         form.addRow("数据库：", self.database)
         form.addRow("用户名：", self.user)
-        form.addRow(
-            "",
-            hint(
-                "服务器由信息管理员用 gongkai server setup 设置过权限时，这里填写各电脑共用的"
-                "连接账号（gongkai_数据库名_gate）；登录程序时，每位用户以自己的账号连接服务器。"
-            ),
+        self.user.setToolTip(
+            "服务器由信息管理员用 gongkai server setup 设置过权限时，这里填写各电脑共用的"
+            "连接账号（gongkai_数据库名_gate）；登录程序时，每位用户以自己的账号连接服务器。"
         )
+        form.addRow("", hint("已设置权限的服务器：填各电脑共用的连接账号 gongkai_数据库名_gate"))
         form.addRow("密码：", self.password)
         form.addRow("", self.remember)
         if not has_ring:
