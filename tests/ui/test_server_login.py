@@ -92,3 +92,57 @@ def test_the_deployment_settings_take_the_gate(
     assert not message_boxes.texts("question")
     chosen = deployment.load(app_ctx.paths.data_dir)
     assert chosen.mode == deployment.SERVER and chosen.server.user == gate.username
+
+
+@pytest.mark.parametrize("role", ["liaison", "leader"])
+def test_every_page_works_on_a_users_own_credential(qtbot, tmp_path, pg_url, run_cli, message_boxes, role) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Demo data on a set-up server; through the gate, a liaison and a leader open every page
+    they can reach: the server's narrower rights (no password hashes, other divisions'
+    applicants hidden from a liaison, no writes for a leader) raise no error anywhere."""
+    from gongkai_desktop.app import open_app
+    from gongkai_desktop.demo import demo_job
+    from gongkai_desktop.domain.labels import Role
+    from gongkai_desktop.progress import run_job
+    from gongkai_desktop.server_setup import create_login, gate_role, setup_server
+    from gongkai_desktop.services.admin import AdminService
+    from gongkai_desktop.services.auth import AuthService
+    from ui.context import UiContext
+    from ui.pages import PAGES
+    from ui.worker import wait_for_jobs
+
+    owner = open_app(tmp_path / "owner", pg_url)
+    try:
+        run_job(demo_job(owner, None, scale=5))
+        admin = AuthService(owner.db).login("admin", "demo-gk-2026")
+        service = AdminService(owner.db, admin)
+        division = next(d for d in service.list_divisions() if d.kind.value == "business")
+        service.add_user("pc_user", "pc-user-pass-1", division.id, Role(role))
+    finally:
+        owner.close()
+    setup_server(pg_url, "gate-pass-2026")
+    create_login(pg_url, "pc_user", "pc-user-pass-2")
+    gate = make_url(pg_url).set(
+        username=gate_role(str(make_url(pg_url).database)), password="gate-pass-2026"
+    )
+    ctx = open_app(tmp_path / "pc", gate.render_as_string(False))
+    try:
+        actor = AuthService(ctx.db).login("pc_user", "pc-user-pass-2")
+        window = MainWindow(UiContext.create(ctx, actor))
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        for spec in PAGES:
+            if spec.admin_only:
+                continue
+            window.show_page(spec.key)
+            page = window.page(spec.key)
+            if hasattr(page, "dashboard"):
+                qtbot.waitUntil(lambda page=page: page.dashboard is not None, timeout=20_000)
+            wait_for_jobs()
+            qtbot.wait(30)
+        window.close()
+    finally:
+        wait_for_jobs()
+        ctx.close()
+    problems = [c for c in message_boxes.calls if c[0] in ("warning", "critical")]
+    assert problems == []
