@@ -19,6 +19,8 @@ anything the client sends:
   (审核) to administrators, although a liaison writes the rest of their division's report.
 * ``gongkai_user_changed``: the trigger by which the server itself audits every change of an
   account's name, role, division, activity or password made through a runtime role.
+* ``gongkai_number_taken(kind, number)``: whether a 登记编号 or 案件编号 is taken, also in a
+  division whose requests the connected liaison may not read (only the record's id is told).
 * ``gongkai_own_password_hash()``: the connected user's own password hash (the app checks the
   password too, also on a server that trusts its network); nobody else's can be read.
 * ``gongkai_login_failed(username)`` and ``gongkai_gate_info()``: all the connection role of the
@@ -245,6 +247,14 @@ BEGIN
 END
 $$;
 
+CREATE OR REPLACE FUNCTION gongkai_number_taken(p_kind text, p_number text) RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT CASE p_kind
+        WHEN 'request' THEN (SELECT r.id FROM disclosure_request r WHERE r.reg_no = p_number)
+        WHEN 'case' THEN (SELECT c.id FROM disclosure_case c WHERE c.case_no = p_number)
+    END
+$$;
+
 CREATE OR REPLACE FUNCTION gongkai_own_password_hash() RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
     SELECT u.password_hash FROM app_user u WHERE u.id = gongkai_current_user_id() AND u.active
@@ -267,6 +277,7 @@ FOR_USERS = (
     "gongkai_append_audit(text, text, text, integer, text, text, text, text)",
     "gongkai_set_login(integer, text)",
     "gongkai_own_password_hash()",
+    "gongkai_number_taken(text, text)",
 )
 FOR_GATE = ("gongkai_login_failed(text)", "gongkai_gate_info()")
 INTERNAL = (

@@ -150,3 +150,16 @@ def count_failure(session: Session, username: str) -> int:
     except DBAPIError as exc:
         log.warning("failed log-in not counted by the server: %s", exc)
         raise
+
+
+def number_taken(session: Session, kind: str, query: Any, number: str) -> int | None:
+    """The id of the request (``kind`` "request") or case ("case") holding ``number``, seen
+    whole: on a set-up server a liaison cannot read other divisions' requests, so the server
+    answers; elsewhere ``query`` (the select of that id) does."""
+    if appends_through_server(session):
+        found = session.execute(
+            text("SELECT gongkai_number_taken(:k, :n)"), {"k": kind, "n": number}
+        ).scalar()
+        return None if found is None else int(found)
+    found = session.scalar(query)
+    return None if found is None else int(found)

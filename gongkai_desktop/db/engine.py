@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..errors import DatabaseError
+from ..errors import DatabaseError, ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,35 @@ SQLITE_PRAGMAS = (
     ("foreign_keys", "ON", "1"),
     ("busy_timeout", str(BUSY_TIMEOUT_MS), str(BUSY_TIMEOUT_MS)),
 )
+
+
+# The names of the keys a user types, for the message when one is taken already.
+_KEY_LABELS = {
+    ("disclosure_request", "reg_no"): "登记编号",
+    ("disclosure_case", "case_no"): "案件编号",
+    ("app_user", "username"): "用户名",
+    ("division", "name"): "处室名称",
+    ("division", "code"): "处室代码",
+}
+
+
+def _duplicate(exc: IntegrityError) -> ValidationError | None:
+    """A unique key taken already, in words (the check before the write may not have seen the
+    other record: on a shared server a liaison cannot read other divisions' requests); None for
+    any other integrity error."""
+    text = str(exc.orig)
+    constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None) or ""
+    if "UNIQUE constraint failed:" in text:  # SQLite: "… failed: table.column"
+        table, _, column = text.split("failed:", 1)[1].strip().split(",")[0].partition(".")
+    elif constraint.startswith("uq_") and "duplicate key" in text:
+        key = constraint[3:]
+        table, column = next(((t, c) for t, c in _KEY_LABELS if key == f"{t}_{c}"), (key, ""))
+    else:
+        return None
+    label = _KEY_LABELS.get((table, column))
+    if label is None:
+        return ValidationError("与已有的记录重复，没有保存。")
+    return ValidationError(f"{label}已被使用（可能是其他处室的记录），请换一个，没有保存。")
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -176,6 +205,11 @@ class Database:
                     try:
                         with session.begin():
                             yield session
+                    except IntegrityError as exc:
+                        duplicate = _duplicate(exc)
+                        if duplicate is None:
+                            raise
+                        raise duplicate from exc
                     except OperationalError as exc:
                         text = str(exc).lower()
                         if "locked" in text:

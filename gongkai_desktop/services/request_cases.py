@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from ..domain.requests import (
     case_problems,
 )
 from ..errors import ConflictError, ValidationError
+from ..server_login import number_taken
 from .base import Service, division_names, live_record, snapshot
 
 log = logging.getLogger(__name__)
@@ -170,9 +172,7 @@ class CaseRegister(Service):
         )
         data = self._validate_case(data)
         with self.db.write() as session:
-            if session.scalar(
-                select(DisclosureCase.id).where(DisclosureCase.case_no == data.case_no)
-            ):
+            if number_taken(session, "case", _case_id_of(data.case_no), data.case_no):
                 raise ValidationError(f"案件编号「{data.case_no}」已存在。")
             c = DisclosureCase(created_by=self.actor.user_id, updated_by=self.actor.user_id)
             self._apply_case(c, data, division_id)
@@ -206,9 +206,7 @@ class CaseRegister(Service):
             with self.db.write() as session:
                 c = live_record(session, DisclosureCase, case_id, CASE_MISSING)
                 self.check_version(c, expected_version, f"案件「{c.case_no}」")
-                other = session.scalar(
-                    select(DisclosureCase.id).where(DisclosureCase.case_no == data.case_no)
-                )
+                other = number_taken(session, "case", _case_id_of(data.case_no), data.case_no)
                 if other is not None and other != c.id:
                     raise ValidationError(f"案件编号「{data.case_no}」已存在。")
                 before = snapshot(c)
@@ -265,3 +263,7 @@ class CaseRegister(Service):
         c.request_id = d.request_id
         c.division_id = division_id
         c.notes = d.notes
+
+
+def _case_id_of(case_no: str) -> Any:
+    return select(DisclosureCase.id).where(DisclosureCase.case_no == case_no)

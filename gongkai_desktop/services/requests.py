@@ -37,6 +37,7 @@ from ..domain.requests import (
 )
 from ..errors import CalendarMissing, NotFound, ValidationError
 from ..reports.excel._text import MAX_CELL_CHARS
+from ..server_login import number_taken
 from .base import division_names, live_record, snapshot
 from .calendar import load_calendar
 from .request_cases import (
@@ -449,8 +450,11 @@ class RequestService(CaseRegister):
 
     @staticmethod
     def _check_unique(session: Session, reg_no: str, own_id: int | None) -> None:
-        other = session.scalar(
-            select(DisclosureRequest.id).where(DisclosureRequest.reg_no == reg_no)
+        other = number_taken(
+            session,
+            "request",
+            select(DisclosureRequest.id).where(DisclosureRequest.reg_no == reg_no),
+            reg_no,
         )
         if other is not None and other != own_id:
             raise ValidationError(f"登记编号「{reg_no}」已被其他申请使用。")

@@ -452,3 +452,51 @@ def test_each_pc_keeps_what_it_saw_of_the_servers_chain(server, tmp_path) -> Non
     finally:
         ctx.close()
     assert not report.ok and "全部删除" in report.reason
+
+
+def test_a_number_taken_in_another_division_is_refused_in_words(server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A liaison cannot read another division's requests, yet a 登记编号 taken there is still
+    refused with a message, not a database error."""
+    from gongkai_desktop.domain.requests import ApplicantType, Channel
+    from gongkai_desktop.errors import ValidationError
+    from gongkai_desktop.services.requests import RequestInput, RequestService
+
+    ctx = open_app(tmp_path / "pc", str(server["gate"]))
+    try:
+        liaison = AuthService(ctx.db).login("lly", LIAISON_PASSWORD)
+        with pytest.raises(ValidationError) as refused:
+            RequestService(ctx.db, liaison).create_request(
+                RequestInput("SB-1", date(2025, 3, 4), Channel.ONLINE,
+                             ApplicantType.NATURAL_PERSON, int(server["kf"]), applicant="王五")  # type: ignore[arg-type]
+            )  # fmt: skip
+    finally:
+        ctx.close()
+    assert "SB-1" in str(refused.value)
+
+
+def test_an_import_over_another_divisions_number_is_refused_in_words(server, tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The import cannot see the other division's request either: the database's refusal of
+    the taken 登记编号 comes back in words, exit 1, nothing stored."""
+    import openpyxl
+
+    from gongkai_desktop.cli import main
+
+    monkeypatch.setenv("GONGKAI_PASSWORD", LIAISON_PASSWORD)
+    gate = str(server["gate"])
+    template = tmp_path / "requests.xlsx"
+    assert main(["--db", gate, "--as", "lly", "template", "requests", "-o", str(template)]) == 0
+    book = openpyxl.load_workbook(template)
+    sheet = book.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    row = {"登记编号": "SB-1", "收到日期": "2025-03-05", "申请方式": "网络",
+           "申请人类型": "自然人", "申请人": "赵六", "承办处室": "开发指导处"}  # fmt: skip
+    for column, header in enumerate(headers, start=1):
+        if header in row:
+            sheet.cell(row=2, column=column, value=row[header])
+    book.save(template)
+    capsys.readouterr()
+    code = main(["--db", gate, "--as", "lly", "import", "requests", str(template)])
+    err = capsys.readouterr().err
+    assert code == 1 and "登记编号已被使用" in err, err
+    with psycopg.connect(_psycopg(str(server["owner"]))) as con:
+        assert con.execute("SELECT applicant FROM disclosure_request").fetchall() == [("李四",)]

@@ -7,7 +7,8 @@ import argparse
 
 import pytest
 from integration.conftest import pg_url  # noqa: F401 - the throw-away server database
-from integration.test_server_permissions import LIAISON_PASSWORD, server  # noqa: F401
+from integration.test_server_permissions import LIAISON_PASSWORD
+from integration.test_server_permissions import server as server  # noqa: F401
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlalchemy.engine import make_url
