@@ -52,7 +52,7 @@ def restore_problems(session: Session, opened: OpenedPackage) -> list[str]:
                 if (
                     isinstance(row_id, bool)
                     or not isinstance(row_id, int)
-                    or not 0 < row_id < 2**63
+                    or not 0 < row_id < 2**31
                 ):
                     problems.append(f"报送包中{kind.label}记录的编号 {row_id!r} 不合法。")
                 elif row_id in seen:

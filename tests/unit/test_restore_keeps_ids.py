@@ -31,9 +31,11 @@ from gongkai_desktop.services.auth import AuthService
 from gongkai_desktop.services.package import PackageService, restore_everything_job
 
 
-@pytest.fixture
-def gapped(tmp_path: Path) -> Iterator[tuple[AppContext, Path, dict]]:
-    """A source with gaps in its ids, its rows by id, and its package of everything."""
+@pytest.fixture(scope="module")
+def gapped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppContext, Path, dict]]:
+    """A source with gaps in its ids, its rows by id, and its package of everything (read only
+    by the tests)."""
+    tmp_path = tmp_path_factory.mktemp("gapped")
     ctx = open_app(tmp_path / "source")
     fill_with_gaps(ctx)
     admin = AuthService(ctx.db).login("admin", DEMO_PASSWORD)
@@ -76,21 +78,42 @@ def test_a_database_with_data_refuses_the_restore(
         other.close()
 
 
-def test_a_package_of_everything_without_ids_is_refused(
-    gapped: tuple[AppContext, Path, dict], tmp_path: Path
-) -> None:
-    """Written without the rows' ids (an earlier version), the restore would renumber users
-    and divisions under the audit log: refused with the reason, nothing written."""
+def _without_ids(records: list[dict]) -> None:
+    for record in records:
+        record.pop("id", None)
+
+
+def _same_id_twice(records: list[dict]) -> None:
+    records[1]["id"] = records[0]["id"]
+
+
+def _id_too_large(records: list[dict]) -> None:
+    records[0]["id"] = 2**40
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (_without_ids, "没有记载各条记录的编号"),
+        (_same_id_twice, "编号都是"),
+        (_id_too_large, "编号 1099511627776 不合法"),
+    ],
+)
+def test_a_package_of_everything_without_usable_ids_is_refused(
+    gapped: tuple[AppContext, Path, dict], tmp_path: Path, change, reason: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Written without the rows' ids (an earlier version), or with ids that cannot all be kept,
+    the restore would renumber users under the audit log: refused with the reason, nothing
+    written."""
     _source, package, _before = gapped
-    stripped = tmp_path / "无编号.gkpkg"
-    with zipfile.ZipFile(package) as src, zipfile.ZipFile(stripped, "w") as out:
+    altered = tmp_path / "改动.gkpkg"
+    with zipfile.ZipFile(package) as src, zipfile.ZipFile(altered, "w") as out:
         manifest = json.loads(src.read(MANIFEST))
         for info in src.infolist():
             data = src.read(info)
             if info.filename == records_member("app_user"):
                 part = json.loads(data)
-                for record in part["records"]:
-                    record.pop("id", None)
+                change(part["records"])
                 data = json.dumps(part, ensure_ascii=False).encode("utf-8")
                 manifest["members"][info.filename] = {
                     "sha256": hashlib.sha256(data).hexdigest(),
@@ -101,9 +124,10 @@ def test_a_package_of_everything_without_ids_is_refused(
         out.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False))
     restored = open_app(tmp_path / "restored")
     try:
-        with pytest.raises(ValidationError, match="编号"):
-            run_job(restore_everything_job(restored.db, stripped, restored.paths.attachments_dir))
+        with pytest.raises(ValidationError, match=reason):
+            run_job(restore_everything_job(restored.db, altered, restored.paths.attachments_dir))
         with restored.db.read() as session:
             assert session.scalar(select(func.count(User.id))) == 0
+            assert session.scalar(select(func.count(AuditEntry.id))) == 0
     finally:
         restored.close()
