@@ -148,9 +148,11 @@ def write_members(
     selection: Selection,
     attachments_dir: Path,
     cancel: CancelToken,
+    keep_ids: bool = False,
 ) -> Iterator[Progress]:
     """Add the records, their attachment files and the audit chain to a package being written;
-    fills ``writer.counts`` with the number of records per kind."""
+    fills ``writer.counts`` with the number of records per kind. ``keep_ids`` (a package of
+    everything): each row also carries its local id, which the restore keeps."""
     from ..attachments import AttachmentStore
 
     store = AttachmentStore(attachments_dir)
@@ -166,6 +168,8 @@ def write_members(
         for section, ids in (("records", selection.records), ("refs", selection.refs)):
             for row in _rows(session, kind, ids.get(name, [])):
                 record = resolver.serialize(kind, row)
+                if keep_ids and kind.own_id:
+                    record["id"] = row["id"]
                 key = kind.key_of(record)
                 if key in keys:
                     raise GongkaiError(

@@ -22,17 +22,17 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit
 from ..db.base import utcnow
-from ..db.models import AuditEntry
 from ..db.package_models import ExchangeBase, ExchangePackage
 from ..errors import ValidationError
 from .container import OpenedPackage
 from .records import KINDS, Kind, content_hash, differing_fields, from_json_value
 from .refs import Resolver, package_ref
+from .restore import advance_sequences, carried_id, restore_audit_rows, restore_problems
 
 NEW, CHANGED, CONFLICT, UNCHANGED = "new", "changed", "conflict", "unchanged"
 STATUS_LABELS = {NEW: "新增", CHANGED: "已修改", CONFLICT: "冲突", UNCHANGED: "无变化"}
@@ -235,12 +235,10 @@ def compare(session: Session, opened: OpenedPackage) -> Comparison:
     bases = {(b.entity, b.record_key): b.sha256 for b in session.scalars(select(ExchangeBase))}
     changes: list[RecordChange] = []
     problems: list[str] = []
-    if scope_all and session.scalar(select(AuditEntry.id).limit(1)) is not None:
-        problems.append(
-            "这是包含全部数据的报送包（整库备份或迁移到服务器时制作），只能导入到空数据库中；"
-            "本数据库已有数据。"
-        )
-        return Comparison((), check_chain(session, opened), False, tuple(problems))
+    if scope_all:
+        problems.extend(restore_problems(session, opened))
+        if problems:
+            return Comparison((), check_chain(session, opened), False, tuple(problems))
     for kind, record, is_ref in _incoming(opened):
         key = kind.key_of(record)
         if kind.foundation and not scope_all:
@@ -341,16 +339,18 @@ def merge(
         user_id=actor.user_id,
         created_at=utcnow(),
     )
-    session.add(receipt)
-    session.flush()
     everything = manifest.get("scope") == "all"
     if everything:
-        _restore_audit_rows(session, opened.audit)
+        # Every row under its source id; the receipt is numbered after them.
+        restore_audit_rows(session, opened.audit)
+    else:
+        session.add(receipt)
+        session.flush()
     for change in comparison.changes:
         kind = KINDS[change.kind]
         decision = decisions.get((change.kind, change.key))
         if change.status == NEW:
-            _insert(session, resolver, kind, change.theirs)
+            _insert(session, resolver, kind, change.theirs, everything)
         elif change.status == CHANGED or (change.status == CONFLICT and decision == TAKE_THEIRS):
             _update(session, resolver, kind, change.theirs, None)
         elif change.status == CONFLICT and isinstance(decision, Mapping):
@@ -379,6 +379,10 @@ def merge(
                 package_id=receipt.id,
             )
         )
+    if everything:
+        advance_sequences(session)
+        session.add(receipt)
+        session.flush()
     receipt.summary = json.dumps(
         {**outcome.applied, "pending": len(outcome.pending), "chain": comparison.chain.status},
         ensure_ascii=False,
@@ -406,25 +410,6 @@ def merge(
     return outcome
 
 
-def _restore_audit_rows(session: Session, rows: list[dict[str, Any]]) -> None:
-    """The carried audit log, row for row (ids and hashes kept), into an empty audit log."""
-    report = audit.verify_rows(rows)
-    if not report.ok:
-        raise ValidationError(
-            f"报送包中的审计日志在第 {report.rows} 条断开（{report.reason}），不能恢复。"
-        )
-    fields = ("id", *audit.HASHED_FIELDS, "prev_hash", "hash")
-    for start in range(0, len(rows), 1000):
-        chunk = [{f: r.get(f) for f in fields} for r in rows[start : start + 1000]]
-        if chunk:
-            session.execute(insert(AuditEntry), chunk)
-    if rows and session.bind is not None and session.bind.dialect.name == "postgresql":
-        session.execute(
-            text("SELECT setval(pg_get_serial_sequence('audit_log', 'id'), :n)"),
-            {"n": max(int(r["id"]) for r in rows)},
-        )
-
-
 def _manifest_time(manifest: Mapping[str, Any], key: str) -> Any:
     from datetime import datetime
 
@@ -437,8 +422,16 @@ def _manifest_time(manifest: Mapping[str, Any], key: str) -> Any:
         return None
 
 
-def _insert(session: Session, resolver: Resolver, kind: Kind, record: Mapping[str, Any]) -> None:
+def _insert(
+    session: Session,
+    resolver: Resolver,
+    kind: Kind,
+    record: Mapping[str, Any],
+    keep_id: bool = False,
+) -> None:
     values = resolver.deserialize(kind, dict(record))
+    if keep_id and kind.own_id:
+        values["id"] = carried_id(dict(record))
     result = session.execute(insert(kind.table).values(**values))
     if kind.row_id.name == "id":
         resolver.remember(

@@ -7,6 +7,10 @@ to its own keys. Tables that have no UUID of their own (a mark on a document) ar
 UUIDs of the records they point to; one that others point to but that has no UUID (a holiday
 notice, a package received) is named by its natural key (``refs.package_ref``).
 
+A package of everything (the logical backup, the copy up to a server) also carries each row's
+local ``id`` as ``id``: it restores into an empty database under the same numbers, so the audit
+log's plain user and division ids, part of each row's hash, keep naming the same people.
+
 A new record kind extends the format by being added to ``KINDS``; a test fails while a record
 table is neither carried nor named in ``NOT_CARRIED``.
 """
@@ -126,6 +130,12 @@ class Kind:
         if "id" in self.table.c and not self.table.c.id.foreign_keys:
             return self.table.c.id
         return self.table.primary_key.columns.values()[0]
+
+    @property
+    def own_id(self) -> bool:
+        """Whether the table numbers its rows itself (a local integer ``id``): a package of
+        everything carries that number, and a restore keeps it."""
+        return "id" in self.table.c and _is_local_id(self.table.c.id)
 
     @property
     def data_columns(self) -> list[Column[Any]]:

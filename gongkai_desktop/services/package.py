@@ -186,8 +186,10 @@ class PackageService(Service):
             progress: list[Progress] = []
 
             def build(writer: Any) -> dict[str, Any]:
-                for p in write_members(session, writer, selection, self.attachments_dir, cancel):
-                    progress.append(p)
+                members = write_members(
+                    session, writer, selection, self.attachments_dir, cancel, division is None
+                )
+                progress.extend(members)
                 counts.update(writer.counts)
                 return {
                     "format": FORMAT_NAME,
