@@ -287,12 +287,14 @@ def write_template(
     *,
     standard_instructions: bool = True,
     division_names: Sequence[str] | None = None,
+    optional_columns: Sequence[Column] = (),
 ) -> Path:
     """Write a blank import template: data sheet ``title``, sheet ``填写说明``, hidden lists.
 
     The data sheet has the exact headers in row 1, no example rows, formatted and validated empty
     rows, and is the sheet that opens. Division columns offer ``division_names`` (free text
-    without them). The file is written atomically.
+    without them). ``optional_columns`` are not on the data sheet; the instructions list them
+    as 可加列, columns a user may add after the last one. The file is written atomically.
     """
     columns = with_division_choices(columns, division_names)
     wb = Workbook()
@@ -308,7 +310,7 @@ def write_template(
         if not any(c.choices for c in columns):
             skip.add(_CHOICES_NOTE)
         lines += [line for line in STANDARD_INSTRUCTIONS if line not in skip]
-    _write_instructions(notes, title, columns, lines)
+    _write_instructions(notes, title, columns, lines, optional_columns)
     wb.active = data
     wb.properties.creator = APP_NAME
     wb.properties.title = title
@@ -319,7 +321,11 @@ def write_template(
 
 
 def _write_instructions(
-    ws: Any, title: str, columns: Sequence[Column], lines: Sequence[str]
+    ws: Any,
+    title: str,
+    columns: Sequence[Column],
+    lines: Sequence[str],
+    optional_columns: Sequence[Column] = (),
 ) -> None:
     ws["A1"] = f"{title} 填写说明"
     ws["A1"].font = Font(bold=True, size=14)
@@ -339,16 +345,17 @@ def _write_instructions(
     for idx, head in enumerate(("列名", "是否必填", "填写格式", "可选值或说明"), 1):
         ws.cell(row=row, column=idx, value=head)
     style_header_row(ws, row, 4)
-    for col in columns:
+    listed = [*((c, False) for c in columns), *((c, True) for c in optional_columns)]
+    for col, added in listed:
         row += 1
         allowed = "、".join(col.choices) if col.choices else ""
         hint = "；".join(p for p in (allowed and f"可选：{allowed}", col.note) if p)
         kind = "下拉选择" if col.choices else KIND_LABELS[col.kind]
-        values = (col.header, "必填" if col.required else "选填", kind, hint)
-        for idx, value in enumerate(values, 1):
+        need = "可加列" if added else "必填" if col.required else "选填"
+        for idx, value in enumerate((col.header, need, kind, hint), 1):
             cell = ws.cell(row=row, column=idx)
             set_text(cell, value)
             cell.alignment = wrap
     set_column_widths(ws, INSTRUCTION_WIDTHS)
-    fit_row_heights(ws, first_row=row - len(columns) + 1)
+    fit_row_heights(ws, first_row=row - len(listed) + 1)
     set_print_layout(ws, title_rows=None, landscape=False)
