@@ -178,6 +178,21 @@ def require_defusedxml() -> None:
 # Rows
 
 
+class _Absent:
+    """The value of an optional column that the file does not have (not an empty cell)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+ABSENT: Any = _Absent()
+
+
 def open_rows(
     path: str | os.PathLike[str],
     expected_headers: Sequence[str],
@@ -298,21 +313,6 @@ def column_positions(first_row: Iterable[Any], expected: Sequence[str]) -> list[
     if any(actual.count(h) != 1 for h in expected):
         return None
     return [actual.index(h) for h in expected]
-
-
-class _Absent:
-    """The value of an optional column that the file does not have (not an empty cell)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "ABSENT"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-ABSENT: Any = _Absent()
 
 
 def optional_positions(
