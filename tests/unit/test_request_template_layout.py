@@ -70,6 +70,7 @@ def test_gui_template_writer_has_specs_headers_and_explains_the_added_columns(
     for header in OPTIONAL:
         assert f"「{header}」" in text, header
     assert "条例第三十条" in text and "「备注」" in text and "保留系统中已登记" in text
+    assert "请勿修改、删除、增加列" not in text  # adding the columns above is allowed
     rows = {r[0]: r for r in wb["填写说明"].iter_rows(values_only=True) if r[0]}
     assert all(rows[h][1] == "可加列" for h in OPTIONAL)
     assert rows["延期审批人"][3] and "负责人" in rows["延期审批人"][3]

@@ -47,8 +47,13 @@ _MESSAGE_MAX = 255
 INSTRUCTION_WIDTHS = (22, 10, 30, 60)
 _REQUIRED_NOTE = "表头底色为橙色的列为必填项。"
 _CHOICES_NOTE = "带下拉箭头的列只能从下拉列表中选择，填写其他内容会被拒绝。"
+_HEADER_NOTE = "第一行是表头，请勿修改、删除、增加列或调整列的顺序。"
+# The header note of a template whose instructions list 可加列.
+_HEADER_NOTE_OPTIONAL = (
+    "第一行是表头，请勿修改、删除已有的列或调整其顺序；需要时可在最后一列之后增加下表所列的「可加列」。"
+)
 STANDARD_INSTRUCTIONS: tuple[str, ...] = (
-    "第一行是表头，请勿修改、删除、增加列或调整列的顺序。",
+    _HEADER_NOTE,
     "每行填写一条记录，从第二行开始填写；空行会被忽略。",
     _REQUIRED_NOTE,
     _CHOICES_NOTE,
@@ -309,7 +314,11 @@ def write_template(
             skip.add(_REQUIRED_NOTE)
         if not any(c.choices for c in columns):
             skip.add(_CHOICES_NOTE)
-        lines += [line for line in STANDARD_INSTRUCTIONS if line not in skip]
+        standard = (
+            _HEADER_NOTE_OPTIONAL if line == _HEADER_NOTE and optional_columns else line
+            for line in STANDARD_INSTRUCTIONS
+        )
+        lines += [line for line in standard if line not in skip]
     _write_instructions(notes, title, columns, lines, optional_columns)
     wb.active = data
     wb.properties.creator = APP_NAME
