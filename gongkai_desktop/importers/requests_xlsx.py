@@ -5,6 +5,10 @@ An import checks every row before storing anything: cell formats, closed lists, 
 extension over 20 working days, an outcome not in the national list …), divisions and the user's
 permission. Any problem rejects the whole file, naming each bad row and column in Chinese; a clean
 file is stored in one transaction (new 登记编号 added, known ones updated), each record audited.
+
+The file has SPEC §16's columns and may add any of the further clock columns
+(``REQUEST_OPTIONAL_HEADERS``, as an exported ledger does). An added column that is missing leaves
+a new request's field empty and an updated request's field as stored; an empty cell clears it.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ from ..progress import CancelToken, Progress
 from ..reports.excel.requests_ledger import (
     CASE_HEADERS,
     REQUEST_HEADERS,
+    REQUEST_LEDGER_HEADERS,
+    REQUEST_OPTIONAL_HEADERS,
     export_cases_job,
     export_requests_job,
     write_cases_template,
@@ -60,6 +66,7 @@ from ..services.requests import (
 )
 from .record_versions import EditCheck
 from .xlsx_safety import (
+    ABSENT,
     RowErrors,
     ignored_columns_note,
     open_rows,
@@ -91,7 +98,7 @@ def _key_cell(errors: RowErrors, seen: dict[str, int], row: int, header: str, va
     return key
 
 
-# The RequestInput field of each column of the template (REQUEST_HEADERS), by header.
+# The RequestInput field of each column an import reads (REQUEST_LEDGER_HEADERS), by header.
 COLUMN_FIELDS: dict[str, str] = {
     "登记编号": "reg_no",
     "收到日期": "receipt_date",
@@ -101,23 +108,23 @@ COLUMN_FIELDS: dict[str, str] = {
     "申请内容": "content",
     "承办处室": "division_id",
     "补正告知日期": "correction_notice_date",
-    "补正期限": "correction_due_date",
     "补正收到日期": "correction_received_date",
-    "征求意见发出日期": "consultation_sent_on",
-    "征求意见答复日期": "consultation_answered_on",
     "征求意见工作日数": "consultation_days",
     "延期工作日数": "extension_days",
-    "延期审批人": "extension_approved_by",
-    "延期审批日期": "extension_approved_on",
-    "延迟答复原因": "delay_reason",
-    "延迟答复期限": "delay_until",
     "答复日期": "answer_date",
     "办理结果": "outcome",
     "收费金额": "fee_cents",
     "备注": "notes",
+    "补正期限": "correction_due_date",
+    "征求意见发出日期": "consultation_sent_on",
+    "征求意见答复日期": "consultation_answered_on",
+    "延期审批人": "extension_approved_by",
+    "延期审批日期": "extension_approved_on",
+    "延迟答复原因": "delay_reason",
+    "延迟答复期限": "delay_until",
 }
-assert tuple(COLUMN_FIELDS) == tuple(REQUEST_HEADERS)
-# Updating a known 登记编号 replaces only the fields the template has a column for.
+assert tuple(COLUMN_FIELDS) == tuple(REQUEST_LEDGER_HEADERS)
+# Updating a known 登记编号 replaces only the fields the file has a column for, at most these.
 TEMPLATE_FIELDS: tuple[str, ...] = tuple(COLUMN_FIELDS.values())
 _DATE_COLUMNS = (
     "补正告知日期",
@@ -131,15 +138,17 @@ _DATE_COLUMNS = (
 )
 
 
-def _merged(record: DisclosureRequest, row: RequestInput) -> RequestInput:
-    """The stored request with the template's columns taken from the imported row."""
-    return replace(input_of(record), **{f: getattr(row, f) for f in TEMPLATE_FIELDS})
+def _merged(record: DisclosureRequest, p: _ParsedRequest) -> RequestInput:
+    """The stored request with the file's columns taken from the imported row."""
+    taken = (f for f in TEMPLATE_FIELDS if f not in p.kept)
+    return replace(input_of(record), **{f: getattr(p.data, f) for f in taken})
 
 
 @dataclass(frozen=True)
 class _ParsedRequest:
     row: int
     data: RequestInput
+    kept: frozenset[str] = frozenset()  # fields without a column in the file
 
 
 def _parse_requests(
@@ -147,11 +156,16 @@ def _parse_requests(
 ) -> Generator[Progress, None, list[_ParsedRequest]]:
     parsed: list[_ParsedRequest] = []
     seen: dict[str, int] = {}
-    for number, values in open_rows(path, REQUEST_HEADERS, cancel=cancel):
+    rows = open_rows(
+        path, REQUEST_HEADERS, cancel=cancel, optional_headers=REQUEST_OPTIONAL_HEADERS
+    )
+    for number, values in rows:
         if number % PROGRESS_EVERY == 0:
             cancel.check()
             yield Progress(number, 0, f"检查第{number}行")
-        v = dict(zip(REQUEST_HEADERS, values, strict=False))
+        v = dict(zip(REQUEST_LEDGER_HEADERS, values, strict=True))
+        kept = frozenset(COLUMN_FIELDS[h] for h, x in v.items() if x is ABSENT)
+        v = {h: None if x is ABSENT else x for h, x in v.items()}
         before = len(errors)
         reg_no = _key_cell(errors, seen, number, "登记编号", v["登记编号"])
         receipt = errors.parse(number, "收到日期", parse_date_cell, v["收到日期"], required=True)
@@ -228,7 +242,7 @@ def _parse_requests(
         for column, reason in problems:
             errors.add(number, column, reason)
         if not problems:
-            parsed.append(_ParsedRequest(number, data))
+            parsed.append(_ParsedRequest(number, data, kept))
     return parsed
 
 
@@ -328,8 +342,11 @@ def import_requests_job(
         if old is not None and old.deleted_at is not None:
             errors.add(p.row, "登记编号", "该编号属于已删除的申请，请换用新编号")
         elif old is not None:
-            changes = _merged(old, p.data) != input_of(old)
-            edits.check(p.row, f"申请 {old.reg_no} ", old, changes)
+            merged = _merged(old, p)
+            if p.kept:  # the stored values of the columns left out must agree with the row's
+                for column, reason in validate_request(merged, require_extension_approval=False):
+                    errors.add(p.row, column, f"{reason}（文件中没有的列按系统中已登记的内容）")
+            edits.check(p.row, f"申请 {old.reg_no} ", old, merged != input_of(old))
         for division_id in {p.data.division_id, *([old.division_id] if old else [])}:
             if not allowed(actor, Action.EDIT_RECORD, division_id):
                 denied = True
@@ -356,7 +373,7 @@ def import_requests_job(
             created,
             updated,
             dry_run=True,
-            notes=(*ignored_columns_note(path, REQUEST_HEADERS), *notes),
+            notes=(*ignored_columns_note(path, REQUEST_LEDGER_HEADERS), *notes),
         )
     yield Progress(0, len(parsed), "保存")
     with db.write() as session:
@@ -370,7 +387,7 @@ def import_requests_job(
                 session.add(r)
                 data = p.data
             else:
-                data = _merged(r, p.data)
+                data = _merged(r, p)
             RequestService._apply(r, data)
             _stored(session, actor, r, before, "request.import", "disclosure_request", path, p.row)
             if i % PROGRESS_EVERY == 0:
@@ -382,7 +399,7 @@ def import_requests_job(
         len(parsed),
         created,
         updated,
-        notes=(*ignored_columns_note(path, REQUEST_HEADERS), *notes),
+        notes=(*ignored_columns_note(path, REQUEST_LEDGER_HEADERS), *notes),
     )
 
 
@@ -517,7 +534,7 @@ def export_requests(
     rows.sort(key=lambda r: (r.data.receipt_date, r.data.reg_no))
     cells = [
         (
-            *(_export_value(r, COLUMN_FIELDS[h]) for h in REQUEST_HEADERS),
+            *(_export_value(r, COLUMN_FIELDS[h]) for h in REQUEST_LEDGER_HEADERS),
             r.deadline,
             r.state.label,
         )

@@ -10,8 +10,8 @@ Word files (.docx) are the same kind of package: ``check_package_limits`` with `
 the same checks with messages that name Word, and ``check_package_stream`` applies them to an
 open file or to bytes already read.
 
-``open_rows`` then checks the header row against a template's exact headers and yields the data
-rows; the ``parse_*_cell`` functions of ``xlsx_cells`` (imported here too) turn cell values into
+``open_rows`` then checks the header row against a template's exact headers (and finds the
+optional columns a file may add, such as those of an exported ledger) and yields the data rows; the ``parse_*_cell`` functions of ``xlsx_cells`` (imported here too) turn cell values into
 Python values or raise ``ValueError`` with a Chinese reason, which ``RowErrors`` collects into one
 "第N行「列名」：原因" report.
 """
@@ -178,6 +178,21 @@ def require_defusedxml() -> None:
 # Rows
 
 
+class _Absent:
+    """The value of an optional column that the file does not have (not an empty cell)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+ABSENT: Any = _Absent()
+
+
 def open_rows(
     path: str | os.PathLike[str],
     expected_headers: Sequence[str],
@@ -186,15 +201,18 @@ def open_rows(
     max_rows: int = MAX_ROWS,
     limits: Mapping[str, float] | None = None,
     cancel: CancelToken | None = None,
+    optional_headers: Sequence[str] = (),
 ) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """Yield ``(row_number, values)`` for each non-empty data row of an untrusted .xlsx file.
 
     Limits and defusedxml are checked first, then the workbook is opened read-only. The sheet is
     ``sheet`` or else the first visible sheet whose first row matches; its first row must equal
     ``expected_headers`` exactly (whitespace around a header is ignored), otherwise a
-    ``ValidationError`` lists the missing, extra and misplaced columns. ``values`` always has one
-    entry per expected column. ``limits`` overrides ``check_xlsx_limits`` keywords. Before
-    openpyxl loads anything, the XML parts other than the sheets are scanned
+    ``ValidationError`` lists the missing, extra and misplaced columns. ``optional_headers`` are
+    columns the file may add anywhere, each found by name at most once. ``values`` always has one
+    entry per expected column, then one per optional column: ``ABSENT`` when the file has no such
+    column (unlike ``None``, an empty cell). ``limits`` overrides ``check_xlsx_limits`` keywords.
+    Before openpyxl loads anything, the XML parts other than the sheets are scanned
     (``zip_safety.scan_xml_parts``: no DTDs, at most a million shared strings), and the reading
     runs within a ``ReadBudget`` that ``cancel`` can stop. Errors surface on the first ``next()``.
     """
@@ -220,13 +238,9 @@ def open_rows(
         try:
             ws, first = _pick_sheet(wb, file, expected, sheet)
             positions = column_positions(first, expected)
-            if positions is None:
-                raise ValidationError(
-                    f"“{file.name}”工作表「{ws.title}」的表头与模板不一致。"
-                    "请使用本系统生成的模板，不要修改第一行",
-                    problems=header_problems(first, expected),
-                    path=str(file),
-                )
+            optional = optional_positions(first, optional_headers)
+            if positions is None or optional is None:
+                raise _header_mismatch(file, ws.title, first, expected, optional_headers)
             width = len(expected)
             in_order = positions == list(range(width))
             for number, raw in enumerate(ws.iter_rows(min_row=2, values_only=True), 2):
@@ -240,7 +254,11 @@ def open_rows(
                     values = tuple(raw[i] if i < len(raw) else None for i in positions)
                 if len(values) < width:
                     values += (None,) * (width - len(values))
-                if all(is_blank(v) for v in values):
+                if optional:
+                    values += tuple(
+                        ABSENT if i is None else raw[i] if i < len(raw) else None for i in optional
+                    )
+                if all(v is ABSENT or is_blank(v) for v in values):
                     continue
                 yield number, values
         except _READ_ERRORS as exc:
@@ -297,6 +315,41 @@ def column_positions(first_row: Iterable[Any], expected: Sequence[str]) -> list[
     return [actual.index(h) for h in expected]
 
 
+def optional_positions(
+    first_row: Iterable[Any], optional: Sequence[str]
+) -> list[int | None] | None:
+    """Where each optional column stands in ``first_row`` (None: not there); None when one is
+    there more than once."""
+    actual = ["" if v is None else str(v).strip() for v in first_row]
+    if any(actual.count(h) > 1 for h in optional):
+        return None
+    return [actual.index(h) if h in actual else None for h in optional]
+
+
+def _header_mismatch(
+    file: Path,
+    title: str,
+    first: Sequence[Any],
+    expected: Sequence[str],
+    optional: Sequence[str],
+) -> ValidationError:
+    actual = ["" if v is None else str(v).strip() for v in first]
+    problems = []
+    if column_positions(first, expected) is None:
+        problems = header_problems(first, expected, optional)
+    repeated = [h for h in optional if actual.count(h) > 1]
+    if repeated:
+        problems.insert(0, "列名重复：" + "、".join(f"「{h}」" for h in repeated))
+    if optional:
+        problems.append("可另加的列（列名须一字不差）：" + "、".join(optional))
+    return ValidationError(
+        f"“{file.name}”工作表「{title}」的表头与模板不一致。"
+        "请使用本系统生成的模板，不要修改第一行",
+        problems=problems,
+        path=str(file),
+    )
+
+
 def extra_columns(
     path: str | os.PathLike[str], expected: Sequence[str], *, sheet: str | None = None
 ) -> list[str]:
@@ -329,8 +382,13 @@ def _first_row(ws: Any) -> tuple[Any, ...]:
     return ()
 
 
-def header_problems(first_row: Iterable[Any], expected: Sequence[str]) -> list[str]:
-    """Chinese descriptions of how ``first_row`` differs from ``expected``; empty when equal."""
+def header_problems(
+    first_row: Iterable[Any], expected: Sequence[str], optional: Sequence[str] = ()
+) -> list[str]:
+    """Chinese descriptions of how ``first_row`` differs from ``expected``; empty when equal.
+
+    Columns named in ``optional`` are allowed in addition and are not reported as extra.
+    """
     actual = ["" if v is None else str(v).strip() for v in first_row]
     while actual and not actual[-1]:
         actual.pop()
@@ -341,7 +399,7 @@ def header_problems(first_row: Iterable[Any], expected: Sequence[str]) -> list[s
         return ["第一行是空的，应为表头：" + "、".join(wanted)]
     problems: list[str] = []
     missing = [h for h in wanted if h not in actual]
-    extra = [h for h in actual if h and h not in wanted]
+    extra = [h for h in actual if h and h not in wanted and h not in optional]
     duplicated = sorted({h for h in actual if h and actual.count(h) > 1}, key=actual.index)
     blanks = [i for i, h in enumerate(actual, 1) if not h]
     if missing:
@@ -355,6 +413,7 @@ def header_problems(first_row: Iterable[Any], expected: Sequence[str]) -> list[s
             "表头为空的列：" + "、".join(f"第{i}列（{get_column_letter(i)}列）" for i in blanks)
         )
     if not (missing or extra or duplicated or blanks):
+        actual = [h for h in actual if h not in optional]
         for i, (got, want) in enumerate(zip(actual, wanted, strict=True), 1):
             if got != want:
                 problems.append(

@@ -242,6 +242,32 @@ def test_open_rows_yields_numbered_non_empty_rows(tmp_path: Path) -> None:
     ]
 
 
+def test_open_rows_finds_optional_columns_by_name(tmp_path: Path) -> None:
+    """An optional column is read wherever it stands; one the file lacks is ABSENT, an empty
+    cell None; a row filled only in an optional column is still a row."""
+    from gongkai_desktop.importers.xlsx_safety import ABSENT
+
+    path = make_xlsx(
+        tmp_path / "opt.xlsx",
+        [
+            [*HEADERS[:2], "经办人", *HEADERS[2:]],
+            ["A-1", "行政复议", "王五", None, None, None, None],
+            ["A-2", "行政诉讼", None],
+            [None, None, "李四"],
+        ],
+    )
+    rows = list(open_rows(path, HEADERS, optional_headers=("经办人", "审批人")))
+    assert rows == [
+        (2, ("A-1", "行政复议", None, None, None, None, "王五", ABSENT)),
+        (3, ("A-2", "行政诉讼", None, None, None, None, None, ABSENT)),
+        (4, (None,) * 6 + ("李四", ABSENT)),
+    ]
+    with pytest.raises(ValidationError, match="表头") as refused:
+        list(open_rows(path, HEADERS[:2] + ("备注",), optional_headers=("经办人",)))
+    assert "缺少列：「备注」" in refused.value.problems
+    assert not any("「经办人」" in p and "多出列" in p for p in refused.value.problems)
+
+
 def test_open_rows_counts_missing_rows(tmp_path: Path) -> None:
     """Rows absent from the sheet XML still advance the row number."""
     wb = Workbook()

@@ -1,7 +1,8 @@
 """Excel columns, blank templates and ledger exports of requests and cases (SPEC §16).
 
-The template headers are the contract of the import; the export adds the computed 答复期限 and
-办理状态 after them.
+The template headers are SPEC §16's, exactly; the further columns of the request clock
+(补正期限, 征求意见发出/答复日期, 延期审批人/日期, 延迟答复原因/期限) may follow 备注 in a file, and
+the export writes them all, then the computed 答复期限 and 办理状态, so a ledger goes back in whole.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .columns import Column, headers_of
 from .ledger import write_ledger_job
 from .sheets import write_template
 
+# SPEC §16's template, column for column.
 REQUEST_COLUMNS: tuple[Column, ...] = (
     Column("登记编号", 16, required=True),
     Column(
@@ -42,36 +44,66 @@ REQUEST_COLUMNS: tuple[Column, ...] = (
         "承办处室", 14, required=True, divisions=True, note="填写处室全称，须与系统中的处室名称一致"
     ),
     Column("补正告知日期", 13, "date", note="应在收到申请后7个工作日内一次性告知"),
-    Column("补正期限", 13, "date", note="告知申请人的补正期限（最后一天）；期满未补正的可按逾期不补正办结"),
     Column("补正收到日期", 13, "date", note="20个工作日的答复期限自收到补正之日起算"),
-    Column("征求意见发出日期", 13, "date", note="条例第三十二条：发出征求意见书之日"),
-    Column("征求意见答复日期", 13, "date", note="收到第三方或其他机关意见之日；其间的工作日不计入答复期限"),
     Column(
         "征求意见工作日数",
         10,
         "int",
-        note="仅在没有征求意见发出、答复日期时填写：不计入答复期限的工作日数",
+        note="不计入答复期限的征求意见工作日数；另加「征求意见发出日期」「征求意见答复日期」列的，"
+        "按两个日期计算，本列留空",
     ),
     Column(
         "延期工作日数",
         10,
         "int",
         note=f"不超过{MAX_EXTENSION_WORKING_DAYS}个工作日（2019年5月15日前收到的不超过15个）；"
-        "未填写审批人和审批日期的不顺延答复期限",
+        "须另加「延期审批人」「延期审批日期」列登记审批（条例第三十条），未登记审批的不顺延答复期限",
         maximum=MAX_EXTENSION_WORKING_DAYS,
     ),
-    Column("延期审批人", 14, note="政府信息公开工作机构负责人"),
-    Column("延期审批日期", 13, "date", note="应在原答复期限内、答复之前"),
-    Column("延迟答复原因", 24, note="条例第三十五条：申请数量、频次明显超过合理范围"),
-    Column("延迟答复期限", 13, "date", note="告知申请人的延迟答复期限"),
     Column("答复日期", 13, "date"),
     Column("办理结果", 40, choices=OUTCOME_LABELS, note="尚未答复的留空；已答复的必须选择"),
     Column("收费金额", 10, "money", note="信息处理费（元），未收费留空"),
     Column("备注", 24),
 )
 REQUEST_HEADERS = headers_of(REQUEST_COLUMNS)
+# The further columns of the request clock that a file may add after 备注 (an exported ledger
+# has them all). A column left out keeps, on an update, what the request already records.
+REQUEST_OPTIONAL_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "补正期限",
+        13,
+        "date",
+        note="告知申请人的补正期限（最后一天）；期满未补正的，方可按逾期不补正办结",
+    ),
+    Column("征求意见发出日期", 13, "date", note="条例第三十二条：发出征求意见书之日"),
+    Column(
+        "征求意见答复日期",
+        13,
+        "date",
+        note="收到第三方或其他机关意见之日；其间的工作日不计入答复期限，第三方答复期限为15个工作日",
+    ),
+    Column(
+        "延期审批人",
+        14,
+        note="条例第三十条：延期须经政府信息公开工作机构负责人同意；填写同意延期的负责人",
+    ),
+    Column(
+        "延期审批日期",
+        13,
+        "date",
+        note="应在原答复期限内、答复之前；审批人和审批日期都登记且及时的，延期工作日数才顺延答复期限",
+    ),
+    Column(
+        "延迟答复原因", 24, note="条例第三十五条：申请数量、频次明显超过合理范围，与延期分开登记"
+    ),
+    Column("延迟答复期限", 13, "date", note="告知申请人的延迟答复期限"),
+)
+REQUEST_OPTIONAL_HEADERS = headers_of(REQUEST_OPTIONAL_COLUMNS)
+# Every column an import reads: the template's, then the optional ones.
+REQUEST_LEDGER_HEADERS = headers_of((*REQUEST_COLUMNS, *REQUEST_OPTIONAL_COLUMNS))
 REQUEST_EXPORT_COLUMNS: tuple[Column, ...] = (
     *REQUEST_COLUMNS,
+    *REQUEST_OPTIONAL_COLUMNS,
     Column("答复期限", 13, "date"),
     Column("办理状态", 10),
 )
@@ -93,6 +125,13 @@ REQUEST_INSTRUCTIONS = (
     "办理结果须从下拉列表中选择，与《政府信息公开工作年度报告》表三的行一一对应。",
     "答复日期和办理结果要么都填，要么都不填（尚在办理中）。",
     "联络员只能导入本处室承办的申请。",
+    "办理时限的其他信息可在「备注」列之后加列填写，列名须一字不差："
+    + "、".join(f"「{h}」" for h in REQUEST_OPTIONAL_HEADERS)
+    + "（含义见下表「可加列」各行）。导出的依申请公开台账已含这些列，可直接修改后导入。",
+    "延期工作日数只有在「延期审批人」「延期审批日期」列登记了审批（条例第三十条，"
+    "在原答复期限内、答复之前经政府信息公开工作机构负责人同意）时才顺延答复期限。",
+    "更新已有登记编号时，文件中没有的可加列保留系统中已登记的内容；有该列但单元格为空的，"
+    "清空该项。",
 )
 CASE_INSTRUCTIONS = (
     "本表用于登记与政府信息公开有关的行政复议、行政诉讼案件，每行一件。",
@@ -105,7 +144,12 @@ def write_requests_template(
     path: str | os.PathLike[str], division_names: Sequence[str] | None = None
 ) -> Path:
     return write_template(
-        path, "依申请公开登记", REQUEST_COLUMNS, REQUEST_INSTRUCTIONS, division_names=division_names
+        path,
+        "依申请公开登记",
+        REQUEST_COLUMNS,
+        REQUEST_INSTRUCTIONS,
+        division_names=division_names,
+        optional_columns=REQUEST_OPTIONAL_COLUMNS,
     )
 
 

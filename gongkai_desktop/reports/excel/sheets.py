@@ -47,8 +47,13 @@ _MESSAGE_MAX = 255
 INSTRUCTION_WIDTHS = (22, 10, 30, 60)
 _REQUIRED_NOTE = "表头底色为橙色的列为必填项。"
 _CHOICES_NOTE = "带下拉箭头的列只能从下拉列表中选择，填写其他内容会被拒绝。"
+_HEADER_NOTE = "第一行是表头，请勿修改、删除、增加列或调整列的顺序。"
+# The header note of a template whose instructions list 可加列.
+_HEADER_NOTE_OPTIONAL = (
+    "第一行是表头，请勿修改、删除已有的列或调整其顺序；需要时可在最后一列之后增加下表所列的「可加列」。"
+)
 STANDARD_INSTRUCTIONS: tuple[str, ...] = (
-    "第一行是表头，请勿修改、删除、增加列或调整列的顺序。",
+    _HEADER_NOTE,
     "每行填写一条记录，从第二行开始填写；空行会被忽略。",
     _REQUIRED_NOTE,
     _CHOICES_NOTE,
@@ -287,12 +292,14 @@ def write_template(
     *,
     standard_instructions: bool = True,
     division_names: Sequence[str] | None = None,
+    optional_columns: Sequence[Column] = (),
 ) -> Path:
     """Write a blank import template: data sheet ``title``, sheet ``填写说明``, hidden lists.
 
     The data sheet has the exact headers in row 1, no example rows, formatted and validated empty
     rows, and is the sheet that opens. Division columns offer ``division_names`` (free text
-    without them). The file is written atomically.
+    without them). ``optional_columns`` are not on the data sheet; the instructions list them
+    as 可加列, columns a user may add after the last one. The file is written atomically.
     """
     columns = with_division_choices(columns, division_names)
     wb = Workbook()
@@ -307,8 +314,12 @@ def write_template(
             skip.add(_REQUIRED_NOTE)
         if not any(c.choices for c in columns):
             skip.add(_CHOICES_NOTE)
-        lines += [line for line in STANDARD_INSTRUCTIONS if line not in skip]
-    _write_instructions(notes, title, columns, lines)
+        standard = (
+            _HEADER_NOTE_OPTIONAL if line == _HEADER_NOTE and optional_columns else line
+            for line in STANDARD_INSTRUCTIONS
+        )
+        lines += [line for line in standard if line not in skip]
+    _write_instructions(notes, title, columns, lines, optional_columns)
     wb.active = data
     wb.properties.creator = APP_NAME
     wb.properties.title = title
@@ -319,7 +330,11 @@ def write_template(
 
 
 def _write_instructions(
-    ws: Any, title: str, columns: Sequence[Column], lines: Sequence[str]
+    ws: Any,
+    title: str,
+    columns: Sequence[Column],
+    lines: Sequence[str],
+    optional_columns: Sequence[Column] = (),
 ) -> None:
     ws["A1"] = f"{title} 填写说明"
     ws["A1"].font = Font(bold=True, size=14)
@@ -339,16 +354,17 @@ def _write_instructions(
     for idx, head in enumerate(("列名", "是否必填", "填写格式", "可选值或说明"), 1):
         ws.cell(row=row, column=idx, value=head)
     style_header_row(ws, row, 4)
-    for col in columns:
+    listed = [*((c, False) for c in columns), *((c, True) for c in optional_columns)]
+    for col, added in listed:
         row += 1
         allowed = "、".join(col.choices) if col.choices else ""
         hint = "；".join(p for p in (allowed and f"可选：{allowed}", col.note) if p)
         kind = "下拉选择" if col.choices else KIND_LABELS[col.kind]
-        values = (col.header, "必填" if col.required else "选填", kind, hint)
-        for idx, value in enumerate(values, 1):
+        need = "可加列" if added else "必填" if col.required else "选填"
+        for idx, value in enumerate((col.header, need, kind, hint), 1):
             cell = ws.cell(row=row, column=idx)
             set_text(cell, value)
             cell.alignment = wrap
     set_column_widths(ws, INSTRUCTION_WIDTHS)
-    fit_row_heights(ws, first_row=row - len(columns) + 1)
+    fit_row_heights(ws, first_row=row - len(listed) + 1)
     set_print_layout(ws, title_rows=None, landscape=False)
