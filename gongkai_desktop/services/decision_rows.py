@@ -342,4 +342,3 @@ def result_verdict(consultation: ConsultationFields, ctx: RuleContext) -> Verdic
 
 def consultation_order(c: Consultation) -> tuple[date, date, int]:
     return (c.started_on, c.ended_on, c.id)
-

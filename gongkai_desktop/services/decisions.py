@@ -482,5 +482,10 @@ class DecisionService(PolicyRecordService):
             )
         unit, fonts = self.signature()
         return write_explanation(
-            detail.fields, consultation.fields, Path(path), unit_name=unit, fonts=fonts, issued=issued
+            detail.fields,
+            consultation.fields,
+            Path(path),
+            unit_name=unit,
+            fonts=fonts,
+            issued=issued,
         )

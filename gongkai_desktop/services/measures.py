@@ -124,7 +124,7 @@ class MeasureContext:
 def context(
     session: Session, period: Period, as_of: date, moment: datetime | None = None
 ) -> MeasureContext:
-    from .interpretations import read_tolerance
+    from .interpretation_rows import read_tolerance
     from .plan import _due_workdays
 
     return MeasureContext(

@@ -38,7 +38,9 @@ def bounded_setting(session: Session, key: str, default: int, minimum: int, maxi
     return min(max(value, minimum), maximum)
 
 
-def fields_error(what: str, labels: Mapping[str, str], problems: Sequence[Problem]) -> ValidationError:
+def fields_error(
+    what: str, labels: Mapping[str, str], problems: Sequence[Problem]
+) -> ValidationError:
     """The refusal to save a form of ``what`` (e.g. 决策记录), each problem under its field's
     label."""
     return ValidationError(
