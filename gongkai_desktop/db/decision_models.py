@@ -103,7 +103,7 @@ class Consultation(RecordMixin, Base):
 
 class ConsultedMark(Base):
     """A document whose 已征求意见 flag a decision with a consultation set (see
-    ``services.decisions``)."""
+    ``services.decision_links``)."""
 
     __tablename__ = "consulted_mark"
 

@@ -8,8 +8,8 @@
   approval, else of the record's creation, so the list filters by year in SQL.
 - ``InterpretationDraft``: what a user typed and the autosave stored, one per record and user:
   every field of the form (``InterpretationFields`` as a JSON object, see
-  ``services.interpretations.dump_fields``) and ``base_version``, the version of the record the
-  user was typing on. It is offered back while it differs from the stored record; whether the
+  ``services.interpretation_drafts.dump_fields``) and ``base_version``, the version of the record
+  the user was typing on. It is offered back while it differs from the stored record; whether the
   record was saved by someone else since is told by the version, never by comparing clocks of
   different PCs. Deleting a record (a soft delete) leaves its drafts in place.
 """

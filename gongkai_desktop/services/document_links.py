@@ -60,17 +60,30 @@ def set_document_flag(
         stmt = stmt.where(NormativeDocument.id.in_(list(only)))
     documents = session.scalars(stmt.order_by(NormativeDocument.id)).all()
     for doc in documents:
-        setattr(doc, flag, value)
-        doc.updated_by = service.actor.user_id
-        session.flush()
-        service.audit(
-            session,
-            "document.update",
-            entity="normative_document",
-            entity_id=doc.uuid,
-            division_id=doc.division_id,
-            before={flag: not value},
-            after={flag: value},
-            detail=detail,
-        )
+        flag_document(service, session, doc, flag, value, detail)
     return [doc.id for doc in documents]
+
+
+def flag_document(
+    service: Service,
+    session: Session,
+    document: NormativeDocument,
+    flag: DocumentFlag,
+    value: bool,
+    detail: str,
+) -> None:
+    """Set ``flag`` of one document to ``value`` with a ``document.update`` audit row saying
+    ``detail``."""
+    setattr(document, flag, value)
+    document.updated_by = service.actor.user_id
+    session.flush()
+    service.audit(
+        session,
+        "document.update",
+        entity="normative_document",
+        entity_id=document.uuid,
+        division_id=document.division_id,
+        before={flag: not value},
+        after={flag: value},
+        detail=detail,
+    )

@@ -1,13 +1,13 @@
 """政策解读 (SPEC §7): interpretations of policy documents, drafted beside the document.
 
 An interpretation belongs to the drafting division (谁起草、谁解读): that division's liaison (or
-an admin) writes it; leaders read. Each row states where it stands (起草中 / 已审签 / 已发布) and
-every breach of 同步审签、同步发布 (``domain.interpretation.sync_problems``) against the working
-calendar and the admin's tolerance. The policy document and its previous version are read into
-plain text for the workbench and kept as attachments. While a user types, the whole form is
+an admin) writes it; leaders read. Each row states where it stands and every breach of 同步审签、
+同步发布 (``services.interpretation_rows``). The policy document and its previous version are read
+into plain text for the workbench and kept as attachments. While a user types, the whole form is
 autosaved as that user's draft together with the version of the record it was typed on (no
 version, no audit row); saving the record drops the draft. A draft is offered back while it
-differs from the stored record; its base version tells whether someone saved since.
+differs from the stored record; its base version tells whether someone saved since
+(``services.interpretation_drafts``).
 
 A registered 规范性文件 of the interpretation's division with its 文号 is 已解读 (SPEC §6) while at
 least one live, published interpretation of that division carries the 文号; every change that
@@ -17,371 +17,83 @@ flag of the documents concerned in the same transaction, each with its own audit
 
 from __future__ import annotations
 
-import json
 import logging
 import mimetypes
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..attachments import AttachmentStore
-from ..calendar import WorkingCalendar
 from ..db.base import utcnow
 from ..db.engine import Database
 from ..db.interpretation_models import Interpretation
 from ..db.interpretation_models import InterpretationDraft as DraftRecord
 from ..db.ledger_models import Attachment, NormativeDocument
 from ..db.models import Division
-from ..domain.disclosure import Problem
 from ..domain.interpretation import (
-    DEFAULT_SYNC_TOLERANCE,
-    INTERPRETATION_FIELD_LABELS,
     MAX_SYNC_TOLERANCE,
     SYNC_TOLERANCE_SETTING,
     InterpretationFields,
     InterpretationForm,
-    InterpretationSection,
-    InterpretationStatus,
-    InterpreterRole,
     quoted_terms,
-    status_of,
-    sync_problems,
     validate_interpretation,
 )
-from ..domain.permissions import Action, Actor, allowed
+from ..domain.permissions import Action, Actor
 from ..errors import GongkaiError, NotFound, ValidationError
 from ..progress import CancelToken, Job, Progress, run_job
-from ..search import contains_every_term
-from .admin import AdminService, read_setting
-from .base import Service, changed_fields, live_record, snapshot
+from .admin import AdminService
+from .base import changed_fields, live_record, snapshot
 from .calendar import load_calendar
-from .document_links import registered_documents
+from .document_links import flag_document
+from .interpretation_drafts import InterpretationDraft, as_stored, dump_fields, load_fields
+from .interpretation_rows import (
+    COLUMNS,
+    DETAIL_COLUMNS,
+    InterpretationDetail,
+    InterpretationQuery,
+    InterpretationRow,
+    SyncContext,
+    apply_filters,
+    dump_sections,
+    interpretation_fields,
+    interpretation_row,
+    load_sections,
+    paragraphs,
+    problems_error,
+    read_tolerance,
+    section_problems,
+)
+from .policy_records import PolicyRecordService, local_year
 
 log = logging.getLogger(__name__)
 
+__all__ = [
+    "InterpretationDetail",
+    "InterpretationDraft",
+    "InterpretationQuery",
+    "InterpretationRow",
+    "InterpretationService",
+    "dump_sections",
+]
+
 ENTITY = "interpretation"
 INTERPRETATION_MISSING = "政策解读不存在或已被删除。"
-FIELD_LABELS = {**INTERPRETATION_FIELD_LABELS, "division": "起草处室"}
 # The documents' full texts are not copied into every audit row; their file names are.
 AUDIT_EXCLUDE = ("document_text", "previous_text")
 
 
-@dataclass(frozen=True)
-class InterpretationRow:
-    id: int
-    uuid: str
-    version: int
-    division_id: int
-    division_name: str
-    title: str
-    document_title: str
-    document_number: str
-    forms: tuple[InterpretationForm, ...]
-    interpreter_role: InterpreterRole | None
-    interpreter: str
-    document_approved_on: date | None
-    approved_on: date | None
-    document_published_on: date | None
-    published_on: date | None
-    status: InterpretationStatus
-    sync_problems: tuple[str, ...]
-    normative_document_id: int | None
-    has_document: bool
-    editable: bool
-    updated_at: datetime
-
-    @property
-    def in_sync(self) -> bool:
-        return not self.sync_problems
-
-
-@dataclass(frozen=True)
-class InterpretationDetail:
-    row: InterpretationRow
-    fields: InterpretationFields
-    document_text: tuple[str, ...]
-    document_file: str
-    previous_text: tuple[str, ...]
-    previous_file: str
-    terms: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class InterpretationQuery:
-    year: int | None = None
-    division_id: int | None = None
-    status: InterpretationStatus | None = None
-    out_of_sync: bool = False
-    text: str = ""
-
-
-@dataclass(frozen=True)
-class InterpretationDraft:
-    """A user's autosaved form: every field as typed, the version of the record it was typed on
-    (``base_version``) and when it was stored (UTC, for display only)."""
-
-    fields: InterpretationFields
-    base_version: int
-    saved_at: datetime
-
-
-@dataclass(frozen=True)
-class _SyncContext:
-    """What the sync rule is judged against: the calendar, the tolerance and today."""
-
-    calendar: WorkingCalendar
-    tolerance: int
-    today: date
-
-
-def problems_error(problems: list[Problem]) -> ValidationError:
-    return ValidationError(
-        "政策解读填写有误，未保存：",
-        problems=[f"「{FIELD_LABELS.get(p.field, p.field)}」：{p.message}" for p in problems],
-        fields=[p.field for p in problems],
-    )
-
-
-def read_tolerance(session: Session) -> int:
-    """The tolerance in working days (the stored setting, kept within its bounds)."""
-    value = read_setting(session, SYNC_TOLERANCE_SETTING)
-    try:
-        days = int(value)
-    except (TypeError, ValueError):
-        return DEFAULT_SYNC_TOLERANCE
-    return min(max(days, 0), MAX_SYNC_TOLERANCE)
-
-
-def dump_sections(sections: Mapping[str, str]) -> str:
-    """The sections as stored: JSON in the sections' order, blank ones left out."""
-    return json.dumps(
-        {
-            s.value: sections[s.value]
-            for s in InterpretationSection
-            if (sections.get(s.value) or "").strip()
-        },
-        ensure_ascii=False,
-    )
-
-
-def load_sections(text: str) -> dict[str, str]:
-    try:
-        data = json.loads(text or "{}")
-    except ValueError:
-        log.warning("unreadable interpretation sections: %.80r", text)
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {str(k): str(v) for k, v in data.items()}
-
-
-def dump_fields(fields: InterpretationFields) -> str:
-    """The whole form as a draft stores it: a JSON object of every field (dates in ISO form)."""
-    data: dict[str, Any] = {}
-    for name, value in vars(fields).items():
-        if isinstance(value, date):
-            value = value.isoformat()
-        elif name == "forms":
-            value = list(value)
-        elif name == "sections":
-            value = {str(k): str(v) for k, v in dict(value).items()}
-        data[name] = value
-    return json.dumps(data, ensure_ascii=False)
-
-
-_DATE_FIELDS = ("document_approved_on", "approved_on", "document_published_on", "published_on")
-_TEXT_FIELDS = ("title", "document_title", "document_number", "interpreter", "link", "notes")
-
-
-def load_fields(text: str) -> InterpretationFields | None:
-    """The form a draft stored (None when it cannot be read back)."""
-    try:
-        data = json.loads(text or "{}")
-        if not isinstance(data, dict):
-            raise ValueError("not an object")
-        values: dict[str, Any] = {name: str(data.get(name) or "") for name in _TEXT_FIELDS}
-        for name in _DATE_FIELDS:
-            values[name] = date.fromisoformat(data[name]) if data.get(name) else None
-        values["forms"] = tuple(str(f) for f in data.get("forms") or ())
-        role = data.get("interpreter_role")
-        values["interpreter_role"] = str(role) if role else None
-        sections = data.get("sections") or {}
-        if not isinstance(sections, dict):
-            raise ValueError("sections not an object")
-        values["sections"] = {str(k): str(v) for k, v in sections.items()}
-        return InterpretationFields(**values)
-    except (ValueError, TypeError) as exc:
-        log.warning("unreadable interpretation draft (%s): %.80r", exc, text)
-        return None
-
-
-def as_stored(fields: InterpretationFields) -> InterpretationFields:
-    """The fields as saving would store them and reading them back would give: texts trimmed,
-    forms in the list's order, blank sections left out."""
-    chosen = set(fields.forms)
-    return replace(
-        fields,
-        title=fields.title.strip(),
-        document_title=fields.document_title.strip(),
-        document_number=fields.document_number.strip(),
-        forms=tuple(f.value for f in InterpretationForm if f.value in chosen),
-        interpreter_role=fields.interpreter_role or None,
-        interpreter=fields.interpreter.strip(),
-        link=fields.link.strip(),
-        notes=fields.notes.strip(),
-        sections=load_sections(dump_sections(fields.sections)),
-    )
-
-
-def _forms(text: str) -> tuple[InterpretationForm, ...]:
-    stored = set(filter(None, (text or "").split(",")))
-    return tuple(f for f in InterpretationForm if f.value in stored)
-
-
-def _paragraphs(text: str) -> tuple[str, ...]:
-    return tuple(text.split("\n")) if text else ()
-
-
-def _local_year(created_at: datetime) -> int:
-    """The year of a stored UTC time on this PC's clock."""
-    return created_at.replace(tzinfo=UTC).astimezone().year
-
-
-def _section_problems(sections: Mapping[str, str]) -> list[Problem]:
-    known = {s.value for s in InterpretationSection}
-    return [
-        Problem("sections", f"「{key}」不是解读的组成部分") for key in sections if key not in known
-    ]
-
-
-# The registered document an interpretation is of: same 文号, same (drafting) division.
-_NORMATIVE_ID = (
-    select(func.min(NormativeDocument.id))
-    .where(
-        NormativeDocument.doc_number == Interpretation.document_number,
-        NormativeDocument.division_id == Interpretation.division_id,
-        NormativeDocument.deleted_at.is_(None),
-        Interpretation.document_number != "",
-    )
-    .correlate(Interpretation)
-    .scalar_subquery()
-    .label("normative_document_id")
-)
-
-_COLUMNS = (
-    Interpretation.id,
-    Interpretation.uuid,
-    Interpretation.version,
-    Interpretation.division_id,
-    Division.name.label("division_name"),
-    Interpretation.title,
-    Interpretation.document_title,
-    Interpretation.document_number,
-    Interpretation.forms,
-    Interpretation.interpreter_role,
-    Interpretation.interpreter,
-    Interpretation.document_approved_on,
-    Interpretation.approved_on,
-    Interpretation.document_published_on,
-    Interpretation.published_on,
-    (Interpretation.document_text != "").label("has_document"),
-    _NORMATIVE_ID,
-    Interpretation.updated_at,
-)
-
-_DETAIL_COLUMNS = (
-    Interpretation.link,
-    Interpretation.notes,
-    Interpretation.sections,
-    Interpretation.document_text,
-    Interpretation.document_file,
-    Interpretation.previous_text,
-    Interpretation.previous_file,
-)
-
-
-def _fields(v: Any, sections: Mapping[str, str] | None = None) -> InterpretationFields:
-    return InterpretationFields(
-        title=v.title,
-        document_title=v.document_title,
-        document_number=v.document_number,
-        forms=tuple(f.value for f in _forms(v.forms)),
-        interpreter_role=v.interpreter_role,
-        interpreter=v.interpreter,
-        document_approved_on=v.document_approved_on,
-        approved_on=v.approved_on,
-        document_published_on=v.document_published_on,
-        published_on=v.published_on,
-        link=getattr(v, "link", ""),
-        notes=getattr(v, "notes", ""),
-        sections=dict(sections or {}),
-    )
-
-
-def _row(v: Any, actor: Actor, sync: _SyncContext) -> InterpretationRow:
-    fields = _fields(v)
-    return InterpretationRow(
-        id=v.id,
-        uuid=v.uuid,
-        version=v.version,
-        division_id=v.division_id,
-        division_name=v.division_name,
-        title=v.title,
-        document_title=v.document_title,
-        document_number=v.document_number,
-        forms=_forms(v.forms),
-        interpreter_role=InterpreterRole(v.interpreter_role) if v.interpreter_role else None,
-        interpreter=v.interpreter,
-        document_approved_on=v.document_approved_on,
-        approved_on=v.approved_on,
-        document_published_on=v.document_published_on,
-        published_on=v.published_on,
-        status=status_of(v.approved_on, v.published_on),
-        sync_problems=tuple(sync_problems(fields, sync.calendar, sync.tolerance, sync.today)),
-        normative_document_id=v.normative_document_id,
-        has_document=bool(v.has_document),
-        editable=allowed(actor, Action.EDIT_RECORD, v.division_id),
-        updated_at=v.updated_at,
-    )
-
-
-def text_condition(text: str) -> ColumnElement[bool]:
-    """Every word occurs in the title, the document's title or its 文号."""
-    i = Interpretation
-    return contains_every_term(text, i.title, i.document_title, i.document_number)
-
-
-def apply_filters(stmt: Select[Any], query: InterpretationQuery) -> Select[Any]:
-    """The query's conditions that SQL can decide (the sync rule needs the calendar)."""
-    i = Interpretation
-    stmt = stmt.where(i.deleted_at.is_(None))
-    if query.year is not None:
-        stmt = stmt.where(i.year == query.year)
-    if query.division_id is not None:
-        stmt = stmt.where(i.division_id == query.division_id)
-    if query.status is InterpretationStatus.PUBLISHED:
-        stmt = stmt.where(i.published_on.is_not(None))
-    elif query.status is InterpretationStatus.APPROVED:
-        stmt = stmt.where(i.published_on.is_(None), i.approved_on.is_not(None))
-    elif query.status is InterpretationStatus.DRAFT:
-        stmt = stmt.where(i.published_on.is_(None), i.approved_on.is_(None))
-    if query.text.strip():
-        stmt = stmt.where(text_condition(query.text.strip()[:200]))
-    return stmt
-
-
-class InterpretationService(Service):
+class InterpretationService(PolicyRecordService):
     """政策解读 of the divisions; ``attachments_dir`` is where attached documents are kept."""
 
     entity = ENTITY
+    model = Interpretation
+    division_label = "起草处室"
 
     def __init__(
         self,
@@ -393,8 +105,8 @@ class InterpretationService(Service):
         self.attachments_dir = Path(attachments_dir) if attachments_dir is not None else None
 
     # --- reading ---
-    def _sync(self, session: Session, today: date | None) -> _SyncContext:
-        return _SyncContext(load_calendar(session), read_tolerance(session), today or date.today())
+    def _sync(self, session: Session, today: date | None) -> SyncContext:
+        return SyncContext(load_calendar(session), read_tolerance(session), today or date.today())
 
     def list_interpretations(
         self, query: InterpretationQuery | None = None, today: date | None = None
@@ -403,61 +115,41 @@ class InterpretationService(Service):
         query = query or InterpretationQuery()
         with self.db.read() as session:
             sync = self._sync(session, today)
-            stmt = select(*_COLUMNS).join(Division, Division.id == Interpretation.division_id)
+            stmt = select(*COLUMNS).join(Division, Division.id == Interpretation.division_id)
             stmt = apply_filters(stmt, query).order_by(
                 Interpretation.updated_at.desc(), Interpretation.id.desc()
             )
-            rows = [_row(v, self.actor, sync) for v in session.execute(stmt)]
+            rows = [interpretation_row(v, self.actor, sync) for v in session.execute(stmt)]
         if query.out_of_sync:
             rows = [r for r in rows if r.sync_problems]
         return rows
-
-    def years(self) -> list[int]:
-        """Years that have interpretations, newest first."""
-        return self.record_years(Interpretation, Interpretation.year)
-
-    def divisions(self) -> list[tuple[int, str]]:
-        """The active divisions the actor may write interpretations for: all for an admin, their
-        own for a liaison, none for a leader."""
-        return self.writable_divisions()
-
-    def division_documents(self, division_id: int | None) -> list[tuple[int, str, str]]:
-        """(id, 文号, 标题) of the registered 规范性文件 of a division (all when None), newest
-        first: the documents an interpretation may be of."""
-        with self.db.read() as session:
-            return registered_documents(session, division_id)
 
     def get(self, interpretation_id: int, today: date | None = None) -> InterpretationDetail:
         with self.db.read() as session:
             sync = self._sync(session, today)
             v = session.execute(
-                select(*_COLUMNS, *_DETAIL_COLUMNS)
+                select(*COLUMNS, *DETAIL_COLUMNS)
                 .join(Division, Division.id == Interpretation.division_id)
                 .where(Interpretation.id == interpretation_id, Interpretation.deleted_at.is_(None))
             ).first()
             if v is None:
                 raise NotFound(INTERPRETATION_MISSING)
-            document_text = _paragraphs(v.document_text)
+            document_text = paragraphs(v.document_text)
             return InterpretationDetail(
-                row=_row(v, self.actor, sync),
-                fields=_fields(v, load_sections(v.sections)),
+                row=interpretation_row(v, self.actor, sync),
+                fields=interpretation_fields(v, load_sections(v.sections)),
                 document_text=document_text,
                 document_file=v.document_file,
-                previous_text=_paragraphs(v.previous_text),
+                previous_text=paragraphs(v.previous_text),
                 previous_file=v.previous_file,
                 terms=tuple(quoted_terms(document_text)),
             )
 
     # --- changes ---
-    @staticmethod
     def _checked(
-        session: Session, fields: InterpretationFields, division_id: int | None
+        self, session: Session, fields: InterpretationFields, division_id: int | None
     ) -> InterpretationFields:
-        problems = validate_interpretation(fields)
-        if division_id is None or session.get(Division, division_id) is None:
-            problems.insert(0, Problem("division", "请选择起草处室"))
-        if problems:
-            raise problems_error(problems)
+        self.check_form(session, validate_interpretation(fields), division_id, problems_error)
         return fields
 
     @staticmethod
@@ -479,7 +171,7 @@ class InterpretationService(Service):
         record.year = (
             fields.document_approved_on.year
             if fields.document_approved_on is not None
-            else _local_year(record.created_at)
+            else local_year(record.created_at)
         )
 
     @staticmethod
@@ -533,19 +225,14 @@ class InterpretationService(Service):
             interpreted = after == document.doc_number or bool(others)
             if document.interpreted == interpreted:
                 continue
-            document.interpreted = interpreted
-            document.updated_by = self.actor.user_id
-            session.flush()
             state = "标记为已解读" if interpreted else "不再有已发布的解读，取消已解读标记"
-            self.audit(
+            flag_document(
+                self,
                 session,
-                "document.update",
-                entity="normative_document",
-                entity_id=document.uuid,
-                division_id=document.division_id,
-                before={"interpreted": not interpreted},
-                after={"interpreted": interpreted},
-                detail=f"政策解读「{record.title}」{why}，规范性文件「{document.doc_number}」{state}",
+                document,
+                "interpreted",
+                interpreted,
+                f"政策解读「{record.title}」{why}，规范性文件「{document.doc_number}」{state}",
             )
 
     def _drop_drafts(self, session: Session, interpretation_id: int) -> None:
@@ -754,7 +441,7 @@ class InterpretationService(Service):
             entity=ENTITY,
             entity_id=interpretation_id,
         )
-        problems = _section_problems(fields.sections)
+        problems = section_problems(fields.sections)
         if problems:
             raise problems_error(problems)
         user_id = self.actor.user_id
@@ -857,12 +544,9 @@ class InterpretationService(Service):
         signed by the unit on ``issued`` (today by default), fonts as set in 设置, a 草稿 mark
         on every page while it is not approved."""
         from ..reports.interpretation_docx import write_interpretation
-        from .admin import document_fonts, read_setting
 
         detail = self.get(interpretation_id)
-        with self.db.read() as session:
-            fonts = document_fonts(session)
-            unit = str(read_setting(session, "unit_name") or "")
+        unit, fonts = self.signature()
         return write_interpretation(
             detail.fields, Path(path), unit_name=unit, fonts=fonts, issued=issued
         )

@@ -297,7 +297,7 @@ def _requests(
 def _consultations(
     session: Session, ctx: MeasureContext, division_id: int, method: str
 ) -> list[RecordRef]:
-    from .decisions import consultation_fields, decision_fields
+    from .decision_rows import consultation_fields, decision_fields
 
     judge = consultation_judge(session, ctx)
     out: list[RecordRef] = []

@@ -124,7 +124,7 @@ class MeasureContext:
 def context(
     session: Session, period: Period, as_of: date, moment: datetime | None = None
 ) -> MeasureContext:
-    from .interpretations import read_tolerance
+    from .interpretation_rows import read_tolerance
     from .plan_reports import _due_workdays
 
     return MeasureContext(
@@ -411,15 +411,15 @@ def consultation_judge(session: Session, ctx: MeasureContext) -> Any:
     """A function giving (outcome, period verdict, result verdict) of a consultation, from its
     decision's and its own fields, by the period and adoption-result rules of the decisions
     page."""
-    from .decisions import _period_verdict, _result_verdict, _RuleContext, read_rules
+    from .decision_rows import RuleContext, period_verdict, read_rules, result_verdict
 
-    rules = _RuleContext(ctx.calendar, read_rules(session), ctx.as_of)
+    rules = RuleContext(ctx.calendar, read_rules(session), ctx.as_of)
 
     def judge(
         decision: DecisionFields, consultation: ConsultationFields
     ) -> tuple[str, Verdict, Verdict]:
-        period = _period_verdict(decision, consultation, rules)
-        result = _result_verdict(consultation, rules)
+        period = period_verdict(decision, consultation, rules)
+        result = result_verdict(consultation, rules)
         if Verdict.MISSED in (period, result):
             return "missed", period, result
         if result is Verdict.MET and period in (Verdict.MET, Verdict.NOT_APPLICABLE):
@@ -455,7 +455,7 @@ class ConsultationGroup(NamedTuple):
 def consultation_groups(session: Session, ctx: MeasureContext) -> Counter[ConsultationGroup]:
     """How many of the period's consultations fall in each :class:`ConsultationGroup`: one query
     grouped by every column the two rules read, each group judged once."""
-    from .decisions import _channels
+    from .decision_rows import channels_of
 
     d, c = Decision, Consultation
     keys = (
@@ -494,7 +494,7 @@ def consultation_groups(session: Session, ctx: MeasureContext) -> Counter[Consul
         consultation = ConsultationFields(
             started,
             ended,
-            channels=tuple(ch.value for ch in _channels(channels)),
+            channels=tuple(ch.value for ch in channels_of(channels)),
             result_published_on=result,
         )
         out[ConsultationGroup(division_id, *judge(decision, consultation))] += n
