@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from . import anchor, audit, backup, deployment, instance
+from . import anchor, audit, backup, deployment, fileio, instance
 from .db.engine import Database
 from .db.migrate import current_revision, needs_upgrade, upgrade
 from .db.models import User
@@ -72,6 +72,10 @@ def setup_logging(paths: AppPaths, level: int = logging.INFO) -> None:
     root.setLevel(min(root.level or level, level))
 
 
+# Where the temporary files of writes in progress are listed (``fileio``).
+UNFINISHED_WRITES = "unfinished-writes.json"
+
+
 def open_app(
     data_dir: str | Path | None = None,
     db_url: str | None = None,
@@ -86,6 +90,9 @@ def open_app(
     """
     paths = resolve_paths(data_dir).ensure()
     setup_logging(paths)
+    journal = paths.data_dir / UNFINISHED_WRITES
+    fileio.clean_unfinished(journal, backup.STALE_PART_SECONDS)
+    fileio.keep_journal(journal)
     warnings: list[str] = []
     if not db_url:
         db_url = deployment.configured_url(paths.data_dir)
