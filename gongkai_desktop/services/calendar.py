@@ -22,6 +22,7 @@ from ..db.engine import Database
 from ..db.models import HolidayNotice as NoticeRow
 from ..db.models import HolidayNoticeDay, HolidayOverride, HolidayYear
 from ..domain.permissions import Action
+from ..errors import ValidationError
 from ..notice_text import without_format_chars
 from ..notices import (
     AMENDMENT,
@@ -237,7 +238,9 @@ class CalendarService(Service):
         return len(overrides)
 
     def set_override(self, day: date, is_workday: bool | None, name: str = "") -> None:
-        """Mark one day as working day / holiday, or remove its hand-made mark (None)."""
+        """Mark one day as working day / holiday, or remove its hand-made mark (None). The name
+        is kept as typed, without invisible format and control characters."""
+        name = _day_name(name)
         self.require(
             Action.MANAGE_SYSTEM,
             what="calendar.override",
@@ -263,3 +266,15 @@ class CalendarService(Service):
                 before=before,
                 after=None if is_workday is None else {"is_workday": is_workday, "name": name},
             )
+
+
+DAY_NAME_CHARS = 64  # the holiday_override column
+
+
+def _day_name(name: str) -> str:
+    cleaned = "".join(
+        ch for ch in without_format_chars(name or "") if ch.isprintable() or ch == " "
+    ).strip()
+    if len(cleaned) > DAY_NAME_CHARS:
+        raise ValidationError(f"节日名称不能超过 {DAY_NAME_CHARS} 个字（实际 {len(cleaned)} 个）。")
+    return cleaned

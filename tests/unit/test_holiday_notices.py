@@ -353,3 +353,20 @@ def test_nothing_stored_from_a_notice_keeps_format_characters(app_ctx, calendars
     assert "国务院办公厅关于2024年部分节假日安排的通知" in stored and "春节" in stored
     assert "国庆节" in stored and any("手工补充：国庆节" in s for s in stored)
     assert _no_format_chars(*stored)
+
+
+def test_a_hand_made_day_keeps_its_name_without_invisible_characters(app_ctx, calendars) -> None:
+    """A pasted name loses bidi, zero-width and control characters; an over-long one is refused
+    in words, and nothing is stored."""
+    from sqlalchemy import select
+
+    from gongkai_desktop.db.models import HolidayOverride
+    from gongkai_desktop.errors import ValidationError
+
+    calendars.set_override(date(2027, 3, 1), False, "\u202e地方\u200b假日\x07\ufeff")
+    with pytest.raises(ValidationError) as refused:
+        calendars.set_override(date(2027, 3, 2), False, "长" * 65)
+    with app_ctx.db.read() as session:
+        stored = session.scalars(select(HolidayOverride).order_by(HolidayOverride.day)).all()
+    assert [(d.day, d.name) for d in stored] == [(date(2027, 3, 1), "地方假日")]
+    assert "64" in str(refused.value)
