@@ -325,6 +325,11 @@ def restore_everything_job(
     """Load a package of everything into an empty database (no user, no audit row yet): the
     restore of server mode's logical backup and the copy up to a new server. The empty database
     has no one to log in, so the app itself acts; a database with data refuses it."""
+    if db.through_gate:
+        raise ValidationError(
+            "已设置权限的共享服务器只能由信息管理员用数据库所有者的账号恢复："
+            "gongkai --db <所有者的连接地址> restore 备份文件。"
+        )
     service = PackageService(db, SYSTEM_ACTOR, attachments_dir)
     with open_package(path) as opened:
         if opened.manifest.get("scope") != "all":
