@@ -156,6 +156,8 @@ ATTACKS = [
     "UPDATE disclosure_request SET applicant = '改' WHERE division_id = {sb}",
     "UPDATE task_report SET review_result = 'pass', reviewed_at = now()",
     "UPDATE plan_task SET title = '改'",
+    "SELECT gongkai_login_failed('admin')",
+    "UPDATE app_user SET failed_logins = 99 WHERE username = 'admin'",
 ]
 
 
@@ -185,7 +187,8 @@ def _state(owner_url: str) -> tuple[object, ...]:
         return tuple(
             con.execute(query).fetchall()
             for query in (
-                "SELECT username, role, division_id, password_hash FROM app_user ORDER BY id",
+                "SELECT username, role, division_id, password_hash, failed_logins, locked_until "
+                "FROM app_user ORDER BY id",
                 "SELECT name FROM division ORDER BY id",
                 "SELECT key, value FROM setting ORDER BY key",
                 "SELECT count(*), max(hash) FROM audit_log",
