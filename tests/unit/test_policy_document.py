@@ -17,7 +17,7 @@ from support import convert_with_libreoffice
 from test_xlsx_safety import deflated, forbid_member_reads, write_raw_zip, zeros_bomb
 
 from gongkai_desktop.errors import InputTooLarge, ValidationError
-from gongkai_desktop.importers import policy_document
+from gongkai_desktop.importers import policy_document, policy_docx, policy_paragraphs, policy_pdf
 from gongkai_desktop.importers.policy_document import (
     TextLine,
     join_lines,
@@ -433,10 +433,10 @@ def test_docx_text_cap_stops_the_reading(tmp_path: Path, monkeypatch: pytest.Mon
         document.add_paragraph(f"第{i}段：" + "公开" * 20)
     path = tmp_path / "长.docx"
     document.save(str(path))
-    monkeypatch.setattr(policy_document, "MAX_TEXT_CHARS", 500)
+    monkeypatch.setattr(policy_paragraphs, "MAX_TEXT_CHARS", 500)
     read: list[object] = []
-    text_of = policy_document._paragraph_text
-    monkeypatch.setattr(policy_document, "_paragraph_text", lambda p: read.append(p) or text_of(p))
+    text_of = policy_docx._paragraph_text
+    monkeypatch.setattr(policy_docx, "_paragraph_text", lambda p: read.append(p) or text_of(p))
     with pytest.raises(InputTooLarge, match="超过 500 个字"):
         read_policy_document(path)
     assert len(read) < 20
@@ -453,8 +453,8 @@ def test_pdf_text_cap_stops_at_the_page_that_passes_it(
         pages.append(page)
         return [TextLine("政务公开" * 50, 72.0, 700.0, 500.0, 12.0)]
 
-    monkeypatch.setattr(policy_document, "_page_lines", lines_of)
-    monkeypatch.setattr(policy_document, "MAX_TEXT_CHARS", 500)
+    monkeypatch.setattr(policy_pdf, "_page_lines", lines_of)
+    monkeypatch.setattr(policy_paragraphs, "MAX_TEXT_CHARS", 500)
     with pytest.raises(InputTooLarge, match="超过 500 个字"):
         read_policy_document(path)
     assert len(pages) == 3
@@ -464,11 +464,11 @@ def test_txt_text_cap_stops_the_reading(tmp_path: Path, monkeypatch: pytest.Monk
     """A text file is refused once the lines read so far pass the cap."""
     path = tmp_path / "长.txt"
     path.write_text("\n".join(f"第{i}行" + "公开" * 20 for i in range(2000)), encoding="utf-8")
-    monkeypatch.setattr(policy_document, "MAX_TEXT_CHARS", 500)
+    monkeypatch.setattr(policy_paragraphs, "MAX_TEXT_CHARS", 500)
     seen: list[str] = []
-    normalise = policy_document.normalise_space
+    normalise = policy_paragraphs.normalise_space
     monkeypatch.setattr(
-        policy_document, "normalise_space", lambda t: seen.append(t) or normalise(t)
+        policy_paragraphs, "normalise_space", lambda t: seen.append(t) or normalise(t)
     )
     with pytest.raises(InputTooLarge, match="超过 500 个字"):
         read_policy_document(path)
