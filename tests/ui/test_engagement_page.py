@@ -13,10 +13,13 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QPlainTextEdit
 
-from gongkai_desktop.domain.engagement import KINDS, EngagementKind, Speaker, SpeakerRole
+from gongkai_desktop.domain.engagement import KINDS
+from gongkai_desktop.domain.engagement_choices import EngagementKind, SpeakerRole
+from gongkai_desktop.domain.engagement_fields import Speaker
 from gongkai_desktop.domain.labels import Role
 from gongkai_desktop.services.admin import AdminService
-from gongkai_desktop.services.engagement import EngagementQuery, EngagementService
+from gongkai_desktop.services.engagement import EngagementService
+from gongkai_desktop.services.engagement_records import EngagementQuery
 from ui.list_keys import list_keys_of
 
 K = EngagementKind

@@ -43,22 +43,17 @@ from PySide6.QtWidgets import (
 )
 
 from gongkai_desktop.domain.compliance import Verdict
-from gongkai_desktop.domain.engagement import (
-    KINDS,
-    FieldSpec,
-    FieldType,
-    KindSpec,
-    display,
-)
+from gongkai_desktop.domain.engagement import KINDS
+from gongkai_desktop.domain.engagement_fields import FieldSpec, FieldType, KindSpec, display
 from gongkai_desktop.domain.labels import Role
 from gongkai_desktop.errors import ConflictError, GongkaiError
-from gongkai_desktop.services.engagement import (
-    EngagementEvaluation,
+from gongkai_desktop.services.engagement import EngagementService
+from gongkai_desktop.services.engagement_records import (
     EngagementQuery,
     EngagementRecord,
-    EngagementService,
     values_from_snapshot,
 )
+from gongkai_desktop.services.engagement_rules import EngagementEvaluation
 
 from ..conflict import resolve_conflict, stored_version
 from ..context import UiContext

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gongkai_desktop.domain.engagement import (
+from gongkai_desktop.domain.engagement_choices import SpeakerRole
+from gongkai_desktop.domain.engagement_fields import (
     DIVISION_FIELD,
     FieldSpec,
     FieldType,
     KindSpec,
     Speaker,
-    SpeakerRole,
     blank_values,
     display,
 )
