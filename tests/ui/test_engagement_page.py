@@ -302,7 +302,7 @@ def test_a_version_clash_opens_the_conflict_dialog(
 
 def test_the_admin_keeps_the_deputy_list(qtbot, ui_ctx, admin, app_ctx, records, drive_modal):
     """分管领导名单… takes one name a line; the summary then checks each of them."""
-    from ui.pages.engagement import RosterDialog
+    from ui.pages.engagement_rules import RosterDialog
 
     page = page_for(qtbot, ui_ctx, admin)
     assert page.rules.roster_button.isVisible()
