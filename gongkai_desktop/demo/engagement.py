@@ -37,7 +37,7 @@ from ..db.engagement_models import (
     WorkMeeting,
 )
 from ..db.models import Division, User
-from ..domain.engagement import (
+from ..domain.engagement_choices import (
     InteractionForm,
     MeetingKind,
     OpinionLevel,
@@ -48,7 +48,7 @@ from ..domain.engagement import (
 from ..domain.labels import DivisionKind
 from ..progress import Progress
 from ..services.admin import read_setting, write_setting
-from ..services.engagement import DEPUTY_SETTING
+from ..services.engagement_rules import DEPUTY_SETTING
 from .people import division_head
 
 if TYPE_CHECKING:

@@ -24,15 +24,13 @@ from ..db.engagement_models import PressConference, WorkMeeting
 from ..db.request_models import AnnualReport, DisclosureRequest
 from ..domain.compliance import RULES, RULES_BY_ID, RuleTally, Verdict
 from ..domain.disclosure import DeadlineState, RepostState
-from ..domain.engagement import (
-    RULE_AUTHORITATIVE_5H,
-    RULE_CONFERENCE_24H,
+from ..domain.engagement_periods import (
     RULE_CONFERENCE_QUARTERLY,
     RULE_DEPUTY_HALF_YEARLY,
     RULE_HEARING_YEARLY,
     RULE_PRINCIPAL_YEARLY,
-    RULE_RESPONSE_48H,
     RULE_TRAINING_YEARLY,
+    period_counts,
     period_results,
     quarters,
     whole_year,
@@ -41,11 +39,12 @@ from ..domain.evaluation import Period
 from ..domain.interpretation import InterpretationStatus
 from ..domain.labels import Role
 from ..domain.plan import QUARTERS, ReportState
+from ..domain.public_opinion import RULE_AUTHORITATIVE_5H, RULE_CONFERENCE_24H, RULE_RESPONSE_48H
 from ..domain.requests import RequestState
 from ..errors import CalendarMissing
 from .base import Service, division_names
 from .calendar import load_calendar
-from .engagement import EngagementService, period_counts
+from .engagement import EngagementService
 from .interpretations import InterpretationQuery, InterpretationService
 from .ledger import ItemQuery, LedgerService
 from .ledger_catalogue import RepostService

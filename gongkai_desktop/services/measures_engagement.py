@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from ..db.engagement_models import PressConference, PublicInteraction, PublicOpinion, WorkMeeting
 from ..db.models import Division
 from ..domain.compliance import Verdict
-from ..domain.engagement import RESPONSE_HOURS, RULE_RESPONSE_48H, HourCheck, MeetingKind
+from ..domain.engagement_choices import MeetingKind
 from ..domain.labels import GROUP_WORDS_ALL, GROUP_WORDS_BUSINESS, DivisionKind
+from ..domain.public_opinion import RESPONSE_HOURS, RULE_RESPONSE_48H, HourCheck
 from .measures import MeasureContext, Tally, _Tallies
 
 

@@ -25,7 +25,7 @@ from ..db.ledger_models import (
 from ..db.plan_models import PlanTask
 from ..db.request_models import DisclosureCase
 from ..domain.disclosure import CHANNEL_BITS, CHANNELS, CleanupDecisionKind, DisclosureAttribute
-from ..domain.engagement import MeetingKind
+from ..domain.engagement_choices import MeetingKind
 from ..domain.interpretation import InterpretationForm
 from ..domain.report_narrative import ModuleFigures
 from ..domain.requests import CaseType

@@ -8,10 +8,12 @@ from datetime import date, datetime
 import pytest
 
 from gongkai_desktop.app import open_app
-from gongkai_desktop.domain.engagement import EngagementKind, Speaker, SpeakerRole
+from gongkai_desktop.domain.engagement_choices import EngagementKind, SpeakerRole
+from gongkai_desktop.domain.engagement_fields import Speaker
 from gongkai_desktop.errors import ConflictError
 from gongkai_desktop.services.admin import AdminService
-from gongkai_desktop.services.engagement import EngagementQuery, EngagementService
+from gongkai_desktop.services.engagement import EngagementService
+from gongkai_desktop.services.engagement_records import EngagementQuery
 from gongkai_desktop.services.setup import initialize
 
 

@@ -13,10 +13,13 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QPlainTextEdit
 
-from gongkai_desktop.domain.engagement import KINDS, EngagementKind, Speaker, SpeakerRole
+from gongkai_desktop.domain.engagement import KINDS
+from gongkai_desktop.domain.engagement_choices import EngagementKind, SpeakerRole
+from gongkai_desktop.domain.engagement_fields import Speaker
 from gongkai_desktop.domain.labels import Role
 from gongkai_desktop.services.admin import AdminService
-from gongkai_desktop.services.engagement import EngagementQuery, EngagementService
+from gongkai_desktop.services.engagement import EngagementService
+from gongkai_desktop.services.engagement_records import EngagementQuery
 from ui.list_keys import list_keys_of
 
 K = EngagementKind
@@ -299,7 +302,7 @@ def test_a_version_clash_opens_the_conflict_dialog(
 
 def test_the_admin_keeps_the_deputy_list(qtbot, ui_ctx, admin, app_ctx, records, drive_modal):
     """分管领导名单… takes one name a line; the summary then checks each of them."""
-    from ui.pages.engagement import RosterDialog
+    from ui.pages.engagement_rules import RosterDialog
 
     page = page_for(qtbot, ui_ctx, admin)
     assert page.rules.roster_button.isVisible()

@@ -156,7 +156,7 @@ def _other_dialogs(ctx: Any, s: dict[str, Any]) -> dict[str, Callable[[], QWidge
     from ui.pages.admin.divisions import DivisionDialog
     from ui.pages.admin.holidays import NoticeImportDialog, OverrideDialog
     from ui.pages.admin.users import ResetPasswordDialog, UserDialog
-    from ui.pages.engagement import RosterDialog
+    from ui.pages.engagement_rules import RosterDialog
 
     overview = s["plan"].overview(date.today().year)
     task = next(t for t in overview.tasks if t.assignments)

@@ -255,7 +255,8 @@ def test_engagement_rules_are_tallied_and_overdue_opinions_listed(app_ctx, admin
     on the engagement page."""
     from datetime import timedelta
 
-    from gongkai_desktop.domain.engagement import EngagementKind, Speaker, SpeakerRole
+    from gongkai_desktop.domain.engagement_choices import EngagementKind, SpeakerRole
+    from gongkai_desktop.domain.engagement_fields import Speaker
     from gongkai_desktop.services.engagement import EngagementService
 
     service = EngagementService(app_ctx.db, admin)
@@ -329,7 +330,7 @@ def test_engagement_rules_are_tallied_and_overdue_opinions_listed(app_ctx, admin
 
 def test_an_opinion_past_its_hour_limit_earlier_today_is_overdue(app_ctx, admin, bureau):
     """A 5-hour limit that ran out this morning makes the to-do row overdue, not 「今日到期」."""
-    from gongkai_desktop.domain.engagement import EngagementKind
+    from gongkai_desktop.domain.engagement_choices import EngagementKind
     from gongkai_desktop.services.engagement import EngagementService
 
     seen = datetime(2021, 7, 20, 3, 0)

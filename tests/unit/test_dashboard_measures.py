@@ -122,7 +122,7 @@ def test_hy1_and_the_48_hour_rule_agree(app_ctx, admin, bureau):  # noqa: F811
     within the 48 hours meets both."""
     from datetime import datetime, timedelta
 
-    from gongkai_desktop.domain.engagement import EngagementKind
+    from gongkai_desktop.domain.engagement_choices import EngagementKind
     from gongkai_desktop.services.engagement import EngagementService
 
     kf = bureau["kf"]
@@ -186,7 +186,8 @@ def test_fb1_px1_and_the_conference_and_training_rules_agree(app_ctx, admin, bur
     or missed; a second-quarter conference without 开发指导处 makes FB1 0/1 and meets that
     quarter; naming it among the divisions makes FB1 1/1; a training for 社会帮扶处 makes PX1
     0/1 and meets the training rule, one for 各处室 1/2; a planned one counts for neither."""
-    from gongkai_desktop.domain.engagement import EngagementKind, Speaker, SpeakerRole
+    from gongkai_desktop.domain.engagement_choices import EngagementKind, SpeakerRole
+    from gongkai_desktop.domain.engagement_fields import Speaker
     from gongkai_desktop.services.engagement import EngagementService
 
     kf, sb = bureau["kf"], bureau["sb"]

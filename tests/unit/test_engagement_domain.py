@@ -9,32 +9,34 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from gongkai_desktop.domain.compliance import RULES_BY_ID, Verdict
-from gongkai_desktop.domain.engagement import (
-    KINDS,
-    RULE_AUTHORITATIVE_5H,
-    RULE_CONFERENCE_24H,
-    RULE_RESPONSE_48H,
-    Conference,
-    EngagementKind,
+from gongkai_desktop.domain.engagement import KINDS
+from gongkai_desktop.domain.engagement_choices import EngagementKind, MeetingKind, SpeakerRole
+from gongkai_desktop.domain.engagement_fields import (
     FieldType,
-    Meeting,
-    MeetingKind,
     Speaker,
-    SpeakerRole,
     assess,
-    bureau_findings,
-    conference_quarters,
-    deputy_half_years,
     display,
-    hours_text,
     loaded,
-    meeting_year,
     normalise,
-    opinion_checks,
-    principal_year,
     stored,
     validate,
     values_from_stored,
+)
+from gongkai_desktop.domain.engagement_periods import (
+    Conference,
+    Meeting,
+    bureau_findings,
+    conference_quarters,
+    deputy_half_years,
+    meeting_year,
+    principal_year,
+)
+from gongkai_desktop.domain.public_opinion import (
+    RULE_AUTHORITATIVE_5H,
+    RULE_CONFERENCE_24H,
+    RULE_RESPONSE_48H,
+    hours_text,
+    opinion_checks,
 )
 
 SEEN = datetime(2021, 3, 1, 9, 0)

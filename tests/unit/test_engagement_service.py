@@ -12,27 +12,26 @@ from sqlalchemy import select
 from gongkai_desktop.db.models import AuditEntry
 from gongkai_desktop.demo import demo_job
 from gongkai_desktop.domain.compliance import Verdict
-from gongkai_desktop.domain.engagement import (
-    KINDS,
+from gongkai_desktop.domain.engagement import KINDS
+from gongkai_desktop.domain.engagement_choices import EngagementKind, SpeakerRole
+from gongkai_desktop.domain.engagement_fields import Speaker
+from gongkai_desktop.domain.labels import Role
+from gongkai_desktop.domain.public_opinion import (
     RULE_AUTHORITATIVE_5H,
     RULE_CONFERENCE_24H,
     RULE_RESPONSE_48H,
-    EngagementKind,
-    Speaker,
-    SpeakerRole,
 )
-from gongkai_desktop.domain.labels import Role
 from gongkai_desktop.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from gongkai_desktop.progress import run_job
 from gongkai_desktop.services.admin import AdminService
 from gongkai_desktop.services.auth import AuthService
-from gongkai_desktop.services.engagement import (
-    DEPUTY_SETTING,
+from gongkai_desktop.services.engagement import EngagementService
+from gongkai_desktop.services.engagement_records import (
     EngagementQuery,
-    EngagementService,
     entity_of,
     values_from_snapshot,
 )
+from gongkai_desktop.services.engagement_rules import DEPUTY_SETTING
 
 K = EngagementKind
 

@@ -16,13 +16,14 @@ from gongkai_desktop.cli import main
 from gongkai_desktop.db.engagement_models import PublicInteraction, PublicOpinion
 from gongkai_desktop.db.request_models import DisclosureCase, DisclosureRequest
 from gongkai_desktop.demo import DEMO_PASSWORD, demo_job
-from gongkai_desktop.domain.engagement import EngagementKind
+from gongkai_desktop.domain.engagement_choices import EngagementKind
 from gongkai_desktop.domain.permissions import PERSONAL_RECORDS, personal_scope
 from gongkai_desktop.errors import NotFound
 from gongkai_desktop.package.container import open_package
 from gongkai_desktop.progress import run_job
 from gongkai_desktop.services.auth import AuthService
-from gongkai_desktop.services.engagement import EngagementQuery, EngagementService
+from gongkai_desktop.services.engagement import EngagementService
+from gongkai_desktop.services.engagement_records import EngagementQuery
 from gongkai_desktop.services.package import PackageService, Window
 from gongkai_desktop.services.requests import RequestService
 

@@ -1,6 +1,6 @@
 """The form of any 新闻发布与回应 record, built from its kind's description
-(``domain.engagement.KindSpec``): one editor per field type, in the description's order, under
-its Chinese label; ``values()`` gives the field values as the service takes them."""
+(``domain.engagement_fields.KindSpec``): one editor per field type, in the description's order,
+under its Chinese label; ``values()`` gives the field values as the service takes them."""
 
 from __future__ import annotations
 
@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gongkai_desktop.domain.engagement import (
+from gongkai_desktop.domain.engagement_choices import SpeakerRole
+from gongkai_desktop.domain.engagement_fields import (
     DIVISION_FIELD,
     FieldSpec,
     FieldType,
     KindSpec,
     Speaker,
-    SpeakerRole,
     blank_values,
     display,
 )
