@@ -72,7 +72,7 @@ class LedgerKind:
 
 def template_lists(db: Database) -> TemplateLists:
     """The lists a template offers, read from the database (no login needed)."""
-    from .services.ledger import categories_of
+    from .services.ledger_categories import categories_of
 
     with db.read() as session:
         categories = tuple(categories_of(session))

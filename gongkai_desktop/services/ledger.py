@@ -3,43 +3,26 @@
 A liaison changes only their own division's items (checked here and audited when refused); every
 user reads all. Deadlines are stored on the item when it is saved and recomputed for every item
 when the holiday arrangement changes (a fingerprint of the calendar tables is kept in a setting),
-so the list filters and sorts by state in SQL. The states that depend on today (临期, 逾期) are an
-SQL expression over the stored deadline, today, and the one date "4 working days from today"
-computed in Python per query. A 主动公开 item whose deadline needs a year without holiday data is
-saved with no deadline (state 无法计算) and gets one when that year's arrangement arrives.
+so the list filters and sorts by state in SQL (``item_list``). A 主动公开 item whose deadline
+needs a year without holiday data is saved with no deadline (state 无法计算) and gets one when
+that year's arrangement arrives.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Date,
-    Select,
-    and_,
-    bindparam,
-    case,
-    func,
-    literal,
-    literal_column,
-    select,
-    update,
-)
+from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..calendar import WorkingCalendar
 from ..db.ledger_models import DisclosureCategory, DisclosureItem
 from ..db.models import Division
-from ..db.paging import SortOrder, nullable
 from ..domain.disclosure import (
-    CHANNEL_BITS,
-    DEFAULT_CATEGORIES,
     FIELD_LABELS,
     PORTAL_BIT,
     DeadlineState,
@@ -48,19 +31,56 @@ from ..domain.disclosure import (
     Problem,
     channels_to_mask,
     deadline_or_problem,
-    deadline_state,
-    due_soon_before,
-    item_warnings,
-    mask_to_channels,
-    state_rank,
     validate_item,
 )
 from ..domain.permissions import Action, allowed
-from ..errors import CalendarMissing, ConflictError, NotFound, ValidationError
-from ..search import item_text_filter
+from ..errors import ConflictError, NotFound, ValidationError
 from .admin import read_setting, write_setting
 from .base import Service, changed_fields, division_names, live_record, snapshot
 from .calendar import calendar_fingerprint, load_calendar
+from .item_list import (
+    LIST_COLUMNS,
+    SORT_KEYS,
+    ItemQuery,
+    ItemRow,
+    StateCounts,
+    Today,
+    apply_item_filters,
+    row_of,
+    sort_order,
+    state_condition,
+    state_expression,
+    today_bounds,
+    year_condition,
+)
+from .ledger_categories import categories_of
+from .list_paging import page_statement
+from .policy_records import fields_error
+
+# What callers import from here: the list's pieces live in ``item_list``, the categories in
+# ``ledger_categories``.
+__all__ = [
+    "CALENDAR_SETTING",
+    "ITEM_MISSING",
+    "PAGE_SIZE",
+    "SORT_KEYS",
+    "ItemFields",
+    "ItemQuery",
+    "ItemRow",
+    "LedgerService",
+    "StateCounts",
+    "Today",
+    "apply_item_filters",
+    "categories_of",
+    "problems_error",
+    "recompute_deadlines",
+    "row_of",
+    "sort_order",
+    "state_condition",
+    "state_expression",
+    "today_bounds",
+    "year_condition",
+]
 
 log = logging.getLogger(__name__)
 
@@ -69,333 +89,8 @@ PAGE_SIZE = 200
 ITEM_MISSING = "公开事项不存在或已被删除。"
 
 
-# ----- what the service hands out ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ItemRow:
-    """One 公开事项 as lists and forms show it."""
-
-    id: int
-    uuid: str
-    version: int
-    title: str
-    category: str
-    attribute: DisclosureAttribute
-    ground: str | None
-    division_id: int
-    division_name: str
-    formed_on: date
-    published_on: date | None
-    deadline: date | None
-    state: DeadlineState | None
-    channels: tuple[str, ...]
-    link: str
-    doc_number: str
-    notes: str
-    editable: bool
-    days_left: int | None = None
-    # Why a 主动公开 item has no deadline (the calendar's message naming the missing year).
-    deadline_problem: str = ""
-
-    @property
-    def portal_missing(self) -> bool:
-        return self.attribute is DisclosureAttribute.PROACTIVE and "门户网站" not in self.channels
-
-    @property
-    def warnings(self) -> list[str]:
-        return item_warnings(self.attribute.value, self.channels)
-
-    def fields(self) -> ItemFields:
-        return ItemFields(
-            title=self.title,
-            category=self.category,
-            attribute=self.attribute.value,
-            ground=self.ground,
-            formed_on=self.formed_on,
-            published_on=self.published_on,
-            channels=self.channels,
-            link=self.link,
-            doc_number=self.doc_number,
-            notes=self.notes,
-        )
-
-
-SORT_KEYS = (
-    "formed_on",
-    "title",
-    "category",
-    "attribute",
-    "division",
-    "deadline",
-    "published_on",
-    "state",
-    "doc_number",
-)
-
-
-@dataclass(frozen=True)
-class ItemQuery:
-    """Filters and order of the 公开事项 list. ``None`` means "any"."""
-
-    year: int | None = None
-    division_id: int | None = None
-    category: str | None = None
-    attribute: DisclosureAttribute | None = None
-    state: DeadlineState | None = None
-    channel: str | None = None
-    portal_missing: bool = False
-    text: str = ""
-    sort: str = "formed_on"
-    descending: bool = True
-
-    def with_(self, **changes: Any) -> ItemQuery:
-        return replace(self, **changes)
-
-
-@dataclass(frozen=True)
-class StateCounts:
-    total: int
-    by_state: dict[DeadlineState, int] = field(default_factory=dict)
-    portal_missing: int = 0
-
-
-@dataclass(frozen=True)
-class Today:
-    """Today's date and the due-soon bound for one query (None when the calendar lacks data)."""
-
-    today: date
-    soon_before: date | None
-    warning: str = ""
-
-
-# ----- SQL building blocks -----------------------------------------------------------------------
-
-_LIST_COLUMNS = (
-    DisclosureItem.id,
-    DisclosureItem.uuid,
-    DisclosureItem.version,
-    DisclosureItem.title,
-    DisclosureItem.category,
-    DisclosureItem.attribute,
-    DisclosureItem.ground,
-    DisclosureItem.division_id,
-    DisclosureItem.formed_on,
-    DisclosureItem.published_on,
-    DisclosureItem.deadline,
-    DisclosureItem.channels,
-    DisclosureItem.link,
-    DisclosureItem.doc_number,
-    DisclosureItem.notes,
-)
-
-
-def _state_value(state: DeadlineState | None) -> str | None:
-    return None if state is None else state.value
-
-
-def state_expression(
-    today: Today, value: Callable[[DeadlineState | None], Any] = _state_value
-) -> ColumnElement[Any]:
-    """The deadline state as SQL: ``value(state)`` of each row's state (by default the state's
-    value, NULL for items that are not 主动公开)."""
-    item = DisclosureItem
-    published = case(
-        (item.published_on <= item.deadline, literal(value(DeadlineState.ON_TIME))),
-        else_=literal(value(DeadlineState.LATE)),
-    )
-    whens: list[tuple[Any, Any]] = [
-        (item.attribute != DisclosureAttribute.PROACTIVE.value, literal(value(None))),
-        (item.deadline.is_(None), literal(value(DeadlineState.UNKNOWN))),
-        (item.published_on.is_not(None), published),
-        (item.deadline < today.today, literal(value(DeadlineState.OVERDUE))),
-    ]
-    if today.soon_before is not None:
-        whens.append((item.deadline < today.soon_before, literal(value(DeadlineState.DUE_SOON))))
-    return case(*whens, else_=literal(value(DeadlineState.PENDING)))
-
-
-def state_condition(state: DeadlineState, today: Today) -> ColumnElement[bool]:
-    """A WHERE condition for one state that uses the (attribute, deadline) index."""
-    item = DisclosureItem
-    proactive = and_(
-        item.attribute == DisclosureAttribute.PROACTIVE.value, item.deadline.is_not(None)
-    )
-    state = DeadlineState(state)  # also accepts the plain value
-    if state is DeadlineState.UNKNOWN:
-        return and_(
-            item.attribute == DisclosureAttribute.PROACTIVE.value, item.deadline.is_(None)
-        )
-    if state is DeadlineState.ON_TIME:
-        return and_(proactive, item.published_on.is_not(None), item.published_on <= item.deadline)
-    if state is DeadlineState.LATE:
-        return and_(proactive, item.published_on.is_not(None), item.published_on > item.deadline)
-    unpublished = and_(proactive, item.published_on.is_(None))
-    if state is DeadlineState.OVERDUE:
-        return and_(unpublished, item.deadline < today.today)
-    soon = today.soon_before or today.today
-    if state is DeadlineState.DUE_SOON:
-        return and_(unpublished, item.deadline >= today.today, item.deadline < soon)
-    return and_(unpublished, item.deadline >= soon)
-
-
-def year_condition(column: Any, year: int) -> ColumnElement[bool]:
-    return and_(column >= date(year, 1, 1), column <= date(year, 12, 31))
-
-
-def apply_item_filters(
-    session: Session,
-    stmt: Select[Any],
-    query: ItemQuery,
-    today: Today,
-    ordered_page: bool = False,
-) -> Select[Any]:
-    """WHERE clauses of the query. ``ordered_page``: the statement fetches a page in the query's
-    order, which changes how the year filter is best written (see below)."""
-    item = DisclosureItem
-    stmt = stmt.where(item.deleted_at.is_(None))
-    if query.year is not None:
-        formed: Any = item.formed_on
-        if ordered_page and query.sort != "formed_on" and session.get_bind().dialect.name == "sqlite":
-            # A year is a large share of the rows: reading the sort column's index and skipping
-            # other years finds a page at once, while SQLite would otherwise pick the year's
-            # range and sort all of it. The unary + tells SQLite not to use formed_on's index.
-            formed = literal_column("+disclosure_item.formed_on", type_=Date)
-        stmt = stmt.where(year_condition(formed, query.year))
-    if query.division_id is not None:
-        stmt = stmt.where(item.division_id == query.division_id)
-    if query.category:
-        stmt = stmt.where(item.category == query.category)
-    if query.attribute is not None:
-        stmt = stmt.where(item.attribute == DisclosureAttribute(query.attribute).value)
-    if query.state is not None:
-        stmt = stmt.where(state_condition(query.state, today))
-    if query.channel:
-        bit = CHANNEL_BITS.get(query.channel)
-        if bit is None:
-            raise ValidationError(f"「{query.channel}」不是有效的公开渠道")
-        stmt = stmt.where(item.channels.op("&")(bit) != 0)
-    if query.portal_missing:
-        stmt = stmt.where(
-            item.attribute == DisclosureAttribute.PROACTIVE.value,
-            item.channels.op("&")(PORTAL_BIT) == 0,
-        )
-    if query.text.strip():
-        stmt = stmt.where(item_text_filter(session, query.text))
-    return stmt
-
-
-# Sort key → (column, the row's value in that column); the 状态 column sorts by urgency.
-_SORT_COLUMNS: dict[str, tuple[Any, Callable[[ItemRow], Any]]] = {
-    "formed_on": (DisclosureItem.formed_on, lambda r: r.formed_on),
-    "title": (DisclosureItem.title, lambda r: r.title),
-    "category": (DisclosureItem.category, lambda r: r.category),
-    "attribute": (DisclosureItem.attribute, lambda r: r.attribute.value),
-    "division": (DisclosureItem.division_id, lambda r: r.division_id),
-    "deadline": (DisclosureItem.deadline, lambda r: r.deadline),
-    "published_on": (DisclosureItem.published_on, lambda r: r.published_on),
-    "state": (None, lambda r: state_rank(r.state)),
-    "doc_number": (DisclosureItem.doc_number, lambda r: r.doc_number),
-}
-
-
-def sort_order(query: ItemQuery, today: Today) -> tuple[SortOrder, Callable[[ItemRow], Any]]:
-    """The list's order, and how to read a row's value in its sort column."""
-    if query.sort not in _SORT_COLUMNS:
-        raise ValidationError(f"不能按「{query.sort}」排序")
-    column, value_of = _SORT_COLUMNS[query.sort]
-    if column is None:
-        column = state_expression(today, state_rank)
-    order = SortOrder(column, DisclosureItem.id, query.descending, nullable(column))
-    return order, value_of
-
-
-def today_bounds(calendar: WorkingCalendar, today: date) -> Today:
-    try:
-        return Today(today, due_soon_before(calendar, today))
-    except CalendarMissing as exc:
-        # Without this year's own arrangement "3 working days left" cannot be told: 临期 is not
-        # shown rather than guessed, and the list says why. (A missing next year is handled by
-        # ``due_soon_before``.)
-        return Today(today, None, str(exc))
-
-
-def row_of(
-    values: Sequence[Any],
-    today: Today,
-    calendar: WorkingCalendar,
-    actor: Any,
-    division_names: dict[int, str],
-) -> ItemRow:
-    (
-        id_,
-        uuid,
-        version,
-        title,
-        category,
-        attribute,
-        ground,
-        division_id,
-        formed_on,
-        published_on,
-        deadline,
-        channels,
-        link,
-        doc_number,
-        notes,
-    ) = values
-    state = deadline_state(
-        attribute, deadline, published_on, today.today, today.soon_before or today.today
-    )
-    days_left = None
-    problem = ""
-    if state in (DeadlineState.PENDING, DeadlineState.DUE_SOON, DeadlineState.OVERDUE):
-        try:
-            days_left = calendar.working_days_between(today.today, deadline)
-        except CalendarMissing:
-            days_left = None
-    elif state is DeadlineState.UNKNOWN:
-        problem = deadline_or_problem(calendar, attribute, category, formed_on)[1]
-    return ItemRow(
-        id=id_,
-        uuid=uuid,
-        version=version,
-        title=title,
-        category=category,
-        attribute=DisclosureAttribute(attribute),
-        ground=ground,
-        division_id=division_id,
-        division_name=division_names.get(division_id, ""),
-        formed_on=formed_on,
-        published_on=published_on,
-        deadline=deadline,
-        state=state,
-        channels=mask_to_channels(channels),
-        link=link,
-        doc_number=doc_number,
-        notes=notes,
-        editable=allowed(actor, Action.EDIT_RECORD, division_id),
-        days_left=days_left,
-        deadline_problem=problem,
-    )
-
-
 def problems_error(problems: Iterable[Problem], what: str = "公开事项") -> ValidationError:
-    problems = list(problems)
-    return ValidationError(
-        f"{what}填写有误，未保存：",
-        problems=[f"「{FIELD_LABELS.get(p.field, p.field)}」：{p.message}" for p in problems],
-        fields=[p.field for p in problems],
-    )
-
-
-def categories_of(session: Session) -> list[str]:
-    extra = session.scalars(
-        select(DisclosureCategory.label)
-        .where(DisclosureCategory.active.is_(True))
-        .order_by(DisclosureCategory.sort_order, DisclosureCategory.id)
-    )
-    return list(DEFAULT_CATEGORIES) + [c for c in extra if c not in DEFAULT_CATEGORIES]
+    return fields_error(what, FIELD_LABELS, list(problems))
 
 
 def recompute_deadlines(session: Session, calendar: WorkingCalendar) -> int:
@@ -547,10 +242,8 @@ class LedgerService(Service):
             names = division_names(session)
             # No join with division: the planner then picks its index by the filters and order
             # alone, and the few division names come from one small query.
-            stmt = apply_item_filters(session, select(*_LIST_COLUMNS), query, today, True)
-            if after is not None:
-                stmt = stmt.where(order.after(value_of(after), after.id))
-            stmt = stmt.order_by(*order.order_by(session.get_bind().dialect.name)).limit(limit)
+            stmt = apply_item_filters(session, select(*LIST_COLUMNS), query, today, True)
+            stmt = page_statement(session, stmt, order, value_of, after, limit)
             return [row_of(r, today, calendar, self.actor, names) for r in session.execute(stmt)]
 
     def item_ids(self, query: ItemQuery, today: Today | None = None) -> list[int]:
@@ -594,7 +287,7 @@ class LedgerService(Service):
         today = today_bounds(calendar, date.today())
         with self.db.read() as session:
             row = session.execute(
-                select(*_LIST_COLUMNS).where(
+                select(*LIST_COLUMNS).where(
                     DisclosureItem.id == item_id, DisclosureItem.deleted_at.is_(None)
                 )
             ).first()

@@ -1,9 +1,9 @@
-"""规范性文件 registry (SPEC §6): documents with their status history, and 清理 campaigns.
+"""规范性文件 registry (SPEC §6): the list, the register's forms and the yearly counts.
 
 A document belongs to its drafting division (制发处室): that division's liaison (or an admin)
 edits it. Every status change (现行有效 → 已修订 / 已废止 / 已失效) is appended to the history with
-its date. A clean-up campaign records 保留 / 修订 / 废止 per document; publishing its result (admin,
-综合处) applies 废止 to the documents as 已废止 on the publication date.
+its date (``document_status``). The 清理 campaigns are in ``document_cleanup``; the service here
+offers them too.
 """
 
 from __future__ import annotations
@@ -14,22 +14,16 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..db.ledger_models import (
-    CleanupCampaign,
-    CleanupDecision,
-    NormativeDocument,
-    NormativeDocumentStatus,
-)
+from ..db.ledger_models import NormativeDocument
 from ..db.models import Division
-from ..db.paging import SortOrder, nullable
+from ..db.paging import SortOrder
 from ..domain import annual_report as ar
 from ..domain.disclosure import (
     DOCUMENT_FIELD_LABELS,
-    CleanupDecisionKind,
     DocumentFields,
     DocumentLevel,
     DocumentStatus,
@@ -40,19 +34,31 @@ from ..domain.permissions import Action, allowed
 from ..errors import NotFound, ValidationError
 from ..search import contains_every_term
 from .annual_report import document_facts
-from .base import Service, changed_fields, live_record, snapshot
+from .base import changed_fields, live_record, snapshot
+from .document_cleanup import CampaignRow, CleanupCampaigns, DecisionRow
+from .document_status import StatusChange, add_status_change, status_history, stored_status_date
+from .list_paging import list_order, page_statement, year_condition
+from .policy_records import fields_error
+
+__all__ = [
+    "DOCUMENT_MISSING",
+    "DOCUMENT_SORT_KEYS",
+    "CampaignRow",
+    "DecisionRow",
+    "DocumentDetail",
+    "DocumentQuery",
+    "DocumentRow",
+    "DocumentService",
+    "StatusChange",
+    "apply_document_filters",
+    "level_from_number",
+    "problems_error",
+    "text_condition",
+]
 
 log = logging.getLogger(__name__)
 
 DOCUMENT_MISSING = "规范性文件不存在或已被删除。"
-
-
-@dataclass(frozen=True)
-class StatusChange:
-    status: DocumentStatus
-    changed_on: date
-    reason: str
-    campaign_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,32 +131,6 @@ class DocumentQuery:
         return replace(self, **changes)
 
 
-@dataclass(frozen=True)
-class CampaignRow:
-    id: int
-    uuid: str
-    version: int
-    name: str
-    year: int
-    started_on: date
-    published_on: date | None
-    link: str
-    notes: str
-    decisions: int
-
-
-@dataclass(frozen=True)
-class DecisionRow:
-    document_id: int
-    doc_number: str
-    title: str
-    division_id: int
-    division_name: str
-    status: DocumentStatus
-    decision: CleanupDecisionKind | None
-    note: str
-
-
 _COLUMNS = (
     NormativeDocument.id,
     NormativeDocument.uuid,
@@ -204,9 +184,7 @@ def apply_document_filters(stmt: Select[Any], query: DocumentQuery) -> Select[An
     doc = NormativeDocument
     stmt = stmt.where(doc.deleted_at.is_(None))
     if query.year is not None:
-        stmt = stmt.where(
-            doc.written_on >= date(query.year, 1, 1), doc.written_on <= date(query.year, 12, 31)
-        )
+        stmt = stmt.where(year_condition(doc.written_on, query.year))
     if query.division_id is not None:
         stmt = stmt.where(doc.division_id == query.division_id)
     if query.level is not None:
@@ -234,20 +212,11 @@ _SORT_COLUMNS: dict[str, tuple[Any, Callable[[DocumentRow], Any]]] = {
 
 
 def _order(query: DocumentQuery) -> tuple[SortOrder, Callable[[DocumentRow], Any]]:
-    if query.sort not in _SORT_COLUMNS:
-        raise ValidationError(f"不能按「{query.sort}」排序")
-    column, value_of = _SORT_COLUMNS[query.sort]
-    return SortOrder(column, NormativeDocument.id, query.descending, nullable(column)), value_of
+    return list_order(_SORT_COLUMNS, query.sort, query.descending, NormativeDocument.id)
 
 
 def problems_error(problems: list[Problem]) -> ValidationError:
-    return ValidationError(
-        "规范性文件填写有误，未保存：",
-        problems=[
-            f"「{DOCUMENT_FIELD_LABELS.get(p.field, p.field)}」：{p.message}" for p in problems
-        ],
-        fields=[p.field for p in problems],
-    )
+    return fields_error("规范性文件", DOCUMENT_FIELD_LABELS, problems)
 
 
 def level_from_number(doc_number: str) -> DocumentLevel:
@@ -255,7 +224,9 @@ def level_from_number(doc_number: str) -> DocumentLevel:
     return DocumentLevel.RULE if "令" in doc_number else DocumentLevel.NORMATIVE
 
 
-class DocumentService(Service):
+class DocumentService(CleanupCampaigns):
+    """规范性文件: the list, the register's forms, the yearly counts and the 清理 campaigns."""
+
     entity = "normative_document"
 
     # --- list ---
@@ -281,9 +252,7 @@ class DocumentService(Service):
         with self.db.read() as session:
             stmt = select(*_COLUMNS).join(Division, Division.id == NormativeDocument.division_id)
             stmt = apply_document_filters(stmt, query)
-            if after is not None:
-                stmt = stmt.where(order.after(value_of(after), after.id))
-            stmt = stmt.order_by(*order.order_by(session.get_bind().dialect.name)).limit(limit)
+            stmt = page_statement(session, stmt, order, value_of, after, limit)
             return [_row(r, self.actor) for r in session.execute(stmt)]
 
     def get_document(self, document_id: int) -> DocumentDetail:
@@ -295,22 +264,7 @@ class DocumentService(Service):
             ).first()
             if values is None:
                 raise NotFound(DOCUMENT_MISSING)
-            history = tuple(
-                StatusChange(DocumentStatus(s), d, r, n or "")
-                for s, d, r, n in session.execute(
-                    select(
-                        NormativeDocumentStatus.status,
-                        NormativeDocumentStatus.changed_on,
-                        NormativeDocumentStatus.reason,
-                        CleanupCampaign.name,
-                    )
-                    .outerjoin(
-                        CleanupCampaign, CleanupCampaign.id == NormativeDocumentStatus.campaign_id
-                    )
-                    .where(NormativeDocumentStatus.document_id == document_id)
-                    .order_by(NormativeDocumentStatus.changed_on, NormativeDocumentStatus.id)
-                )
-            )
+            history = status_history(session, document_id)
             return DocumentDetail(_row(values, self.actor), history)
 
     # --- changes ---
@@ -342,31 +296,14 @@ class DocumentService(Service):
         doc.written_on = fields.written_on
         doc.published_on = fields.published_on
         doc.status = fields.status
-        doc.status_changed_on = (
-            None if fields.status == DocumentStatus.VALID.value else fields.status_changed_on
-        )
+        doc.status_changed_on = stored_status_date(fields.status, fields.status_changed_on)
         doc.consulted = fields.consulted
         doc.interpreted = fields.interpreted
         doc.link = fields.link.strip()
         doc.notes = fields.notes.strip()
 
-    def _history(
-        self,
-        session: Session,
-        doc: NormativeDocument,
-        reason: str,
-        campaign_id: int | None = None,
-    ) -> None:
-        session.add(
-            NormativeDocumentStatus(
-                document_id=doc.id,
-                status=doc.status,
-                changed_on=doc.status_changed_on or doc.written_on,
-                reason=reason,
-                campaign_id=campaign_id,
-                created_by=self.actor.user_id,
-            )
-        )
+    def _history(self, session: Session, doc: NormativeDocument, reason: str) -> None:
+        add_status_change(session, doc, reason, self.actor.user_id)
 
     def create_document(self, division_id: int | None, fields: DocumentFields) -> DocumentRow:
         self.require(
@@ -480,235 +417,3 @@ class DocumentService(Service):
             )
             for level in DocumentLevel
         }
-
-    # --- clean-up campaigns ---
-    def list_campaigns(self) -> list[CampaignRow]:
-        with self.db.read() as session:
-            counts = (
-                select(CleanupDecision.campaign_id, func.count(CleanupDecision.id).label("n"))
-                .group_by(CleanupDecision.campaign_id)
-                .subquery()
-            )
-            rows = session.execute(
-                select(CleanupCampaign, func.coalesce(counts.c.n, 0))
-                .outerjoin(counts, counts.c.campaign_id == CleanupCampaign.id)
-                .where(CleanupCampaign.deleted_at.is_(None))
-                .order_by(CleanupCampaign.started_on.desc(), CleanupCampaign.id.desc())
-            )
-            return [
-                CampaignRow(
-                    c.id,
-                    c.uuid,
-                    c.version,
-                    c.name,
-                    c.year,
-                    c.started_on,
-                    c.published_on,
-                    c.link,
-                    c.notes,
-                    int(n),
-                )
-                for c, n in rows
-            ]
-
-    def create_campaign(self, name: str, year: int, started_on: date, notes: str = "") -> int:
-        """Admins (综合处) open a campaign over the documents in force."""
-        self.require(Action.REVIEW, what="cleanup.create", entity="cleanup_campaign")
-        name = (name or "").strip()
-        if not name:
-            raise ValidationError("清理工作名称不能为空。")
-        with self.db.write() as session:
-            campaign = CleanupCampaign(
-                name=name,
-                year=year,
-                started_on=started_on,
-                notes=notes.strip(),
-                division_id=self._office_id(session),
-                created_by=self.actor.user_id,
-            )
-            session.add(campaign)
-            session.flush()
-            self.audit(
-                session,
-                "cleanup.create",
-                entity="cleanup_campaign",
-                entity_id=campaign.uuid,
-                after=snapshot(campaign),
-            )
-            return campaign.id
-
-    def _office_id(self, session: Session) -> int:
-        if self.actor.division_id is not None:
-            return self.actor.division_id
-        office = session.scalar(select(Division.id).where(Division.kind == "office"))
-        if office is None:
-            raise NotFound("没有综合处。")
-        return office
-
-    def campaign_documents(self, campaign_id: int) -> list[DecisionRow]:
-        """行政规范性文件 in force written before the campaign started (and any document decided
-        in it), with their decisions. 规章 are cleaned up by the government, not here."""
-        with self.db.read() as session:
-            campaign = session.get(CleanupCampaign, campaign_id)
-            if campaign is None or campaign.deleted_at is not None:
-                raise NotFound("清理工作不存在。")
-            decided = select(CleanupDecision.document_id).where(
-                CleanupDecision.campaign_id == campaign_id
-            )
-            rows = session.execute(
-                select(
-                    NormativeDocument.id,
-                    NormativeDocument.doc_number,
-                    NormativeDocument.title,
-                    NormativeDocument.division_id,
-                    Division.name,
-                    NormativeDocument.status,
-                    CleanupDecision.decision,
-                    CleanupDecision.note,
-                )
-                .join(Division, Division.id == NormativeDocument.division_id)
-                .outerjoin(
-                    CleanupDecision,
-                    and_(
-                        CleanupDecision.document_id == NormativeDocument.id,
-                        CleanupDecision.campaign_id == campaign_id,
-                    ),
-                )
-                .where(
-                    NormativeDocument.deleted_at.is_(None),
-                    or_(
-                        and_(
-                            NormativeDocument.level == DocumentLevel.NORMATIVE.value,
-                            NormativeDocument.status == DocumentStatus.VALID.value,
-                            NormativeDocument.written_on <= campaign.started_on,
-                        ),
-                        NormativeDocument.id.in_(decided),
-                    ),
-                )
-                .order_by(NormativeDocument.written_on, NormativeDocument.id)
-            )
-            return [
-                DecisionRow(
-                    i,
-                    n,
-                    t,
-                    di,
-                    dn,
-                    DocumentStatus(s),
-                    CleanupDecisionKind(d) if d else None,
-                    note or "",
-                )
-                for i, n, t, di, dn, s, d, note in rows
-            ]
-
-    def set_decision(
-        self,
-        campaign_id: int,
-        document_id: int,
-        decision: CleanupDecisionKind | None,
-        note: str = "",
-    ) -> None:
-        """The drafting division (or an admin) records 保留 / 修订 / 废止 before publication."""
-        with self.db.read() as session:
-            doc = session.get(NormativeDocument, document_id)
-            campaign = session.get(CleanupCampaign, campaign_id)
-            if doc is None or campaign is None:
-                raise NotFound("文件或清理工作不存在。")
-            division_id = doc.division_id
-            published = campaign.published_on is not None
-        self.require(
-            Action.EDIT_RECORD,
-            division_id=division_id,
-            what="cleanup.decide",
-            entity="cleanup_decision",
-            entity_id=f"{campaign_id}:{document_id}",
-        )
-        if published:
-            raise ValidationError("清理结果已公布，不能再修改清理结论。")
-        with self.db.write() as session:
-            row = session.scalar(
-                select(CleanupDecision).where(
-                    CleanupDecision.campaign_id == campaign_id,
-                    CleanupDecision.document_id == document_id,
-                )
-            )
-            before = {"decision": row.decision, "note": row.note} if row else None
-            if decision is None:
-                if row is not None:
-                    session.delete(row)
-            elif row is None:
-                session.add(
-                    CleanupDecision(
-                        campaign_id=campaign_id,
-                        document_id=document_id,
-                        decision=decision.value,
-                        note=note.strip(),
-                    )
-                )
-            else:
-                row.decision = decision.value
-                row.note = note.strip()
-            self.audit(
-                session,
-                "cleanup.decide",
-                entity="cleanup_decision",
-                entity_id=f"{campaign_id}:{document_id}",
-                division_id=division_id,
-                before=before,
-                after={"decision": decision.value if decision else None, "note": note},
-            )
-
-    def publish_campaign(self, campaign_id: int, published_on: date, link: str = "") -> int:
-        """Publish the result: every document needs a conclusion; 废止 ones become 已废止.
-
-        Returns the number of documents whose status changed.
-        """
-        self.require(
-            Action.REVIEW,
-            what="cleanup.publish",
-            entity="cleanup_campaign",
-            entity_id=campaign_id,
-        )
-        rows = self.campaign_documents(campaign_id)
-        undecided = [r for r in rows if r.decision is None]
-        if not rows:
-            raise ValidationError("这次清理没有涉及任何文件，无法公布结果。")
-        if undecided:
-            raise ValidationError(
-                f"还有 {len(undecided)} 件文件没有清理结论（保留、修订或废止），不能公布结果：",
-                problems=[f"{r.doc_number}《{r.title}》" for r in undecided[:50]],
-            )
-        changed = 0
-        with self.db.write() as session:
-            campaign = session.get(CleanupCampaign, campaign_id)
-            assert campaign is not None
-            if campaign.published_on is not None:
-                raise ValidationError("清理结果已经公布过。")
-            campaign.published_on = published_on
-            campaign.link = link.strip()
-            for r in rows:
-                if r.decision is not CleanupDecisionKind.REPEAL:
-                    continue
-                doc = session.get(NormativeDocument, r.document_id)
-                assert doc is not None
-                if doc.status == DocumentStatus.REPEALED.value:
-                    continue
-                doc.status = DocumentStatus.REPEALED.value
-                doc.status_changed_on = published_on
-                doc.updated_by = self.actor.user_id
-                session.flush()
-                self._history(session, doc, "清理结论：废止", campaign_id)
-                changed += 1
-            self.audit(
-                session,
-                "cleanup.publish",
-                entity="cleanup_campaign",
-                entity_id=campaign.uuid,
-                after={
-                    "published_on": published_on,
-                    "link": campaign.link,
-                    "repealed": changed,
-                    "documents": len(rows),
-                },
-            )
-        return changed

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from ..exchange import LedgerKind, register
-from ..importers.ledger_xlsx import import_documents_job, import_items_job
+from ..importers.ledger_documents_xlsx import import_documents_job
+from ..importers.ledger_items_xlsx import import_items_job
 from ..reports.excel.ledger_documents import (
     export_catalogue_job,
     export_documents_job,

@@ -38,7 +38,7 @@ from ..domain.request_clock import RequestClock, request_status
 from ..domain.requests import CaseResult, RequestState
 from ..errors import CalendarMissing
 from .calendar import load_calendar
-from .ledger import state_expression, today_bounds
+from .item_list import state_expression, today_bounds
 
 log = logging.getLogger(__name__)
 

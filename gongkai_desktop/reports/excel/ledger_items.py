@@ -30,7 +30,8 @@ from ...domain.disclosure import (
 from ...domain.permissions import Actor
 from ...exchange import TemplateLists
 from ...progress import CancelToken, Job, Progress
-from ...services.ledger import ItemQuery, LedgerService, apply_item_filters, state_expression
+from ...services.item_list import ItemQuery, apply_item_filters, state_expression
+from ...services.ledger import LedgerService
 from .columns import Column, headers_of
 from .ledger import write_ledger_job
 from .sheets import write_template
