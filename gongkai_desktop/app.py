@@ -16,8 +16,9 @@ from . import anchor, audit, backup, deployment, fileio, instance
 from .db.engine import Database
 from .db.migrate import current_revision, needs_upgrade, upgrade
 from .db.models import User
-from .errors import DatabaseError, GongkaiError
+from .errors import GongkaiError
 from .paths import AppPaths, check_db_location, resolve_paths
+from .server_login import require_current_schema
 
 log = logging.getLogger(__name__)
 AUTO_MARKER = ".last-auto-backup"
@@ -108,11 +109,8 @@ def open_app(
             instance.release(lock)
             raise
     try:
-        if db.on_gate and needs_upgrade(db):
-            raise DatabaseError(
-                "共享服务器上的数据结构比本程序旧（或新）：请信息管理员用本版本程序执行 "
-                "gongkai server setup 升级后再使用。"
-            )
+        if db.on_gate:
+            require_current_schema(db)
         if needs_upgrade(db):
             if db.is_sqlite and current_revision(db) is not None:
                 backup.make_backup(paths.db_path, paths.backups_dir, reason="before-migration")

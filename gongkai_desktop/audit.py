@@ -124,12 +124,12 @@ def record(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
     detail: str = "",
-) -> AuditEntry:
+) -> None:
     """Append one row to the chain inside the caller's transaction (on a set-up server, by
     the server: ``server_login.append_audit``)."""
-    from .server_login import append_audit, appends_through_server
+    from .server_login import append_audit, runtime_role
 
-    if appends_through_server(session):
+    if runtime_role(session):
         values = {
             "action": fit(action),
             "entity": fit(entity),
@@ -140,9 +140,8 @@ def record(
             "after": to_json(after),
             "detail": detail,
         }
-        row_id, row_hash = append_audit(session, values)
-        session.info["audit_last"] = (row_id, row_hash)
-        return session.get(AuditEntry, row_id)  # type: ignore[return-value]
+        session.info["audit_last"] = append_audit(session, values)
+        return
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_AUDIT_LOCK_KEY})
     prev = session.execute(
@@ -168,7 +167,6 @@ def record(
     session.flush()
     # For the anchor kept outside the database (``anchor``), once this transaction commits.
     session.info["audit_last"] = (entry.id, entry.hash)
-    return entry
 
 
 def _iter_entries(session: Session, batch: int = 2000) -> Iterator[AuditEntry]:

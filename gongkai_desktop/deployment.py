@@ -211,19 +211,18 @@ def test_connection(server: ServerSettings, password: str) -> str:
 
 def prepare_server(server: ServerSettings, password: str) -> Database:
     """Connect and bring the server's schema up to date; the caller disposes the database."""
-    from .db.migrate import needs_upgrade
+    from .server_login import require_current_schema
 
     test_connection(server, password)
     db = Database(server.url(password))
     try:
-        if not db.on_gate:
+        if db.on_gate:
+            require_current_schema(db)
+        else:
             upgrade(db)
-        elif needs_upgrade(db):
-            db.dispose()
-            raise DatabaseError(
-                "共享服务器上的数据结构与本程序的版本不一致：请信息管理员用本版本程序执行 "
-                "gongkai server setup 后再连接。"
-            )
+    except DatabaseError:
+        db.dispose()
+        raise
     except (OperationalError, SQLAlchemyError) as exc:
         db.dispose()
         raise explain(exc, server) from exc

@@ -8,15 +8,11 @@ statement runs with that user's rights. A refused attempt is counted and audited
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
-
-log = logging.getLogger(__name__)
 
 GATE_SUFFIX = "_gate"
 _GUARDED_KEY = "gongkai_guarded"
@@ -39,22 +35,16 @@ def user_url(gate_url: str, username: str, password: str) -> str:
     return parsed.set(username=role, password=password).render_as_string(hide_password=False)
 
 
+_REFUSED = ("password authentication failed", "no password supplied", "is not permitted to log in")
+
+
 def refused_credential(exc: BaseException) -> bool:
     """True when the server refused a log-in's user or password (not the network, not a full
     server): the answer to the user is then the one of every failed log-in."""
     message = str(getattr(exc, "orig", exc) or exc).lower()
-    return (
-        any(
-            words in message
-            for words in (
-                "password authentication failed",
-                "no password supplied",
-                "is not permitted to log in",
-                "does not exist",  # a role that does not exist: PostgreSQL says so only with trust
-            )
-        )
-        and "database" not in message.split("does not exist")[0][-20:]
-    )
+    # A role that does not exist is named so only by a server that trusts its network.
+    unknown_role = 'role "' in message and "does not exist" in message
+    return unknown_role or any(words in message for words in _REFUSED)
 
 
 def _guarded(session: Session) -> bool:
@@ -70,9 +60,10 @@ def _guarded(session: Session) -> bool:
     return bool(info[_GUARDED_KEY])
 
 
-def appends_through_server(session: Session) -> bool:
-    """True when this connection may not write the audit log itself: its rows are added by
-    ``gongkai_append_audit``."""
+def runtime_role(session: Session) -> bool:
+    """True when this connection is a user's (or a group's) role on a set-up server: it may not
+    write the audit log itself (``gongkai_append_audit`` does), read password hashes, or see
+    every division's personal records (cached per connection)."""
     if not _guarded(session):
         return False
     info = session.connection().info
@@ -143,23 +134,31 @@ def gate_info(session: Session) -> tuple[bool, str]:
 def count_failure(session: Session, username: str) -> int:
     """Through the gate: count and audit a log-in the server refused; the seconds the account
     is now locked (0 when it is not)."""
-    try:
-        return int(
-            session.execute(text("SELECT gongkai_login_failed(:u)"), {"u": username}).scalar_one()
-        )
-    except DBAPIError as exc:
-        log.warning("failed log-in not counted by the server: %s", exc)
-        raise
+    return int(
+        session.execute(text("SELECT gongkai_login_failed(:u)"), {"u": username}).scalar_one()
+    )
 
 
 def number_taken(session: Session, kind: str, query: Any, number: str) -> int | None:
     """The id of the request (``kind`` "request") or case ("case") holding ``number``, seen
     whole: on a set-up server a liaison cannot read other divisions' requests, so the server
     answers; elsewhere ``query`` (the select of that id) does."""
-    if appends_through_server(session):
+    if runtime_role(session):
         found = session.execute(
             text("SELECT gongkai_number_taken(:k, :n)"), {"k": kind, "n": number}
         ).scalar()
         return None if found is None else int(found)
     found = session.scalar(query)
     return None if found is None else int(found)
+
+
+def require_current_schema(db: Any) -> None:
+    """Through the gate a PC cannot migrate: the server must be at this program's revision."""
+    from .db.migrate import needs_upgrade
+    from .errors import DatabaseError
+
+    if needs_upgrade(db):
+        raise DatabaseError(
+            "共享服务器上的数据结构与本程序的版本不一致：请信息管理员用本版本程序执行 "
+            "gongkai server setup 后再连接。"
+        )

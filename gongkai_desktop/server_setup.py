@@ -39,12 +39,13 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Connection, make_url
 
 from . import audit
 from .db.engine import Database
 from .db.migrate import upgrade
+from .db.models import User
 from .domain.permissions import PERSONAL_RECORDS
 from .errors import ValidationError
 from .server_functions import FOR_GATE, FOR_USERS, FUNCTIONS, INTERNAL
@@ -312,10 +313,6 @@ def create_login(owner_url: str, username: str, password: str) -> str:
     db = _owner_db(owner_url)
     try:
         with db.write() as session:
-            from sqlalchemy import select
-
-            from .db.models import User
-
             user = session.scalars(select(User).where(User.username == username)).one_or_none()
             if user is None:
                 raise ValidationError(f"没有名为「{username}」的用户。")

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import DatabaseError, ValidationError
+from ..server_login import is_gate_url
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,9 @@ class Database:
         self._write_lock = threading.RLock()
         self._bind(url, make_engine(url))
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        # True when the program opened a set-up server through its gate (``server_login``): a
+        # log-in then connects with the user's own credential.
+        self.through_gate = is_gate_url(url)
         self._local = threading.local()
         # Set by ``anchor.enabled_for``: told (last id, hash) after a commit that wrote audit rows.
         self.after_audit_commit: Callable[[int, str], None] | None = None
@@ -129,14 +133,6 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writer_engine = self.engine.execution_options(writer=True)
         self._writes = sessionmaker(self._writer_engine, expire_on_commit=False)
-
-    @property
-    def through_gate(self) -> bool:
-        """True when the program opened a set-up server through its gate (``server_login``):
-        a log-in then connects with the user's own credential."""
-        from ..server_login import is_gate_url
-
-        return is_gate_url(self.home_url)
 
     @property
     def on_gate(self) -> bool:

@@ -25,7 +25,6 @@ from ..domain.disclosure import (
     validate_document,
 )
 from ..domain.permissions import Action, Actor, allowed
-from ..errors import ValidationError
 from ..exchange import ImportResult
 from ..progress import CancelToken, Job, Progress
 from ..reports.excel.ledger_documents import DOCUMENT_HEADERS
@@ -134,8 +133,6 @@ def import_documents_job(
     """Import the 规范性文件 template (matched by 文号): all rows or none."""
     path = Path(path)
     parsed = yield from valid_rows(check_documents, "document.import", db, actor, path, cancel)
-    if not parsed:
-        raise ValidationError(f"“{path.name}”中没有可导入的数据行。", path=str(path))
     yield Progress(len(parsed), len(parsed), "正在保存")
     created, updated = _store_documents(db, actor, path, parsed, dry_run)
     notes = ignored_columns_note(path, DOCUMENT_HEADERS)

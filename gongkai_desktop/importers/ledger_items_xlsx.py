@@ -32,7 +32,6 @@ from ..domain.disclosure import (
     validate_item,
 )
 from ..domain.permissions import Actor
-from ..errors import ValidationError
 from ..exchange import ImportResult
 from ..progress import CancelToken, Job, Progress
 from ..reports.excel.ledger_items import ITEM_HEADERS
@@ -154,8 +153,6 @@ def import_items_job(
     """Import the 公开事项 template: validate every row, then store all in one transaction."""
     path = Path(path)
     parsed = yield from valid_rows(check_items, "item.import", db, actor, path, cancel)
-    if not parsed:
-        raise ValidationError(f"“{path.name}”中没有可导入的数据行。", path=str(path))
     missing_portal = sum(
         1
         for p in parsed

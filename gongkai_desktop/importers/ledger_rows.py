@@ -18,6 +18,7 @@ from ..calendar import WorkingCalendar
 from ..db.engine import Database
 from ..db.models import Division
 from ..domain.permissions import Action, Actor, allowed
+from ..errors import ValidationError
 from ..fileio import sha256_file
 from ..progress import CancelToken, Job, Progress
 from ..services.base import changed_fields, snapshot
@@ -158,12 +159,15 @@ def valid_rows(
     path: Path,
     cancel: CancelToken | None,
 ) -> Job[list[RowT]]:
-    """The rows of a file to import, after auditing a refused division; any problem raises."""
+    """The rows of a file to import, after auditing a refused division; any problem, or a file
+    without a data row, raises."""
     yield Progress(0, 0, "正在检查文件")
     parsed, errors, denied, _ = yield from check(db, actor, path, cancel)
     if denied:
         audit_denied(db, actor, what, path, denied)
     errors.raise_if_any()
+    if not parsed:
+        raise ValidationError(f"“{path.name}”中没有可导入的数据行。", path=str(path))
     return parsed
 
 

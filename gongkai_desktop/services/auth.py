@@ -131,9 +131,9 @@ def stored_hash(session: Session, user: User) -> str:
     ``gongkai_own_password_hash``."""
     from sqlalchemy import text
 
-    from ..server_login import appends_through_server
+    from ..server_login import runtime_role
 
-    if appends_through_server(session):
+    if runtime_role(session):
         return str(session.execute(text("SELECT gongkai_own_password_hash()")).scalar() or "")
     return user.password_hash
 
