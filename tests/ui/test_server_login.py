@@ -71,7 +71,7 @@ def test_the_log_in_dialog_connects_each_user_with_their_own_role(
 
 
 def test_the_deployment_settings_take_the_gate(
-    qtbot, ui_ctx, app_ctx, admin, server, message_boxes
+    qtbot, ui_ctx, app_ctx, admin, server, message_boxes, shots
 ) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     """系统管理 › 设置 › 部署方式 with the gate's account: the connection test passes, 应用
     neither migrates nor offers to copy data up (the gate may do neither), and the choice is
@@ -82,21 +82,38 @@ def test_the_deployment_settings_take_the_gate(
     gate = make_url(str(server["gate"]))
     dialog = DeploymentDialog(ui_ctx(admin))
     qtbot.addWidget(dialog)
-    dialog.server_radio.setChecked(True)
-    dialog.host.setText(gate.host or "")
-    dialog.port.setValue(gate.port or 5432)
-    dialog.database.setText(gate.database or "")
-    dialog.user.setText(gate.username or "")
-    dialog.password.setText(gate.password or "")
-    assert dialog.test(), dialog.status.text()
-    dialog.apply()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.mouseClick(dialog.server_radio, Qt.MouseButton.LeftButton)
+    for field, value in (
+        (dialog.host, gate.host or ""),
+        (dialog.port, str(gate.port or 5432)),
+        (dialog.database, gate.database or ""),
+        (dialog.user, gate.username or ""),
+        (dialog.password, gate.password or ""),
+    ):
+        field.setFocus()
+        qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(field, value)
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "连接" in dialog.status.text(), timeout=20_000)
+    assert "连接成功" in dialog.status.text(), dialog.status.text()
+    assert dialog.grab().save(str(shots / "deployment-gate.png"))
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     assert not message_boxes.texts("question")
     chosen = deployment.load(app_ctx.paths.data_dir)
     assert chosen.mode == deployment.SERVER and chosen.server.user == gate.username
+    assert (chosen.server.host, chosen.server.port, chosen.server.database) == (
+        gate.host,
+        gate.port or 5432,
+        gate.database,
+    )
 
 
 @pytest.mark.parametrize("role", ["liaison", "leader"])
-def test_every_page_works_on_a_users_own_credential(qtbot, tmp_path, pg_url, run_cli, message_boxes, role) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_every_page_works_on_a_users_own_credential(
+    qtbot, tmp_path, pg_url, run_cli, message_boxes, role
+) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     """Demo data on a set-up server; through the gate, a liaison and a leader open every page
     they can reach: the server's narrower rights (no password hashes, other divisions'
     applicants hidden from a liaison, no writes for a leader) raise no error anywhere."""
